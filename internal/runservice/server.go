@@ -1,0 +1,91 @@
+// Package runservice is `drsorch serve`: one HTTP listener that speaks the
+// AWS wire protocols the provider and the CLI use (DRS restJson1, Step
+// Functions awsJson1.0, EventBridge and Service Quotas awsJson1.1, STS
+// awsQuery), told apart the way AWS does: X-Amz-Target first, then the
+// request shape.
+package runservice
+
+import (
+	"net/http"
+	"strings"
+
+	"github.com/drsorch/terraform-provider-drsorch/internal/runservice/awswire"
+)
+
+// Router dispatches requests to the services registered on it.
+type Router struct {
+	mux     *http.ServeMux
+	targets map[string]targetRoute // X-Amz-Target prefix (before the '.')
+	query   http.Handler           // awsQuery form posts (STS)
+	rest    http.Handler           // restJson1 (DRS)
+}
+
+type targetRoute struct {
+	handler     http.Handler
+	contentType string
+}
+
+// NewRouter returns an empty router.
+func NewRouter() *Router {
+	return &Router{mux: http.NewServeMux(), targets: map[string]targetRoute{}}
+}
+
+// HandleTarget routes awsJson requests whose X-Amz-Target starts with
+// prefix + "." to h.
+func (r *Router) HandleTarget(prefix, contentType string, h http.Handler) {
+	r.targets[prefix] = targetRoute{handler: h, contentType: contentType}
+}
+
+// HandleQuery routes awsQuery form posts to h.
+func (r *Router) HandleQuery(h http.Handler) { r.query = h }
+
+// HandleREST routes every other signed request (restJson1) to h.
+func (r *Router) HandleREST(h http.Handler) { r.rest = h }
+
+// Handle registers a plain (unsigned) endpoint such as /healthz or /ui/.
+func (r *Router) Handle(pattern string, h http.Handler) { r.mux.Handle(pattern, h) }
+
+func (r *Router) ServeHTTP(w http.ResponseWriter, req *http.Request) {
+	if target := req.Header.Get("X-Amz-Target"); target != "" {
+		prefix, _, _ := strings.Cut(target, ".")
+		route, ok := r.targets[prefix]
+		if !ok {
+			awswire.WriteJSONProtocolError(w, awswire.ContentTypeJSON10, awswire.NewError(http.StatusBadRequest,
+				"UnknownOperationException", "the run service does not serve "+target))
+			return
+		}
+		r.signed(w, req, route.handler, func(e *awswire.APIError) {
+			awswire.WriteJSONProtocolError(w, route.contentType, e)
+		})
+		return
+	}
+	if req.Header.Get("Authorization") == "" && req.URL.Query().Get("X-Amz-Credential") == "" {
+		r.mux.ServeHTTP(w, req)
+		return
+	}
+	if r.query != nil && req.Method == http.MethodPost && req.URL.Path == "/" &&
+		strings.HasPrefix(req.Header.Get("Content-Type"), "application/x-www-form-urlencoded") {
+		r.signed(w, req, r.query, nil)
+		return
+	}
+	if r.rest == nil {
+		http.NotFound(w, req)
+		return
+	}
+	r.signed(w, req, r.rest, func(e *awswire.APIError) { awswire.WriteRESTJSONError(w, e) })
+}
+
+func (r *Router) signed(w http.ResponseWriter, req *http.Request, h http.Handler, fail func(*awswire.APIError)) {
+	id, ok := awswire.ParseIdentity(req)
+	if !ok {
+		e := awswire.NewError(http.StatusForbidden, "AccessDeniedException",
+			"request is not signed with AWS Signature Version 4: configure credentials (any static keys work against the run service)")
+		if fail != nil {
+			fail(e)
+		} else {
+			http.Error(w, e.Message, e.Status)
+		}
+		return
+	}
+	h.ServeHTTP(w, req.WithContext(awswire.WithIdentity(req.Context(), id)))
+}

@@ -1,0 +1,102 @@
+// Package store opens the run service's SQLite database (pure Go, no cgo).
+// Each service creates and migrates its own tables; the store only owns the
+// connection, its durability settings and a small key/value table for
+// service-wide settings such as the simulated clock.
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+
+	_ "modernc.org/sqlite" // registers the "sqlite" driver
+)
+
+// Memory is the data-dir value that keeps nothing on disk.
+const Memory = ":memory:"
+
+// Store is the run service's database.
+type Store struct {
+	db   *sql.DB
+	path string
+}
+
+// Open opens (creating when needed) drsorch.db inside dataDir, or an
+// in-memory database when dataDir is Memory.
+func Open(dataDir string) (*Store, error) {
+	dsn := "file::memory:"
+	path := Memory
+	if dataDir != Memory {
+		if err := os.MkdirAll(dataDir, 0o755); err != nil {
+			return nil, fmt.Errorf("create data dir %q: %w", dataDir, err)
+		}
+		path = filepath.Join(dataDir, "drsorch.db")
+		// WAL with synchronous=NORMAL: a commit survives the process being
+		// killed at any instant (the crash the run service must survive).
+		dsn = "file:" + path + "?_pragma=journal_mode(WAL)&_pragma=synchronous(NORMAL)"
+	}
+	dsn += sep(dsn) + "_pragma=busy_timeout(10000)&_pragma=foreign_keys(ON)"
+	db, err := sql.Open("sqlite", dsn)
+	if err != nil {
+		return nil, fmt.Errorf("open %s: %w", path, err)
+	}
+	// One connection: SQLite serialises writers anyway, and an in-memory
+	// database exists only inside the connection that created it.
+	db.SetMaxOpenConns(1)
+	s := &Store{db: db, path: path}
+	if _, err := db.Exec(`CREATE TABLE IF NOT EXISTS settings (key TEXT PRIMARY KEY, value TEXT NOT NULL)`); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("open %s: %w", path, err)
+	}
+	return s, nil
+}
+
+func sep(dsn string) string {
+	for _, c := range dsn {
+		if c == '?' {
+			return "&"
+		}
+	}
+	return "?"
+}
+
+// DB is the shared connection pool.
+func (s *Store) DB() *sql.DB { return s.db }
+
+// Path is the database file, or Memory.
+func (s *Store) Path() string { return s.path }
+
+// Close closes the database.
+func (s *Store) Close() error { return s.db.Close() }
+
+// Setting reads a service-wide setting; ok is false when it is not set.
+func (s *Store) Setting(ctx context.Context, key string) (value string, ok bool, err error) {
+	err = s.db.QueryRowContext(ctx, `SELECT value FROM settings WHERE key = ?`, key).Scan(&value)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", false, nil
+	}
+	return value, err == nil, err
+}
+
+// SetSetting writes a service-wide setting.
+func (s *Store) SetSetting(ctx context.Context, key, value string) error {
+	_, err := s.db.ExecContext(ctx, `INSERT INTO settings (key, value) VALUES (?, ?)
+		ON CONFLICT(key) DO UPDATE SET value = excluded.value`, key, value)
+	return err
+}
+
+// Tx runs fn in a transaction, committing when it returns nil.
+func (s *Store) Tx(ctx context.Context, fn func(*sql.Tx) error) error {
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	if err := fn(tx); err != nil {
+		_ = tx.Rollback()
+		return err
+	}
+	return tx.Commit()
+}
