@@ -66,6 +66,14 @@ func New(cfg Config) (*App, error) {
 		w.Header().Set("Content-Type", "text/plain")
 		_, _ = w.Write([]byte("ok\n"))
 	}))
+	// Each service mounts itself in its own file (app_<service>.go).
+	for _, mount := range []func(Config) error{a.mountDRS, a.mountStepFunctions} {
+		if err := mount(cfg); err != nil {
+			a.Clock.Close()
+			st.Close()
+			return nil, err
+		}
+	}
 	ctx, cancel := context.WithCancel(context.Background())
 	a.stopClockSaver = cancel
 	go a.saveClock(ctx)
