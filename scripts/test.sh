@@ -1,0 +1,12 @@
+#!/usr/bin/env bash
+# The whole test suite: unit tests, acceptance tests through the terraform
+# CLI (TF_ACC=1), and the ASL conformance suite (needs node + npm).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+./scripts/check-terraform.sh
+if [ -f internal/runservice/sfn/conformance/setup.sh ]; then
+  bash internal/runservice/sfn/conformance/setup.sh
+fi
+export TF_ACC=1
+go vet ./...
+go test -count=1 -timeout 45m ./...
