@@ -1,0 +1,41 @@
+package drsapi
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+
+	"github.com/aws/aws-sdk-go-v2/service/drs/types"
+)
+
+// RegionServers are the source servers found in one region.
+type RegionServers struct {
+	Region  string
+	Servers []types.SourceServer
+}
+
+// ListSourceServersInRegions reads the servers of every region
+// concurrently. The result keeps the order of regions; the error names
+// each region that failed.
+func ListSourceServersInRegions(ctx context.Context, regions []string, apiFor func(region string) SourceServerAPI, ids []string) ([]RegionServers, error) {
+	out := make([]RegionServers, len(regions))
+	errs := make([]error, len(regions))
+	var wg sync.WaitGroup
+	for i, region := range regions {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			servers, err := ListSourceServers(ctx, apiFor(region), ids)
+			out[i] = RegionServers{Region: region, Servers: servers}
+			if err != nil {
+				errs[i] = fmt.Errorf("region %s: %w", region, err)
+			}
+		}()
+	}
+	wg.Wait()
+	if err := errors.Join(errs...); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
