@@ -1,0 +1,390 @@
+// Package statemachine compiles a recovery plan into the Amazon States
+// Language definition of its Step Functions state machine, and reads such a
+// definition back (for status views). Levels run in sequence; the waves of
+// a level run as the branches of one Parallel state. Every DRS call is an
+// AWS SDK service integration (arn:aws:states:::aws-sdk:drs:*): no Lambda.
+package statemachine
+
+import (
+	"encoding/json"
+	"fmt"
+	"time"
+
+	"github.com/drsorch/terraform-provider-drsorch/internal/recoveryplan"
+)
+
+// Error names the compiled state machines fail with.
+const (
+	ErrInvalidInput  = "drsorch.InvalidInput"
+	ErrWaveFailed    = "drsorch.WaveFailed"
+	ErrWaveTimedOut  = "drsorch.WaveTimedOut"
+	ErrWaveUnhealthy = "drsorch.WaveUnhealthy"
+)
+
+// Resources the compiled definitions use.
+const (
+	ResourceStartRecovery     = "arn:aws:states:::aws-sdk:drs:startRecovery"
+	ResourceDescribeJobs      = "arn:aws:states:::aws-sdk:drs:describeJobs"
+	ResourceDescribeInstances = "arn:aws:states:::aws-sdk:drs:describeRecoveryInstances"
+	ResourcePauseGate         = "arn:aws:states:::events:putEvents.waitForTaskToken"
+	PauseEventSource          = "drsorch"
+	PauseEventDetailType      = "drsorch wave paused"
+	pauseTimeoutSeconds       = recoveryplan.MaxPauseSeconds
+	healthChecks              = 3  // instance-state checks before a wave is called unhealthy
+	healthCheckSeconds        = 15 // between those checks
+	expectedLaunch            = 10 * time.Minute
+)
+
+// Tag keys put on every DRS job a compiled state machine starts, so a job
+// can be traced to its plan, execution and wave.
+const (
+	TagPlan      = "drsorch:plan"
+	TagExecution = "drsorch:execution"
+	TagWave      = "drsorch:wave"
+)
+
+// Compiled is a plan's state machine.
+type Compiled struct {
+	Definition string
+	Levels     [][]string
+	// EstimatedTransitions is the number of state transitions of one
+	// successful run, assuming each wave's servers launch in about ten
+	// minutes (Step Functions bills per transition).
+	EstimatedTransitions int
+}
+
+// Compile builds the definition of plan. The plan must pass
+// ValidateStructure and ValidateServers.
+func Compile(plan recoveryplan.Plan) (*Compiled, error) {
+	if ps := append(plan.ValidateStructure(), plan.ValidateServers()...); ps.HasErrors() {
+		return nil, ps.Err()
+	}
+	levels, err := plan.Levels()
+	if err != nil {
+		return nil, err
+	}
+	states := obj{
+		"Check input": obj{
+			"Type":    "Choice",
+			"Comment": `The execution input names the run type: {"type": "DRILL"} or {"type": "RECOVERY"}.`,
+			"Choices": []any{
+				obj{"Variable": "$.type", "StringEquals": "DRILL", "Next": "Drill"},
+				obj{"Variable": "$.type", "StringEquals": "RECOVERY", "Next": "Recovery"},
+			},
+			"Default": "Invalid input",
+		},
+		"Invalid input": obj{
+			"Type":  "Fail",
+			"Error": ErrInvalidInput,
+			"Cause": `the execution input must be {"type": "DRILL"} or {"type": "RECOVERY"}`,
+		},
+		"Drill":     obj{"Type": "Pass", "Result": obj{"isDrill": true}, "ResultPath": "$.run", "Next": levelState(0)},
+		"Recovery":  obj{"Type": "Pass", "Result": obj{"isDrill": false}, "ResultPath": "$.run", "Next": levelState(0)},
+		"Recovered": obj{"Type": "Succeed"},
+	}
+	transitions := 3 // Check input, Drill|Recovery, Recovered
+	for l, names := range levels {
+		next := "Recovered"
+		if l+1 < len(levels) {
+			next = levelState(l + 1)
+		}
+		branches := make([]any, 0, len(names))
+		for _, name := range names {
+			w, _ := plan.Wave(name)
+			branch, n := compileWave(plan.Name, w, l)
+			branches = append(branches, branch)
+			transitions += n
+		}
+		states[levelState(l)] = obj{
+			"Type":       "Parallel",
+			"Comment":    fmt.Sprintf("Level %d: %s", l+1, joinNames(names)),
+			"Parameters": obj{"isDrill.$": "$.run.isDrill"},
+			"Branches":   branches,
+			"ResultPath": fmt.Sprintf("$.levels.level%d", l+1),
+			"Next":       next,
+		}
+		transitions++
+	}
+	def := obj{
+		"Comment": fmt.Sprintf("drsorch recovery plan %q: %d waves in %d levels", plan.Name, len(plan.Waves), len(levels)),
+		"StartAt": "Check input",
+		"States":  states,
+	}
+	b, err := json.MarshalIndent(def, "", "  ")
+	if err != nil {
+		return nil, err
+	}
+	return &Compiled{Definition: string(b), Levels: levels, EstimatedTransitions: transitions}, nil
+}
+
+type obj = map[string]any
+
+func levelState(l int) string { return fmt.Sprintf("Level %d", l+1) }
+
+func joinNames(names []string) string {
+	s := ""
+	for i, n := range names {
+		if i > 0 {
+			s += ", "
+		}
+		s += n
+	}
+	return s
+}
+
+// PollSchedule is the adaptive polling of a wave: short waits first, to
+// catch an early launch failure, then the wave's poll interval.
+func PollSchedule(interval time.Duration) []int {
+	steady := int(interval / time.Second)
+	var s []int
+	for _, ramp := range []int{5, 10, 20} {
+		if ramp < steady {
+			s = append(s, ramp)
+		}
+	}
+	return append(s, steady)
+}
+
+// readRetry retries reads on throttling and server errors with backoff.
+var readRetry = []any{obj{
+	"ErrorEquals":     []any{"Drs.ThrottlingException", "Drs.InternalServerException", "States.Timeout"},
+	"IntervalSeconds": 2, "MaxAttempts": 8, "BackoffRate": 2.0, "MaxDelaySeconds": 60, "JitterStrategy": "FULL",
+}}
+
+// startRetry retries StartRecovery only when DRS refused the request
+// without acting on it (throttling). Anything else may have launched
+// servers, so it is never retried blindly.
+var startRetry = []any{obj{
+	"ErrorEquals":     []any{"Drs.ThrottlingException"},
+	"IntervalSeconds": 5, "MaxAttempts": 6, "BackoffRate": 2.0, "MaxDelaySeconds": 60, "JitterStrategy": "FULL",
+}}
+
+// compileWave returns one Parallel branch running wave w, and the number
+// of transitions a successful run of it takes.
+func compileWave(plan string, w recoveryplan.Wave, level int) (obj, int) {
+	s := func(step string) string { return w.Name + ": " + step }
+	n := len(w.ServerIDs)
+	sourceServers := make([]any, n)
+	ids := make([]any, n)
+	for i, id := range w.ServerIDs {
+		sourceServers[i] = obj{"SourceServerID": id}
+		ids[i] = id
+	}
+	schedule := PollSchedule(w.EffectivePollInterval())
+	timeout := int(w.EffectiveTimeout() / time.Second)
+	quoted := fmt.Sprintf("'%s'", w.Name) // wave names carry no quote or brace
+	states := obj{}
+	start := s("start recovery")
+	transitions := 0
+	if w.PauseBefore {
+		states[s("pause")] = obj{
+			"Type":     "Task",
+			"Comment":  "Waits until someone resumes the execution: SendTaskSuccess with the task token published in the event.",
+			"Resource": ResourcePauseGate,
+			"Parameters": obj{"Entries": []any{obj{
+				"Source":       PauseEventSource,
+				"DetailType":   PauseEventDetailType,
+				"EventBusName": "default",
+				"Detail": obj{
+					"plan": plan, "wave": w.Name, "level": level + 1,
+					"execution.$": "$$.Execution.Id", "taskToken.$": "$$.Task.Token",
+				},
+			}}},
+			"TimeoutSeconds": pauseTimeoutSeconds,
+			"ResultPath":     "$.approval",
+			"Next":           start,
+		}
+		transitions++
+	}
+	states[start] = obj{
+		"Type":     "Task",
+		"Resource": ResourceStartRecovery,
+		"Parameters": obj{
+			"IsDrill.$":     "$.isDrill",
+			"SourceServers": sourceServers,
+			"Tags":          obj{TagPlan: plan, TagWave: w.Name, TagExecution + ".$": "$$.Execution.Id"},
+		},
+		"ResultSelector": obj{"JobID.$": "$.Job.JobID"},
+		"ResultPath":     "$.job",
+		"Retry":          startRetry,
+		"Catch":          []any{obj{"ErrorEquals": []any{"States.ALL"}, "ResultPath": "$.error", "Next": s("start failed")}},
+		"Next":           s("poll setup"),
+	}
+	states[s("start failed")] = obj{
+		"Type":      "Fail",
+		"Error":     ErrWaveFailed,
+		"CausePath": fmt.Sprintf("States.Format('wave %s could not start recovery: {}: {}', $.error.Error, $.error.Cause)", w.Name),
+	}
+	states[s("poll setup")] = obj{
+		"Type":       "Pass",
+		"Result":     obj{"step": 0, "elapsed": 0, "seconds": schedule[0], "schedule": toAny(schedule)},
+		"ResultPath": "$.poll",
+		"Next":       s("wait"),
+	}
+	states[s("wait")] = obj{"Type": "Wait", "SecondsPath": "$.poll.seconds", "Next": s("describe job")}
+	states[s("describe job")] = obj{
+		"Type":       "Task",
+		"Resource":   ResourceDescribeJobs,
+		"Parameters": obj{"Filters": obj{"JobIDs.$": "States.Array($.job.JobID)"}},
+		"ResultSelector": obj{
+			"Status.$":         "$.Items[0].Status",
+			"ServerIDs.$":      "$.Items[0].ParticipatingServers[*].SourceServerID",
+			"LaunchStatuses.$": "$.Items[0].ParticipatingServers[*].LaunchStatus",
+			"Launched.$":       "$.Items[0].ParticipatingServers[?(@.LaunchStatus == 'LAUNCHED')].SourceServerID",
+			"Failed.$":         "$.Items[0].ParticipatingServers[?(@.LaunchStatus == 'FAILED')].SourceServerID",
+		},
+		"ResultPath": "$.status",
+		"Retry":      readRetry,
+		"Next":       s("count"),
+	}
+	states[s("count")] = obj{
+		"Type": "Pass",
+		"Parameters": obj{
+			"step.$":     "$.poll.step",
+			"seconds.$":  "$.poll.seconds",
+			"schedule.$": "$.poll.schedule",
+			"elapsed.$":  "States.MathAdd($.poll.elapsed, $.poll.seconds)",
+			"launched.$": "States.ArrayLength($.status.Launched)",
+			"failed.$":   "States.ArrayLength($.status.Failed)",
+		},
+		"ResultPath": "$.poll",
+		"Next":       s("check"),
+	}
+	states[s("check")] = obj{
+		"Type": "Choice",
+		"Choices": []any{
+			obj{"Variable": "$.poll.failed", "NumericGreaterThan": 0, "Next": s("launch failed")},
+			obj{"Variable": "$.poll.launched", "NumericEquals": n, "Next": s("health setup")},
+			obj{"Variable": "$.status.Status", "StringEquals": "COMPLETED", "Next": s("launch incomplete")},
+			obj{"Variable": "$.poll.elapsed", "NumericGreaterThanEquals": timeout, "Next": s("timed out")},
+		},
+		"Default": s("next interval"),
+	}
+	states[s("next interval")] = obj{
+		"Type":    "Choice",
+		"Choices": []any{obj{"Variable": "$.poll.step", "NumericLessThan": len(schedule) - 1, "Next": s("ramp up")}},
+		"Default": s("wait"),
+	}
+	states[s("ramp up")] = obj{
+		"Type": "Pass",
+		"Parameters": obj{
+			"step.$":     "States.MathAdd($.poll.step, 1)",
+			"seconds.$":  "States.ArrayGetItem($.poll.schedule, States.MathAdd($.poll.step, 1))",
+			"schedule.$": "$.poll.schedule",
+			"elapsed.$":  "$.poll.elapsed",
+		},
+		"ResultPath": "$.poll",
+		"Next":       s("wait"),
+	}
+	states[s("launch failed")] = obj{
+		"Type":  "Fail",
+		"Error": ErrWaveFailed,
+		"CausePath": fmt.Sprintf("States.Format('wave {} (job {}): launch FAILED for source servers {}', %s, $.job.JobID, States.JsonToString($.status.Failed))",
+			quoted),
+	}
+	states[s("launch incomplete")] = obj{
+		"Type":  "Fail",
+		"Error": ErrWaveFailed,
+		"CausePath": fmt.Sprintf("States.Format('wave {} (job {}) completed without launching every server: servers {} ended {}', %s, $.job.JobID, States.JsonToString($.status.ServerIDs), States.JsonToString($.status.LaunchStatuses))",
+			quoted),
+	}
+	states[s("timed out")] = obj{
+		"Type":  "Fail",
+		"Error": ErrWaveTimedOut,
+		"CausePath": fmt.Sprintf("States.Format('wave {} (job {}) timed out after %s: servers {} were {}', %s, $.job.JobID, States.JsonToString($.status.ServerIDs), States.JsonToString($.status.LaunchStatuses))",
+			w.EffectiveTimeout(), quoted),
+	}
+	states[s("health setup")] = obj{
+		"Type": "Pass", "Result": obj{"checks": 0}, "ResultPath": "$.health", "Next": s("describe instances"),
+	}
+	states[s("describe instances")] = obj{
+		"Type":       "Task",
+		"Resource":   ResourceDescribeInstances,
+		"Parameters": obj{"Filters": obj{"SourceServerIDs": ids}},
+		"ResultSelector": obj{
+			"SourceServerIDs.$":     "$.Items[*].SourceServerID",
+			"RecoveryInstanceIDs.$": "$.Items[*].RecoveryInstanceID",
+			"Ec2InstanceIDs.$":      "$.Items[*].Ec2InstanceID",
+			"Ec2InstanceStates.$":   "$.Items[*].Ec2InstanceState",
+			"Running.$":             "$.Items[?(@.Ec2InstanceState == 'RUNNING')].RecoveryInstanceID",
+		},
+		"ResultPath": "$.instances",
+		"Retry":      readRetry,
+		"Next":       s("health"),
+	}
+	states[s("health")] = obj{
+		"Type": "Pass",
+		"Parameters": obj{
+			"running.$": "States.ArrayLength($.instances.Running)",
+			"checks.$":  "States.MathAdd($.health.checks, 1)",
+		},
+		"ResultPath": "$.health",
+		"Next":       s("healthy?"),
+	}
+	states[s("healthy?")] = obj{
+		"Type":    "Choice",
+		"Choices": []any{obj{"Variable": "$.health.running", "NumericEquals": n, "Next": s("recovered")}},
+		"Default": s("recheck?"),
+	}
+	states[s("recheck?")] = obj{
+		"Type":    "Choice",
+		"Choices": []any{obj{"Variable": "$.health.checks", "NumericLessThan": healthChecks, "Next": s("wait for instances")}},
+		"Default": s("unhealthy"),
+	}
+	states[s("wait for instances")] = obj{
+		"Type": "Wait", "Seconds": healthCheckSeconds, "Next": s("describe instances"),
+	}
+	states[s("unhealthy")] = obj{
+		"Type":  "Fail",
+		"Error": ErrWaveUnhealthy,
+		"CausePath": fmt.Sprintf("States.Format('wave {} (job {}): recovery instances are not all running: instances {} of servers {} are {}', %s, $.job.JobID, States.JsonToString($.instances.Ec2InstanceIDs), States.JsonToString($.instances.SourceServerIDs), States.JsonToString($.instances.Ec2InstanceStates))",
+			quoted),
+	}
+	states[s("recovered")] = obj{
+		"Type": "Pass",
+		"Parameters": obj{
+			"wave": w.Name, "level": level + 1, "protectionGroup": w.ProtectionGroup, "status": "RECOVERED",
+			"jobId.$": "$.job.JobID",
+			"servers": obj{
+				"sourceServerIds.$": "$.status.ServerIDs",
+				"launchStatuses.$":  "$.status.LaunchStatuses",
+			},
+			"instances": obj{
+				"sourceServerIds.$":     "$.instances.SourceServerIDs",
+				"recoveryInstanceIds.$": "$.instances.RecoveryInstanceIDs",
+				"ec2InstanceIds.$":      "$.instances.Ec2InstanceIDs",
+				"ec2InstanceStates.$":   "$.instances.Ec2InstanceStates",
+			},
+		},
+		"End": true,
+	}
+	startAt := start
+	if w.PauseBefore {
+		startAt = s("pause")
+	}
+	// start, poll setup, then per poll: wait, describe, count, check (+ next
+	// interval, + ramp up while ramping), then health setup, describe
+	// instances, health, healthy?, recovered.
+	polls := estimatePolls(schedule)
+	transitions += 2 + polls*4 + (polls-1)*1 + min(polls-1, len(schedule)-1) + 5
+	return obj{"StartAt": startAt, "States": states}, transitions
+}
+
+// estimatePolls is how many DescribeJobs polls a launch of expectedLaunch
+// takes under schedule.
+func estimatePolls(schedule []int) int {
+	elapsed, polls := 0, 0
+	for i := 0; elapsed < int(expectedLaunch/time.Second); i++ {
+		elapsed += schedule[min(i, len(schedule)-1)]
+		polls++
+	}
+	return polls
+}
+
+func toAny(xs []int) []any {
+	out := make([]any, len(xs))
+	for i, x := range xs {
+		out[i] = x
+	}
+	return out
+}
