@@ -1,0 +1,151 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+	"regexp"
+	"sort"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	drstypes "github.com/aws/aws-sdk-go-v2/service/drs/types"
+	"github.com/hashicorp/terraform-plugin-framework-validators/listvalidator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/drsorch/terraform-provider-drsorch/internal/awsclient"
+	"github.com/drsorch/terraform-provider-drsorch/internal/drsapi"
+)
+
+type sourceServersDataSource struct{ clients *awsclient.Clients }
+
+func newSourceServersDataSource() datasource.DataSource { return &sourceServersDataSource{} }
+
+type sourceServersModel struct {
+	IDs               []string           `tfsdk:"ids"`
+	Tags              map[string]string  `tfsdk:"tags"`
+	HostnameRegex     types.String       `tfsdk:"hostname_regex"`
+	ReplicationStates []string           `tfsdk:"replication_states"`
+	ReadyForRecovery  types.Bool         `tfsdk:"ready_for_recovery"`
+	Regions           []string           `tfsdk:"regions"`
+	Servers           []sourceServerItem `tfsdk:"servers"`
+	ServerIDs         []string           `tfsdk:"server_ids"`
+}
+
+func (d *sourceServersDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_source_servers"
+}
+
+func replicationStateValues() []string {
+	var out []string
+	for _, v := range drstypes.DataReplicationState("").Values() {
+		out = append(out, string(v))
+	}
+	return out
+}
+
+func (d *sourceServersDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
+	resp.Schema = schema.Schema{
+		Description: "DRS source servers, read in pages of 1,000 (IDs are filtered by DRS itself; the other filters apply to what it returns), optionally across several regions at once. Every filter that is set must match.",
+		Attributes: map[string]schema.Attribute{
+			"ids": schema.ListAttribute{
+				Optional: true, ElementType: types.StringType,
+				Description: "Only these source server IDs.",
+				Validators:  []validator.List{listvalidator.ValueStringsAre(stringvalidator.RegexMatches(sourceServerIDPattern, "must be a source server ID like s-1234567890abcdef0"))},
+			},
+			"tags": schema.MapAttribute{
+				Optional: true, ElementType: types.StringType,
+				Description: "Only servers carrying every one of these tags with these values.",
+			},
+			"hostname_regex": schema.StringAttribute{
+				Optional:    true,
+				Description: "Only servers whose hostname matches this regular expression (Go RE2 syntax).",
+			},
+			"replication_states": schema.ListAttribute{
+				Optional: true, ElementType: types.StringType,
+				Description: "Only servers in one of these data replication states.",
+				Validators:  []validator.List{listvalidator.ValueStringsAre(stringvalidator.OneOf(replicationStateValues()...))},
+			},
+			"ready_for_recovery": schema.BoolAttribute{
+				Optional:    true,
+				Description: "Only servers that are (true) or are not (false) ready for recovery: replication CONTINUOUS without error.",
+			},
+			"regions": schema.ListAttribute{
+				Optional: true, ElementType: types.StringType,
+				Description: "Regions to search, concurrently. Defaults to the provider's region.",
+				Validators:  []validator.List{listvalidator.UniqueValues(), listvalidator.SizeAtLeast(1)},
+			},
+			"server_ids": schema.ListAttribute{Computed: true, ElementType: types.StringType, Description: "IDs of the matching servers, in the order of `servers`."},
+			"servers": schema.ListNestedAttribute{
+				Computed:     true,
+				Description:  "The matching servers, ordered by region, then ID.",
+				NestedObject: schema.NestedAttributeObject{Attributes: sourceServerItemAttributes()},
+			},
+		},
+	}
+}
+
+var sourceServerIDPattern = regexp.MustCompile(`^s-[0-9a-zA-Z]{17}$`)
+
+func (d *sourceServersDataSource) ValidateConfig(ctx context.Context, req datasource.ValidateConfigRequest, resp *datasource.ValidateConfigResponse) {
+	var re types.String
+	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("hostname_regex"), &re)...)
+	if re.IsNull() || re.IsUnknown() {
+		return
+	}
+	if _, err := regexp.Compile(re.ValueString()); err != nil {
+		resp.Diagnostics.AddAttributeError(path.Root("hostname_regex"), "Invalid regular expression",
+			fmt.Sprintf("%q does not compile: %v. Use Go RE2 syntax, e.g. \"^db-\".", re.ValueString(), err))
+	}
+}
+
+func (d *sourceServersDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
+	d.clients = clientsFrom(req.ProviderData, &resp.Diagnostics)
+}
+
+func (d *sourceServersDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
+	var m sourceServersModel
+	resp.Diagnostics.Append(req.Config.Get(ctx, &m)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	filter := drsapi.ServerFilter{Tags: m.Tags}
+	if !m.HostnameRegex.IsNull() {
+		filter.HostnameRegex = regexp.MustCompile(m.HostnameRegex.ValueString()) // checked in ValidateConfig
+	}
+	for _, s := range m.ReplicationStates {
+		filter.ReplicationStates = append(filter.ReplicationStates, drstypes.DataReplicationState(s))
+	}
+	if !m.ReadyForRecovery.IsNull() {
+		ready := m.ReadyForRecovery.ValueBool()
+		filter.ReadyForRecovery = &ready
+	}
+	regions := m.Regions
+	if len(regions) == 0 {
+		regions = []string{d.clients.Region}
+	}
+	found, err := drsapi.ListSourceServersInRegions(ctx, regions, func(region string) drsapi.SourceServerAPI {
+		return d.clients.ForRegion(region).DRS
+	}, m.IDs)
+	if err != nil {
+		addAPIError(&resp.Diagnostics, "read DRS source servers", err)
+		return
+	}
+	m.Servers, m.ServerIDs = []sourceServerItem{}, []string{}
+	for _, rs := range found {
+		sort.Slice(rs.Servers, func(i, j int) bool {
+			return aws.ToString(rs.Servers[i].SourceServerID) < aws.ToString(rs.Servers[j].SourceServerID)
+		})
+		for _, s := range rs.Servers {
+			if filter.Match(s) {
+				item := flattenSourceServer(rs.Region, s)
+				m.Servers = append(m.Servers, item)
+				m.ServerIDs = append(m.ServerIDs, item.ID.ValueString())
+			}
+		}
+	}
+	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
+}

@@ -1,0 +1,39 @@
+package provider
+
+import (
+	"context"
+
+	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+
+	"github.com/drsorch/terraform-provider-drsorch/internal/awsclient"
+)
+
+// Resources lists every resource type of the provider.
+func (p *drsorchProvider) Resources(context.Context) []func() resource.Resource { return nil }
+
+// DataSources lists every data source type of the provider.
+func (p *drsorchProvider) DataSources(context.Context) []func() datasource.DataSource {
+	return []func() datasource.DataSource{
+		newRegionsDataSource,
+		newSourceServersDataSource,
+		newSourceServerDataSource,
+		newQuotasDataSource,
+	}
+}
+
+// clientsFrom reads the clients Configure stored as provider data. Nil
+// data means the provider is not configured yet (validation runs), which
+// is not an error.
+func clientsFrom(data any, diags *diag.Diagnostics) *awsclient.Clients {
+	if data == nil {
+		return nil
+	}
+	c, ok := data.(*awsclient.Clients)
+	if !ok {
+		diags.AddError("Unexpected provider data", "The drsorch provider passed data of an unexpected type; this is a bug in the provider.")
+		return nil
+	}
+	return c
+}
