@@ -9,6 +9,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/drsorch/terraform-provider-drsorch/internal/runservice/drssim"
 	"github.com/drsorch/terraform-provider-drsorch/internal/runservice/simclock"
 	"github.com/drsorch/terraform-provider-drsorch/internal/runservice/store"
 	"github.com/drsorch/terraform-provider-drsorch/internal/runservice/sts"
@@ -29,6 +30,7 @@ type App struct {
 	Clock  *simclock.Clock
 	Router *Router
 	Logger *slog.Logger
+	DRS    *drssim.Simulator // the DRS simulator, for in-process callers (Step Functions tasks)
 
 	stopClockSaver context.CancelFunc
 	describeEstate func() string

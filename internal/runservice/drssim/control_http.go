@@ -1,0 +1,143 @@
+package drssim
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"time"
+)
+
+// ControlHandler serves the unsigned /_sim/ endpoints (JSON):
+//
+//	GET    /_sim/state                     summary of every estate
+//	POST   /_sim/advance       {"seconds": N}
+//	POST   /_sim/run-until-idle            advance until no job is active
+//	GET    /_sim/stats                     API calls per operation
+//	DELETE /_sim/stats                     reset the counters
+//	POST   /_sim/faults        {"account","region","throttlePercent","latencyMs"}
+//	POST   /_sim/fail-launch   {"account","region","sourceServerIDs":[…],"fail":true}
+//	POST   /_sim/quotas        {"account","region","quotas":{"L-…":N}}
+//	POST   /_sim/servers       {"account","region","count":N,"hostnamePrefix","tags"}
+func (s *Simulator) ControlHandler() http.Handler {
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /_sim/state", func(w http.ResponseWriter, _ *http.Request) {
+		writeControl(w, http.StatusOK, s.State())
+	})
+	mux.HandleFunc("POST /_sim/advance", func(w http.ResponseWriter, r *http.Request) {
+		var req struct {
+			Seconds *float64 `json:"seconds"`
+		}
+		if !readControl(w, r, &req) {
+			return
+		}
+		if req.Seconds == nil || *req.Seconds < 0 {
+			controlError(w, `"seconds" is required and must be 0 or more`)
+			return
+		}
+		now := s.Advance(time.Duration(*req.Seconds * float64(time.Second)))
+		writeControl(w, http.StatusOK, map[string]any{"now": now})
+	})
+	mux.HandleFunc("POST /_sim/run-until-idle", func(w http.ResponseWriter, _ *http.Request) {
+		writeControl(w, http.StatusOK, map[string]any{"now": s.RunUntilIdle()})
+	})
+	mux.HandleFunc("GET /_sim/stats", func(w http.ResponseWriter, _ *http.Request) {
+		calls := s.Stats()
+		var total int64
+		for _, n := range calls {
+			total += n
+		}
+		writeControl(w, http.StatusOK, map[string]any{"calls": calls, "total": total})
+	})
+	mux.HandleFunc("DELETE /_sim/stats", func(w http.ResponseWriter, _ *http.Request) {
+		s.ResetStats()
+		w.WriteHeader(http.StatusNoContent)
+	})
+	mux.HandleFunc("POST /_sim/faults", func(w http.ResponseWriter, r *http.Request) {
+		var req struct {
+			Estate
+			Faults
+		}
+		if readControl(w, r, &req) {
+			respond(w, s.SetFaults(req.Estate, req.Faults))
+		}
+	})
+	mux.HandleFunc("POST /_sim/fail-launch", func(w http.ResponseWriter, r *http.Request) {
+		var req struct {
+			Estate
+			SourceServerIDs []string `json:"sourceServerIDs"`
+			Fail            *bool    `json:"fail"`
+		}
+		if !readControl(w, r, &req) {
+			return
+		}
+		if len(req.SourceServerIDs) == 0 {
+			controlError(w, `"sourceServerIDs" is required`)
+			return
+		}
+		respond(w, s.SetFailLaunch(req.Estate, req.Fail == nil || *req.Fail, req.SourceServerIDs...))
+	})
+	mux.HandleFunc("POST /_sim/quotas", func(w http.ResponseWriter, r *http.Request) {
+		var req struct {
+			Estate
+			Quotas map[string]int `json:"quotas"`
+		}
+		if !readControl(w, r, &req) {
+			return
+		}
+		for code, v := range req.Quotas {
+			if err := s.SetQuota(req.Estate, code, v); err != nil {
+				controlError(w, err.Error())
+				return
+			}
+		}
+		w.WriteHeader(http.StatusNoContent)
+	})
+	mux.HandleFunc("POST /_sim/servers", func(w http.ResponseWriter, r *http.Request) {
+		var req struct {
+			Estate
+			GenerateSpec
+		}
+		if !readControl(w, r, &req) {
+			return
+		}
+		ids, err := s.AddServers(req.Estate, req.GenerateSpec)
+		if err != nil {
+			controlError(w, err.Error())
+			return
+		}
+		writeControl(w, http.StatusOK, map[string]any{"sourceServerIDs": ids})
+	})
+	return mux
+}
+
+func readControl(w http.ResponseWriter, r *http.Request, v any) bool {
+	body, err := io.ReadAll(io.LimitReader(r.Body, maxBody))
+	if err == nil && len(body) > 0 {
+		err = json.Unmarshal(body, v)
+	}
+	if err != nil {
+		controlError(w, fmt.Sprintf("request body is not the expected JSON: %v", err))
+		return false
+	}
+	return true
+}
+
+func respond(w http.ResponseWriter, err error) {
+	if err != nil {
+		controlError(w, err.Error())
+		return
+	}
+	w.WriteHeader(http.StatusNoContent)
+}
+
+func controlError(w http.ResponseWriter, msg string) {
+	writeControl(w, http.StatusBadRequest, map[string]string{"error": msg})
+}
+
+func writeControl(w http.ResponseWriter, status int, v any) {
+	b, _ := json.MarshalIndent(v, "", "  ")
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	_, _ = w.Write(append(b, '\n'))
+}

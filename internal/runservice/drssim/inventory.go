@@ -1,0 +1,218 @@
+package drssim
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"regexp"
+	"slices"
+	"strings"
+
+	"github.com/drsorch/terraform-provider-drsorch/internal/runservice/awswire"
+)
+
+// Inventory is the simulated estate file (`drsorch serve --inventory`).
+// An estate it lists is seeded into the store the first time the service
+// sees it; later starts keep what the store holds.
+type Inventory struct {
+	Estates []EstateSpec `json:"estates"`
+}
+
+// EstateSpec is one account and region.
+type EstateSpec struct {
+	Account  string         `json:"account,omitempty"`
+	Region   string         `json:"region"`
+	Quotas   map[string]int `json:"quotas,omitempty"`
+	Generate *GenerateSpec  `json:"generate,omitempty"`
+	Servers  []ServerSpec   `json:"servers,omitempty"`
+	Faults   *Faults        `json:"faults,omitempty"`
+}
+
+// GenerateSpec adds Count servers named <hostnamePrefix>-0001 ….
+type GenerateSpec struct {
+	Count          int               `json:"count"`
+	HostnamePrefix string            `json:"hostnamePrefix,omitempty"`
+	Tags           map[string]string `json:"tags,omitempty"`
+}
+
+// ServerSpec is one source server.
+type ServerSpec struct {
+	SourceServerID          string            `json:"sourceServerID,omitempty"`
+	Hostname                string            `json:"hostname"`
+	Tags                    map[string]string `json:"tags,omitempty"`
+	OS                      string            `json:"os,omitempty"`
+	ReplicationState        string            `json:"replicationState,omitempty"`
+	LagSeconds              *int64            `json:"lagSeconds,omitempty"`
+	RecommendedInstanceType string            `json:"recommendedInstanceType,omitempty"`
+	Disks                   []DiskSpec        `json:"disks,omitempty"`
+	FailLaunch              bool              `json:"failLaunch,omitempty"`
+}
+
+// DiskSpec is one disk of a source server.
+type DiskSpec struct {
+	DeviceName string `json:"deviceName"`
+	Bytes      int64  `json:"bytes"`
+}
+
+// Faults injected into an estate's DRS API.
+type Faults struct {
+	// ThrottlePercent of requests answer ThrottlingException, spread evenly
+	// and deterministically (50 throttles every second request).
+	ThrottlePercent int `json:"throttlePercent"`
+	// LatencyMs of wall-clock delay added to every request.
+	LatencyMs int `json:"latencyMs"`
+}
+
+const maxGenerated = 20000
+
+var (
+	reRegion   = regexp.MustCompile(`^[a-z]{2}(-gov)?-[a-z]+-\d$`)
+	reHostname = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9.-]{0,252}$`)
+)
+
+// LoadInventory reads and checks an inventory file.
+func LoadInventory(path string) (*Inventory, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("inventory: %w", err)
+	}
+	inv, err := ParseInventory(data)
+	if err != nil {
+		return nil, fmt.Errorf("inventory %s: %w", path, err)
+	}
+	return inv, nil
+}
+
+// ParseInventory decodes and validates inventory JSON; errors name the
+// JSON field at fault.
+func ParseInventory(data []byte) (*Inventory, error) {
+	var inv Inventory
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&inv); err != nil {
+		var typeErr *json.UnmarshalTypeError
+		var syntaxErr *json.SyntaxError
+		switch {
+		case errors.As(err, &typeErr):
+			return nil, fmt.Errorf("field %q: expected %s, got JSON %s", typeErr.Field, typeErr.Type, typeErr.Value)
+		case errors.As(err, &syntaxErr):
+			return nil, fmt.Errorf("not valid JSON at byte %d: %v", syntaxErr.Offset, err)
+		case errors.Is(err, io.EOF):
+			return nil, errors.New(`empty file: expected {"estates": [...]}`)
+		default:
+			return nil, fmt.Errorf("%v (see the inventory format in the drssim package documentation)", err)
+		}
+	}
+	if err := inv.validate(); err != nil {
+		return nil, err
+	}
+	return &inv, nil
+}
+
+func (inv *Inventory) validate() error {
+	if len(inv.Estates) == 0 {
+		return errors.New(`field "estates": list at least one estate`)
+	}
+	seen := map[estateKey]bool{}
+	for i := range inv.Estates {
+		e := &inv.Estates[i]
+		at := fmt.Sprintf("estates[%d]", i)
+		if e.Account == "" {
+			e.Account = awswire.DefaultAccount
+		}
+		if !reAccountID.MatchString(e.Account) {
+			return fmt.Errorf("field %s.account: %q is not a 12-digit AWS account ID", at, e.Account)
+		}
+		if !reRegion.MatchString(e.Region) {
+			return fmt.Errorf("field %s.region: %q is not an AWS region such as us-east-1 (required)", at, e.Region)
+		}
+		k := estateKey{e.Account, e.Region}
+		if seen[k] {
+			return fmt.Errorf("field %s: estate %s/%s is listed twice", at, e.Account, e.Region)
+		}
+		seen[k] = true
+		for code, v := range e.Quotas {
+			if _, ok := quotaByCode(code); !ok {
+				return fmt.Errorf("field %s.quotas.%s: unknown DRS quota code (known: %s)", at, code, strings.Join(quotaCodes(), ", "))
+			}
+			if v < 0 {
+				return fmt.Errorf("field %s.quotas.%s: %d must be 0 or more", at, code, v)
+			}
+		}
+		if g := e.Generate; g != nil {
+			if g.Count < 0 || g.Count > maxGenerated {
+				return fmt.Errorf("field %s.generate.count: %d must be between 0 and %d", at, g.Count, maxGenerated)
+			}
+			if g.HostnamePrefix != "" && !reHostname.MatchString(g.HostnamePrefix) {
+				return fmt.Errorf("field %s.generate.hostnamePrefix: %q is not a host name", at, g.HostnamePrefix)
+			}
+		}
+		if f := e.Faults; f != nil {
+			if err := f.validate(); err != nil {
+				return fmt.Errorf("field %s.faults.%w", at, err)
+			}
+		}
+		hosts := map[string]bool{}
+		ids := map[string]bool{}
+		for j, s := range e.Servers {
+			sat := fmt.Sprintf("%s.servers[%d]", at, j)
+			if !reHostname.MatchString(s.Hostname) {
+				return fmt.Errorf("field %s.hostname: %q is not a host name (required)", sat, s.Hostname)
+			}
+			if hosts[s.Hostname] {
+				return fmt.Errorf("field %s.hostname: %q is used by another server of this estate", sat, s.Hostname)
+			}
+			hosts[s.Hostname] = true
+			if s.SourceServerID != "" && !reSourceServerID.MatchString(s.SourceServerID) {
+				return fmt.Errorf("field %s.sourceServerID: %q is not a source server ID (s- and 17 letters or digits)", sat, s.SourceServerID)
+			}
+			id := s.SourceServerID
+			if id == "" {
+				id = sourceServerIDFor(k, s.Hostname)
+			}
+			if ids[id] {
+				return fmt.Errorf("field %s.sourceServerID: %s is used by another server of this estate", sat, id)
+			}
+			ids[id] = true
+			if s.OS != "" && s.OS != "LINUX" && s.OS != "WINDOWS" {
+				return fmt.Errorf("field %s.os: %q must be LINUX or WINDOWS", sat, s.OS)
+			}
+			if s.ReplicationState != "" && !slices.Contains(enumReplicationStates, s.ReplicationState) {
+				return fmt.Errorf("field %s.replicationState: %q is not one of %s", sat, s.ReplicationState, strings.Join(enumReplicationStates, ", "))
+			}
+			if s.LagSeconds != nil && *s.LagSeconds < 0 {
+				return fmt.Errorf("field %s.lagSeconds: %d must be 0 or more", sat, *s.LagSeconds)
+			}
+			for d, dk := range s.Disks {
+				if dk.DeviceName == "" {
+					return fmt.Errorf("field %s.disks[%d].deviceName: required", sat, d)
+				}
+				if dk.Bytes <= 0 {
+					return fmt.Errorf("field %s.disks[%d].bytes: %d must be more than 0", sat, d, dk.Bytes)
+				}
+			}
+		}
+	}
+	return nil
+}
+
+func (f Faults) validate() error {
+	if f.ThrottlePercent < 0 || f.ThrottlePercent > 100 {
+		return fmt.Errorf("throttlePercent: %d must be between 0 and 100", f.ThrottlePercent)
+	}
+	if f.LatencyMs < 0 || f.LatencyMs > 60000 {
+		return fmt.Errorf("latencyMs: %d must be between 0 and 60000", f.LatencyMs)
+	}
+	return nil
+}
+
+func quotaCodes() []string {
+	var codes []string
+	for _, q := range quotaDefs {
+		codes = append(codes, q.Code)
+	}
+	return codes
+}

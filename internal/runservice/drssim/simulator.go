@@ -1,0 +1,307 @@
+// Package drssim simulates AWS Elastic Disaster Recovery for `drsorch
+// serve`: the DRS restJson1 API as the AWS service model defines it, the
+// Service Quotas API for service code "drs", and /_sim/ control endpoints
+// for tests (time, faults, quotas, extra servers, call counts).
+//
+// Estates are kept per account and region. Jobs store their planned
+// timeline; each request first applies every event whose simulated time
+// has passed, under the estate's lock. That keeps the simulation
+// deterministic and restart-safe without background goroutines.
+//
+// Validation rules enforced on launch and replication configurations (the
+// provider mirrors them at plan time):
+//   - enums as in the model; subnet-[0-9a-f]{8,17}; sg-[0-9a-f]{8,17}
+//   - ebsEncryptionKeyArn (a KMS key ARN) exactly when ebsEncryption is CUSTOM
+//   - per replicated disk: iops only for GP3 (3000–16000) and IO1 (100–64000);
+//     throughput only for GP3 (125–1000 MiB/s); deviceName must be a disk
+//     of the server
+//   - pitPolicy: 1–10 rules, unique ruleID, units MINUTE|HOUR|DAY,
+//     interval and retentionDuration at least 1
+//   - bandwidthThrottling 0–10000 Mbps; name at most 128 characters
+package drssim
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/drsorch/terraform-provider-drsorch/internal/runservice/awswire"
+	"github.com/drsorch/terraform-provider-drsorch/internal/runservice/simclock"
+	"github.com/drsorch/terraform-provider-drsorch/internal/runservice/store"
+)
+
+// Options configure a Simulator.
+type Options struct {
+	Store  *store.Store
+	Clock  *simclock.Clock
+	Logger *slog.Logger
+	// Inventory is the estate file; empty serves DemoInventory.
+	Inventory string
+}
+
+// Simulator is the simulated DRS service of one run service.
+type Simulator struct {
+	db     *sql.DB
+	clock  *simclock.Clock
+	logger *slog.Logger
+	source string // where the seeded estates came from, for logs
+
+	mu      sync.Mutex
+	estates map[estateKey]*estate
+
+	statsMu sync.Mutex
+	calls   map[string]int64
+
+	sleep func(context.Context, time.Duration) // wall-clock latency injection
+}
+
+// New opens the simulator's tables, loads stored estates and seeds the
+// inventory's estates that the store does not hold yet.
+func New(opts Options) (*Simulator, error) {
+	if opts.Logger == nil {
+		opts.Logger = slog.Default()
+	}
+	inv := DemoInventory()
+	source := "built-in demo estate"
+	if opts.Inventory != "" {
+		var err error
+		if inv, err = LoadInventory(opts.Inventory); err != nil {
+			return nil, err
+		}
+		source = "inventory " + opts.Inventory
+	}
+	s := &Simulator{db: opts.Store.DB(), clock: opts.Clock, logger: opts.Logger, source: source,
+		estates: map[estateKey]*estate{}, calls: map[string]int64{}, sleep: sleepCtx}
+	ctx := context.Background()
+	if err := s.migrate(ctx); err != nil {
+		return nil, fmt.Errorf("drs simulator tables: %w", err)
+	}
+	if err := s.loadAll(ctx); err != nil {
+		return nil, fmt.Errorf("drs simulator: %w", err)
+	}
+	now := s.clock.Now()
+	for _, spec := range inv.Estates {
+		k := estateKey{spec.Account, spec.Region}
+		if _, ok := s.estates[k]; ok {
+			continue // seeded on an earlier start: the store wins
+		}
+		e := newEstate(k)
+		e.seed(spec, now)
+		if err := s.flush(ctx, e); err != nil {
+			return nil, fmt.Errorf("seed estate %s: %w", k, err)
+		}
+		s.estates[k] = e
+	}
+	return s, nil
+}
+
+func sleepCtx(ctx context.Context, d time.Duration) {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+	case <-t.C:
+	}
+}
+
+// estate returns the estate of k, creating an uninitialized one in memory
+// when the store has none.
+func (s *Simulator) estate(k estateKey) *estate {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	e, ok := s.estates[k]
+	if !ok {
+		e = newEstate(k)
+		s.estates[k] = e
+	}
+	return e
+}
+
+func (s *Simulator) allEstates() []*estate {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	out := make([]*estate, 0, len(s.estates))
+	for _, e := range s.estates {
+		out = append(out, e)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].key.String() < out[j].key.String() })
+	return out
+}
+
+// opContext is what an operation handler works with: the locked estate and
+// the simulated time of the request.
+type opContext struct {
+	ctx context.Context
+	s   *Simulator
+	e   *estate
+	now time.Time
+}
+
+type operation struct {
+	status int // success status code from the model
+	run    func(c *opContext, body []byte) (any, *awswire.APIError)
+}
+
+var operations map[string]operation
+
+func init() {
+	operations = map[string]operation{
+		"InitializeService":              {http.StatusNoContent, opInitializeService},
+		"DescribeSourceServers":          {http.StatusOK, opDescribeSourceServers},
+		"GetLaunchConfiguration":         {http.StatusOK, opGetLaunchConfiguration},
+		"UpdateLaunchConfiguration":      {http.StatusOK, opUpdateLaunchConfiguration},
+		"GetReplicationConfiguration":    {http.StatusOK, opGetReplicationConfiguration},
+		"UpdateReplicationConfiguration": {http.StatusOK, opUpdateReplicationConfiguration},
+		"TagResource":                    {http.StatusOK, opTagResource},
+		"UntagResource":                  {http.StatusOK, opUntagResource},
+		"ListTagsForResource":            {http.StatusOK, opListTagsForResource},
+		"StartRecovery":                  {http.StatusAccepted, opStartRecovery},
+		"TerminateRecoveryInstances":     {http.StatusOK, opTerminateRecoveryInstances},
+		"DescribeJobs":                   {http.StatusOK, opDescribeJobs},
+		"DescribeJobLogItems":            {http.StatusOK, opDescribeJobLogItems},
+		"DeleteJob":                      {http.StatusNoContent, opDeleteJob},
+		"DescribeRecoveryInstances":      {http.StatusOK, opDescribeRecoveryInstances},
+		"DescribeRecoverySnapshots":      {http.StatusOK, opDescribeRecoverySnapshots},
+		"ListStagingAccounts":            {http.StatusOK, opListStagingAccounts},
+	}
+}
+
+// Invoke runs one DRS operation for the Step Functions engine's
+// arn:aws:states:::aws-sdk:drs:* tasks. operation is the PascalCase name
+// ("StartRecovery"); body and result are the restJson1 wire JSON (camelCase
+// members; for the tagging operations resourceArn and tagKeys are members
+// of body). The error is always an *awswire.APIError.
+func (s *Simulator) Invoke(ctx context.Context, id awswire.Identity, operation string, body []byte) ([]byte, error) {
+	_, out, apiErr := s.call(ctx, id, operation, body)
+	if apiErr != nil {
+		return nil, apiErr
+	}
+	if out == nil {
+		return []byte("{}"), nil
+	}
+	return out, nil
+}
+
+// call is the one code path behind HTTP and Invoke: count, inject faults,
+// bring the estate up to the present, run the operation, persist. The
+// result is encoded while the estate is still locked: it shares maps with
+// the estate's records.
+func (s *Simulator) call(ctx context.Context, id awswire.Identity, name string, body []byte) (int, []byte, *awswire.APIError) {
+	s.count(name)
+	op, ok := operations[name]
+	if !ok {
+		return 0, nil, validationError(reasonUnknownOperation,
+			fmt.Sprintf("the DRS simulator does not serve operation %q (served: %s)", name, strings.Join(OperationNames(), ", ")))
+	}
+	account := id.Account
+	if account == "" {
+		account = awswire.DefaultAccount
+	}
+	if id.Region == "" {
+		return 0, nil, validationError(reasonOther, "the request names no region: sign it for a region such as us-east-1")
+	}
+	e := s.estate(estateKey{account, id.Region})
+
+	e.mu.Lock()
+	faults := e.faults
+	e.requests++
+	n := e.requests
+	e.mu.Unlock()
+	if faults.LatencyMs > 0 {
+		s.sleep(ctx, time.Duration(faults.LatencyMs)*time.Millisecond)
+	}
+	if throttleNth(n, faults.ThrottlePercent) {
+		return 0, nil, throttled(1)
+	}
+
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	c := &opContext{ctx: ctx, s: s, e: e, now: s.clock.Now()}
+	s.advanceEstate(e, c.now)
+	var result any
+	var apiErr *awswire.APIError
+	if !e.initialized && name != "InitializeService" {
+		apiErr = uninitialized()
+	} else {
+		result, apiErr = op.run(c, body)
+	}
+	if err := s.flush(context.WithoutCancel(ctx), e); err != nil {
+		s.logger.Error("drs simulator: persist estate", "estate", e.key.String(), "err", err)
+		return 0, nil, internalError(fmt.Errorf("persist estate: %w", err))
+	}
+	if apiErr != nil {
+		return 0, nil, apiErr
+	}
+	if result == nil {
+		return op.status, nil, nil
+	}
+	out, err := json.Marshal(result)
+	if err != nil {
+		return 0, nil, internalError(fmt.Errorf("encode %s response: %w", name, err))
+	}
+	return op.status, out, nil
+}
+
+// throttleNth spreads percent% of requests evenly: request n is throttled
+// when it crosses the next multiple of 100/percent.
+func throttleNth(n int64, percent int) bool {
+	if percent <= 0 {
+		return false
+	}
+	return n*int64(percent)/100 > (n-1)*int64(percent)/100
+}
+
+// OperationNames lists the DRS operations the simulator serves.
+func OperationNames() []string {
+	names := make([]string, 0, len(operations))
+	for n := range operations {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	return names
+}
+
+func (s *Simulator) count(op string) {
+	s.statsMu.Lock()
+	s.calls[op]++
+	s.statsMu.Unlock()
+}
+
+// Stats returns the number of API calls per operation since start or the
+// last ResetStats (every attempt counts, throttled ones included).
+func (s *Simulator) Stats() map[string]int64 {
+	s.statsMu.Lock()
+	defer s.statsMu.Unlock()
+	out := make(map[string]int64, len(s.calls))
+	for k, v := range s.calls {
+		out[k] = v
+	}
+	return out
+}
+
+// ResetStats zeroes the call counters.
+func (s *Simulator) ResetStats() {
+	s.statsMu.Lock()
+	s.calls = map[string]int64{}
+	s.statsMu.Unlock()
+}
+
+// Describe is the one-line summary for the service's start-up log.
+func (s *Simulator) Describe() string {
+	var parts []string
+	for _, e := range s.allEstates() {
+		e.mu.Lock()
+		if e.initialized {
+			parts = append(parts, fmt.Sprintf("%s (%d servers)", e.key, len(e.servers)))
+		}
+		e.mu.Unlock()
+	}
+	return s.source + ": " + strings.Join(parts, ", ")
+}
