@@ -10,6 +10,8 @@ import (
 	"time"
 
 	"github.com/drsorch/terraform-provider-drsorch/internal/runservice/drssim"
+	"github.com/drsorch/terraform-provider-drsorch/internal/runservice/events"
+	"github.com/drsorch/terraform-provider-drsorch/internal/runservice/sfn"
 	"github.com/drsorch/terraform-provider-drsorch/internal/runservice/simclock"
 	"github.com/drsorch/terraform-provider-drsorch/internal/runservice/store"
 	"github.com/drsorch/terraform-provider-drsorch/internal/runservice/sts"
@@ -31,6 +33,8 @@ type App struct {
 	Router *Router
 	Logger *slog.Logger
 	DRS    *drssim.Simulator // the DRS simulator, for in-process callers (Step Functions tasks)
+	SFN    *sfn.Service      // Step Functions: API and engine
+	Events *events.Bus       // EventBridge: events published by PutEvents and pause gates
 
 	stopClockSaver context.CancelFunc
 	describeEstate func() string

@@ -1,0 +1,307 @@
+package sfn
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"log/slog"
+	"sync"
+	"time"
+
+	"github.com/drsorch/terraform-provider-drsorch/internal/asl"
+	"github.com/drsorch/terraform-provider-drsorch/internal/runservice/awswire"
+	"github.com/drsorch/terraform-provider-drsorch/internal/runservice/events"
+	"github.com/drsorch/terraform-provider-drsorch/internal/runservice/simclock"
+	"github.com/drsorch/terraform-provider-drsorch/internal/runservice/store"
+)
+
+// DRSInvoker calls one DRS API operation in process: body is the
+// operation's wire JSON (camelCase members), the result likewise. Errors are
+// *awswire.APIError carrying the DRS exception name.
+type DRSInvoker interface {
+	Invoke(ctx context.Context, id awswire.Identity, operation string, body []byte) ([]byte, error)
+}
+
+// Options configures an Engine.
+type Options struct {
+	Store  *store.Store
+	Clock  *simclock.Clock
+	Logger *slog.Logger
+	DRS    DRSInvoker  // nil: aws-sdk:drs tasks fail with Drs.ServiceUnavailable
+	Events *events.Bus // nil: events:putEvents tasks fail
+	// AfterTaskSent, when set, runs after a task's request returned and
+	// before its result is recorded. Returning true drops the result, as if
+	// the process died there: crash-injection tests use it.
+	AfterTaskSent func(execARN, resource string) (crash bool)
+}
+
+// Engine runs executions. One goroutine (the loop) owns every execution's
+// state and commits each batch of transitions in one SQLite transaction
+// before any of its effects (task calls, timers, API replies) happen.
+type Engine struct {
+	opts   Options
+	db     *sql.DB
+	clock  *simclock.Clock
+	log    *slog.Logger
+	ops    chan op
+	stop   chan struct{}
+	done   chan struct{}
+	closed sync.Once
+
+	// Owned by the loop goroutine.
+	cache    map[int64]*execution
+	runQueue []int64
+	queued   map[int64]bool
+
+	defsMu sync.Mutex
+	defs   map[string]*asl.StateMachine
+
+	tasks sync.WaitGroup
+}
+
+type op struct {
+	fn   func(b *batch) error
+	done chan error
+}
+
+const (
+	opBuffer          = 4096
+	maxOpsPerBatch    = 256
+	transitionsPerRun = 200 // per execution per batch: fairness between executions
+	batchBudget       = 2000
+)
+
+// NewEngine creates the tables, resumes every running execution and starts
+// the loop.
+func NewEngine(opts Options) (*Engine, error) {
+	if opts.Logger == nil {
+		opts.Logger = slog.Default()
+	}
+	if err := migrate(opts.Store.DB()); err != nil {
+		return nil, err
+	}
+	e := &Engine{
+		opts: opts, db: opts.Store.DB(), clock: opts.Clock, log: opts.Logger,
+		ops: make(chan op, opBuffer), stop: make(chan struct{}), done: make(chan struct{}),
+		cache: map[int64]*execution{}, queued: map[int64]bool{}, defs: map[string]*asl.StateMachine{},
+	}
+	go e.loop()
+	if err := e.do(context.Background(), e.resumeAll); err != nil {
+		e.Close()
+		return nil, fmt.Errorf("resume executions: %w", err)
+	}
+	return e, nil
+}
+
+// Close stops the loop; executions stay as recorded and resume on the next
+// NewEngine over the same store.
+func (e *Engine) Close() error {
+	e.closed.Do(func() {
+		close(e.stop)
+		<-e.done
+		// Task calls in flight find the loop gone and drop their answers:
+		// they are recorded as unanswered and resume on the next start.
+		waited := make(chan struct{})
+		go func() { e.tasks.Wait(); close(waited) }()
+		select {
+		case <-waited:
+		case <-time.After(2 * time.Second):
+		}
+	})
+	return nil
+}
+
+var errEngineClosed = errors.New("the Step Functions engine is shut down")
+
+// do runs fn inside the loop's next batch and returns once that batch is
+// committed (or failed).
+func (e *Engine) do(ctx context.Context, fn func(b *batch) error) error {
+	o := op{fn: fn, done: make(chan error, 1)}
+	select {
+	case e.ops <- o:
+	case <-e.stop:
+		return errEngineClosed
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+	select {
+	case err := <-o.done:
+		return err
+	case <-e.done:
+		select {
+		case err := <-o.done:
+			return err
+		default:
+			return errEngineClosed
+		}
+	}
+}
+
+// post queues fn without waiting (timers and task results).
+func (e *Engine) post(fn func(b *batch) error) {
+	select {
+	case e.ops <- op{fn: fn}:
+	case <-e.stop:
+	}
+}
+
+func (e *Engine) loop() {
+	defer close(e.done)
+	for {
+		var ops []op
+		if len(e.runQueue) == 0 {
+			select {
+			case o := <-e.ops:
+				ops = append(ops, o)
+			case <-e.stop:
+				return
+			}
+		}
+		select {
+		case <-e.stop:
+			return
+		default:
+		}
+	drain:
+		for len(ops) < maxOpsPerBatch {
+			select {
+			case o := <-e.ops:
+				ops = append(ops, o)
+			default:
+				break drain
+			}
+		}
+		e.runBatch(ops)
+	}
+}
+
+// batch is one transaction of the loop.
+type batch struct {
+	e       *Engine
+	tx      *sql.Tx
+	now     time.Time
+	touched []*execution
+	after   []func() // effects, run once the batch is committed
+}
+
+func (b *batch) onCommit(fn func()) { b.after = append(b.after, fn) }
+
+func (b *batch) touch(x *execution) {
+	if !x.touched {
+		x.touched = true
+		b.touched = append(b.touched, x)
+	}
+}
+
+func (e *Engine) runBatch(ops []op) {
+	ctx := context.Background()
+	tx, err := e.db.BeginTx(ctx, nil)
+	if err != nil {
+		e.failOps(ops, err)
+		return
+	}
+	b := &batch{e: e, tx: tx, now: e.clock.Now()}
+	results := make([]error, len(ops))
+	var fatal error
+	for i, o := range ops {
+		results[i] = o.fn(b)
+		var apiErr *awswire.APIError
+		if results[i] != nil && !errors.As(results[i], &apiErr) {
+			fatal = results[i]
+			break
+		}
+	}
+	if fatal == nil {
+		fatal = e.runQueued(b)
+	}
+	if fatal == nil {
+		fatal = e.flush(b)
+	}
+	if fatal == nil {
+		fatal = tx.Commit()
+	} else {
+		_ = tx.Rollback()
+	}
+	if fatal != nil {
+		e.log.Error("step functions batch failed; reloading its executions", "error", fatal)
+		for _, x := range b.touched {
+			delete(e.cache, x.id)
+		}
+		e.failOps(ops, fatal)
+		for _, x := range b.touched {
+			id := x.id
+			e.post(func(b *batch) error { return e.resumeOne(b, id) })
+		}
+		return
+	}
+	for _, x := range b.touched {
+		x.touched = false
+		x.events = x.events[:0]
+		x.tokenWrites = x.tokenWrites[:0]
+		if x.closedNow || (!x.hasRunnable() && !e.queued[x.id]) {
+			delete(e.cache, x.id)
+		}
+	}
+	for _, fn := range b.after {
+		fn()
+	}
+	for i, o := range ops {
+		if o.done != nil {
+			o.done <- results[i]
+		}
+	}
+}
+
+func (e *Engine) failOps(ops []op, err error) {
+	for _, o := range ops {
+		if o.done != nil {
+			o.done <- internalErr(err)
+		}
+	}
+}
+
+// enqueue marks an execution as having runnable threads.
+func (e *Engine) enqueue(x *execution) {
+	if !e.queued[x.id] {
+		e.queued[x.id] = true
+		e.runQueue = append(e.runQueue, x.id)
+	}
+}
+
+func (e *Engine) runQueued(b *batch) error {
+	budget := batchBudget
+	queue := e.runQueue
+	e.runQueue = nil
+	for i, id := range queue {
+		if budget <= 0 {
+			e.runQueue = append(e.runQueue, queue[i:]...)
+			break
+		}
+		delete(e.queued, id)
+		x, err := b.load(id)
+		if err != nil {
+			return err
+		}
+		if x == nil || x.status != statusRunning {
+			continue
+		}
+		budget -= e.run(b, x, transitionsPerRun)
+	}
+	return nil
+}
+
+// definition parses a definition once per distinct text.
+func (e *Engine) definition(text string) (*asl.StateMachine, error) {
+	e.defsMu.Lock()
+	defer e.defsMu.Unlock()
+	if sm, ok := e.defs[text]; ok {
+		return sm, nil
+	}
+	sm, err := asl.Parse([]byte(text))
+	if err != nil {
+		return nil, err
+	}
+	e.defs[text] = sm
+	return sm, nil
+}

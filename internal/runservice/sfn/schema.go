@@ -1,0 +1,66 @@
+package sfn
+
+import (
+	"database/sql"
+	"fmt"
+)
+
+// The engine's tables. Executions carry their whole runtime (threads,
+// pending tasks, timers) as one JSON document written in the same
+// transaction as the history events it produced.
+const schema = `
+CREATE TABLE IF NOT EXISTS sfn_state_machines (
+	arn TEXT PRIMARY KEY,
+	account TEXT NOT NULL,
+	region TEXT NOT NULL,
+	name TEXT NOT NULL,
+	definition TEXT NOT NULL,
+	role_arn TEXT NOT NULL,
+	type TEXT NOT NULL,
+	status TEXT NOT NULL,
+	created_ns INTEGER NOT NULL,
+	updated_ns INTEGER NOT NULL,
+	revision_id TEXT NOT NULL,
+	logging TEXT NOT NULL DEFAULT '',
+	tags TEXT NOT NULL DEFAULT '[]'
+);
+CREATE TABLE IF NOT EXISTS sfn_executions (
+	id INTEGER PRIMARY KEY AUTOINCREMENT,
+	arn TEXT NOT NULL UNIQUE,
+	sm_arn TEXT NOT NULL,
+	name TEXT NOT NULL,
+	status TEXT NOT NULL,
+	input TEXT NOT NULL,
+	output TEXT,
+	error TEXT,
+	cause TEXT,
+	start_ns INTEGER NOT NULL,
+	stop_ns INTEGER,
+	definition TEXT NOT NULL,
+	role_arn TEXT NOT NULL,
+	sm_updated_ns INTEGER NOT NULL,
+	runtime TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS sfn_executions_by_sm ON sfn_executions (sm_arn, id);
+CREATE INDEX IF NOT EXISTS sfn_executions_running ON sfn_executions (status) WHERE status = 'RUNNING';
+CREATE TABLE IF NOT EXISTS sfn_history (
+	exec_id INTEGER NOT NULL,
+	event_id INTEGER NOT NULL,
+	body TEXT NOT NULL,
+	PRIMARY KEY (exec_id, event_id)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS sfn_tokens (
+	token TEXT PRIMARY KEY,
+	exec_id INTEGER NOT NULL,
+	thread INTEGER NOT NULL,
+	seq INTEGER NOT NULL,
+	status TEXT NOT NULL
+) WITHOUT ROWID;
+`
+
+func migrate(db *sql.DB) error {
+	if _, err := db.Exec(schema); err != nil {
+		return fmt.Errorf("create Step Functions tables: %w", err)
+	}
+	return nil
+}

@@ -1,0 +1,133 @@
+// Package sfn is the run service's AWS Step Functions: the awsJson1.0 API
+// as the service model defines it, and a durable engine that runs STANDARD
+// state machines (parsed by internal/asl) on SQLite and the simulated
+// clock. Task resources are aws-sdk:drs:* (through a DRSInvoker) and
+// events:putEvents, including the .waitForTaskToken pattern.
+package sfn
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"io"
+	"net/http"
+	"strings"
+
+	"github.com/drsorch/terraform-provider-drsorch/internal/runservice/awswire"
+)
+
+// TargetPrefix is Step Functions' X-Amz-Target prefix.
+const TargetPrefix = "AWSStepFunctions"
+
+// maxRequestBytes bounds a request body: definitions and inputs are at most
+// 1 MiB and 256 KiB.
+const maxRequestBytes = 2 << 20
+
+// Service is the Step Functions API over an Engine.
+type Service struct {
+	e   *Engine
+	ops map[string]handler
+}
+
+type handler func(ctx context.Context, id awswire.Identity, body []byte) (any, error)
+
+// New starts the engine (resuming recorded executions) and its API.
+func New(opts Options) (*Service, error) {
+	e, err := NewEngine(opts)
+	if err != nil {
+		return nil, err
+	}
+	s := &Service{e: e}
+	s.ops = map[string]handler{
+		"CreateStateMachine":               s.createStateMachine,
+		"UpdateStateMachine":               s.updateStateMachine,
+		"DescribeStateMachine":             s.describeStateMachine,
+		"DeleteStateMachine":               s.deleteStateMachine,
+		"ListStateMachines":                s.listStateMachines,
+		"ValidateStateMachineDefinition":   s.validateDefinition,
+		"StartExecution":                   s.startExecution,
+		"DescribeExecution":                s.describeExecution,
+		"ListExecutions":                   s.listExecutions,
+		"StopExecution":                    s.stopExecution,
+		"GetExecutionHistory":              s.getExecutionHistory,
+		"DescribeStateMachineForExecution": s.describeStateMachineForExecution,
+		"SendTaskSuccess":                  s.sendTaskSuccess,
+		"SendTaskFailure":                  s.sendTaskFailure,
+		"SendTaskHeartbeat":                s.sendTaskHeartbeat,
+		"TagResource":                      s.tagResource,
+		"UntagResource":                    s.untagResource,
+		"ListTagsForResource":              s.listTagsForResource,
+	}
+	return s, nil
+}
+
+// Engine is the service's engine.
+func (s *Service) Engine() *Engine { return s.e }
+
+// Close stops the engine.
+func (s *Service) Close() error { return s.e.Close() }
+
+func (s *Service) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	out, err := s.serve(r)
+	if err != nil {
+		awswire.WriteJSONProtocolError(w, awswire.ContentTypeJSON10, toAPIError(err))
+		return
+	}
+	awswire.WriteJSON(w, awswire.ContentTypeJSON10, http.StatusOK, out)
+}
+
+func (s *Service) serve(r *http.Request) (out any, err error) {
+	defer func() {
+		// A bug must answer 500, never take the service down.
+		if p := recover(); p != nil {
+			out, err = nil, awswire.NewError(http.StatusInternalServerError, "InternalFailure", "internal error while serving the request")
+		}
+	}()
+	target := r.Header.Get("X-Amz-Target")
+	name, ok := strings.CutPrefix(target, TargetPrefix+".")
+	h := s.ops[name]
+	if !ok || h == nil {
+		return nil, awswire.NewError(http.StatusBadRequest, "UnknownOperationException",
+			"the run service's Step Functions does not serve "+target)
+	}
+	if r.Method != http.MethodPost {
+		return nil, validationErr("Step Functions operations are POST requests")
+	}
+	body, err := io.ReadAll(io.LimitReader(r.Body, maxRequestBytes+1))
+	if err != nil {
+		return nil, validationErr("request body is unreadable: %v", err)
+	}
+	if len(body) > maxRequestBytes {
+		return nil, validationErr("request body is larger than %d bytes", maxRequestBytes)
+	}
+	if len(strings.TrimSpace(string(body))) == 0 {
+		body = []byte("{}")
+	}
+	id, _ := awswire.IdentityFrom(r.Context())
+	if id.Region == "" {
+		id.Region = "us-east-1"
+	}
+	if id.Account == "" {
+		id.Account = awswire.DefaultAccount
+	}
+	return h(r.Context(), id, body)
+}
+
+func toAPIError(err error) *awswire.APIError {
+	var apiErr *awswire.APIError
+	if errors.As(err, &apiErr) {
+		return apiErr
+	}
+	if errors.Is(err, errEngineClosed) {
+		return awswire.NewError(http.StatusServiceUnavailable, "ServiceUnavailable", err.Error())
+	}
+	return internalErr(err)
+}
+
+// decodeRequest reads a request body into v.
+func decodeRequest(body []byte, v any) error {
+	if err := json.Unmarshal(body, v); err != nil {
+		return apiErr("SerializationException", "request body is not valid for this operation: %v", err)
+	}
+	return nil
+}
