@@ -11,7 +11,11 @@ import (
 )
 
 // Resources lists every resource type of the provider.
-func (p *drsorchProvider) Resources(context.Context) []func() resource.Resource { return nil }
+func (p *drsorchProvider) Resources(context.Context) []func() resource.Resource {
+	return []func() resource.Resource{
+		newProtectionGroupResource,
+	}
+}
 
 // DataSources lists every data source type of the provider.
 func (p *drsorchProvider) DataSources(context.Context) []func() datasource.DataSource {
