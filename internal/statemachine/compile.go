@@ -8,6 +8,7 @@ package statemachine
 import (
 	"encoding/json"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/drsorch/terraform-provider-drsorch/internal/recoveryplan"
@@ -92,6 +93,7 @@ func Compile(plan recoveryplan.Plan) (*Compiled, error) {
 		for _, name := range names {
 			w, _ := plan.Wave(name)
 			branch, n := compileWave(plan.Name, w, l)
+			branch["Comment"] = branchComment(plan, name)
 			branches = append(branches, branch)
 			transitions += n
 		}
@@ -118,6 +120,29 @@ func Compile(plan recoveryplan.Plan) (*Compiled, error) {
 }
 
 type obj = map[string]any
+
+// branchComment records what the definition cannot show by itself — the
+// wave's declared position and its depends_on as written — so that an
+// imported plan reads back exactly as configured.
+func branchComment(plan recoveryplan.Plan, name string) string {
+	for i, w := range plan.Waves {
+		if w.Name != name {
+			continue
+		}
+		deps := dependsDefault
+		if w.DependsOnSet {
+			deps = "[" + strings.Join(w.DependsOn, ", ") + "]"
+		}
+		return fmt.Sprintf("%s%d of %d; %s%s", commentWave, i+1, len(plan.Waves), commentDepends, deps)
+	}
+	return ""
+}
+
+const (
+	commentWave    = "wave "
+	commentDepends = "depends_on: "
+	dependsDefault = "the wave before"
+)
 
 func levelState(l int) string { return fmt.Sprintf("Level %d", l+1) }
 

@@ -109,3 +109,36 @@ func TestDescribeRoundTrip(t *testing.T) {
 		t.Fatal("foreign definition accepted")
 	}
 }
+
+func TestDescribeRecoversConfiguration(t *testing.T) {
+	p := threeTier()
+	p.Waves[2].Timeout = 90 * time.Minute
+	c, err := Compile(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	v, err := Describe(c.Definition)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, w := range v.DeclaredWaves() {
+		got = append(got, w.Name)
+	}
+	if !reflect.DeepEqual(got, []string{"db", "cache", "app", "web"}) {
+		t.Fatalf("declared order = %v", got)
+	}
+	cache, _ := v.Wave("cache")
+	app, _ := v.Wave("app")
+	web, _ := v.Wave("web")
+	db, _ := v.Wave("db")
+	if !cache.DependsOnSet || len(cache.DependsOn) != 0 {
+		t.Errorf("cache depends_on = %v set=%v, want explicit []", cache.DependsOn, cache.DependsOnSet)
+	}
+	if !reflect.DeepEqual(app.DependsOn, []string{"db", "cache"}) || app.Timeout != 90*time.Minute {
+		t.Errorf("app = %+v", app)
+	}
+	if web.DependsOnSet || web.PollInterval != time.Minute || db.Timeout != recoveryplan.DefaultWaveTimeout || db.PollInterval != recoveryplan.DefaultPollInterval {
+		t.Errorf("web = %+v db = %+v", web, db)
+	}
+}

@@ -3,7 +3,9 @@ package statemachine
 import (
 	"encoding/json"
 	"fmt"
+	"sort"
 	"strings"
+	"time"
 )
 
 // PlanView is what a compiled definition says about its plan: enough for
@@ -18,9 +20,21 @@ type PlanView struct {
 type WaveView struct {
 	Name            string
 	Level           int // 1-based
+	Position        int // 1-based, as declared in the plan
 	ProtectionGroup string
 	PauseBefore     bool
+	DependsOn       []string
+	DependsOnSet    bool
+	Timeout         time.Duration
+	PollInterval    time.Duration
 	SourceServerIDs []string
+}
+
+// DeclaredWaves lists the waves in the order the plan declared them.
+func (v *PlanView) DeclaredWaves() []WaveView {
+	waves := v.Waves()
+	sort.SliceStable(waves, func(i, j int) bool { return waves[i].Position < waves[j].Position })
+	return waves
 }
 
 // Waves lists every wave in level order.
@@ -43,9 +57,12 @@ func (v *PlanView) Wave(name string) (WaveView, bool) {
 }
 
 type rawState struct {
-	Type       string `json:"Type"`
-	Next       string `json:"Next"`
-	StartAt    string `json:"StartAt"`
+	Comment    string           `json:"Comment"`
+	Result     json.RawMessage  `json:"Result"`
+	Choices    []map[string]any `json:"Choices"`
+	Type       string           `json:"Type"`
+	Next       string           `json:"Next"`
+	StartAt    string           `json:"StartAt"`
 	States     map[string]rawState
 	Branches   []rawState      `json:"Branches"`
 	Parameters json.RawMessage `json:"Parameters"`
@@ -110,5 +127,43 @@ func describeWave(branch rawState, level int) (WaveView, string, error) {
 		_ = json.Unmarshal(r.Parameters, &recovered)
 	}
 	w.ProtectionGroup = recovered.ProtectionGroup
+	parseBranchComment(branch.Comment, &w)
+	if setup, ok := branch.States[name+": poll setup"]; ok {
+		var poll struct {
+			Schedule []int `json:"schedule"`
+		}
+		if json.Unmarshal(setup.Result, &poll) == nil && len(poll.Schedule) > 0 {
+			w.PollInterval = time.Duration(poll.Schedule[len(poll.Schedule)-1]) * time.Second
+		}
+	}
+	if check, ok := branch.States[name+": check"]; ok {
+		for _, c := range check.Choices {
+			if c["Variable"] == "$.poll.elapsed" {
+				if secs, ok := c["NumericGreaterThanEquals"].(float64); ok {
+					w.Timeout = time.Duration(secs) * time.Second
+				}
+			}
+		}
+	}
 	return w, params.Tags[TagPlan], nil
+}
+
+func parseBranchComment(comment string, w *WaveView) {
+	pos, deps, ok := strings.Cut(comment, "; "+commentDepends)
+	if !ok {
+		return
+	}
+	if n, err := fmt.Sscanf(pos, commentWave+"%d of", &w.Position); n != 1 || err != nil {
+		w.Position = 0
+	}
+	if deps == dependsDefault {
+		return
+	}
+	w.DependsOnSet = true
+	deps = strings.TrimSuffix(strings.TrimPrefix(deps, "["), "]")
+	for _, d := range strings.Split(deps, ", ") {
+		if d != "" {
+			w.DependsOn = append(w.DependsOn, d)
+		}
+	}
 }
