@@ -271,6 +271,7 @@ func (s *Service) listExecutions(ctx context.Context, _ awswire.Identity, body [
 	if err := rows.Err(); err != nil {
 		return nil, err
 	}
+	rows.Close() // one connection: free it for the next query
 	out := map[string]any{"executions": items}
 	if len(items) == size && lastID > 0 {
 		var more int

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"log/slog"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/drsorch/terraform-provider-drsorch/internal/asl"
@@ -57,7 +58,14 @@ type Engine struct {
 	defsMu sync.Mutex
 	defs   map[string]*asl.StateMachine
 
-	tasks sync.WaitGroup
+	tasks    sync.WaitGroup
+	inflight atomic.Int64 // task requests not yet answered
+	// queuedAfterBatch is the run queue's length when the last batch ended.
+	queuedAfterBatch atomic.Int64
+
+	timersMu sync.Mutex
+	timerSeq uint64
+	armed    map[uint64]time.Time // simulated-clock timers not fired yet
 }
 
 type op struct {
@@ -84,7 +92,7 @@ func NewEngine(opts Options) (*Engine, error) {
 	e := &Engine{
 		opts: opts, db: opts.Store.DB(), clock: opts.Clock, log: opts.Logger,
 		ops: make(chan op, opBuffer), stop: make(chan struct{}), done: make(chan struct{}),
-		cache: map[int64]*execution{}, queued: map[int64]bool{}, defs: map[string]*asl.StateMachine{},
+		cache: map[int64]*execution{}, queued: map[int64]bool{}, defs: map[string]*asl.StateMachine{}, armed: map[uint64]time.Time{},
 	}
 	go e.loop()
 	if err := e.do(context.Background(), e.resumeAll); err != nil {
@@ -246,6 +254,7 @@ func (e *Engine) runBatch(ops []op) {
 	for _, fn := range b.after {
 		fn()
 	}
+	e.queuedAfterBatch.Store(int64(len(e.runQueue)))
 	for i, o := range ops {
 		if o.done != nil {
 			o.done <- results[i]
@@ -304,4 +313,23 @@ func (e *Engine) definition(text string) (*asl.StateMachine, error) {
 	}
 	e.defs[text] = sm
 	return sm, nil
+}
+
+// Settle waits until the engine has nothing left to do at the current
+// simulated time: no queued work, no task request in flight, no due timer.
+// Tests call it after starting executions or advancing the frozen clock.
+func (e *Engine) Settle(ctx context.Context) error {
+	for {
+		if err := e.do(ctx, func(*batch) error { return nil }); err != nil {
+			return err
+		}
+		if e.queuedAfterBatch.Load() == 0 && e.inflight.Load() == 0 && e.dueTimers() == 0 && len(e.ops) == 0 {
+			return nil
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(100 * time.Microsecond):
+		}
+	}
 }

@@ -99,8 +99,10 @@ func (e *Engine) dispatchAfterCommit(b *batch, x *execution, threadID int, tr ta
 	execID, execARN, id := x.id, x.arn, x.identity()
 	b.onCommit(func() {
 		e.tasks.Add(1)
+		e.inflight.Add(1)
 		go func() {
 			defer e.tasks.Done()
+			defer e.inflight.Add(-1)
 			ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 			defer cancel()
 			out, terr := e.invoke(ctx, id, integ, tr, reconcile)
@@ -108,6 +110,7 @@ func (e *Engine) dispatchAfterCommit(b *batch, x *execution, threadID int, tr ta
 				return
 			}
 			e.post(func(b *batch) error { return e.taskReturned(b, execID, threadID, tr.Seq, integ, out, terr) })
+			// (inflight drops only after the answer is queued, so Settle sees it.)
 		}()
 	})
 }

@@ -21,9 +21,32 @@ func (e *Engine) armTimer(b *batch, execID int64, threadID int, seq int64, at ti
 }
 
 func (e *Engine) armNow(execID int64, threadID int, seq int64, at time.Time, kind int) {
+	e.timersMu.Lock()
+	e.timerSeq++
+	key := e.timerSeq
+	e.armed[key] = at
+	e.timersMu.Unlock()
 	e.clock.At(at, func() {
 		e.post(func(b *batch) error { return e.timerFired(b, execID, threadID, seq, kind) })
+		e.timersMu.Lock()
+		delete(e.armed, key)
+		e.timersMu.Unlock()
 	})
+}
+
+// dueTimers counts armed timers whose time has come but whose wake-up is
+// not queued yet.
+func (e *Engine) dueTimers() int {
+	now := e.clock.Now()
+	e.timersMu.Lock()
+	defer e.timersMu.Unlock()
+	n := 0
+	for _, at := range e.armed {
+		if !at.After(now) {
+			n++
+		}
+	}
+	return n
 }
 
 func (e *Engine) timerFired(b *batch, execID int64, threadID int, seq int64, kind int) error {
