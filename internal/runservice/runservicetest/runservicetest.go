@@ -4,6 +4,7 @@
 package runservicetest
 
 import (
+	"context"
 	"net/http/httptest"
 	"testing"
 	"time"
@@ -63,4 +64,27 @@ func (s *Service) AWSConfig(region string) aws.Config {
 		// Tests talk to loopback: fail fast rather than back off for seconds.
 		RetryMaxAttempts: 1,
 	}
+}
+
+// Drive runs simulated time forward until done reports true: it lets the
+// Step Functions engine settle, then jumps the frozen clock to the next
+// timer (a Wait state, a retry, a task timeout), and so on. It fails the
+// test when nothing is left to happen or after maxSteps jumps.
+func (s *Service) Drive(t testing.TB, maxSteps int, done func() bool) {
+	t.Helper()
+	ctx := context.Background()
+	for step := 0; step <= maxSteps; step++ {
+		if err := s.App.SFN.Engine().Settle(ctx); err != nil {
+			t.Fatalf("settle engine: %v", err)
+		}
+		if done() {
+			return
+		}
+		next, ok := s.App.Clock.NextDeadline()
+		if !ok {
+			t.Fatalf("simulated time is stuck at %s: nothing is scheduled and the awaited condition is not met", s.App.Clock.Now().Format(time.RFC3339))
+		}
+		s.App.Clock.AdvanceTo(next)
+	}
+	t.Fatalf("condition not met after %d clock jumps (simulated time %s)", maxSteps, s.App.Clock.Now().Format(time.RFC3339))
 }
