@@ -60,6 +60,7 @@ type Engine struct {
 
 	tasks    sync.WaitGroup
 	inflight atomic.Int64 // task requests not yet answered
+	pending  atomic.Int64 // ops queued or being processed
 	// queuedAfterBatch is the run queue's length when the last batch ended.
 	queuedAfterBatch atomic.Int64
 
@@ -126,11 +127,14 @@ var errEngineClosed = errors.New("the Step Functions engine is shut down")
 // committed (or failed).
 func (e *Engine) do(ctx context.Context, fn func(b *batch) error) error {
 	o := op{fn: fn, done: make(chan error, 1)}
+	e.pending.Add(1)
 	select {
 	case e.ops <- o:
 	case <-e.stop:
+		e.pending.Add(-1)
 		return errEngineClosed
 	case <-ctx.Done():
+		e.pending.Add(-1)
 		return ctx.Err()
 	}
 	select {
@@ -148,9 +152,11 @@ func (e *Engine) do(ctx context.Context, fn func(b *batch) error) error {
 
 // post queues fn without waiting (timers and task results).
 func (e *Engine) post(fn func(b *batch) error) {
+	e.pending.Add(1)
 	select {
 	case e.ops <- op{fn: fn}:
 	case <-e.stop:
+		e.pending.Add(-1)
 	}
 }
 
@@ -255,6 +261,7 @@ func (e *Engine) runBatch(ops []op) {
 		fn()
 	}
 	e.queuedAfterBatch.Store(int64(len(e.runQueue)))
+	e.pending.Add(-int64(len(ops)))
 	for i, o := range ops {
 		if o.done != nil {
 			o.done <- results[i]
@@ -263,6 +270,7 @@ func (e *Engine) runBatch(ops []op) {
 }
 
 func (e *Engine) failOps(ops []op, err error) {
+	e.pending.Add(-int64(len(ops)))
 	for _, o := range ops {
 		if o.done != nil {
 			o.done <- internalErr(err)
@@ -323,7 +331,7 @@ func (e *Engine) Settle(ctx context.Context) error {
 		if err := e.do(ctx, func(*batch) error { return nil }); err != nil {
 			return err
 		}
-		if e.queuedAfterBatch.Load() == 0 && e.inflight.Load() == 0 && e.dueTimers() == 0 && len(e.ops) == 0 {
+		if e.queuedAfterBatch.Load() == 0 && e.inflight.Load() == 0 && e.dueTimers() == 0 && e.pending.Load() == 0 {
 			return nil
 		}
 		select {
