@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
+	"strconv"
 	"strings"
 
 	"github.com/drsorch/terraform-provider-drsorch/internal/runservice/awswire"
@@ -33,6 +34,7 @@ func (s *Simulator) RESTHandler() http.Handler {
 			return
 		}
 		w.Header().Set("Content-Type", "application/json")
+		w.Header().Set("Content-Length", strconv.Itoa(len(out)))
 		w.WriteHeader(status)
 		_, _ = w.Write(out)
 	})

@@ -84,7 +84,7 @@ func planTerminate(j *jobRecord, start time.Time) {
 		id, inst, jid := p.SourceServerID, p.RecoveryInstanceID, j.Job.JobID
 		t := start.Add(secs(10 + spread(11, jid, id, "stop")))
 		plan = append(plan, plannedEvent{At: t, Kind: evTerminateStart, ServerID: id, InstanceID: inst})
-		t = t.Add(secs(45 + spread(31, jid, id, "terminate")))
+		t = t.Add(secs(30 + spread(31, jid, id, "terminate")))
 		plan = append(plan, plannedEvent{At: t, Kind: evTerminated, ServerID: id, InstanceID: inst})
 		t = t.Add(30 * time.Second)
 		plan = append(plan, plannedEvent{At: t, Kind: evInstanceRemoved, ServerID: id, InstanceID: inst})
