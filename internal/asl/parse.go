@@ -60,7 +60,7 @@ func (p *parser) machine(o *object, loc string, kind machineKind, depth int) *St
 	p.checkFields(o, w, allowed, unsupportedEverywhere)
 	sm := &StateMachine{States: map[string]*State{}}
 	sm.Comment, _ = p.str(o, w, "Comment", false)
-	sm.StartAt, _ = p.str(o, w, "StartAt", true)
+	sm.StartAt, _ = p.target(o, w, "StartAt", true)
 	if kind == machineTop {
 		sm.Version, _ = p.str(o, w, "Version", false)
 		sm.TimeoutSeconds, _ = p.integer(o, w, "TimeoutSeconds", 1, maxSeconds)
@@ -286,7 +286,7 @@ func (p *parser) state(name string, o *object, loc string, depth int) *State {
 // nextOrEnd checks the transition fields: Choice, Succeed and Fail have neither; every
 // other state exactly one of Next and "End": true.
 func (p *parser) nextOrEnd(st *State, o *object, w where) {
-	next, hasNext := p.str(o, w, "Next", false)
+	next, hasNext := p.target(o, w, "Next", false)
 	end, hasEnd := p.boolean(o, w, "End")
 	st.Next, st.End = next, end
 	switch st.Type {

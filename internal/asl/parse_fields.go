@@ -51,6 +51,15 @@ func (p *parser) str(o *object, w where, key string, required bool) (string, boo
 	return s, true
 }
 
+// target reads a field naming a state (StartAt, Next, Default): a non-empty string.
+func (p *parser) target(o *object, w where, key string, required bool) (string, bool) {
+	s, ok := p.str(o, w, key, required)
+	if ok && s == "" {
+		p.add(CodeMissingTransition, w.at(key), "%s must name a state, not be empty", w.field(key))
+	}
+	return s, ok
+}
+
 func (p *parser) integer(o *object, w where, key string, lo, hi int64) (int, bool) {
 	v, ok := o.get(key)
 	if !ok {

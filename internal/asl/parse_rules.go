@@ -6,7 +6,7 @@ import (
 )
 
 func (p *parser) choice(st *State, o *object, w where, depth int) {
-	st.Default, _ = p.str(o, w, "Default", false)
+	st.Default, _ = p.target(o, w, "Default", false)
 	v, ok := o.get("Choices")
 	if !ok {
 		p.schema(w.loc, "%s is required", w.field("Choices"))
@@ -63,7 +63,7 @@ func (p *parser) choiceRule(v any, state, loc string, top bool, depth int) *Choi
 		p.schema(w.at(k), "state %q: the field %q appears more than once in a choice rule", state, k)
 	}
 	if top {
-		r.Next, _ = p.str(o, w, "Next", true)
+		r.Next, _ = p.target(o, w, "Next", true)
 	}
 	if len(ops) != 1 {
 		p.schema(loc, "state %q: a choice rule needs exactly one comparison operator or And/Or/Not, found %d (%s)", state, len(ops), strings.Join(ops, ", "))
@@ -255,7 +255,7 @@ func (p *parser) catchers(o *object, w where) []Catcher {
 		p.checkFields(co, cw, []string{"ErrorEquals", "Next", "ResultPath", "Comment"}, unsupportedEverywhere)
 		c := Catcher{}
 		c.ErrorEquals = p.errorEquals(co, cw, i == len(list)-1)
-		c.Next, _ = p.str(co, cw, "Next", true)
+		c.Next, _ = p.target(co, cw, "Next", true)
 		c.ResultPath = p.path(co, cw, "ResultPath", referencePath, true, false)
 		out = append(out, c)
 	}

@@ -69,6 +69,7 @@ func TestParseErrors(t *testing.T) {
 		{"no States", `{"StartAt":"A"}`, CodeSchemaValidation, `"States" is required`, ""},
 		{"StartAt missing state", `{"StartAt":"X","States":{"A":{"Type":"Succeed"}}}`, CodeMissingTransition, `StartAt "X"`, "/StartAt"},
 		{"Next missing state", wrap(`"A":{"Type":"Pass","Next":"Nowhere"}`), CodeMissingTransition, `"Nowhere" is not a state`, "/States/A/Next"},
+		{"empty Next", wrap(`"A":{"Type":"Pass","Next":""}`), CodeMissingTransition, "must name a state", "/States/A/Next"},
 		{"unreachable", wrap(`"A":{"Type":"Succeed"},"B":{"Type":"Succeed"}`), CodeSchemaValidation, `state "B" is not reachable`, "/States/B"},
 		{"no terminal", wrap(`"A":{"Type":"Pass","Next":"A"}`), "MISSING_END_STATE", "no state ends", "/States"},
 		{"next and end", wrap(`"A":{"Type":"Pass","Next":"A","End":true}`), CodeSchemaValidation, "both Next", ""},

@@ -19,6 +19,7 @@ type Path struct {
 	context  bool      // "$$..."
 	segments []segment // set when the path is a reference path
 	expr     jp.Expr   // set otherwise
+	definite bool      // expr selects at most one value (e.g. a negative index)
 }
 
 // segment is one step of a reference path: a key or an array index.
@@ -62,7 +63,21 @@ func compilePath(raw string, kind pathKind, allowContext bool) (*Path, error) {
 		return nil, fmt.Errorf("%q is not a valid JSONPath: %v", raw, err)
 	}
 	p.expr = x
+	p.definite = isDefinite(x)
 	return p, nil
+}
+
+// isDefinite reports whether a JSONPath names one location (only names and single
+// indexes): such a path yields its value, not an array of matches.
+func isDefinite(x jp.Expr) bool {
+	for _, f := range x {
+		switch f.(type) {
+		case jp.Root, jp.At, jp.Child, jp.Nth, jp.Bracket:
+		default:
+			return false
+		}
+	}
+	return true
 }
 
 func parseJSONPath(s string) (x jp.Expr, err error) {
@@ -142,8 +157,8 @@ func (p *Path) String() string {
 }
 
 // Eval selects from input (or from the context object for "$$" paths). A reference
-// path that matches nothing fails with States.Runtime; any other path returns the array
-// of its matches.
+// path (or any path naming one location, like $.a[-1]) that matches nothing fails with
+// States.Runtime; any other path returns the array of its matches.
 func (p *Path) Eval(input any, ctx *Context) (any, error) {
 	v, ok, err := p.lookup(input, ctx)
 	if err != nil {
@@ -168,6 +183,12 @@ func (p *Path) lookup(input any, ctx *Context) (v any, ok bool, err error) {
 		}
 	}()
 	res := p.expr.Get(src)
+	if p.definite {
+		if len(res) == 0 {
+			return nil, false, nil
+		}
+		return res[0], true, nil
+	}
 	if res == nil {
 		res = []any{}
 	}
