@@ -144,7 +144,7 @@ func opUpdateReplicationConfiguration(c *opContext, body []byte) (any, *awswire.
 		DataPlaneRouting                   *string                  `json:"dataPlaneRouting"`
 		CreatePublicIP                     *bool                    `json:"createPublicIP"`
 		StagingAreaTags                    *map[string]string       `json:"stagingAreaTags"`
-		PitPolicy                          *[]pitPolicyRule         `json:"pitPolicy"`
+		PitPolicy                          *[]pitPolicyRuleInput    `json:"pitPolicy"`
 		AutoReplicateNewDisks              *bool                    `json:"autoReplicateNewDisks"`
 		InternetProtocol                   *string                  `json:"internetProtocol"`
 	}
@@ -245,10 +245,14 @@ func opUpdateReplicationConfiguration(c *opContext, body []byte) (any, *awswire.
 		rc.StagingAreaTags = copyTags(*v)
 	}
 	if v := req.PitPolicy; v != nil {
-		if err := checkPitPolicy(*v); err != nil {
+		rules := make([]pitPolicyRule, 0, len(*v))
+		for _, in := range *v {
+			rules = append(rules, in.rule())
+		}
+		if err := checkPitPolicy(rules); err != nil {
 			return nil, err
 		}
-		rc.PitPolicy = append([]pitPolicyRule{}, *v...)
+		rc.PitPolicy = rules
 	}
 	setBool(&rc.AutoReplicateNewDisks, req.AutoReplicateNewDisks)
 	if v := req.InternetProtocol; v != nil {
@@ -350,4 +354,19 @@ func checkPitPolicy(rules []pitPolicyRule) *awswire.APIError {
 		}
 	}
 	return nil
+}
+
+// pitPolicyRuleInput is a PIT rule as sent: a rule that does not say
+// whether it is enabled is enabled.
+type pitPolicyRuleInput struct {
+	RuleID            int64  `json:"ruleID"`
+	Units             string `json:"units"`
+	Interval          int32  `json:"interval"`
+	RetentionDuration int32  `json:"retentionDuration"`
+	Enabled           *bool  `json:"enabled"`
+}
+
+func (in pitPolicyRuleInput) rule() pitPolicyRule {
+	return pitPolicyRule{RuleID: in.RuleID, Units: in.Units, Interval: in.Interval,
+		RetentionDuration: in.RetentionDuration, Enabled: in.Enabled == nil || *in.Enabled}
 }
