@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/provider"
 	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
@@ -37,6 +38,7 @@ type providerModel struct {
 	Endpoints              *endpointsModel  `tfsdk:"endpoints"`
 	RunServiceEndpoint     types.String     `tfsdk:"run_service_endpoint"`
 	MaxRetries             types.Int64      `tfsdk:"max_retries"`
+	ExecutionRoleARN       types.String     `tfsdk:"execution_role_arn"`
 }
 
 type assumeRoleModel struct {
@@ -94,6 +96,11 @@ func (p *drsorchProvider) Schema(_ context.Context, _ provider.SchemaRequest, re
 				Description: fmt.Sprintf("How many times a throttled or failed (5xx) API call is retried, with exponential backoff capped at %s and any Retry-After honoured. Default %d.", awsclient.DefaultMaxBackoff, awsclient.DefaultMaxRetries),
 				Validators:  []validator.Int64{int64validator.Between(0, 100)},
 			},
+			"execution_role_arn": schema.StringAttribute{
+				Optional:    true,
+				Description: "Default IAM role that recovery plans' state machines run as (data.drsorch_orchestrator_policy gives its policy). A plan's own `execution_role_arn` wins.",
+				Validators:  []validator.String{stringvalidator.RegexMatches(roleARNPattern, "must be an IAM role ARN like arn:aws:iam::123456789012:role/drsorch")},
+			},
 		},
 		Blocks: map[string]schema.Block{
 			"assume_role": schema.SingleNestedBlock{
@@ -134,9 +141,10 @@ func (p *drsorchProvider) Configure(ctx context.Context, req provider.ConfigureR
 		resp.Diagnostics.AddError("Cannot configure the drsorch provider", err.Error())
 		return
 	}
-	resp.DataSourceData = clients
-	resp.ResourceData = clients
-	resp.EphemeralResourceData = clients
+	data := &providerData{clients: clients, executionRoleARN: cfg.ExecutionRoleARN.ValueString()}
+	resp.DataSourceData = data
+	resp.ResourceData = data
+	resp.EphemeralResourceData = data
 }
 
 // settings converts the configuration, refusing unknown values and

@@ -13,7 +13,11 @@ import (
 // Resources lists every resource type of the provider.
 func (p *drsorchProvider) Resources(context.Context) []func() resource.Resource {
 	return []func() resource.Resource{
+		newLaunchSettingsResource,
+		newReplicationSettingsResource,
+		newSourceServerTagsResource,
 		newProtectionGroupResource,
+		newRecoveryPlanResource,
 	}
 }
 
@@ -34,10 +38,8 @@ func clientsFrom(data any, diags *diag.Diagnostics) *awsclient.Clients {
 	if data == nil {
 		return nil
 	}
-	c, ok := data.(*awsclient.Clients)
-	if !ok {
-		diags.AddError("Unexpected provider data", "The drsorch provider passed data of an unexpected type; this is a bug in the provider.")
-		return nil
+	if d := providerDataFrom(data, diags); d != nil {
+		return d.clients
 	}
-	return c
+	return nil
 }

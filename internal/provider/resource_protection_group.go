@@ -158,9 +158,6 @@ func (r *protectionGroupResource) ModifyPlan(ctx context.Context, req resource.M
 	plan.ResolvedSourceServerIDs = stringSet(ids)
 	plan.ServerCount = types.Int64Value(int64(len(ids)))
 	plan.ReplicatingCount = types.Int64Value(int64(countReplicating(res.Members)))
-	if creating {
-		plan.ID = types.StringValue(name)
-	}
 	r.checkReplicatingQuota(ctx, servers, &resp.Diagnostics)
 	resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
 }

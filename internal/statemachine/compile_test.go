@@ -98,7 +98,7 @@ func TestDescribeRoundTrip(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if v.Plan != "shop" || len(v.Levels) != 3 {
+	if v.Name != "shop" || len(v.Levels) != 3 {
 		t.Fatalf("view = %+v", v)
 	}
 	web, ok := v.Wave("web")
@@ -140,5 +140,23 @@ func TestDescribeRecoversConfiguration(t *testing.T) {
 	}
 	if web.DependsOnSet || web.PollInterval != time.Minute || db.Timeout != recoveryplan.DefaultWaveTimeout || db.PollInterval != recoveryplan.DefaultPollInterval {
 		t.Errorf("web = %+v db = %+v", web, db)
+	}
+}
+
+func TestDescribeRebuildsThePlan(t *testing.T) {
+	c, err := Compile(threeTier())
+	if err != nil {
+		t.Fatal(err)
+	}
+	v, err := Describe(c.Definition)
+	if err != nil {
+		t.Fatal(err)
+	}
+	again, err := Compile(v.Plan())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if again.Definition != c.Definition || again.EstimatedTransitions != c.EstimatedTransitions {
+		t.Fatal("recompiling the described plan changed the definition")
 	}
 }

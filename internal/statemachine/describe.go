@@ -6,13 +6,15 @@ import (
 	"sort"
 	"strings"
 	"time"
+
+	"github.com/drsorch/terraform-provider-drsorch/internal/recoveryplan"
 )
 
 // PlanView is what a compiled definition says about its plan: enough for
 // status views (the CLI, the dashboard) to show waves and levels of any
 // execution, even one started outside Terraform.
 type PlanView struct {
-	Plan   string
+	Name   string
 	Levels [][]WaveView
 }
 
@@ -87,7 +89,7 @@ func Describe(definition string) (*PlanView, error) {
 			if err != nil {
 				return nil, err
 			}
-			view.Plan = plan
+			view.Name = plan
 			waves = append(waves, w)
 		}
 		view.Levels = append(view.Levels, waves)
@@ -166,4 +168,16 @@ func parseBranchComment(comment string, w *WaveView) {
 			w.DependsOn = append(w.DependsOn, d)
 		}
 	}
+}
+
+// Plan rebuilds the domain plan the definition was compiled from.
+func (v *PlanView) Plan() recoveryplan.Plan {
+	p := recoveryplan.Plan{Name: v.Name}
+	for _, w := range v.DeclaredWaves() {
+		p.Waves = append(p.Waves, recoveryplan.Wave{
+			Name: w.Name, ProtectionGroup: w.ProtectionGroup, DependsOn: w.DependsOn, DependsOnSet: w.DependsOnSet,
+			PauseBefore: w.PauseBefore, Timeout: w.Timeout, PollInterval: w.PollInterval, ServerIDs: w.SourceServerIDs,
+		})
+	}
+	return p
 }

@@ -1,0 +1,73 @@
+package provider
+
+import (
+	"context"
+	"regexp"
+	"strings"
+	"sync"
+
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+
+	"github.com/drsorch/terraform-provider-drsorch/internal/awsclient"
+)
+
+// providerData is what Configure hands to resources: the clients and the
+// provider-level defaults.
+type providerData struct {
+	clients          *awsclient.Clients
+	executionRoleARN string
+
+	accountOnce sync.Once
+	accountID   string
+	accountErr  error
+}
+
+// account is the caller's account, asked of STS once per provider run.
+func (d *providerData) account(ctx context.Context) (string, error) {
+	d.accountOnce.Do(func() { d.accountID, d.accountErr = d.clients.Account(ctx) })
+	return d.accountID, d.accountErr
+}
+
+// partition of the configured region.
+func (d *providerData) partition() string {
+	switch r := d.clients.Region; {
+	case strings.HasPrefix(r, "cn-"):
+		return "aws-cn"
+	case strings.HasPrefix(r, "us-gov-"):
+		return "aws-us-gov"
+	}
+	return "aws"
+}
+
+func providerDataFrom(data any, diags *diag.Diagnostics) *providerData {
+	switch d := data.(type) {
+	case nil:
+		return nil
+	case *providerData:
+		return d
+	case *awsclient.Clients:
+		return &providerData{clients: d}
+	}
+	diags.AddError("Unexpected provider data", "The drsorch provider passed data of an unexpected type; this is a bug in the provider.")
+	return nil
+}
+
+var roleARNPattern = regexp.MustCompile(`^arn:aws[a-z-]*:iam::\d{12}:role/[\w+=,.@/-]+$`)
+
+// funcValidator applies a plain Go check to a string attribute.
+type funcValidator struct {
+	what  string
+	check func(string) error
+}
+
+func (v funcValidator) Description(context.Context) string             { return v.what }
+func (v funcValidator) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
+func (v funcValidator) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
+	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
+		return
+	}
+	if err := v.check(req.ConfigValue.ValueString()); err != nil {
+		resp.Diagnostics.AddAttributeError(req.Path, "Invalid "+v.what, err.Error())
+	}
+}

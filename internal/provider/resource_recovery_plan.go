@@ -1,0 +1,564 @@
+package provider
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/sfn"
+	sfntypes "github.com/aws/aws-sdk-go-v2/service/sfn/types"
+	"github.com/hashicorp/terraform-plugin-framework-timetypes/timetypes"
+	"github.com/hashicorp/terraform-plugin-framework-validators/listvalidator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/attr"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/booldefault"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/drsorch/terraform-provider-drsorch/internal/drsapi"
+	"github.com/drsorch/terraform-provider-drsorch/internal/plans"
+	"github.com/drsorch/terraform-provider-drsorch/internal/protectiongroup"
+	"github.com/drsorch/terraform-provider-drsorch/internal/recoveryplan"
+	"github.com/drsorch/terraform-provider-drsorch/internal/statemachine"
+)
+
+var (
+	_ resource.ResourceWithConfigure      = (*recoveryPlanResource)(nil)
+	_ resource.ResourceWithModifyPlan     = (*recoveryPlanResource)(nil)
+	_ resource.ResourceWithImportState    = (*recoveryPlanResource)(nil)
+	_ resource.ResourceWithValidateConfig = (*recoveryPlanResource)(nil)
+)
+
+type recoveryPlanResource struct{ data *providerData }
+
+func newRecoveryPlanResource() resource.Resource { return &recoveryPlanResource{} }
+
+type recoveryPlanModel struct {
+	ID                        types.String `tfsdk:"id"`
+	ARN                       types.String `tfsdk:"arn"`
+	Name                      types.String `tfsdk:"name"`
+	Description               types.String `tfsdk:"description"`
+	ExecutionRoleARN          types.String `tfsdk:"execution_role_arn"`
+	ForceDestroy              types.Bool   `tfsdk:"force_destroy"`
+	Waves                     []waveModel  `tfsdk:"wave"`
+	Levels                    types.List   `tfsdk:"levels"`
+	ServerCount               types.Int64  `tfsdk:"server_count"`
+	Definition                types.String `tfsdk:"definition"`
+	EstimatedStateTransitions types.Int64  `tfsdk:"estimated_state_transitions"`
+}
+
+type waveModel struct {
+	Name            types.String         `tfsdk:"name"`
+	ProtectionGroup types.String         `tfsdk:"protection_group"`
+	DependsOn       types.List           `tfsdk:"depends_on"`
+	PauseBefore     types.Bool           `tfsdk:"pause_before"`
+	Timeout         timetypes.GoDuration `tfsdk:"timeout"`
+	PollInterval    timetypes.GoDuration `tfsdk:"poll_interval"`
+}
+
+var levelsType = types.ListType{ElemType: types.ListType{ElemType: types.StringType}}
+
+func (r *recoveryPlanResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_recovery_plan"
+}
+
+func (r *recoveryPlanResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
+	computedString := func(desc string) schema.StringAttribute {
+		return schema.StringAttribute{Computed: true, Description: desc}
+	}
+	resp.Schema = schema.Schema{
+		Description: "A recovery plan: ordered waves of protection groups, compiled into one Step Functions state machine " +
+			"(`" + plans.StateMachinePrefix + "<name>`) in the recovery region. Anyone allowed to can start it — with Terraform " +
+			"(`drsorch_execution`), the `drsorch` CLI, the console or an EventBridge rule — with the input `{\"type\": \"DRILL\"}` or " +
+			"`{\"type\": \"RECOVERY\"}`. Levels of waves run in sequence; the waves of one level run in parallel. Every mistake that " +
+			"can be seen before a run — cycles, unknown dependencies, empty groups, servers in two waves, DRS quotas — fails the plan.",
+		Attributes: map[string]schema.Attribute{
+			"id": schema.StringAttribute{Computed: true, Description: "The plan name.",
+				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()}},
+			"arn": schema.StringAttribute{Computed: true, Description: "ARN of the plan's state machine.",
+				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()}},
+			"name": schema.StringAttribute{
+				Required:      true,
+				Description:   fmt.Sprintf("Plan name: letters, digits, '-' and '_', at most %d characters. Changing it replaces the plan.", plans.MaxNameLength),
+				PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()},
+				Validators:    []validator.String{funcValidator{"a recovery plan name", plans.ValidateName}},
+			},
+			"description": schema.StringAttribute{Optional: true, Description: "What the plan recovers (stored as a tag of the state machine).",
+				Validators: []validator.String{stringvalidator.LengthAtMost(256)}},
+			"execution_role_arn": schema.StringAttribute{
+				Optional: true, Computed: true,
+				Description: "IAM role the state machine runs as (see data.drsorch_orchestrator_policy for its policy). Defaults to the provider's `execution_role_arn`.",
+				Validators:  []validator.String{stringvalidator.RegexMatches(roleARNPattern, "must be an IAM role ARN like arn:aws:iam::123456789012:role/drsorch")},
+			},
+			"force_destroy": schema.BoolAttribute{Optional: true, Computed: true, Default: booldefault.StaticBool(false),
+				Description: "Destroy the plan even while executions of it run, stopping them first. Default false: destroy is refused while one runs."},
+			"levels": schema.ListAttribute{Computed: true, ElementType: types.ListType{ElemType: types.StringType},
+				Description: "Wave names per level, in run order: the waves of one level run in parallel."},
+			"server_count": schema.Int64Attribute{Computed: true, Description: "Source servers the plan recovers."},
+			"definition":   computedString("The Amazon States Language definition deployed for the plan."),
+			"estimated_state_transitions": schema.Int64Attribute{Computed: true,
+				Description: "State transitions of one successful run, assuming launches of about ten minutes (Step Functions bills per transition)."},
+		},
+		Blocks: map[string]schema.Block{
+			"wave": schema.ListNestedBlock{
+				Description: "A wave: one DRS recovery job for one protection group. Waves run in the order given unless `depends_on` says otherwise.",
+				Validators:  []validator.List{listvalidator.SizeAtLeast(1)},
+				NestedObject: schema.NestedBlockObject{Attributes: map[string]schema.Attribute{
+					"name": schema.StringAttribute{Required: true, Description: "Wave name, unique in the plan: 1-40 letters, digits, '.', '_' or '-'."},
+					"protection_group": schema.StringAttribute{Required: true,
+						Description: "The protection group to recover. Reference `drsorch_protection_group.<x>.id` so the plan waits for the group."},
+					"depends_on": schema.ListAttribute{Optional: true, ElementType: types.StringType,
+						Description: "Waves that must finish first. Omitted: the wave before this one (a plain list runs in sequence). `[]`: none, so the wave starts with the first level."},
+					"pause_before": schema.BoolAttribute{Optional: true, Computed: true, Default: booldefault.StaticBool(false),
+						Description: "Pause the run before this wave until someone resumes it (`approved_waves` of drsorch_execution, `drsorch resume`, or SendTaskSuccess with the token of the `" + statemachine.PauseEventDetailType + "` event). Not allowed on a first-level wave."},
+					"timeout": schema.StringAttribute{Optional: true, CustomType: timetypes.GoDurationType{},
+						Description: "How long the wave's servers may take to launch, e.g. `90m`. Default 60m; between 1m and 24h."},
+					"poll_interval": schema.StringAttribute{Optional: true, CustomType: timetypes.GoDurationType{},
+						Description: "How often the job is polled once launched servers are expected, e.g. `30s` (the first polls come sooner to catch early failures). Default 30s; between 5s and 15m."},
+				}},
+			},
+		},
+	}
+}
+
+func (r *recoveryPlanResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
+	r.data = providerDataFrom(req.ProviderData, &resp.Diagnostics)
+}
+
+// domainPlan converts the model into the domain plan; known is false when
+// a name, dependency or duration is not known yet. Server IDs are left
+// empty.
+func (m recoveryPlanModel) domainPlan(ctx context.Context, diags *diag.Diagnostics) (p recoveryplan.Plan, known bool) {
+	p.Name = m.Name.ValueString()
+	known = !m.Name.IsUnknown()
+	for i, w := range m.Waves {
+		wave := recoveryplan.Wave{Name: w.Name.ValueString(), ProtectionGroup: w.ProtectionGroup.ValueString(), PauseBefore: w.PauseBefore.ValueBool()}
+		if w.Name.IsUnknown() || w.DependsOn.IsUnknown() || w.Timeout.IsUnknown() || w.PollInterval.IsUnknown() || w.PauseBefore.IsUnknown() {
+			known = false
+		}
+		if !w.DependsOn.IsNull() && !w.DependsOn.IsUnknown() {
+			wave.DependsOnSet = true
+			wave.DependsOn = []string{}
+			diags.Append(w.DependsOn.ElementsAs(ctx, &wave.DependsOn, false)...)
+		}
+		wave.Timeout = duration(w.Timeout, path.Root("wave").AtListIndex(i).AtName("timeout"), diags)
+		wave.PollInterval = duration(w.PollInterval, path.Root("wave").AtListIndex(i).AtName("poll_interval"), diags)
+		p.Waves = append(p.Waves, wave)
+	}
+	return p, known && !diags.HasError()
+}
+
+func duration(v timetypes.GoDuration, at path.Path, diags *diag.Diagnostics) time.Duration {
+	if v.IsNull() || v.IsUnknown() {
+		return 0
+	}
+	d, ds := v.ValueGoDuration()
+	for _, e := range ds {
+		diags.AddAttributeError(at, e.Summary(), e.Detail())
+	}
+	return d
+}
+
+// addProblems reports domain problems on their attribute paths.
+func addProblems(ps recoveryplan.Problems, diags *diag.Diagnostics) {
+	for _, p := range ps {
+		at := path.Root("wave")
+		if p.Wave >= 0 {
+			at = at.AtListIndex(p.Wave)
+			if p.Attribute != "" {
+				at = at.AtName(p.Attribute)
+			}
+		}
+		if p.Severity == recoveryplan.Warning {
+			diags.AddAttributeWarning(at, p.Summary, p.Detail)
+		} else {
+			diags.AddAttributeError(at, p.Summary, p.Detail)
+		}
+	}
+}
+
+// ValidateConfig checks the plan's structure offline: names, dependencies,
+// cycles, pause gates and durations.
+func (r *recoveryPlanResource) ValidateConfig(ctx context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {
+	var cfg recoveryPlanModel
+	resp.Diagnostics.Append(req.Config.Get(ctx, &cfg)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	p, known := cfg.domainPlan(ctx, &resp.Diagnostics)
+	if !known || len(cfg.Waves) == 0 {
+		return
+	}
+	addProblems(p.ValidateStructure(), &resp.Diagnostics)
+}
+
+func (r *recoveryPlanResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	if req.Plan.Raw.IsNull() || r.data == nil {
+		return
+	}
+	var plan recoveryPlanModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	if plan.ExecutionRoleARN.IsUnknown() || plan.ExecutionRoleARN.IsNull() {
+		var cfgRole types.String
+		resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("execution_role_arn"), &cfgRole)...)
+		if cfgRole.IsNull() {
+			if r.data.executionRoleARN == "" {
+				resp.Diagnostics.AddAttributeError(path.Root("execution_role_arn"), "No execution role",
+					"The state machine needs an IAM role to run as. Set execution_role_arn here or in the provider block (data.drsorch_orchestrator_policy gives the policy the role needs).")
+				return
+			}
+			plan.ExecutionRoleARN = types.StringValue(r.data.executionRoleARN)
+		}
+	}
+	if req.State.Raw.IsNull() && !plan.Name.IsUnknown() {
+		account, err := r.data.account(ctx)
+		if err != nil {
+			addAPIError(&resp.Diagnostics, "identify the AWS account (STS GetCallerIdentity)", err)
+			return
+		}
+		plan.ARN = types.StringValue(plans.ARN(r.data.partition(), r.data.clients.Region, account, plan.Name.ValueString()))
+		plan.ID = plan.Name
+	}
+	domain, known := plan.domainPlan(ctx, &resp.Diagnostics)
+	if !known {
+		resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
+		return
+	}
+	levels, err := domain.Levels()
+	if err != nil {
+		return // ValidateConfig reported it
+	}
+	plan.Levels = levelsValue(levels)
+	if compiled, ok := r.resolveAndCompile(ctx, &plan, domain, &resp.Diagnostics); ok {
+		plan.Definition = types.StringValue(compiled.Definition)
+		plan.EstimatedStateTransitions = types.Int64Value(int64(compiled.EstimatedTransitions))
+	}
+	resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
+}
+
+// resolveAndCompile reads each wave's protection-group members, checks
+// servers and quotas, and compiles the plan. ok is false when a group is
+// not known yet (the definition is computed at apply then) or on error.
+func (r *recoveryPlanResource) resolveAndCompile(ctx context.Context, plan *recoveryPlanModel, domain recoveryplan.Plan, diags *diag.Diagnostics) (*statemachine.Compiled, bool) {
+	for _, w := range plan.Waves {
+		if w.ProtectionGroup.IsUnknown() {
+			return nil, false
+		}
+	}
+	clients := r.data.clients
+	servers, err := drsapi.ListSourceServers(ctx, clients.DRS, nil)
+	if err != nil {
+		addAPIError(diags, "read DRS source servers in "+clients.Region, err)
+		return nil, false
+	}
+	serverCount := 0
+	for i := range domain.Waves {
+		for _, s := range protectiongroup.CurrentMembers(domain.Waves[i].ProtectionGroup, servers) {
+			domain.Waves[i].ServerIDs = append(domain.Waves[i].ServerIDs, aws.ToString(s.SourceServerID))
+		}
+		serverCount += len(domain.Waves[i].ServerIDs)
+	}
+	addProblems(domain.ValidateServers(), diags)
+	if diags.HasError() {
+		return nil, false
+	}
+	quotas, usage, err := liveQuotas(ctx, r.data)
+	if err != nil {
+		addAPIError(diags, "read DRS quotas and active jobs in "+clients.Region, err)
+		return nil, false
+	}
+	levels, _ := domain.Levels()
+	addProblems(domain.ValidateQuotas(levels, quotas, usage), diags)
+	if diags.HasError() {
+		return nil, false
+	}
+	compiled, err := statemachine.Compile(domain)
+	if err != nil {
+		diags.AddError("Cannot compile the recovery plan", err.Error())
+		return nil, false
+	}
+	plan.ServerCount = types.Int64Value(int64(serverCount))
+	return compiled, true
+}
+
+// liveQuotas reads the DRS limits a run is bound by, and the current usage.
+func liveQuotas(ctx context.Context, data *providerData) (recoveryplan.Quotas, recoveryplan.Usage, error) {
+	limits, err := drsapi.QuotaLimits(ctx, data.clients.ServiceQuotas)
+	if err != nil {
+		return recoveryplan.Quotas{}, recoveryplan.Usage{}, err
+	}
+	q := recoveryplan.DefaultQuotas
+	for _, l := range limits {
+		switch l.Code {
+		case drsapi.QuotaServersPerJob:
+			q.ServersPerJob = int(l.Limit)
+		case drsapi.QuotaConcurrentJobs:
+			q.ConcurrentJobs = int(l.Limit)
+		case drsapi.QuotaServersInActiveJobs:
+			q.ServersInActiveJobs = int(l.Limit)
+		}
+	}
+	jobs, err := drsapi.ActiveJobs(ctx, data.clients.DRS)
+	if err != nil {
+		return q, recoveryplan.Usage{}, err
+	}
+	return q, recoveryplan.Usage{ActiveJobs: len(jobs), ServersInActiveJobs: drsapi.ServersInJobs(jobs)}, nil
+}
+
+func levelsValue(levels [][]string) types.List {
+	outer := make([]attr.Value, len(levels))
+	for i, l := range levels {
+		inner := make([]attr.Value, len(l))
+		for j, w := range l {
+			inner[j] = types.StringValue(w)
+		}
+		outer[i] = types.ListValueMust(types.StringType, inner)
+	}
+	return types.ListValueMust(levelsType.ElemType, outer)
+}
+
+// ensureCompiled compiles at apply time what the plan could not (groups
+// created in the same apply).
+func (r *recoveryPlanResource) ensureCompiled(ctx context.Context, plan *recoveryPlanModel, diags *diag.Diagnostics) bool {
+	if !plan.Definition.IsUnknown() {
+		return true
+	}
+	domain, _ := plan.domainPlan(ctx, diags)
+	if diags.HasError() {
+		return false
+	}
+	compiled, ok := r.resolveAndCompile(ctx, plan, domain, diags)
+	if !ok {
+		if !diags.HasError() {
+			diags.AddError("Cannot compile the recovery plan", "A wave's protection group is still unknown at apply time.")
+		}
+		return false
+	}
+	plan.Definition = types.StringValue(compiled.Definition)
+	plan.EstimatedStateTransitions = types.Int64Value(int64(compiled.EstimatedTransitions))
+	plan.Levels = levelsValue(compiled.Levels)
+	return true
+}
+
+func (m recoveryPlanModel) tags() map[string]string {
+	tags := map[string]string{plans.TagPlan: m.Name.ValueString(), plans.TagManagedBy: "terraform"}
+	if d := m.Description.ValueString(); d != "" {
+		tags[plans.TagDescription] = d
+	}
+	return tags
+}
+
+func (r *recoveryPlanResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	var plan recoveryPlanModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	if resp.Diagnostics.HasError() || !r.ensureCompiled(ctx, &plan, &resp.Diagnostics) {
+		return
+	}
+	out, err := r.data.clients.SFN.CreateStateMachine(ctx, &sfn.CreateStateMachineInput{
+		Name:       aws.String(plans.StateMachineName(plan.Name.ValueString())),
+		Definition: aws.String(plan.Definition.ValueString()),
+		RoleArn:    aws.String(plan.ExecutionRoleARN.ValueString()),
+		Type:       sfntypes.StateMachineTypeStandard,
+		Tags:       plans.SFNTags(plan.tags()),
+	})
+	var exists *sfntypes.StateMachineAlreadyExists
+	if errors.As(err, &exists) {
+		resp.Diagnostics.AddAttributeError(path.Root("name"), "Recovery plan already exists",
+			fmt.Sprintf("A state machine named %s already exists in %s with another definition. To manage it here, import it: terraform import <address> %s",
+				plans.StateMachineName(plan.Name.ValueString()), r.data.clients.Region, plan.Name.ValueString()))
+		return
+	}
+	if err != nil {
+		addAPIError(&resp.Diagnostics, "create the state machine of recovery plan "+plan.Name.ValueString(), err)
+		return
+	}
+	plan.ARN = types.StringValue(aws.ToString(out.StateMachineArn))
+	plan.ID = plan.Name
+	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+}
+
+func (r *recoveryPlanResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	var state recoveryPlanModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	out, found, err := plans.Find(ctx, r.data.clients.SFN, state.ARN.ValueString())
+	if err != nil {
+		addAPIError(&resp.Diagnostics, "read recovery plan "+state.Name.ValueString(), err)
+		return
+	}
+	if !found {
+		resp.State.RemoveResource(ctx)
+		return
+	}
+	tags, err := plans.Tags(ctx, r.data.clients.SFN, state.ARN.ValueString())
+	if err != nil {
+		addAPIError(&resp.Diagnostics, "read the tags of recovery plan "+state.Name.ValueString(), err)
+		return
+	}
+	state.Definition = types.StringValue(aws.ToString(out.Definition))
+	state.ExecutionRoleARN = types.StringValue(aws.ToString(out.RoleArn))
+	if d, ok := tags[plans.TagDescription]; ok {
+		state.Description = types.StringValue(d)
+	} else if !state.Description.IsNull() {
+		state.Description = types.StringNull()
+	}
+	if view, err := statemachine.Describe(aws.ToString(out.Definition)); err == nil {
+		var levels [][]string
+		count := 0
+		for _, l := range view.Levels {
+			var names []string
+			for _, w := range l {
+				names = append(names, w.Name)
+				count += len(w.SourceServerIDs)
+			}
+			levels = append(levels, names)
+		}
+		state.Levels = levelsValue(levels)
+		state.ServerCount = types.Int64Value(int64(count))
+		if len(state.Waves) == 0 { // after import
+			state.Waves = wavesFromView(view)
+		}
+		if compiled, err := statemachine.Compile(view.Plan()); err == nil {
+			state.EstimatedStateTransitions = types.Int64Value(int64(compiled.EstimatedTransitions))
+		}
+	}
+	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+}
+
+func wavesFromView(view *statemachine.PlanView) []waveModel {
+	var waves []waveModel
+	for _, w := range view.DeclaredWaves() {
+		m := waveModel{
+			Name: types.StringValue(w.Name), ProtectionGroup: types.StringValue(w.ProtectionGroup),
+			PauseBefore: types.BoolValue(w.PauseBefore), DependsOn: types.ListNull(types.StringType),
+			Timeout: timetypes.NewGoDurationNull(), PollInterval: timetypes.NewGoDurationNull(),
+		}
+		if w.DependsOnSet {
+			deps := make([]attr.Value, len(w.DependsOn))
+			for i, d := range w.DependsOn {
+				deps[i] = types.StringValue(d)
+			}
+			m.DependsOn = types.ListValueMust(types.StringType, deps)
+		}
+		if w.Timeout != 0 && w.Timeout != recoveryplan.DefaultWaveTimeout {
+			m.Timeout = timetypes.NewGoDurationValue(w.Timeout)
+		}
+		if w.PollInterval != 0 && w.PollInterval != recoveryplan.DefaultPollInterval {
+			m.PollInterval = timetypes.NewGoDurationValue(w.PollInterval)
+		}
+		waves = append(waves, m)
+	}
+	return waves
+}
+
+func (r *recoveryPlanResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	var plan, state recoveryPlanModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() || !r.ensureCompiled(ctx, &plan, &resp.Diagnostics) {
+		return
+	}
+	arn := state.ARN.ValueString()
+	_, err := r.data.clients.SFN.UpdateStateMachine(ctx, &sfn.UpdateStateMachineInput{
+		StateMachineArn: aws.String(arn),
+		Definition:      aws.String(plan.Definition.ValueString()),
+		RoleArn:         aws.String(plan.ExecutionRoleARN.ValueString()),
+	})
+	if err != nil {
+		addAPIError(&resp.Diagnostics, "update the state machine of recovery plan "+plan.Name.ValueString(), err)
+		return
+	}
+	if _, err := r.data.clients.SFN.TagResource(ctx, &sfn.TagResourceInput{ResourceArn: aws.String(arn), Tags: plans.SFNTags(plan.tags())}); err != nil {
+		addAPIError(&resp.Diagnostics, "tag recovery plan "+plan.Name.ValueString(), err)
+		return
+	}
+	if plan.Description.ValueString() == "" && state.Description.ValueString() != "" {
+		if _, err := r.data.clients.SFN.UntagResource(ctx, &sfn.UntagResourceInput{ResourceArn: aws.String(arn), TagKeys: []string{plans.TagDescription}}); err != nil {
+			addAPIError(&resp.Diagnostics, "untag recovery plan "+plan.Name.ValueString(), err)
+			return
+		}
+	}
+	plan.ARN = state.ARN
+	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+}
+
+func (r *recoveryPlanResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
+	var state recoveryPlanModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	api := r.data.clients.SFN
+	arn := state.ARN.ValueString()
+	running, err := plans.Executions(ctx, api, arn, sfntypes.ExecutionStatusRunning)
+	if err != nil {
+		addAPIError(&resp.Diagnostics, "list the running executions of recovery plan "+state.Name.ValueString(), err)
+		return
+	}
+	if len(running) > 0 && !state.ForceDestroy.ValueBool() {
+		var names []string
+		for _, e := range running {
+			names = append(names, aws.ToString(e.ExecutionArn))
+		}
+		resp.Diagnostics.AddError("Recovery plan has running executions",
+			fmt.Sprintf("Destroying plan %s would leave these executions without their plan:\n  %s\nWait for them, stop them (drsorch cancel), or set force_destroy = true to stop them and destroy.",
+				state.Name.ValueString(), strings.Join(names, "\n  ")))
+		return
+	}
+	for _, e := range running {
+		_, err := api.StopExecution(ctx, &sfn.StopExecutionInput{ExecutionArn: e.ExecutionArn,
+			Error: aws.String("drsorch.PlanDestroyed"), Cause: aws.String("recovery plan destroyed with force_destroy")})
+		if err != nil {
+			addAPIError(&resp.Diagnostics, "stop execution "+aws.ToString(e.ExecutionArn), err)
+			return
+		}
+	}
+	_, err = api.DeleteStateMachine(ctx, &sfn.DeleteStateMachineInput{StateMachineArn: aws.String(arn)})
+	var missing *sfntypes.StateMachineDoesNotExist
+	if err != nil && !errors.As(err, &missing) {
+		addAPIError(&resp.Diagnostics, "delete recovery plan "+state.Name.ValueString(), err)
+	}
+}
+
+// ImportState imports a plan by name.
+func (r *recoveryPlanResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	name := req.ID
+	if err := plans.ValidateName(name); err != nil {
+		resp.Diagnostics.AddError("Invalid import ID", err.Error()+". Import a recovery plan by its name.")
+		return
+	}
+	account, err := r.data.account(ctx)
+	if err != nil {
+		addAPIError(&resp.Diagnostics, "identify the AWS account (STS GetCallerIdentity)", err)
+		return
+	}
+	arn := plans.ARN(r.data.partition(), r.data.clients.Region, account, name)
+	if _, found, err := plans.Find(ctx, r.data.clients.SFN, arn); err != nil || !found {
+		if err != nil {
+			addAPIError(&resp.Diagnostics, "read recovery plan "+name, err)
+		} else {
+			resp.Diagnostics.AddError("Recovery plan not found", fmt.Sprintf("There is no state machine %s in %s.", plans.StateMachineName(name), r.data.clients.Region))
+		}
+		return
+	}
+	for attrName, v := range map[string]attr.Value{
+		"id": types.StringValue(name), "name": types.StringValue(name), "arn": types.StringValue(arn),
+		"force_destroy": types.BoolValue(false), "estimated_state_transitions": types.Int64Null(),
+	} {
+		resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root(attrName), v)...)
+	}
+}
