@@ -128,10 +128,10 @@ resource "drsorch_protection_group" "files" {
 				),
 			},
 			{
-				ResourceName:            "drsorch_recovery_plan.shop",
-				ImportState:             true,
-				ImportStateId:           "shop",
-				ImportStateVerify:       true,
+				ResourceName:      "drsorch_recovery_plan.shop",
+				ImportState:       true,
+				ImportStateId:     "shop",
+				ImportStateVerify: true,
 				// Durations read back in Go's canonical form ("1h30m0s" for
 				// "90m"); they are semantically equal, so plans stay empty.
 				ImportStateVerifyIgnore: []string{"force_destroy", "wave.2.timeout", "wave.3.poll_interval"},
