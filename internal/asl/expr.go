@@ -192,7 +192,7 @@ func (p *intrinsicParser) parseArg(depth int) (*arg, error) {
 		return &arg{call: c}, nil
 	}
 	start := p.pos
-	for p.pos < len(p.src) && p.src[p.pos] != ',' && p.src[p.pos] != ')' && p.src[p.pos] != ' ' {
+	for p.pos < len(p.src) && !strings.ContainsRune(",) \t\r\n", rune(p.src[p.pos])) {
 		p.pos++
 	}
 	tok := p.src[start:p.pos]

@@ -37,6 +37,7 @@ func TestIntrinsics(t *testing.T) {
 		{`States.JsonToString($.o1)`, `"{\"a\":1,\"b\":{\"x\":1}}"`},
 		{`States.Array($.id, 'a', 1, true, null)`, `[123456,"a",1,true,null]`},
 		{`States.Array()`, `[]`},
+		{"States.Array( 1 ,\t2 , '3' )", `[1,2,"3"]`},
 		{`States.ArrayPartition($.list, 3)`, `[[1,2,3],[4,5,6],[7]]`},
 		{`States.ArrayPartition($.list, 0)`, "!States.IntrinsicFailure"},
 		{`States.ArrayPartition($.name, 2)`, "!States.IntrinsicFailure"},
