@@ -3,6 +3,7 @@ package asl
 import (
 	"errors"
 	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -183,6 +184,24 @@ func TestParseAccepts(t *testing.T) {
 	} {
 		if _, err := Parse([]byte(def)); err != nil {
 			t.Errorf("%s: %v", name, err)
+		}
+	}
+}
+
+// Every definition in testdata parses (they also seed FuzzParse); recovery-plan.asl.json
+// is what internal/statemachine compiles for a three-wave plan.
+func TestParseTestdata(t *testing.T) {
+	files, err := filepath.Glob("testdata/*.json")
+	if err != nil || len(files) < 2 {
+		t.Fatalf("testdata: %v %v", files, err)
+	}
+	for _, f := range files {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := Parse(b); err != nil {
+			t.Errorf("%s: %v", f, err)
 		}
 	}
 }
