@@ -10,7 +10,9 @@ import (
 
 	"github.com/drsorch/terraform-provider-drsorch/internal/acctest"
 	"github.com/drsorch/terraform-provider-drsorch/internal/drsapi"
+	"github.com/drsorch/terraform-provider-drsorch/internal/runservice"
 	"github.com/drsorch/terraform-provider-drsorch/internal/runservice/drssim"
+	"github.com/drsorch/terraform-provider-drsorch/internal/runservice/runservicetest"
 )
 
 // Helpers of the settings resources' acceptance tests: an SDK client on
@@ -18,7 +20,11 @@ import (
 // Terraform's back.
 
 func settingsDRS(env *acctest.Env) *drs.Client {
-	return drs.NewFromConfig(env.Service.AWSConfig(env.Region))
+	cfg := env.Service.AWSConfig(env.Region)
+	// A few attempts: a loopback connection is now and then cut while the
+	// previous test's service shuts down.
+	cfg.RetryMaxAttempts = 3
+	return drs.NewFromConfig(cfg)
 }
 
 // serverByHostname finds a demo-estate server.
@@ -49,4 +55,10 @@ func throttle(t *testing.T, env *acctest.Env, percent int) {
 	if err := env.Service.App.DRS.SetFaults(drssim.Estate{Region: env.Region}, drssim.Faults{ThrottlePercent: percent}); err != nil {
 		t.Fatalf("set faults: %v", err)
 	}
+}
+
+// startService starts a run service without the acceptance-test
+// preconditions, for tests that only use the SDK.
+func startService(t *testing.T) *runservicetest.Service {
+	return runservicetest.Start(t, runservice.Config{})
 }
