@@ -55,6 +55,7 @@ func New(ctx context.Context, s Settings, lookup Lookup) (*Clients, error) {
 	}
 
 	opts := []func(*config.LoadOptions) error{
+		config.WithHTTPClient(NewHTTPClient()),
 		config.WithRetryer(func() aws.Retryer { return newRetryer(s.maxAttempts(), s.maxBackoff()) }),
 	}
 	if s.Region != "" {
