@@ -6,6 +6,9 @@
 package runservice
 
 import (
+	"bytes"
+	"fmt"
+	"io"
 	"net/http"
 	"strings"
 
@@ -87,5 +90,24 @@ func (r *Router) signed(w http.ResponseWriter, req *http.Request, h http.Handler
 		}
 		return
 	}
+	// Read the whole request before answering. An answer sent while the
+	// client is still writing its body makes Go's HTTP client close the
+	// connection under the response ("use of closed network connection").
+	body, err := io.ReadAll(http.MaxBytesReader(w, req.Body, maxRequestBytes))
+	if err != nil {
+		e := awswire.NewError(http.StatusRequestEntityTooLarge, "ValidationException",
+			fmt.Sprintf("request body unreadable or larger than %d bytes: %v", maxRequestBytes, err))
+		if fail != nil {
+			fail(e)
+		} else {
+			http.Error(w, e.Message, e.Status)
+		}
+		return
+	}
+	req.Body = io.NopCloser(bytes.NewReader(body))
 	h.ServeHTTP(w, req.WithContext(awswire.WithIdentity(req.Context(), id)))
 }
+
+// maxRequestBytes bounds a request body: Step Functions' largest payload is
+// 256 KiB, and a definition 1 MiB.
+const maxRequestBytes = 4 << 20

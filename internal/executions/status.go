@@ -1,0 +1,395 @@
+// Package executions reads and steers runs of recovery plans — Step
+// Functions executions of a plan's state machine — for the provider, the
+// CLI and anything else that must show or change a drill or a recovery:
+// status per wave and per server, the pause gates and their task tokens,
+// resume, cancel, and termination of drill instances.
+package executions
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/drs"
+	drstypes "github.com/aws/aws-sdk-go-v2/service/drs/types"
+	"github.com/aws/aws-sdk-go-v2/service/sfn"
+	sfntypes "github.com/aws/aws-sdk-go-v2/service/sfn/types"
+
+	"github.com/drsorch/terraform-provider-drsorch/internal/drsapi"
+	"github.com/drsorch/terraform-provider-drsorch/internal/plans"
+	"github.com/drsorch/terraform-provider-drsorch/internal/statemachine"
+)
+
+// Run types, as given in the execution input.
+const (
+	TypeDrill    = "DRILL"
+	TypeRecovery = "RECOVERY"
+)
+
+// Wave statuses.
+const (
+	WavePending   = "PENDING"   // not reached yet
+	WavePaused    = "PAUSED"    // waiting at its pause gate
+	WaveRunning   = "RUNNING"   // recovery job started, servers launching
+	WaveRecovered = "RECOVERED" // every server launched and running
+	WaveFailed    = "FAILED"
+	WaveTimedOut  = "TIMED_OUT"
+	WaveCancelled = "CANCELLED" // the execution stopped while the wave ran
+)
+
+// Input is the execution input of a recovery plan.
+type Input struct {
+	Type      string `json:"type"`
+	InvokedBy string `json:"invokedBy,omitempty"`
+}
+
+// Execution is a run of a recovery plan, as drsorch sees it.
+type Execution struct {
+	ARN       string
+	Name      string
+	Plan      string
+	PlanARN   string
+	Type      string // DRILL or RECOVERY
+	InvokedBy string
+	Status    sfntypes.ExecutionStatus
+	StartedAt time.Time
+	StoppedAt time.Time // zero while running
+	Error     string
+	Cause     string
+	Waves     []Wave
+}
+
+// Wave is the progress of one wave.
+type Wave struct {
+	Name        string
+	Level       int
+	Status      string
+	PauseBefore bool
+	JobID       string
+	StartedAt   time.Time // when the recovery job was started
+	EndedAt     time.Time
+	Servers     []Server
+	// PauseToken is the task token of the pause gate while Status is PAUSED.
+	PauseToken string
+	Error      string
+	Cause      string
+}
+
+// Server is one source server of a wave.
+type Server struct {
+	SourceServerID     string
+	LaunchStatus       string
+	RecoveryInstanceID string
+	EC2InstanceID      string
+	EC2InstanceState   string
+}
+
+// Running reports whether the execution has not ended.
+func (e *Execution) Running() bool { return e.Status == sfntypes.ExecutionStatusRunning }
+
+// PausedBefore names the wave whose pause gate is waiting, if any.
+func (e *Execution) PausedBefore() string {
+	for _, w := range e.Waves {
+		if w.Status == WavePaused {
+			return w.Name
+		}
+	}
+	return ""
+}
+
+// Wave finds a wave by name.
+func (e *Execution) Wave(name string) (*Wave, bool) {
+	for i := range e.Waves {
+		if e.Waves[i].Name == name {
+			return &e.Waves[i], true
+		}
+	}
+	return nil, false
+}
+
+// Phase is the drsorch-level status: which wave is paused, running or
+// failed, in one line.
+func (e *Execution) Phase() string {
+	switch e.Status {
+	case sfntypes.ExecutionStatusRunning:
+		if w := e.PausedBefore(); w != "" {
+			return "PAUSED before wave " + w
+		}
+		var running []string
+		for _, w := range e.Waves {
+			if w.Status == WaveRunning {
+				running = append(running, w.Name)
+			}
+		}
+		if len(running) > 0 {
+			return "RUNNING wave " + strings.Join(running, ", ")
+		}
+		return "RUNNING"
+	case sfntypes.ExecutionStatusFailed, sfntypes.ExecutionStatusTimedOut:
+		for _, w := range e.Waves {
+			if w.Status == WaveFailed || w.Status == WaveTimedOut {
+				return string(e.Status) + " in wave " + w.Name
+			}
+		}
+	}
+	return string(e.Status)
+}
+
+// Clients are the APIs the package needs.
+type Clients struct {
+	SFN    *sfn.Client
+	DRS    *drs.Client
+	Quotas drsapi.ServiceQuotasAPI
+}
+
+// Describe reads an execution: its Step Functions status, its plan's
+// waves from the definition it runs, each wave's progress from the
+// history, and each server's launch from DRS.
+func Describe(ctx context.Context, c Clients, arn string) (*Execution, error) {
+	out, err := c.SFN.DescribeExecution(ctx, &sfn.DescribeExecutionInput{ExecutionArn: aws.String(arn)})
+	if err != nil {
+		return nil, err
+	}
+	e := &Execution{
+		ARN: arn, Name: aws.ToString(out.Name), PlanARN: aws.ToString(out.StateMachineArn), Status: out.Status,
+		StartedAt: aws.ToTime(out.StartDate), StoppedAt: aws.ToTime(out.StopDate),
+		Error: aws.ToString(out.Error), Cause: aws.ToString(out.Cause),
+	}
+	var in Input
+	_ = json.Unmarshal([]byte(aws.ToString(out.Input)), &in)
+	e.Type, e.InvokedBy = in.Type, in.InvokedBy
+	sm, err := c.SFN.DescribeStateMachineForExecution(ctx, &sfn.DescribeStateMachineForExecutionInput{ExecutionArn: aws.String(arn)})
+	if err != nil {
+		return nil, err
+	}
+	view, err := statemachine.Describe(aws.ToString(sm.Definition))
+	if err != nil {
+		return nil, fmt.Errorf("execution %s: %w", arn, err)
+	}
+	e.Plan = view.Name
+	if e.Plan == "" {
+		e.Plan, _ = plans.PlanName(aws.ToString(sm.Name))
+	}
+	for _, w := range view.Waves() {
+		wave := Wave{Name: w.Name, Level: w.Level, Status: WavePending, PauseBefore: w.PauseBefore}
+		for _, id := range w.SourceServerIDs {
+			wave.Servers = append(wave.Servers, Server{SourceServerID: id})
+		}
+		e.Waves = append(e.Waves, wave)
+	}
+	events, err := History(ctx, c.SFN, arn)
+	if err != nil {
+		return nil, err
+	}
+	applyHistory(e, events)
+	if err := applyJobs(ctx, c.DRS, e); err != nil {
+		return nil, err
+	}
+	return e, nil
+}
+
+// History reads every event of an execution, oldest first.
+func History(ctx context.Context, api *sfn.Client, arn string) ([]sfntypes.HistoryEvent, error) {
+	var all []sfntypes.HistoryEvent
+	pages := sfn.NewGetExecutionHistoryPaginator(api, &sfn.GetExecutionHistoryInput{ExecutionArn: aws.String(arn), MaxResults: 1000})
+	for pages.HasMorePages() {
+		page, err := pages.NextPage(ctx)
+		if err != nil {
+			return nil, err
+		}
+		all = append(all, page.Events...)
+	}
+	return all, nil
+}
+
+// applyHistory derives each wave's status from the states its branch
+// entered. Events of parallel branches interleave, so each event is tied to
+// its state through previousEventId.
+func applyHistory(e *Execution, events []sfntypes.HistoryEvent) {
+	stateOf := map[int64]string{}
+	for _, ev := range events {
+		name := stateOf[ev.PreviousEventId]
+		if d := ev.StateEnteredEventDetails; d != nil {
+			name = aws.ToString(d.Name)
+		}
+		stateOf[ev.Id] = name
+		waveName, step, ok := strings.Cut(name, ": ")
+		if !ok {
+			continue
+		}
+		w, ok := e.Wave(waveName)
+		if !ok {
+			continue
+		}
+		at := aws.ToTime(ev.Timestamp)
+		switch {
+		case ev.Type == sfntypes.HistoryEventTypeTaskScheduled && step == "pause":
+			w.Status = WavePaused
+			w.PauseToken = pauseToken(aws.ToString(ev.TaskScheduledEventDetails.Parameters))
+		case ev.Type == sfntypes.HistoryEventTypeTaskSucceeded && step == "pause":
+			w.Status, w.PauseToken = WavePending, ""
+		case ev.Type == sfntypes.HistoryEventTypeTaskScheduled && step == "start recovery":
+			w.Status, w.StartedAt = WaveRunning, at
+		case ev.Type == sfntypes.HistoryEventTypeTaskSucceeded && step == "start recovery":
+			var out struct{ Job struct{ JobID string } }
+			_ = json.Unmarshal([]byte(aws.ToString(ev.TaskSucceededEventDetails.Output)), &out)
+			w.JobID = out.Job.JobID
+		case ev.Type == sfntypes.HistoryEventTypePassStateEntered && step == "recovered":
+			w.Status, w.EndedAt = WaveRecovered, at
+		case ev.Type == sfntypes.HistoryEventTypeFailStateEntered:
+			w.Status, w.EndedAt = WaveFailed, at
+			if step == "timed out" {
+				w.Status = WaveTimedOut
+			}
+		}
+	}
+	if !e.Running() {
+		for i := range e.Waves {
+			w := &e.Waves[i]
+			if w.Status == WaveRunning || w.Status == WavePaused {
+				w.Status, w.PauseToken = WaveCancelled, ""
+				if e.Status == sfntypes.ExecutionStatusFailed || e.Status == sfntypes.ExecutionStatusTimedOut {
+					w.Status = WaveFailed
+				}
+			}
+			if (w.Status == WaveFailed || w.Status == WaveTimedOut) && w.Error == "" && strings.Contains(e.Cause, "wave "+w.Name+" ") {
+				w.Error, w.Cause = e.Error, e.Cause
+			}
+		}
+	}
+}
+
+func pauseToken(parameters string) string {
+	var p struct {
+		Entries []struct {
+			Detail json.RawMessage
+		}
+	}
+	if json.Unmarshal([]byte(parameters), &p) != nil || len(p.Entries) == 0 {
+		return ""
+	}
+	// Detail is a JSON object, or a string holding one (as PutEvents takes it).
+	var detail struct {
+		TaskToken string `json:"taskToken"`
+	}
+	raw := p.Entries[0].Detail
+	var s string
+	if json.Unmarshal(raw, &s) == nil {
+		raw = json.RawMessage(s)
+	}
+	_ = json.Unmarshal(raw, &detail)
+	return detail.TaskToken
+}
+
+// applyJobs fills each wave's servers from its DRS job and the recovery
+// instances that job launched.
+func applyJobs(ctx context.Context, api *drs.Client, e *Execution) error {
+	var jobIDs, serverIDs []string
+	for _, w := range e.Waves {
+		if w.JobID != "" {
+			jobIDs = append(jobIDs, w.JobID)
+			for _, s := range w.Servers {
+				serverIDs = append(serverIDs, s.SourceServerID)
+			}
+		}
+	}
+	if len(jobIDs) == 0 {
+		return nil
+	}
+	jobs, err := describeJobs(ctx, api, jobIDs)
+	if err != nil {
+		return err
+	}
+	instances, err := recoveryInstances(ctx, api, serverIDs)
+	if err != nil {
+		return err
+	}
+	for i := range e.Waves {
+		w := &e.Waves[i]
+		job, ok := jobs[w.JobID]
+		if !ok {
+			continue
+		}
+		if w.EndedAt.IsZero() && job.EndDateTime != nil && w.Status != WaveRunning {
+			w.EndedAt = parseTime(aws.ToString(job.EndDateTime))
+		}
+		launch := map[string]drstypes.ParticipatingServer{}
+		for _, p := range job.ParticipatingServers {
+			launch[aws.ToString(p.SourceServerID)] = p
+		}
+		for j := range w.Servers {
+			s := &w.Servers[j]
+			p := launch[s.SourceServerID]
+			s.LaunchStatus = string(p.LaunchStatus)
+			s.RecoveryInstanceID = aws.ToString(p.RecoveryInstanceID)
+			if ri, ok := instances[s.SourceServerID]; ok && aws.ToString(ri.JobID) == w.JobID {
+				s.RecoveryInstanceID = aws.ToString(ri.RecoveryInstanceID)
+				s.EC2InstanceID = aws.ToString(ri.Ec2InstanceID)
+				s.EC2InstanceState = string(ri.Ec2InstanceState)
+			}
+		}
+	}
+	return nil
+}
+
+func describeJobs(ctx context.Context, api *drs.Client, ids []string) (map[string]drstypes.Job, error) {
+	out := map[string]drstypes.Job{}
+	pages := drs.NewDescribeJobsPaginator(api, &drs.DescribeJobsInput{Filters: &drstypes.DescribeJobsRequestFilters{JobIDs: ids}})
+	for pages.HasMorePages() {
+		page, err := pages.NextPage(ctx)
+		if err != nil {
+			return nil, fmt.Errorf("DescribeJobs: %w", err)
+		}
+		for _, j := range page.Items {
+			out[aws.ToString(j.JobID)] = j
+		}
+	}
+	return out, nil
+}
+
+// recoveryInstances maps source servers to their recovery instance.
+func recoveryInstances(ctx context.Context, api *drs.Client, serverIDs []string) (map[string]drstypes.RecoveryInstance, error) {
+	out := map[string]drstypes.RecoveryInstance{}
+	for start := 0; start < len(serverIDs); start += 200 {
+		chunk := serverIDs[start:min(start+200, len(serverIDs))]
+		pages := drs.NewDescribeRecoveryInstancesPaginator(api, &drs.DescribeRecoveryInstancesInput{
+			Filters: &drstypes.DescribeRecoveryInstancesRequestFilters{SourceServerIDs: chunk}})
+		for pages.HasMorePages() {
+			page, err := pages.NextPage(ctx)
+			if err != nil {
+				return nil, fmt.Errorf("DescribeRecoveryInstances: %w", err)
+			}
+			for _, ri := range page.Items {
+				out[aws.ToString(ri.SourceServerID)] = ri
+			}
+		}
+	}
+	return out, nil
+}
+
+func parseTime(s string) time.Time {
+	for _, layout := range []string{time.RFC3339Nano, "2006-01-02T15:04:05.000Z07:00"} {
+		if t, err := time.Parse(layout, s); err == nil {
+			return t
+		}
+	}
+	return time.Time{}
+}
+
+// Servers lists every server of the execution in wave order.
+func (e *Execution) Servers() []Server {
+	var out []Server
+	for _, w := range e.Waves {
+		out = append(out, w.Servers...)
+	}
+	return out
+}
+
+// SortWaves orders waves by level, then name, for display.
+func (e *Execution) SortWaves() {
+	sort.SliceStable(e.Waves, func(i, j int) bool { return e.Waves[i].Level < e.Waves[j].Level })
+}
