@@ -78,3 +78,43 @@ func (c *Context) Value() any {
 	}
 	return m
 }
+
+// lookup resolves a reference path into the context object without building it: the
+// common leaves ($$.Execution.Input..., $$.Task.Token, $$.Map.Item.Value...) are read
+// from the struct; anything else falls back to Value.
+func (c *Context) lookup(segs []segment) (any, bool) {
+	if c == nil || len(segs) < 2 || segs[0].isIdx || segs[1].isIdx {
+		return walk(c.Value(), segs)
+	}
+	var v any
+	switch segs[0].key + "." + segs[1].key {
+	case "Execution.Id":
+		v = c.Execution.ID
+	case "Execution.Input":
+		v = c.Execution.Input
+	case "Execution.Name":
+		v = c.Execution.Name
+	case "Execution.RoleArn":
+		v = c.Execution.RoleArn
+	case "Execution.StartTime":
+		v = c.Execution.StartTime
+	case "State.EnteredTime":
+		v = c.State.EnteredTime
+	case "State.Name":
+		v = c.State.Name
+	case "State.RetryCount":
+		v = int64(c.State.RetryCount)
+	case "StateMachine.Id":
+		v = c.StateMachine.ID
+	case "StateMachine.Name":
+		v = c.StateMachine.Name
+	case "Task.Token":
+		if c.Task == nil {
+			return nil, false
+		}
+		v = c.Task.Token
+	default:
+		return walk(c.Value(), segs)
+	}
+	return walk(v, segs[2:])
+}

@@ -80,3 +80,34 @@ func TestContextValue(t *testing.T) {
 		t.Errorf("path kind")
 	}
 }
+
+// The fast context lookup must agree with walking the full context object.
+func TestContextLookupMatchesValue(t *testing.T) {
+	full := &Context{
+		Execution:    ExecutionContext{ID: "e", Input: map[string]any{"k": []any{int64(1)}}, Name: "n", RoleArn: "r", StartTime: "st"},
+		State:        StateContext{EnteredTime: "t", Name: "S", RetryCount: 2},
+		StateMachine: StateMachineContext{ID: "sm", Name: "m"},
+		Task:         &TaskContext{Token: "tok"},
+		Map:          &MapContext{Item: MapItem{Index: 3, Value: map[string]any{"v": true}}},
+	}
+	bare := &Context{}
+	var none *Context
+	paths := []string{"$$", "$$.Execution", "$$.Execution.Id", "$$.Execution.Input", "$$.Execution.Input.k[0]",
+		"$$.Execution.Input.missing", "$$.Execution.Name", "$$.Execution.RoleArn", "$$.Execution.StartTime",
+		"$$.Execution.RedriveCount", "$$.State.EnteredTime", "$$.State.Name", "$$.State.RetryCount", "$$.State.Nope",
+		"$$.StateMachine.Id", "$$.StateMachine.Name", "$$.Task.Token", "$$.Task", "$$.Map.Item.Index",
+		"$$.Map.Item.Value.v", "$$.Nope.X", "$$[0]", "$$.Execution.Id.x"}
+	for _, c := range []*Context{full, bare, none} {
+		for _, raw := range paths {
+			p, err := compilePath(raw, referencePath, true)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got, gotOK := c.lookup(p.segments)
+			want, wantOK := walk(c.Value(), p.segments)
+			if gotOK != wantOK || (gotOK && enc(t, got) != enc(t, want)) {
+				t.Errorf("%s: lookup = %v %v, Value walk = %v %v", raw, got, gotOK, want, wantOK)
+			}
+		}
+	}
+}

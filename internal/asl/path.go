@@ -172,11 +172,15 @@ func (p *Path) Eval(input any, ctx *Context) (any, error) {
 
 // lookup is Eval that reports "no match" as ok=false instead of an error.
 func (p *Path) lookup(input any, ctx *Context) (v any, ok bool, err error) {
-	src := p.source(input, ctx)
 	if p.expr == nil {
-		v, ok = walk(src, p.segments)
+		if p.context {
+			v, ok = ctx.lookup(p.segments)
+		} else {
+			v, ok = walk(input, p.segments)
+		}
 		return v, ok, nil
 	}
+	src := p.source(input, ctx)
 	defer func() {
 		if r := recover(); r != nil {
 			v, ok, err = nil, false, errorf(ErrRuntime, "the JSONPath %s could not be evaluated: %v", p.Raw, r)
