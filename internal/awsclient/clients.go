@@ -55,7 +55,6 @@ func New(ctx context.Context, s Settings, lookup Lookup) (*Clients, error) {
 	}
 
 	opts := []func(*config.LoadOptions) error{
-		config.WithHTTPClient(NewHTTPClient()),
 		config.WithRetryer(func() aws.Retryer { return newRetryer(s.maxAttempts(), s.maxBackoff()) }),
 	}
 	if s.Region != "" {
@@ -82,6 +81,7 @@ func New(ctx context.Context, s Settings, lookup Lookup) (*Clients, error) {
 		}
 		return nil, fmt.Errorf("load AWS configuration: %w", err)
 	}
+	cfg.HTTPClient = WrapHTTPClient(cfg.HTTPClient)
 	if cfg.Region == "" {
 		return nil, errors.New("no AWS region is configured: set `region` in the provider block, or AWS_REGION / AWS_DEFAULT_REGION, or a region in the profile")
 	}

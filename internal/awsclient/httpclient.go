@@ -18,7 +18,19 @@ import (
 // ("use of closed network connection" while decoding). With a plain reader
 // io.Copy treats EOF as the normal end.
 func NewHTTPClient() aws.HTTPClient {
-	return readerBodyClient{awshttp.NewBuildableClient()}
+	return WrapHTTPClient(awshttp.NewBuildableClient())
+}
+
+// WrapHTTPClient adds the guard to an HTTP client (nil means the SDK's
+// default), keeping whatever the SDK configured on it (CA bundle, proxies).
+func WrapHTTPClient(c aws.HTTPClient) aws.HTTPClient {
+	if c == nil {
+		c = awshttp.NewBuildableClient()
+	}
+	if _, ok := c.(readerBodyClient); ok {
+		return c
+	}
+	return readerBodyClient{c}
 }
 
 type readerBodyClient struct{ aws.HTTPClient }
