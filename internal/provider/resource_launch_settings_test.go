@@ -189,7 +189,7 @@ func TestAccLaunchSettingsValidation(t *testing.T) {
 		steps = append(steps, resource.TestStep{
 			Config:      launchHCL(env, c.id, c.body),
 			PlanOnly:    true,
-			ExpectError: regexp.MustCompile(c.want),
+			ExpectError: diagRE(c.want),
 		})
 	}
 	resource.Test(t, resource.TestCase{ProtoV6ProviderFactories: testFactories, Steps: steps})

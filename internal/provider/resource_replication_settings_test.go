@@ -240,7 +240,7 @@ func TestAccReplicationSettingsValidation(t *testing.T) {
 		steps = append(steps, resource.TestStep{
 			Config:      replicationHCL(env, c.id, c.body),
 			PlanOnly:    true,
-			ExpectError: regexp.MustCompile(c.want),
+			ExpectError: diagRE(c.want),
 		})
 	}
 	resource.Test(t, resource.TestCase{ProtoV6ProviderFactories: testFactories, Steps: steps})

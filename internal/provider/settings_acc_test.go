@@ -2,6 +2,8 @@ package provider
 
 import (
 	"context"
+	"regexp"
+	"strings"
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -61,4 +63,10 @@ func throttle(t *testing.T, env *acctest.Env, percent int) {
 // preconditions, for tests that only use the SDK.
 func startService(t *testing.T) *runservicetest.Service {
 	return runservicetest.Start(t, runservice.Config{})
+}
+
+// diagRE compiles an expected-error pattern whose spaces also match the
+// line breaks Terraform puts into long diagnostics.
+func diagRE(pattern string) *regexp.Regexp {
+	return regexp.MustCompile(strings.ReplaceAll(pattern, " ", `\s+`))
 }
