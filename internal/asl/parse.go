@@ -356,6 +356,9 @@ func parseResource(res string) (Integration, error) {
 		if !sdkActionPattern.MatchString(action) {
 			return Integration{}, fmt.Errorf("%q: the DRS action %q must be an API action name in camelCase, such as startRecovery", res, action)
 		}
+		if !drsActions[action] {
+			return Integration{}, fmt.Errorf("%q: DRS has no API action %q (actions are the DRS operation names in camelCase, such as startRecovery or describeJobs)", res, action)
+		}
 		in.Service, in.Action = "drs", action
 	default:
 		return Integration{}, fmt.Errorf("%q is not supported: drsorch runs only %s", res, supportedResources)

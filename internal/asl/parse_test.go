@@ -92,6 +92,7 @@ func TestParseErrors(t *testing.T) {
 		{"other sdk", wrap(`"A":{"Type":"Task","Resource":"arn:aws:states:::aws-sdk:ec2:describeInstances","End":true}`), "INVALID_RESOURCE", "drsorch runs only", ""},
 		{"sync", wrap(`"A":{"Type":"Task","Resource":"arn:aws:states:::aws-sdk:drs:startRecovery.sync","End":true}`), "INVALID_RESOURCE", ".sync", ""},
 		{"bad action", wrap(`"A":{"Type":"Task","Resource":"arn:aws:states:::aws-sdk:drs:Start-Recovery","End":true}`), "INVALID_RESOURCE", "camelCase", ""},
+		{"unknown drs action", wrap(`"A":{"Type":"Task","Resource":"arn:aws:states:::aws-sdk:drs:launchEverything","End":true}`), "INVALID_RESOURCE", `no API action "launchEverything"`, "/States/A/Resource"},
 		{"no resource", wrap(`"A":{"Type":"Task","End":true}`), CodeSchemaValidation, `"Resource" is required`, ""},
 		{"heartbeat too long", wrap(`"A":{"Type":"Task","Resource":"arn:aws:states:::events:putEvents","TimeoutSeconds":10,"HeartbeatSeconds":10,"End":true}`), CodeSchemaValidation, "smaller than TimeoutSeconds", ""},
 		{"timeout and path", wrap(`"A":{"Type":"Task","Resource":"arn:aws:states:::events:putEvents","TimeoutSeconds":10,"TimeoutSecondsPath":"$.t","End":true}`), CodeSchemaValidation, "both TimeoutSeconds and TimeoutSecondsPath", ""},
