@@ -52,6 +52,14 @@ const (
 	CodeInvalidJSON        = "INVALID_JSON_DESCRIPTION"
 	CodeSchemaValidation   = "SCHEMA_VALIDATION_FAILED"
 	CodeMissingTransition  = "MISSING_TRANSITION_TARGET"
+	CodeMissingDescription = "MISSING_DESCRIPTION"
+	CodeInvalidResource    = "INVALID_RESOURCE"
+	CodeMissingEndState    = "MISSING_END_STATE"
+	CodeDuplicateStateName = "DUPLICATE_STATE_NAME"
+	CodeInvalidStateName   = "INVALID_STATE_NAME"
+	CodeTooDeeplyNested    = "TOO_DEEPLY_NESTED"
+	// Parse reports unreachable states and unsupported features as
+	// SCHEMA_VALIDATION_FAILED, as AWS does; these two are for callers.
 	CodeUnreachableState   = "UNREACHABLE_STATE"
 	CodeUnsupportedFeature = "UNSUPPORTED_FEATURE"
 )

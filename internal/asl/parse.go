@@ -20,7 +20,7 @@ const (
 func Parse(definition []byte) (*StateMachine, error) {
 	p := &parser{names: map[string]string{}}
 	if len(bytes.TrimSpace(definition)) == 0 {
-		p.add("MISSING_DESCRIPTION", "", "the definition is empty")
+		p.add(CodeMissingDescription, "", "the definition is empty")
 		return nil, &DefinitionError{Diagnostics: p.diags}
 	}
 	root, err := decodeDefinition(definition)
@@ -80,7 +80,7 @@ func (p *parser) machine(o *object, loc string, kind machineKind, depth int) *St
 		return sm
 	}
 	for _, k := range states.dups {
-		p.add("DUPLICATE_STATE_NAME", w.at("States/"+k), "the state name %q is used more than once", k)
+		p.add(CodeDuplicateStateName, w.at("States/"+k), "the state name %q is used more than once", k)
 	}
 	if len(states.keys) == 0 {
 		p.schema(w.at("States"), "%s must contain at least one state", w.field("States"))
@@ -88,12 +88,12 @@ func (p *parser) machine(o *object, loc string, kind machineKind, depth int) *St
 	for _, name := range states.keys {
 		sloc := loc + "/States/" + name
 		if first, dup := p.names[name]; dup {
-			p.add("DUPLICATE_STATE_NAME", sloc, "the state name %q is used more than once (also at %s): state names must be unique in the whole definition", name, first)
+			p.add(CodeDuplicateStateName, sloc, "the state name %q is used more than once (also at %s): state names must be unique in the whole definition", name, first)
 		} else {
 			p.names[name] = sloc
 		}
 		if name == "" || utf8.RuneCountInString(name) > maxStateNameLength {
-			p.add("INVALID_STATE_NAME", sloc, "the state name %q must have 1 to %d characters", name, maxStateNameLength)
+			p.add(CodeInvalidStateName, sloc, "the state name %q must have 1 to %d characters", name, maxStateNameLength)
 		}
 		so, ok := states.vals[name].(*object)
 		if !ok {
@@ -157,7 +157,7 @@ func (p *parser) checkGraph(sm *StateMachine, loc string, complete bool) {
 		}
 	}
 	if len(sm.StateNames) > 0 && !terminal {
-		p.add("MISSING_END_STATE", loc+"/States", "no state ends the state machine: give a state \"End\": true, or add a Succeed or Fail state")
+		p.add(CodeMissingEndState, loc+"/States", "no state ends the state machine: give a state \"End\": true, or add a Succeed or Fail state")
 	}
 	if !complete {
 		return // reachability is meaningless while some states did not parse
@@ -314,7 +314,7 @@ func (p *parser) task(st *State, o *object, w where) {
 		st.Resource = res
 		in, err := parseResource(res)
 		if err != nil {
-			p.add("INVALID_RESOURCE", w.at("Resource"), "state %q, field \"Resource\": %v", st.Name, err)
+			p.add(CodeInvalidResource, w.at("Resource"), "state %q, field \"Resource\": %v", st.Name, err)
 		}
 		st.Integration = in
 	}
@@ -433,7 +433,7 @@ func (p *parser) parallel(st *State, o *object, w where, depth int) {
 		return
 	}
 	if depth+1 > maxNestingDepth {
-		p.add("TOO_DEEPLY_NESTED", w.loc, "state %q: Parallel and Map states are nested more than %d deep", st.Name, maxNestingDepth)
+		p.add(CodeTooDeeplyNested, w.loc, "state %q: Parallel and Map states are nested more than %d deep", st.Name, maxNestingDepth)
 		return
 	}
 	for i, b := range arr {
@@ -474,7 +474,7 @@ func (p *parser) mapState(st *State, o *object, w where, depth int) {
 		return
 	}
 	if depth+1 > maxNestingDepth {
-		p.add("TOO_DEEPLY_NESTED", w.loc, "state %q: Parallel and Map states are nested more than %d deep", st.Name, maxNestingDepth)
+		p.add(CodeTooDeeplyNested, w.loc, "state %q: Parallel and Map states are nested more than %d deep", st.Name, maxNestingDepth)
 		return
 	}
 	st.ItemProcessor = p.machine(po, w.at(field), kind, depth+1)

@@ -32,7 +32,7 @@ func (p *parser) choiceRule(v any, state, loc string, top bool, depth int) *Choi
 		return nil
 	}
 	if depth > maxNestingDepth*4 {
-		p.add("TOO_DEEPLY_NESTED", loc, "state %q: choice rules are nested too deeply", state)
+		p.add(CodeTooDeeplyNested, loc, "state %q: choice rules are nested too deeply", state)
 		return nil
 	}
 	w := where{state: state, loc: loc}
