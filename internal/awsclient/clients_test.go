@@ -1,4 +1,4 @@
-package awsclient
+package awsclient_test
 
 import (
 	"context"
@@ -7,11 +7,10 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/drsorch/terraform-provider-drsorch/internal/awsclient"
 	"github.com/drsorch/terraform-provider-drsorch/internal/runservice"
 	"github.com/drsorch/terraform-provider-drsorch/internal/runservice/runservicetest"
 )
-
-func contains(s, sub string) bool { return strings.Contains(s, sub) }
 
 // isolate keeps the machine's own AWS environment and files out of a test.
 func isolate(t *testing.T) {
@@ -20,7 +19,7 @@ func isolate(t *testing.T) {
 	for _, k := range []string{"AWS_REGION", "AWS_DEFAULT_REGION", "AWS_PROFILE", "AWS_DEFAULT_PROFILE",
 		"AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_ROLE_ARN",
 		"AWS_WEB_IDENTITY_TOKEN_FILE", "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI",
-		"AWS_CONTAINER_CREDENTIALS_FULL_URI", EnvRunServiceEndpoint} {
+		"AWS_CONTAINER_CREDENTIALS_FULL_URI", awsclient.EnvRunServiceEndpoint} {
 		t.Setenv(k, "")
 		os.Unsetenv(k)
 	}
@@ -31,24 +30,24 @@ func isolate(t *testing.T) {
 
 func TestNewFailsClearlyWithoutRegion(t *testing.T) {
 	isolate(t)
-	_, err := New(context.Background(), Settings{RunServiceEndpoint: "http://127.0.0.1:1"}, nil)
-	if err == nil || !contains(err.Error(), "no AWS region") || !contains(err.Error(), "AWS_REGION") {
+	_, err := awsclient.New(context.Background(), awsclient.Settings{RunServiceEndpoint: "http://127.0.0.1:1"}, nil)
+	if err == nil || !strings.Contains(err.Error(), "no AWS region") || !strings.Contains(err.Error(), "AWS_REGION") {
 		t.Fatalf("want a clear missing-region error, got %v", err)
 	}
 }
 
 func TestNewFailsClearlyWithoutCredentials(t *testing.T) {
 	isolate(t)
-	_, err := New(context.Background(), Settings{Region: "us-east-1"}, nil)
-	if err == nil || !contains(err.Error(), "no valid AWS credentials") {
+	_, err := awsclient.New(context.Background(), awsclient.Settings{Region: "us-east-1"}, nil)
+	if err == nil || !strings.Contains(err.Error(), "no valid AWS credentials") {
 		t.Fatalf("want a clear missing-credentials error, got %v", err)
 	}
 }
 
 func TestNewFailsClearlyForUnknownProfile(t *testing.T) {
 	isolate(t)
-	_, err := New(context.Background(), Settings{Region: "us-east-1", Profile: "nope"}, nil)
-	if err == nil || !contains(err.Error(), `profile "nope"`) {
+	_, err := awsclient.New(context.Background(), awsclient.Settings{Region: "us-east-1", Profile: "nope"}, nil)
+	if err == nil || !strings.Contains(err.Error(), `profile "nope"`) {
 		t.Fatalf("want an error naming the profile, got %v", err)
 	}
 }
@@ -60,7 +59,7 @@ func TestNewReadsRegionAndKeysFromSharedFiles(t *testing.T) {
 	credFile := filepath.Join(dir, "creds")
 	os.WriteFile(cfgFile, []byte("[profile dr]\nregion = eu-central-1\n"), 0o600)
 	os.WriteFile(credFile, []byte("[dr]\naws_access_key_id = AKIAFROMFILE\naws_secret_access_key = secret\n"), 0o600)
-	c, err := New(context.Background(), Settings{
+	c, err := awsclient.New(context.Background(), awsclient.Settings{
 		Profile: "dr", SharedConfigFiles: []string{cfgFile}, SharedCredentialsFiles: []string{credFile},
 	}, nil)
 	if err != nil {
@@ -78,9 +77,9 @@ func TestNewReadsRegionAndKeysFromSharedFiles(t *testing.T) {
 func TestRunServiceGetsStaticLocalCredentials(t *testing.T) {
 	isolate(t)
 	svc := runservicetest.Start(t, runservice.Config{})
-	t.Setenv(EnvRunServiceEndpoint, svc.URL)
-	t.Setenv(EnvRegion, "us-west-2")
-	c, err := New(context.Background(), Settings{}, nil)
+	t.Setenv(awsclient.EnvRunServiceEndpoint, svc.URL)
+	t.Setenv(awsclient.EnvRegion, "us-west-2")
+	c, err := awsclient.New(context.Background(), awsclient.Settings{}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -105,10 +104,10 @@ func TestRunServiceGetsStaticLocalCredentials(t *testing.T) {
 func TestAssumeRoleLandsInAnotherAccount(t *testing.T) {
 	isolate(t)
 	svc := runservicetest.Start(t, runservice.Config{})
-	c, err := New(context.Background(), Settings{
+	c, err := awsclient.New(context.Background(), awsclient.Settings{
 		Region:             "us-east-1",
 		RunServiceEndpoint: svc.URL,
-		AssumeRole:         &AssumeRole{RoleARN: "arn:aws:iam::210987654321:role/drsorch", SessionName: "test", ExternalID: "x"},
+		AssumeRole:         &awsclient.AssumeRole{RoleARN: "arn:aws:iam::210987654321:role/drsorch", SessionName: "test", ExternalID: "x"},
 	}, nil)
 	if err != nil {
 		t.Fatal(err)
@@ -126,11 +125,11 @@ func TestAssumeRoleFailureNamesTheRole(t *testing.T) {
 	isolate(t)
 	svc := runservicetest.Start(t, runservice.Config{})
 	zero := 0
-	_, err := New(context.Background(), Settings{
+	_, err := awsclient.New(context.Background(), awsclient.Settings{
 		Region: "us-east-1", RunServiceEndpoint: svc.URL, MaxRetries: &zero,
-		AssumeRole: &AssumeRole{RoleARN: "not-an-arn"},
+		AssumeRole: &awsclient.AssumeRole{RoleARN: "not-an-arn"},
 	}, nil)
-	if err == nil || !contains(err.Error(), "assume role not-an-arn") {
+	if err == nil || !strings.Contains(err.Error(), "assume role not-an-arn") {
 		t.Fatalf("want an error naming the role, got %v", err)
 	}
 }

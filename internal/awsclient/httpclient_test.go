@@ -1,4 +1,4 @@
-package awsclient
+package awsclient_test
 
 import (
 	"context"
@@ -9,6 +9,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/drs"
 
+	"github.com/drsorch/terraform-provider-drsorch/internal/awsclient"
 	"github.com/drsorch/terraform-provider-drsorch/internal/runservice"
 	"github.com/drsorch/terraform-provider-drsorch/internal/runservice/runservicetest"
 )
@@ -26,7 +27,7 @@ func TestHTTPClientKeepsConnectionsAcrossLargeResponses(t *testing.T) {
 	}
 	svc := runservicetest.Start(t, runservice.Config{Inventory: inventory})
 	cfg := svc.AWSConfig("us-east-1")
-	cfg.HTTPClient = NewHTTPClient()
+	cfg.HTTPClient = awsclient.NewHTTPClient()
 	cfg.RetryMaxAttempts = 1
 	client := drs.NewFromConfig(cfg)
 	for i := range 60 {

@@ -1,6 +1,7 @@
 package awsclient
 
 import (
+	"strings"
 	"testing"
 	"time"
 )
@@ -79,7 +80,7 @@ func TestCredentialsConfigured(t *testing.T) {
 
 func TestValidateEndpointsNamesTheField(t *testing.T) {
 	err := Settings{Endpoints: Endpoints{SFN: "localhost:8787"}}.validateEndpoints()
-	if err == nil || !contains(err.Error(), "endpoints.sfn") {
+	if err == nil || !strings.Contains(err.Error(), "endpoints.sfn") {
 		t.Fatalf("want an error naming endpoints.sfn, got %v", err)
 	}
 	if err := (Settings{RunServiceEndpoint: "http://127.0.0.1:8787"}).validateEndpoints(); err != nil {

@@ -12,6 +12,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/credentials"
 
+	"github.com/drsorch/terraform-provider-drsorch/internal/awsclient"
 	"github.com/drsorch/terraform-provider-drsorch/internal/runservice"
 	"github.com/drsorch/terraform-provider-drsorch/internal/runservice/store"
 )
@@ -63,6 +64,9 @@ func (s *Service) AWSConfig(region string) aws.Config {
 		BaseEndpoint: aws.String(s.URL),
 		// Tests talk to loopback: fail fast rather than back off for seconds.
 		RetryMaxAttempts: 1,
+		// The production HTTP client: without its guard, large responses
+		// read back to back sometimes lose their connection.
+		HTTPClient: awsclient.NewHTTPClient(),
 	}
 }
 
