@@ -18,6 +18,7 @@ func (p *drsorchProvider) Resources(context.Context) []func() resource.Resource 
 		newSourceServerTagsResource,
 		newProtectionGroupResource,
 		newRecoveryPlanResource,
+		newExecutionResource,
 	}
 }
 

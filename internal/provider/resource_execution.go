@@ -1,0 +1,542 @@
+package provider
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+
+	sfntypes "github.com/aws/aws-sdk-go-v2/service/sfn/types"
+	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringdefault"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
+
+	"github.com/drsorch/terraform-provider-drsorch/internal/executions"
+	"github.com/drsorch/terraform-provider-drsorch/internal/plans"
+	"github.com/drsorch/terraform-provider-drsorch/internal/recoveryplan"
+	"github.com/drsorch/terraform-provider-drsorch/internal/statemachine"
+)
+
+var (
+	_ resource.ResourceWithConfigure      = (*executionResource)(nil)
+	_ resource.ResourceWithModifyPlan     = (*executionResource)(nil)
+	_ resource.ResourceWithImportState    = (*executionResource)(nil)
+	_ resource.ResourceWithValidateConfig = (*executionResource)(nil)
+)
+
+// executionPollInterval caps how often a waiting apply polls an
+// execution; tests shorten it.
+var executionPollInterval = 10 * time.Second
+
+type executionResource struct{ data *providerData }
+
+func newExecutionResource() resource.Resource { return &executionResource{} }
+
+type executionModel struct {
+	ID                 types.String   `tfsdk:"id"`
+	ARN                types.String   `tfsdk:"arn"`
+	Name               types.String   `tfsdk:"name"`
+	RecoveryPlan       types.String   `tfsdk:"recovery_plan"`
+	PlanARN            types.String   `tfsdk:"plan_arn"`
+	Type               types.String   `tfsdk:"type"`
+	ConfirmRecovery    types.Bool     `tfsdk:"confirm_recovery"`
+	WaitUntil          types.String   `tfsdk:"wait_until"`
+	ApprovedWaves      types.Set      `tfsdk:"approved_waves"`
+	TerminateOnDestroy types.Bool     `tfsdk:"terminate_on_destroy"`
+	Status             types.String   `tfsdk:"status"`
+	Phase              types.String   `tfsdk:"phase"`
+	PausedBefore       types.String   `tfsdk:"paused_before"`
+	InvokedBy          types.String   `tfsdk:"invoked_by"`
+	StartedAt          types.String   `tfsdk:"started_at"`
+	StoppedAt          types.String   `tfsdk:"stopped_at"`
+	Error              types.String   `tfsdk:"error"`
+	Cause              types.String   `tfsdk:"cause"`
+	Waves              types.List     `tfsdk:"waves"`
+	Timeouts           timeouts.Value `tfsdk:"timeouts"`
+}
+
+func (r *executionResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_execution"
+}
+
+func (r *executionResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
+	computed := func(desc string) schema.StringAttribute {
+		return schema.StringAttribute{Computed: true, Description: desc}
+	}
+	stable := func(desc string) schema.StringAttribute {
+		return schema.StringAttribute{Computed: true, Description: desc, PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()}}
+	}
+	resp.Schema = schema.Schema{
+		Description: "A drill or a recovery: one run of a recovery plan's state machine. Apply starts it and follows it (progress in the provider's logs, " +
+			"`TF_LOG=INFO`), resuming the pause gates of `approved_waves`; destroy stops it if it still runs and, for a drill, terminates the " +
+			"recovery instances it launched. The run continues in AWS even if Terraform stops waiting; the next apply waits again.",
+		Attributes: map[string]schema.Attribute{
+			"id":   stable("The execution ARN."),
+			"arn":  stable("The execution ARN."),
+			"name": stable("The execution name."),
+			"recovery_plan": schema.StringAttribute{Required: true,
+				Description:   "The recovery plan to run: its name, or the ARN of its state machine. Changing it starts a new execution.",
+				PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()}},
+			"plan_arn": stable("ARN of the plan's state machine."),
+			"type": schema.StringAttribute{Required: true,
+				Description:   "DRILL (isolated recovery instances, cleaned up on destroy) or RECOVERY (the real thing). Shown in the plan for policy checks. Changing it starts a new execution.",
+				Validators:    []validator.String{stringvalidator.OneOf(executions.TypeDrill, executions.TypeRecovery)},
+				PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()}},
+			"confirm_recovery": schema.BoolAttribute{Optional: true,
+				Description: "Must be true for a RECOVERY: launching production recovery instances is never an accident."},
+			"wait_until": schema.StringAttribute{Optional: true, Computed: true, Default: stringdefault.StaticString(string(executions.UntilCompleted)),
+				Description: "How long apply follows the run: `started`, `paused` (the first pause gate not in approved_waves) or `completed` (default). A run paused at a gate that is not approved also ends the wait, with a warning.",
+				Validators:  []validator.String{stringvalidator.OneOf(string(executions.UntilStarted), string(executions.UntilPaused), string(executions.UntilCompleted))}},
+			"approved_waves": schema.SetAttribute{Optional: true, ElementType: types.StringType,
+				Description: "Waves whose pause gate apply resumes. Adding a wave name and applying resumes a run paused before it."},
+			"terminate_on_destroy": schema.BoolAttribute{Optional: true, Computed: true,
+				Description: "Terminate the recovery instances the run launched when this resource is destroyed. Default true for a DRILL; a RECOVERY's instances are never terminated by destroy."},
+			"status":        computed("Step Functions status: RUNNING, SUCCEEDED, FAILED, TIMED_OUT or ABORTED."),
+			"phase":         computed("drsorch-level status: which wave is paused, running or failed, e.g. `PAUSED before wave web`."),
+			"paused_before": computed("The wave whose pause gate is waiting, if any."),
+			"invoked_by":    stable("Who started the run (the caller's ARN)."),
+			"started_at":    stable("When the run started (RFC 3339)."),
+			"stopped_at":    computed("When the run ended (RFC 3339), if it did."),
+			"error":         computed("Error name of a failed run."),
+			"cause":         computed("Why the run failed: names the wave and the servers."),
+			"waves": schema.ListNestedAttribute{Computed: true, Description: "Progress of each wave.",
+				NestedObject: schema.NestedAttributeObject{Attributes: map[string]schema.Attribute{
+					"name":       computed("Wave name."),
+					"level":      schema.Int64Attribute{Computed: true, Description: "Level (1-based): waves of one level run in parallel."},
+					"status":     computed("PENDING, PAUSED, RUNNING, RECOVERED, FAILED, TIMED_OUT or CANCELLED."),
+					"job_id":     computed("The DRS recovery job."),
+					"started_at": computed("When the job was started."),
+					"ended_at":   computed("When the wave ended."),
+					"servers": schema.ListNestedAttribute{Computed: true, Description: "The wave's source servers.",
+						NestedObject: schema.NestedAttributeObject{Attributes: map[string]schema.Attribute{
+							"source_server_id":     computed("Source server ID."),
+							"launch_status":        computed("DRS launch status: PENDING, IN_PROGRESS, LAUNCHED, FAILED or TERMINATED."),
+							"recovery_instance_id": computed("The recovery instance."),
+							"ec2_instance_id":      computed("Its EC2 instance."),
+							"ec2_instance_state":   computed("Its EC2 state."),
+						}}},
+				}}},
+		},
+		Blocks: map[string]schema.Block{
+			"timeouts": timeouts.Block(ctx, timeouts.Opts{Create: true, Update: true, Delete: true}),
+		},
+	}
+}
+
+func (r *executionResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
+	r.data = providerDataFrom(req.ProviderData, &resp.Diagnostics)
+}
+
+func (r *executionResource) clients() executions.Clients {
+	c := r.data.clients
+	return executions.Clients{SFN: c.SFN, DRS: c.DRS, Quotas: c.ServiceQuotas}
+}
+
+func (r *executionResource) ValidateConfig(ctx context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {
+	var cfg executionModel
+	resp.Diagnostics.Append(req.Config.Get(ctx, &cfg)...)
+	if resp.Diagnostics.HasError() || cfg.Type.IsUnknown() {
+		return
+	}
+	if cfg.Type.ValueString() == executions.TypeRecovery {
+		if !cfg.ConfirmRecovery.ValueBool() && !cfg.ConfirmRecovery.IsUnknown() {
+			resp.Diagnostics.AddAttributeError(path.Root("confirm_recovery"), "RECOVERY needs confirmation",
+				"A RECOVERY launches production recovery instances. Set confirm_recovery = true to start it, or use type = \"DRILL\".")
+		}
+		if cfg.TerminateOnDestroy.ValueBool() {
+			resp.Diagnostics.AddAttributeError(path.Root("terminate_on_destroy"), "A RECOVERY's instances are not terminated by destroy",
+				"After a recovery the recovery instances are your production. Remove terminate_on_destroy; terminate them deliberately with `drsorch terminate --include-recovery` if you must.")
+		}
+	}
+}
+
+// resolvePlanARN turns a plan name or ARN into the state machine ARN.
+func (r *executionResource) resolvePlanARN(ctx context.Context, plan string) (string, error) {
+	if strings.HasPrefix(plan, "arn:") {
+		return plan, nil
+	}
+	if err := plans.ValidateName(plan); err != nil {
+		return "", err
+	}
+	account, err := r.data.account(ctx)
+	if err != nil {
+		return "", err
+	}
+	return plans.ARN(r.data.partition(), r.data.clients.Region, account, plan), nil
+}
+
+func (r *executionResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	if req.Plan.Raw.IsNull() || r.data == nil {
+		return
+	}
+	var plan executionModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	if plan.TerminateOnDestroy.IsUnknown() && !plan.Type.IsUnknown() {
+		plan.TerminateOnDestroy = types.BoolValue(plan.Type.ValueString() == executions.TypeDrill)
+	}
+	if !req.State.Raw.IsNull() {
+		r.planFollowUp(ctx, req, &plan, resp)
+		resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
+		return
+	}
+	defer func() { resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...) }()
+	if plan.RecoveryPlan.IsUnknown() {
+		return
+	}
+	planARN, err := r.resolvePlanARN(ctx, plan.RecoveryPlan.ValueString())
+	if err != nil {
+		resp.Diagnostics.AddAttributeError(path.Root("recovery_plan"), "Invalid recovery plan", err.Error())
+		return
+	}
+	plan.PlanARN = types.StringValue(planARN)
+	view, found, err := r.planView(ctx, planARN)
+	if err != nil {
+		addAPIError(&resp.Diagnostics, "read recovery plan "+plan.RecoveryPlan.ValueString(), err)
+		return
+	}
+	if !found {
+		return // deployed in this same apply: checked again before the run starts
+	}
+	r.checkStart(ctx, view, plan, &resp.Diagnostics)
+}
+
+// planFollowUp plans an update when the run has not reached what
+// wait_until asks (an earlier apply stopped waiting), so the next apply
+// follows it again.
+func (r *executionResource) planFollowUp(ctx context.Context, req resource.ModifyPlanRequest, plan *executionModel, resp *resource.ModifyPlanResponse) {
+	var state executionModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() || state.Status.ValueString() != string(sfntypes.ExecutionStatusRunning) {
+		return
+	}
+	paused := state.PausedBefore.ValueString()
+	approved := setStrings(ctx, plan.ApprovedWaves, &resp.Diagnostics)
+	settled := false
+	switch executions.Milestone(plan.WaitUntil.ValueString()) {
+	case executions.UntilStarted:
+		settled = true
+	case executions.UntilPaused, executions.UntilCompleted:
+		settled = paused != "" && !approved[paused]
+	}
+	if !settled {
+		for _, p := range []*types.String{&plan.Status, &plan.Phase, &plan.PausedBefore, &plan.StoppedAt, &plan.Error, &plan.Cause} {
+			*p = types.StringUnknown()
+		}
+		plan.Waves = types.ListUnknown(executionWaveType)
+	}
+}
+
+func setStrings(ctx context.Context, s types.Set, diags *diag.Diagnostics) map[string]bool {
+	out := map[string]bool{}
+	if s.IsNull() || s.IsUnknown() {
+		return out
+	}
+	var items []string
+	diags.Append(s.ElementsAs(ctx, &items, false)...)
+	for _, i := range items {
+		out[i] = true
+	}
+	return out
+}
+
+func (r *executionResource) planView(ctx context.Context, planARN string) (*statemachine.PlanView, bool, error) {
+	out, found, err := plans.Find(ctx, r.data.clients.SFN, planARN)
+	if err != nil || !found {
+		return nil, found, err
+	}
+	view, err := statemachine.Describe(*out.Definition)
+	if err != nil {
+		return nil, false, fmt.Errorf("state machine %s is not a drsorch recovery plan: %w", planARN, err)
+	}
+	return view, true, nil
+}
+
+// checkStart refuses a run whose servers are busy or whose first level
+// lacks quota headroom now, and approvals for waves the plan lacks.
+func (r *executionResource) checkStart(ctx context.Context, view *statemachine.PlanView, plan executionModel, diags *diag.Diagnostics) {
+	for wave := range setStrings(ctx, plan.ApprovedWaves, diags) {
+		if _, ok := view.Wave(wave); !ok {
+			var names []string
+			for _, w := range view.Waves() {
+				names = append(names, w.Name)
+			}
+			diags.AddAttributeError(path.Root("approved_waves"), "Unknown wave",
+				fmt.Sprintf("Plan %s has no wave %q; its waves are %s.", view.Name, wave, strings.Join(names, ", ")))
+		}
+	}
+	conflicts, err := executions.Conflicts(ctx, r.clients(), view, "")
+	if err != nil {
+		addAPIError(diags, "check running executions and DRS jobs", err)
+		return
+	}
+	for _, c := range conflicts {
+		diags.AddAttributeError(path.Root("recovery_plan"), "Source server busy",
+			fmt.Sprintf("Plan %s cannot start: %s. DRS runs one job per source server; wait for it or cancel it (drsorch cancel).", view.Name, c))
+	}
+	problems, err := executions.Headroom(ctx, r.clients(), view)
+	if err != nil {
+		addAPIError(diags, "read DRS quotas and active jobs", err)
+		return
+	}
+	for _, p := range problems {
+		if p.Severity == recoveryplan.Error {
+			diags.AddAttributeError(path.Root("recovery_plan"), p.Summary, p.Detail)
+		} else {
+			diags.AddAttributeWarning(path.Root("recovery_plan"), p.Summary, p.Detail)
+		}
+	}
+}
+
+func (r *executionResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	var plan executionModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	timeout, d := plan.Timeouts.Create(ctx, 3*time.Hour)
+	resp.Diagnostics.Append(d...)
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	planARN, err := r.resolvePlanARN(ctx, plan.RecoveryPlan.ValueString())
+	if err != nil {
+		resp.Diagnostics.AddAttributeError(path.Root("recovery_plan"), "Invalid recovery plan", err.Error())
+		return
+	}
+	view, found, err := r.planView(ctx, planARN)
+	if err != nil || !found {
+		if err == nil {
+			err = fmt.Errorf("no state machine %s", planARN)
+		}
+		addAPIError(&resp.Diagnostics, "find recovery plan "+plan.RecoveryPlan.ValueString(), err)
+		return
+	}
+	r.checkStart(ctx, view, plan, &resp.Diagnostics)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	invokedBy := "terraform"
+	if who, err := r.data.clients.STS.GetCallerIdentity(ctx, nil); err == nil && who.Arn != nil {
+		invokedBy = *who.Arn
+	}
+	arn, err := executions.Start(ctx, r.clients(), planARN, plan.Type.ValueString(), invokedBy, "")
+	if err != nil {
+		addAPIError(&resp.Diagnostics, "start "+plan.Type.ValueString()+" of plan "+view.Name, err)
+		return
+	}
+	// Record the run at once: whatever happens while waiting, it is in
+	// state, never orphaned.
+	plan.ID, plan.ARN, plan.PlanARN = types.StringValue(arn), types.StringValue(arn), types.StringValue(planARN)
+	tflog.Info(ctx, "drsorch: started "+plan.Type.ValueString(), map[string]any{"execution": arn, "plan": view.Name})
+	e := r.follow(ctx, arn, plan, &resp.Diagnostics)
+	r.setFrom(ctx, &plan, e, &resp.Diagnostics)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+}
+
+// follow waits for the run as wait_until asks, resuming approved gates
+// and logging progress. Errors are diagnostics; the latest view is
+// returned whenever one was read.
+func (r *executionResource) follow(ctx context.Context, arn string, plan executionModel, diags *diag.Diagnostics) *executions.Execution {
+	approved := setStrings(ctx, plan.ApprovedWaves, diags)
+	until := executions.Milestone(plan.WaitUntil.ValueString())
+	var last *executions.Execution
+	for {
+		e, err := executions.Wait(ctx, r.clients(), arn, executions.UntilPaused, executionPollInterval, func(e *executions.Execution) {
+			tflog.Info(ctx, "drsorch: "+e.Name+": "+e.Phase(), map[string]any{"waves": waveSummary(e)})
+		})
+		if e != nil {
+			last = e
+		}
+		if err != nil {
+			if errors.Is(err, context.DeadlineExceeded) || errors.Is(err, context.Canceled) {
+				diags.AddWarning("Stopped waiting for the execution",
+					fmt.Sprintf("%v. The execution keeps running in AWS and is recorded in state; the next apply follows it again (or use `drsorch status %s --watch`).", err, arn))
+				return last
+			}
+			addAPIError(diags, "follow execution "+arn, err)
+			return last
+		}
+		if until == executions.UntilStarted {
+			return e
+		}
+		if paused := e.PausedBefore(); paused != "" {
+			if !approved[paused] {
+				if until == executions.UntilCompleted {
+					diags.AddWarning("Execution paused before wave "+paused,
+						fmt.Sprintf("The run waits at the pause gate before wave %q. Add %q to approved_waves and apply to resume it (or `drsorch resume %s --wave %s`).", paused, paused, e.Name, paused))
+				}
+				return e
+			}
+			if err := executions.Resume(ctx, r.clients(), e, paused, "terraform (approved_waves)", time.Now()); err != nil && !errors.Is(err, executions.ErrNotPaused) {
+				addAPIError(diags, "resume wave "+paused, err)
+				return e
+			}
+			tflog.Info(ctx, "drsorch: resumed the pause gate before wave "+paused)
+			continue
+		}
+		if !e.Running() && e.Status != sfntypes.ExecutionStatusSucceeded {
+			diags.AddError(fmt.Sprintf("Execution %s %s", e.Name, e.Phase()),
+				fmt.Sprintf("%s: %s\n\nLater waves did not start. The execution is kept in state; destroy it to clean up its recovery instances.", e.Error, e.Cause))
+		}
+		return e
+	}
+}
+
+func waveSummary(e *executions.Execution) string {
+	var parts []string
+	for _, w := range e.Waves {
+		launched := 0
+		for _, s := range w.Servers {
+			if s.LaunchStatus == "LAUNCHED" {
+				launched++
+			}
+		}
+		parts = append(parts, fmt.Sprintf("%s=%s(%d/%d)", w.Name, w.Status, launched, len(w.Servers)))
+	}
+	return strings.Join(parts, " ")
+}
+
+// setFrom copies an execution's state into the model.
+func (r *executionResource) setFrom(ctx context.Context, m *executionModel, e *executions.Execution, diags *diag.Diagnostics) {
+	if e == nil {
+		for _, p := range []*types.String{&m.Status, &m.Phase, &m.PausedBefore, &m.InvokedBy, &m.StartedAt, &m.StoppedAt, &m.Error, &m.Cause, &m.Name} {
+			if p.IsUnknown() {
+				*p = types.StringNull()
+			}
+		}
+		if m.Waves.IsUnknown() {
+			m.Waves = types.ListNull(executionWaveType)
+		}
+		return
+	}
+	m.Name = types.StringValue(e.Name)
+	m.Status = types.StringValue(string(e.Status))
+	m.Phase = types.StringValue(e.Phase())
+	m.PausedBefore = optionalString(e.PausedBefore())
+	m.InvokedBy = optionalString(e.InvokedBy)
+	m.StartedAt = optionalTime(e.StartedAt)
+	m.StoppedAt = optionalTime(e.StoppedAt)
+	m.Error = optionalString(e.Error)
+	m.Cause = optionalString(e.Cause)
+	m.Waves = executionWaves(ctx, e, diags)
+}
+
+func (r *executionResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	var state executionModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	e, err := executions.Describe(ctx, r.clients(), state.ARN.ValueString())
+	var missing *sfntypes.ExecutionDoesNotExist
+	if errors.As(err, &missing) {
+		resp.State.RemoveResource(ctx)
+		return
+	}
+	if err != nil {
+		addAPIError(&resp.Diagnostics, "read execution "+state.ARN.ValueString(), err)
+		return
+	}
+	if state.RecoveryPlan.IsNull() { // after import
+		state.RecoveryPlan = types.StringValue(e.Plan)
+		state.Type = types.StringValue(e.Type)
+		state.WaitUntil = types.StringValue(string(executions.UntilCompleted))
+		state.TerminateOnDestroy = types.BoolValue(e.Type == executions.TypeDrill)
+		state.ID = types.StringValue(e.ARN)
+		if e.Type == executions.TypeRecovery {
+			state.ConfirmRecovery = types.BoolValue(true)
+		}
+	}
+	state.PlanARN = types.StringValue(e.PlanARN)
+	r.setFrom(ctx, &state, e, &resp.Diagnostics)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+}
+
+func (r *executionResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	var plan executionModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	timeout, d := plan.Timeouts.Update(ctx, 3*time.Hour)
+	resp.Diagnostics.Append(d...)
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	e := r.follow(ctx, plan.ARN.ValueString(), plan, &resp.Diagnostics)
+	r.setFrom(ctx, &plan, e, &resp.Diagnostics)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+}
+
+func (r *executionResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
+	var state executionModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	timeout, d := state.Timeouts.Delete(ctx, time.Hour)
+	resp.Diagnostics.Append(d...)
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	arn := state.ARN.ValueString()
+	e, err := executions.Describe(ctx, r.clients(), arn)
+	var missing *sfntypes.ExecutionDoesNotExist
+	if errors.As(err, &missing) {
+		return
+	}
+	if err != nil {
+		addAPIError(&resp.Diagnostics, "read execution "+arn, err)
+		return
+	}
+	if e.Running() {
+		if err := executions.Cancel(ctx, r.clients(), arn, "terraform destroy"); err != nil {
+			addAPIError(&resp.Diagnostics, "stop execution "+arn, err)
+			return
+		}
+		if e, err = executions.Describe(ctx, r.clients(), arn); err != nil {
+			addAPIError(&resp.Diagnostics, "read execution "+arn, err)
+			return
+		}
+	}
+	if e.Type != executions.TypeDrill || !state.TerminateOnDestroy.ValueBool() {
+		if n := len(executions.LaunchedInstances(e)); n > 0 {
+			tflog.Info(ctx, fmt.Sprintf("drsorch: leaving the %d recovery instances of %s running", n, e.Name))
+		}
+		return
+	}
+	res, err := executions.Terminate(ctx, r.clients(), e, false, executionPollInterval)
+	if err != nil {
+		addAPIError(&resp.Diagnostics, "terminate the drill instances of "+e.Name, err)
+		return
+	}
+	if len(res.Terminated) > 0 {
+		var lines []string
+		for _, s := range res.Terminated {
+			lines = append(lines, fmt.Sprintf("%s (%s, source server %s)", s.RecoveryInstanceID, s.EC2InstanceID, s.SourceServerID))
+		}
+		sort.Strings(lines)
+		resp.Diagnostics.AddWarning(fmt.Sprintf("Terminated %d drill instances", len(res.Terminated)),
+			fmt.Sprintf("DRS job %s terminated the recovery instances of drill %s:\n  %s", res.JobID, e.Name, strings.Join(lines, "\n  ")))
+	}
+}
+
+// ImportState imports an execution by its ARN.
+func (r *executionResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	if !strings.HasPrefix(req.ID, "arn:") || !strings.Contains(req.ID, ":execution:") {
+		resp.Diagnostics.AddError("Invalid import ID", fmt.Sprintf("%q is not an execution ARN (arn:aws:states:<region>:<account>:execution:drsorch-plan-<plan>:<name>).", req.ID))
+		return
+	}
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("arn"), req.ID)...)
+}
