@@ -1,12 +1,9 @@
 package drssim_test
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
-	"io"
-	"net/http"
 	"os"
 	"path/filepath"
 	"testing"
@@ -51,37 +48,10 @@ func drsClient(svc *runservicetest.Service, region string) *drs.Client {
 	return drs.NewFromConfig(awsConfig(svc, region))
 }
 
-// awsConfig is the service's SDK configuration with a transport that
-// hands the SDK's request body to net/http as an in-memory copy.
-//
-// Why: smithy-go closes the request body as soon as response headers
-// arrive, and its closed body answers WriteTo with io.EOF. On loopback a
-// fast server can answer before net/http's write loop makes its final
-// read of the body; that read then fails, net/http closes the connection
-// and a large response body is cut off ("use of closed network
-// connection"). A body net/http owns is immune.
+// awsConfig is the service's SDK configuration (with the production HTTP
+// client) for region.
 func awsConfig(svc *runservicetest.Service, region string) aws.Config {
-	cfg := svc.AWSConfig(region)
-	cfg.HTTPClient = &http.Client{Transport: ownedBodyTransport{http.DefaultTransport}}
-	return cfg
-}
-
-type ownedBodyTransport struct{ base http.RoundTripper }
-
-func (t ownedBodyTransport) RoundTrip(req *http.Request) (*http.Response, error) {
-	if req.Body == nil || req.Body == http.NoBody {
-		return t.base.RoundTrip(req)
-	}
-	body, err := io.ReadAll(req.Body)
-	req.Body.Close()
-	if err != nil {
-		return nil, err
-	}
-	owned := req.Clone(req.Context())
-	owned.ContentLength = int64(len(body))
-	owned.Body = io.NopCloser(bytes.NewReader(body))
-	owned.GetBody = func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(body)), nil }
-	return t.base.RoundTrip(owned)
+	return svc.AWSConfig(region)
 }
 
 // allServers pages through DescribeSourceServers.
