@@ -2,6 +2,8 @@ package drssim_test
 
 import (
 	"errors"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -9,6 +11,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/drs"
 	"github.com/aws/aws-sdk-go-v2/service/drs/types"
 
+	"github.com/drsorch/terraform-provider-drsorch/internal/runservice"
 	"github.com/drsorch/terraform-provider-drsorch/internal/runservice/drssim"
 )
 
@@ -145,5 +148,20 @@ func TestInventoryErrorsNameTheField(t *testing.T) {
 	}
 	if _, err := drssim.ParseInventory([]byte(`{"estates":[{"region":"us-east-1","servers":[{"hostname":"db-1","tags":{"tier":"db"},"lagSeconds":5,"disks":[{"deviceName":"/dev/sda1","bytes":1}]}]}]}`)); err != nil {
 		t.Errorf("valid inventory refused: %v", err)
+	}
+}
+
+func TestBadInventoryStopsStartUp(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "inv.json")
+	if err := os.WriteFile(path, []byte(`{"estates":[{"region":"us-east-1","servers":[{"hostname":"a","os":"SOLARIS"}]}]}`), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	_, err := runservice.New(runservice.Config{Inventory: path})
+	if err == nil || !strings.Contains(err.Error(), "estates[0].servers[0].os") {
+		t.Fatalf("start-up error %v does not name the field", err)
+	}
+	_, err = runservice.New(runservice.Config{Inventory: filepath.Join(t.TempDir(), "missing.json")})
+	if err == nil || !strings.Contains(err.Error(), "inventory") {
+		t.Fatalf("missing inventory: %v", err)
 	}
 }
