@@ -35,6 +35,10 @@ type Options struct {
 	// before its result is recorded. Returning true drops the result, as if
 	// the process died there: crash-injection tests use it.
 	AfterTaskSent func(execARN, resource string) (crash bool)
+	// TaskHandler, when set, answers every Task instead of its resource
+	// (conformance tests script task results with it). answered=false
+	// leaves the task waiting, as a call that never returns.
+	TaskHandler func(ctx context.Context, state string, params []byte) (out []byte, err *asl.Error, answered bool)
 }
 
 // Engine runs executions. One goroutine (the loop) owns every execution's

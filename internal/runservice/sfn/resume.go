@@ -54,7 +54,7 @@ func (e *Engine) resumeOne(b *batch, id int64) error {
 			e.armTaskTimers(b, x.id, t.ID, t.Task)
 			if !t.Task.Submitted {
 				if st := x.stateOf(t); st != nil {
-					e.dispatchAfterCommit(b, x, t.ID, *t.Task, st.Integration, true)
+					e.dispatchAfterCommit(b, x, t.ID, st.Name, *t.Task, st.Integration, true)
 				}
 			}
 		}

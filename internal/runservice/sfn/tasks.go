@@ -80,7 +80,7 @@ func (e *Engine) scheduleTask(b *batch, x *execution, t *thread, st *asl.State, 
 		x.tokenWrites = append(x.tokenWrites, tokenWrite{token: tr.Token, thread: t.ID, seq: seq, status: tokenOpen, insert: true})
 	}
 	e.armTaskTimers(b, x.id, t.ID, tr)
-	e.dispatchAfterCommit(b, x, t.ID, *tr, st.Integration, false)
+	e.dispatchAfterCommit(b, x, t.ID, st.Name, *tr, st.Integration, false)
 }
 
 func (e *Engine) armTaskTimers(b *batch, execID int64, threadID int, tr *taskRun) {
@@ -95,7 +95,7 @@ func (e *Engine) armTaskTimers(b *batch, execID int64, threadID int, tr *taskRun
 // dispatchAfterCommit sends the task's request once the batch that
 // scheduled it is durable. reconcile is set when resuming a task whose
 // request may already have been sent before a crash.
-func (e *Engine) dispatchAfterCommit(b *batch, x *execution, threadID int, tr taskRun, integ asl.Integration, reconcile bool) {
+func (e *Engine) dispatchAfterCommit(b *batch, x *execution, threadID int, state string, tr taskRun, integ asl.Integration, reconcile bool) {
 	execID, execARN, id := x.id, x.arn, x.identity()
 	b.onCommit(func() {
 		e.tasks.Add(1)
@@ -105,7 +105,16 @@ func (e *Engine) dispatchAfterCommit(b *batch, x *execution, threadID int, tr ta
 			defer e.inflight.Add(-1)
 			ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 			defer cancel()
-			out, terr := e.invoke(ctx, id, integ, tr, reconcile)
+			var out []byte
+			var terr *asl.Error
+			if e.opts.TaskHandler != nil {
+				var answered bool
+				if out, terr, answered = e.opts.TaskHandler(ctx, state, tr.Params); !answered {
+					return
+				}
+			} else {
+				out, terr = e.invoke(ctx, id, integ, tr, reconcile)
+			}
 			if hook := e.opts.AfterTaskSent; hook != nil && hook(execARN, tr.Resource) {
 				return
 			}
