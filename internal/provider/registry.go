@@ -29,6 +29,11 @@ func (p *drsorchProvider) DataSources(context.Context) []func() datasource.DataS
 		newSourceServersDataSource,
 		newSourceServerDataSource,
 		newQuotasDataSource,
+		newExecutionDataSource,
+		newExecutionsDataSource,
+		newJobEventsDataSource,
+		newRecoveryInstancesDataSource,
+		newOrchestratorPolicyDataSource,
 	}
 }
 

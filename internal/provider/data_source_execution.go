@@ -1,0 +1,261 @@
+package provider
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"regexp"
+	"strings"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws/arn"
+	sfntypes "github.com/aws/aws-sdk-go-v2/service/sfn/types"
+	"github.com/hashicorp/terraform-plugin-framework-validators/datasourcevalidator"
+	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/drsorch/terraform-provider-drsorch/internal/awsclient"
+	"github.com/drsorch/terraform-provider-drsorch/internal/executions"
+	"github.com/drsorch/terraform-provider-drsorch/internal/plans"
+)
+
+type executionDataSource struct{ data *providerData }
+
+func newExecutionDataSource() datasource.DataSource { return &executionDataSource{} }
+
+type executionDataModel struct {
+	ARN          types.String         `tfsdk:"arn"`
+	Plan         types.String         `tfsdk:"plan"`
+	Name         types.String         `tfsdk:"name"`
+	Type         types.String         `tfsdk:"type"`
+	Status       types.String         `tfsdk:"status"`
+	Phase        types.String         `tfsdk:"phase"`
+	StartedAt    types.String         `tfsdk:"started_at"`
+	StoppedAt    types.String         `tfsdk:"stopped_at"`
+	InvokedBy    types.String         `tfsdk:"invoked_by"`
+	PausedBefore types.String         `tfsdk:"paused_before"`
+	Error        types.String         `tfsdk:"error"`
+	Cause        types.String         `tfsdk:"cause"`
+	Waves        []executionWaveModel `tfsdk:"waves"`
+}
+
+type executionWaveModel struct {
+	Name        string                 `tfsdk:"name"`
+	Level       int64                  `tfsdk:"level"`
+	Status      string                 `tfsdk:"status"`
+	PauseBefore bool                   `tfsdk:"pause_before"`
+	JobID       types.String           `tfsdk:"job_id"`
+	StartedAt   types.String           `tfsdk:"started_at"`
+	EndedAt     types.String           `tfsdk:"ended_at"`
+	Error       types.String           `tfsdk:"error"`
+	Cause       types.String           `tfsdk:"cause"`
+	Servers     []executionServerModel `tfsdk:"servers"`
+}
+
+type executionServerModel struct {
+	SourceServerID     string       `tfsdk:"source_server_id"`
+	LaunchStatus       types.String `tfsdk:"launch_status"`
+	RecoveryInstanceID types.String `tfsdk:"recovery_instance_id"`
+	EC2InstanceID      types.String `tfsdk:"ec2_instance_id"`
+	EC2InstanceState   types.String `tfsdk:"ec2_instance_state"`
+}
+
+func (d *executionDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_execution"
+}
+
+func (d *executionDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
+	str := func(desc string) schema.StringAttribute {
+		return schema.StringAttribute{Computed: true, Description: desc}
+	}
+	resp.Schema = schema.Schema{
+		Description: "One run of a recovery plan (a drill or a recovery), by execution ARN or by plan and execution name: its Step Functions status, " +
+			"the drsorch-level phase, and the progress of every wave and server. Works for runs started outside Terraform (CLI, console, EventBridge).",
+		Attributes: map[string]schema.Attribute{
+			"arn": schema.StringAttribute{
+				Optional: true, Computed: true,
+				Description: "Execution ARN (`arn:aws:states:<region>:<account>:execution:drsorch-plan-<plan>:<name>`). Set this, or `plan` and `name`.",
+				Validators:  []validator.String{funcValidator{what: "execution ARN", check: checkExecutionARN}},
+			},
+			"plan": schema.StringAttribute{
+				Optional: true, Computed: true,
+				Description: "Recovery plan name. With `name`, finds the execution in the provider's region and account.",
+				Validators:  []validator.String{funcValidator{what: "recovery plan name", check: plans.ValidateName}},
+			},
+			"name": schema.StringAttribute{
+				Optional: true, Computed: true,
+				Description: "Execution name. Set together with `plan`.",
+				Validators:  []validator.String{funcValidator{what: "execution name", check: checkExecutionName}},
+			},
+			"type":          str("`DRILL` or `RECOVERY`, from the execution input."),
+			"status":        str("Step Functions status: `RUNNING`, `SUCCEEDED`, `FAILED`, `TIMED_OUT`, `ABORTED`, …"),
+			"phase":         str("drsorch-level status in one line, e.g. `PAUSED before wave web`, `RUNNING wave app` or `FAILED in wave db`."),
+			"started_at":    str("When the execution started (RFC 3339)."),
+			"stopped_at":    str("When it ended (RFC 3339); null while it runs."),
+			"invoked_by":    str("Who started it, as recorded in the execution input; null when not recorded."),
+			"paused_before": str("The wave whose pause gate is waiting for approval; null when none is."),
+			"error":         str("Error name of a failed execution, e.g. `drsorch.WaveFailed`."),
+			"cause":         str("Cause of a failed execution: names the wave, the job and the servers."),
+			"waves": schema.ListNestedAttribute{
+				Computed: true, Description: "Every wave of the plan, in level order.",
+				NestedObject: schema.NestedAttributeObject{Attributes: map[string]schema.Attribute{
+					"name":         str("Wave name."),
+					"level":        schema.Int64Attribute{Computed: true, Description: "Level (1-based); waves of a level run in parallel."},
+					"status":       str("`PENDING`, `PAUSED`, `RUNNING`, `RECOVERED`, `FAILED`, `TIMED_OUT` or `CANCELLED`."),
+					"pause_before": schema.BoolAttribute{Computed: true, Description: "Whether the wave waits for approval before it starts."},
+					"job_id":       str("DRS recovery job of the wave; null until it started."),
+					"started_at":   str("When the wave's recovery job was started (RFC 3339)."),
+					"ended_at":     str("When the wave ended (RFC 3339)."),
+					"error":        str("Error of a failed wave."),
+					"cause":        str("Cause of a failed wave."),
+					"servers": schema.ListNestedAttribute{
+						Computed: true, Description: "The wave's source servers.",
+						NestedObject: schema.NestedAttributeObject{Attributes: map[string]schema.Attribute{
+							"source_server_id":     str("Source server ID."),
+							"launch_status":        str("Launch status in the wave's job: `PENDING`, `IN_PROGRESS`, `LAUNCHED`, `FAILED` or `TERMINATED`."),
+							"recovery_instance_id": str("Recovery instance the job launched."),
+							"ec2_instance_id":      str("EC2 instance of that recovery instance."),
+							"ec2_instance_state":   str("EC2 instance state, e.g. `RUNNING`."),
+						}},
+					},
+				}},
+			},
+		},
+	}
+}
+
+func (d *executionDataSource) ConfigValidators(context.Context) []datasource.ConfigValidator {
+	return []datasource.ConfigValidator{
+		datasourcevalidator.ExactlyOneOf(path.MatchRoot("arn"), path.MatchRoot("plan")),
+		datasourcevalidator.ExactlyOneOf(path.MatchRoot("arn"), path.MatchRoot("name")),
+	}
+}
+
+func (d *executionDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
+	d.data = providerDataFrom(req.ProviderData, &resp.Diagnostics)
+}
+
+func (d *executionDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
+	var m executionDataModel
+	resp.Diagnostics.Append(req.Config.Get(ctx, &m)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	where := path.Root("arn")
+	execARN := m.ARN.ValueString()
+	if execARN == "" {
+		where = path.Root("name")
+		var ok bool
+		if execARN, ok = d.data.executionARN(ctx, m.Plan.ValueString(), m.Name.ValueString(), &resp.Diagnostics); !ok {
+			return
+		}
+	}
+	e, ok := describeExecution(ctx, d.data.clients, execARN, where, &resp.Diagnostics)
+	if !ok {
+		return
+	}
+	resp.Diagnostics.Append(resp.State.Set(ctx, executionToModel(e))...)
+}
+
+// describeExecution reads an execution for a data source, turning "does
+// not exist" into an error on the attribute that named it.
+func describeExecution(ctx context.Context, clients *awsclient.Clients, execARN string, where path.Path, diags *diag.Diagnostics) (*executions.Execution, bool) {
+	c := executionClients(clients, execARN)
+	e, err := executions.Describe(ctx, c, execARN)
+	var missing *sfntypes.ExecutionDoesNotExist
+	switch {
+	case errors.As(err, &missing):
+		diags.AddAttributeError(where, "Execution not found",
+			fmt.Sprintf("Step Functions has no execution %s. Check the ARN (or the plan and execution names) and the region; "+
+				"data.drsorch_executions lists the runs of a plan.", execARN))
+		return nil, false
+	case err != nil:
+		addAPIError(diags, "read execution "+execARN, err)
+		return nil, false
+	}
+	return e, true
+}
+
+// executionClients are the clients of the region an execution ARN names.
+func executionClients(clients *awsclient.Clients, execARN string) executions.Clients {
+	if a, err := arn.Parse(execARN); err == nil {
+		clients = clients.ForRegion(a.Region)
+	}
+	return executions.Clients{SFN: clients.SFN, DRS: clients.DRS, Quotas: clients.ServiceQuotas}
+}
+
+// executionARN builds the ARN of execution name of plan in the provider's
+// region and the caller's account.
+func (d *providerData) executionARN(ctx context.Context, plan, name string, diags *diag.Diagnostics) (string, bool) {
+	account, err := d.account(ctx)
+	if err != nil {
+		addAPIError(diags, "find the account of the provider's credentials (STS GetCallerIdentity)", err)
+		return "", false
+	}
+	planARN := plans.ARN(d.partition(), d.clients.Region, account, plan)
+	return strings.Replace(planARN, ":stateMachine:", ":execution:", 1) + ":" + name, true
+}
+
+var executionARNPattern = regexp.MustCompile(`^arn:aws[a-z-]*:states:[a-z0-9-]+:\d{12}:execution:[^:\s]+:[^:\s]+$`)
+
+func checkExecutionARN(s string) error {
+	if !executionARNPattern.MatchString(s) {
+		return fmt.Errorf("%q is not a Step Functions execution ARN; expected arn:aws:states:<region>:<account>:execution:drsorch-plan-<plan>:<name>", s)
+	}
+	return nil
+}
+
+func checkExecutionName(s string) error {
+	switch {
+	case s == "" || len(s) > 80:
+		return fmt.Errorf("execution name %q must be 1 to 80 characters long", s)
+	case strings.ContainsAny(s, " \t\n<>{}[]?*\"#%\\^|~`$&,;:/"):
+		return fmt.Errorf("execution name %q contains a character Step Functions does not allow in names (whitespace, brackets, wildcards or punctuation such as : / , ;)", s)
+	}
+	return nil
+}
+
+func executionToModel(e *executions.Execution) executionDataModel {
+	m := executionDataModel{
+		ARN: types.StringValue(e.ARN), Plan: types.StringValue(e.Plan), Name: types.StringValue(e.Name),
+		Type: optString(e.Type), Status: types.StringValue(string(e.Status)), Phase: types.StringValue(e.Phase()),
+		StartedAt: optTime(e.StartedAt), StoppedAt: optTime(e.StoppedAt), InvokedBy: optString(e.InvokedBy),
+		PausedBefore: optString(e.PausedBefore()), Error: optString(e.Error), Cause: optString(e.Cause),
+		Waves: []executionWaveModel{},
+	}
+	for _, w := range e.Waves {
+		wm := executionWaveModel{
+			Name: w.Name, Level: int64(w.Level), Status: w.Status, PauseBefore: w.PauseBefore, JobID: optString(w.JobID),
+			StartedAt: optTime(w.StartedAt), EndedAt: optTime(w.EndedAt), Error: optString(w.Error), Cause: optString(w.Cause),
+			Servers: []executionServerModel{},
+		}
+		for _, s := range w.Servers {
+			wm.Servers = append(wm.Servers, executionServerModel{
+				SourceServerID: s.SourceServerID, LaunchStatus: optString(s.LaunchStatus), RecoveryInstanceID: optString(s.RecoveryInstanceID),
+				EC2InstanceID: optString(s.EC2InstanceID), EC2InstanceState: optString(s.EC2InstanceState),
+			})
+		}
+		m.Waves = append(m.Waves, wm)
+	}
+	return m
+}
+
+// optString is null for the empty string: "not known (yet)".
+func optString(s string) types.String {
+	if s == "" {
+		return types.StringNull()
+	}
+	return types.StringValue(s)
+}
+
+// optTime is a time in RFC 3339, null for the zero time.
+func optTime(t time.Time) types.String {
+	if t.IsZero() {
+		return types.StringNull()
+	}
+	return types.StringValue(t.UTC().Format(time.RFC3339))
+}
