@@ -133,17 +133,21 @@ func (e *estate) deleteInstance(id string) {
 	e.deletedInst[id] = true
 }
 
-// activeJobFor returns the active job a source server takes part in.
-func (e *estate) activeJobFor(serverID string) *jobRecord {
+// busyWith returns an active job of a source server when the server may
+// not join another one (quota L-DD6D028C, concurrent jobs per server).
+func (e *estate) busyWith(serverID string) *jobRecord {
+	var first *jobRecord
+	n := 0
 	for _, j := range e.jobs {
-		if !j.active() {
-			continue
-		}
-		for _, p := range j.Job.ParticipatingServers {
-			if p.SourceServerID == serverID {
-				return j
+		if j.active() && j.participant(serverID) != nil {
+			if first == nil {
+				first = j
 			}
+			n++
 		}
+	}
+	if n >= max(e.quota(QuotaJobsPerServer), 1) {
+		return first
 	}
 	return nil
 }

@@ -360,3 +360,22 @@ func TestDescribeJobsFiltersAndPages(t *testing.T) {
 		t.Fatalf("fromDate filter: %v, %d jobs, want 2", err, len(out.Items))
 	}
 }
+
+func TestJobsPerServerQuota(t *testing.T) {
+	svc := start(t, nil)
+	c := drsClient(svc, "us-east-1")
+	id := serverIDs(t, c, "shop-app-3")[0]
+	if err := svc.App.DRS.SetQuota(drssim.Estate{}, drssim.QuotaJobsPerServer, 2); err != nil {
+		t.Fatal(err)
+	}
+	for i := 0; i < 2; i++ {
+		if _, err := c.StartRecovery(ctx, recoveryInput(true, id)); err != nil {
+			t.Fatalf("job %d with L-DD6D028C = 2: %v", i+1, err)
+		}
+	}
+	_, err := c.StartRecovery(ctx, recoveryInput(true, id))
+	var ce *types.ConflictException
+	if !errors.As(err, &ce) {
+		t.Fatalf("third job: want ConflictException, got %v", err)
+	}
+}

@@ -58,7 +58,7 @@ func opStartRecovery(c *opContext, body []byte) (any, *awswire.APIError) {
 		servers = append(servers, r)
 	}
 	for _, r := range servers {
-		if j := e.activeJobFor(r.Server.SourceServerID); j != nil {
+		if j := e.busyWith(r.Server.SourceServerID); j != nil {
 			return nil, conflict("SOURCE_SERVER", r.Server.SourceServerID,
 				fmt.Sprintf("source server %s is already part of active job %s; wait for it to complete", r.Server.SourceServerID, j.Job.JobID))
 		}
@@ -160,7 +160,7 @@ func opTerminateRecoveryInstances(c *opContext, body []byte) (any, *awswire.APIE
 		insts = append(insts, r)
 	}
 	for _, r := range insts {
-		if j := e.activeJobFor(r.Instance.SourceServerID); j != nil {
+		if j := e.busyWith(r.Instance.SourceServerID); j != nil {
 			return nil, conflict("RECOVERY_INSTANCE", r.Instance.RecoveryInstanceID,
 				fmt.Sprintf("recovery instance %s belongs to source server %s, which is part of active job %s; wait for it to complete",
 					r.Instance.RecoveryInstanceID, r.Instance.SourceServerID, j.Job.JobID))

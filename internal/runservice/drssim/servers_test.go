@@ -13,6 +13,7 @@ import (
 
 	"github.com/drsorch/terraform-provider-drsorch/internal/runservice"
 	"github.com/drsorch/terraform-provider-drsorch/internal/runservice/drssim"
+	"github.com/drsorch/terraform-provider-drsorch/internal/runservice/runservicetest"
 )
 
 func TestDemoEstate(t *testing.T) {
@@ -163,5 +164,25 @@ func TestBadInventoryStopsStartUp(t *testing.T) {
 	_, err = runservice.New(runservice.Config{Inventory: filepath.Join(t.TempDir(), "missing.json")})
 	if err == nil || !strings.Contains(err.Error(), "inventory") {
 		t.Fatalf("missing inventory: %v", err)
+	}
+}
+
+func TestInventoryExampleFile(t *testing.T) {
+	inv, err := drssim.LoadInventory(filepath.Join("testdata", "inventory.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	svc := runservicetest.Start(t, runservice.Config{Inventory: filepath.Join("testdata", "inventory.json")})
+	servers, _ := allServers(t, drsClient(svc, "us-east-1"), 0)
+	if len(servers) != 1202 || len(inv.Estates) != 2 {
+		t.Fatalf("%d servers from the example inventory, want 1202", len(servers))
+	}
+	db := serverByHost(t, servers, "db-1")
+	if aws.ToString(db.SourceServerID) != "s-0123456789abcdef0" || db.Tags["tier"] != "db" {
+		t.Fatalf("db-1 %+v", db)
+	}
+	eu, _ := allServers(t, drsClient(svc, "eu-west-1"), 0)
+	if len(eu) != 1 {
+		t.Fatalf("eu-west-1: %d servers", len(eu))
 	}
 }
