@@ -54,12 +54,10 @@ func bindREST(r *http.Request) (string, []byte, *awswire.APIError) {
 		return bindTags(r, arn, body)
 	}
 	name := strings.TrimPrefix(path, "/")
-	op, known := operations[name]
-	if !known || strings.Contains(name, "/") {
+	if _, known := operations[name]; !known || strings.Contains(name, "/") {
 		return "", nil, awswire.NewError(http.StatusNotFound, "UnknownOperationException",
 			"the DRS simulator serves no operation at "+r.Method+" "+path)
 	}
-	_ = op
 	want := http.MethodPost
 	if name == "ListStagingAccounts" {
 		want = http.MethodGet

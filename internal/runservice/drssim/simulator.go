@@ -18,6 +18,9 @@
 //   - pitPolicy: 1–10 rules, unique ruleID, units MINUTE|HOUR|DAY,
 //     interval and retentionDuration at least 1
 //   - bandwidthThrottling 0–10000 Mbps; name at most 128 characters
+//
+// The inventory file format is the Inventory type; testdata/inventory.json
+// shows every field.
 package drssim
 
 import (
