@@ -3,6 +3,7 @@ package sfn_test
 import (
 	"context"
 	"encoding/json"
+	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -13,21 +14,17 @@ import (
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/credentials"
 	awssfn "github.com/aws/aws-sdk-go-v2/service/sfn"
 	"github.com/aws/aws-sdk-go-v2/service/sfn/types"
 
 	"github.com/drsorch/terraform-provider-drsorch/internal/asl"
+	"github.com/drsorch/terraform-provider-drsorch/internal/runservice"
 	"github.com/drsorch/terraform-provider-drsorch/internal/runservice/awswire"
 	"github.com/drsorch/terraform-provider-drsorch/internal/runservice/runservicetest"
 	"github.com/drsorch/terraform-provider-drsorch/internal/runservice/sfn"
 	"github.com/drsorch/terraform-provider-drsorch/internal/runservice/simclock"
 	"github.com/drsorch/terraform-provider-drsorch/internal/runservice/store"
-
-	"net/http/httptest"
-
-	"github.com/aws/aws-sdk-go-v2/credentials"
-
-	"github.com/drsorch/terraform-provider-drsorch/internal/runservice"
 )
 
 // conformanceCase is one file of testdata/conformance.
