@@ -1,0 +1,199 @@
+package provider
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	sfntypes "github.com/aws/aws-sdk-go-v2/service/sfn/types"
+	"github.com/hashicorp/terraform-plugin-framework-timetypes/timetypes"
+	"github.com/hashicorp/terraform-plugin-framework/ephemeral"
+	"github.com/hashicorp/terraform-plugin-framework/ephemeral/schema"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
+
+	"github.com/drsorch/terraform-provider-drsorch/internal/executions"
+)
+
+var (
+	_ ephemeral.EphemeralResourceWithConfigure = (*drillEphemeral)(nil)
+	_ ephemeral.EphemeralResourceWithClose     = (*drillEphemeral)(nil)
+)
+
+// privateExecution is the private-data key that carries the drill's
+// execution ARN from Open to Close.
+const privateExecution = "execution_arn"
+
+// drillEphemeral is a drill that exists only for the duration of one
+// Terraform run: Open launches it and waits for its instances, Close
+// terminates them.
+type drillEphemeral struct{ data *providerData }
+
+func newDrillEphemeral() ephemeral.EphemeralResource { return &drillEphemeral{} }
+
+type drillModel struct {
+	RecoveryPlan  types.String         `tfsdk:"recovery_plan"`
+	ApprovePauses types.Bool           `tfsdk:"approve_pauses"`
+	Timeout       timetypes.GoDuration `tfsdk:"timeout"`
+	ExecutionARN  types.String         `tfsdk:"execution_arn"`
+	Status        types.String         `tfsdk:"status"`
+	Instances     []drillInstanceValue `tfsdk:"instances"`
+}
+
+type drillInstanceValue struct {
+	Wave               types.String `tfsdk:"wave"`
+	SourceServerID     types.String `tfsdk:"source_server_id"`
+	RecoveryInstanceID types.String `tfsdk:"recovery_instance_id"`
+	EC2InstanceID      types.String `tfsdk:"ec2_instance_id"`
+	EC2InstanceState   types.String `tfsdk:"ec2_instance_state"`
+}
+
+func (d *drillEphemeral) Metadata(_ context.Context, req ephemeral.MetadataRequest, resp *ephemeral.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_drill"
+}
+
+func (d *drillEphemeral) Schema(_ context.Context, _ ephemeral.SchemaRequest, resp *ephemeral.SchemaResponse) {
+	computed := func(desc string) schema.StringAttribute {
+		return schema.StringAttribute{Computed: true, Description: desc}
+	}
+	resp.Schema = schema.Schema{
+		Description: "A drill for the length of one Terraform run: opening it starts a DRILL of a recovery plan (resuming its pause gates " +
+			"unless `approve_pauses = false`), waits until every wave recovered and hands back the recovery instances, for tests " +
+			"(`terraform test`) and for other providers to check the recovered application; closing it terminates those instances and " +
+			"waits for DRS. Nothing is stored in state.",
+		Attributes: map[string]schema.Attribute{
+			"recovery_plan": schema.StringAttribute{Required: true, Description: "The recovery plan: its name or its state machine ARN."},
+			"approve_pauses": schema.BoolAttribute{Optional: true,
+				Description: "Resume each pause gate as it is reached. Default true; with false, opening fails when the drill pauses."},
+			"timeout": schema.StringAttribute{Optional: true, CustomType: timetypes.GoDurationType{},
+				Description: "How long opening may wait for the drill, e.g. `45m`. Default 2h."},
+			"execution_arn": computed("The drill's execution ARN."),
+			"status":        computed("The drill's status when it was handed back (SUCCEEDED)."),
+			"instances": schema.ListNestedAttribute{Computed: true, Description: "The recovered instances, wave by wave.",
+				NestedObject: schema.NestedAttributeObject{Attributes: map[string]schema.Attribute{
+					"wave":                 computed("The wave that recovered the server."),
+					"source_server_id":     computed("The source server."),
+					"recovery_instance_id": computed("Its DRS recovery instance."),
+					"ec2_instance_id":      computed("The EC2 instance."),
+					"ec2_instance_state":   computed("The EC2 instance state."),
+				}}},
+		},
+	}
+}
+
+func (d *drillEphemeral) Configure(_ context.Context, req ephemeral.ConfigureRequest, resp *ephemeral.ConfigureResponse) {
+	d.data = providerDataFrom(req.ProviderData, &resp.Diagnostics)
+}
+
+func (d *drillEphemeral) Open(ctx context.Context, req ephemeral.OpenRequest, resp *ephemeral.OpenResponse) {
+	var m drillModel
+	resp.Diagnostics.Append(req.Config.Get(ctx, &m)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	timeout := duration(m.Timeout, path.Root("timeout"), &resp.Diagnostics)
+	if timeout == 0 {
+		timeout = 2 * time.Hour
+	}
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	runner := &executionResource{data: d.data}
+	planARN, err := runner.resolvePlanARN(ctx, m.RecoveryPlan.ValueString())
+	if err != nil {
+		resp.Diagnostics.AddAttributeError(path.Root("recovery_plan"), "Invalid recovery plan", err.Error())
+		return
+	}
+	view, found, err := runner.planView(ctx, planARN)
+	if err != nil || !found {
+		if err == nil {
+			err = fmt.Errorf("no state machine %s", planARN)
+		}
+		addAPIError(&resp.Diagnostics, "find recovery plan "+m.RecoveryPlan.ValueString(), err)
+		return
+	}
+	approve := m.ApprovePauses.IsNull() || m.ApprovePauses.ValueBool()
+	settings := executionModel{Type: types.StringValue(executions.TypeDrill), WaitUntil: types.StringValue(string(executions.UntilCompleted)),
+		ApprovedWaves: types.SetNull(types.StringType)}
+	if approve {
+		var names []string
+		for _, w := range view.Waves() {
+			names = append(names, w.Name)
+		}
+		settings.ApprovedWaves, _ = types.SetValueFrom(ctx, types.StringType, names)
+	}
+	runner.checkStart(ctx, view, settings, &resp.Diagnostics)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	arn, err := executions.Start(ctx, runner.clients(), planARN, executions.TypeDrill, "terraform (ephemeral drsorch_drill)", "")
+	if err != nil {
+		addAPIError(&resp.Diagnostics, "start a drill of plan "+view.Name, err)
+		return
+	}
+	tflog.Info(ctx, "drsorch: started drill", map[string]any{"execution": arn, "plan": view.Name})
+	e := runner.follow(ctx, arn, settings, &resp.Diagnostics)
+	if resp.Diagnostics.HasError() || e == nil || e.Status != sfntypes.ExecutionStatusSucceeded {
+		if e != nil && e.Running() && !resp.Diagnostics.HasError() {
+			resp.Diagnostics.AddError("Drill did not complete", fmt.Sprintf("Drill %s is %s; it was stopped.", e.Name, e.Phase()))
+		}
+		// Close is not called when Open fails: clean up here.
+		d.cleanUp(context.WithoutCancel(ctx), arn, &resp.Diagnostics)
+		return
+	}
+	m.ExecutionARN = types.StringValue(arn)
+	m.Status = types.StringValue(string(e.Status))
+	for _, w := range e.Waves {
+		for _, s := range w.Servers {
+			m.Instances = append(m.Instances, drillInstanceValue{
+				Wave: types.StringValue(w.Name), SourceServerID: types.StringValue(s.SourceServerID),
+				RecoveryInstanceID: optionalString(s.RecoveryInstanceID), EC2InstanceID: optionalString(s.EC2InstanceID),
+				EC2InstanceState: optionalString(s.EC2InstanceState),
+			})
+		}
+	}
+	resp.Diagnostics.Append(resp.Private.SetKey(ctx, privateExecution, []byte(`"`+arn+`"`))...)
+	resp.Diagnostics.Append(resp.Result.Set(ctx, &m)...)
+}
+
+func (d *drillEphemeral) Close(ctx context.Context, req ephemeral.CloseRequest, resp *ephemeral.CloseResponse) {
+	raw, diags := req.Private.GetKey(ctx, privateExecution)
+	resp.Diagnostics.Append(diags...)
+	if len(raw) < 2 {
+		return
+	}
+	d.cleanUp(ctx, string(raw[1:len(raw)-1]), &resp.Diagnostics)
+}
+
+// cleanUp stops the drill if it still runs and terminates its instances.
+func (d *drillEphemeral) cleanUp(ctx context.Context, arn string, diags interface {
+	AddError(string, string)
+	AddWarning(string, string)
+}) {
+	c := (&executionResource{data: d.data}).clients()
+	e, err := executions.Describe(ctx, c, arn)
+	var missing *sfntypes.ExecutionDoesNotExist
+	if errors.As(err, &missing) {
+		return
+	}
+	if err == nil && e.Running() {
+		if err = executions.Cancel(ctx, c, arn, "terraform (ephemeral drsorch_drill closed)"); err == nil {
+			e, err = executions.Describe(ctx, c, arn)
+		}
+	}
+	if err == nil {
+		var res *executions.TerminateResult
+		if res, err = executions.Terminate(ctx, c, e, false, executionPollInterval); err == nil {
+			tflog.Info(ctx, fmt.Sprintf("drsorch: terminated %d drill instances of %s (job %s)", len(res.Terminated), e.Name, res.JobID))
+			return
+		}
+	}
+	diags.AddError("Could not clean up drill "+arn,
+		fmt.Sprintf("%v\n\nTerminate its instances with `drsorch terminate %s`.", err, arn))
+}
+
+// EphemeralResources lists every ephemeral resource type of the provider.
+func (p *drsorchProvider) EphemeralResources(context.Context) []func() ephemeral.EphemeralResource {
+	return []func() ephemeral.EphemeralResource{newDrillEphemeral}
+}
