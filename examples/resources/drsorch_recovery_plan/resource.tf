@@ -1,0 +1,24 @@
+# Three tiers, one after the other, with a pause before the web tier: the
+# run waits there until someone resumes it (approved_waves of a
+# drsorch_execution, `drsorch resume`, or SendTaskSuccess).
+resource "drsorch_recovery_plan" "shop" {
+  name               = "shop"
+  description        = "Shop: databases, then application servers, then web"
+  execution_role_arn = "arn:aws:iam::123456789012:role/drsorch-orchestrator"
+
+  wave {
+    name             = "db"
+    protection_group = drsorch_protection_group.db.id
+    timeout          = "90m"
+  }
+  wave {
+    name             = "app"
+    protection_group = drsorch_protection_group.app.id
+  }
+  wave {
+    name             = "web"
+    protection_group = drsorch_protection_group.web.id
+    pause_before     = true
+    poll_interval    = "1m"
+  }
+}
