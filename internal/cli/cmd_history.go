@@ -1,0 +1,169 @@
+package cli
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"sort"
+	"strconv"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/sfn"
+	sfntypes "github.com/aws/aws-sdk-go-v2/service/sfn/types"
+	"github.com/spf13/cobra"
+
+	"github.com/drsorch/terraform-provider-drsorch/internal/executions"
+	"github.com/drsorch/terraform-provider-drsorch/internal/plans"
+)
+
+// HistoryJSON is one execution of the audit trail (`history --json`).
+type HistoryJSON struct {
+	Plan      string     `json:"plan"`
+	Name      string     `json:"name"`
+	ARN       string     `json:"arn"`
+	Type      string     `json:"type"`
+	Status    string     `json:"status"`
+	InvokedBy string     `json:"invoked_by"`
+	StartedAt *time.Time `json:"started_at"`
+	StoppedAt *time.Time `json:"stopped_at"`
+	// DurationSeconds runs to now for a running execution.
+	DurationSeconds int64 `json:"duration_seconds"`
+}
+
+func newHistoryCommand(env *Env) *cobra.Command {
+	var since, status string
+	cmd := command(env, &cobra.Command{
+		Use:   "history [PLAN] [--since DURATION] [--status S]",
+		Short: "The audit trail: executions with type, status, who started them, start and duration",
+		Long: `history lists the executions of one plan or of every plan, newest first,
+with their type (DRILL or RECOVERY), status, who started them (the caller
+ARN recorded at start), start time and duration.
+
+--since takes a duration such as 90m, 36h or 7d; --status one of RUNNING,
+SUCCEEDED, FAILED, TIMED_OUT, ABORTED.`,
+		Args: func(cmd *cobra.Command, args []string) error {
+			if len(args) > 1 {
+				return usageError("history takes at most one PLAN (got %d arguments)", len(args))
+			}
+			return nil
+		},
+	}, func(ctx context.Context, s *session, args []string) error {
+		window, err := parseSince(since)
+		if err != nil {
+			return err
+		}
+		statusFilter, err := parseStatus(status)
+		if err != nil {
+			return err
+		}
+		var targets []plan
+		if len(args) == 1 {
+			p, err := resolvePlan(ctx, s, args[0])
+			if err != nil {
+				return err
+			}
+			targets = append(targets, *p)
+		} else {
+			all, err := executions.Plans(ctx, s.clients.SFN)
+			if err != nil {
+				return apiError("list recovery plans", err)
+			}
+			for _, sm := range all {
+				name, _ := plans.PlanName(aws.ToString(sm.Name))
+				targets = append(targets, plan{Name: name, ARN: aws.ToString(sm.StateMachineArn)})
+			}
+		}
+		now := s.env.now()
+		rows := []HistoryJSON{}
+		for _, p := range targets {
+			list, err := plans.Executions(ctx, s.clients.SFN, p.ARN, statusFilter)
+			if err != nil {
+				return apiError("list executions of plan "+p.Name, err)
+			}
+			for _, item := range list {
+				start := aws.ToTime(item.StartDate)
+				if window > 0 && start.Before(now.Add(-window)) {
+					continue
+				}
+				row, err := historyRow(ctx, s, p.Name, item, now)
+				if err != nil {
+					return err
+				}
+				rows = append(rows, row)
+			}
+		}
+		sort.SliceStable(rows, func(i, j int) bool { return rows[i].StartedAt.After(*rows[j].StartedAt) })
+		if s.flags.json {
+			return writeJSON(s.env.Stdout, rows)
+		}
+		if len(rows) == 0 {
+			fmt.Fprintln(s.env.Stdout, "No executions match.")
+			return nil
+		}
+		tw := tabwriter.NewWriter(s.env.Stdout, 0, 0, 2, ' ', 0)
+		fmt.Fprintln(tw, "STARTED\tPLAN\tEXECUTION\tTYPE\tSTATUS\tSTARTED BY\tDURATION")
+		for _, r := range rows {
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", formatTime(*r.StartedAt), r.Plan, r.Name, orDash(r.Type), r.Status,
+				orDash(r.InvokedBy), formatDuration(time.Duration(r.DurationSeconds)*time.Second))
+		}
+		return tw.Flush()
+	})
+	cmd.Flags().StringVar(&since, "since", "", "only executions started within this long ago (e.g. 90m, 36h, 7d)")
+	cmd.Flags().StringVar(&status, "status", "", "only executions with this status (RUNNING, SUCCEEDED, FAILED, TIMED_OUT, ABORTED)")
+	return cmd
+}
+
+// historyRow reads who started the execution and as what from its input.
+func historyRow(ctx context.Context, s *session, planName string, item sfntypes.ExecutionListItem, now time.Time) (HistoryJSON, error) {
+	out, err := s.clients.SFN.DescribeExecution(ctx, &sfn.DescribeExecutionInput{ExecutionArn: item.ExecutionArn})
+	if err != nil {
+		return HistoryJSON{}, apiError("describe execution "+aws.ToString(item.ExecutionArn), err)
+	}
+	var in executions.Input
+	_ = json.Unmarshal([]byte(aws.ToString(out.Input)), &in)
+	start, stop := aws.ToTime(out.StartDate), aws.ToTime(out.StopDate)
+	end := stop
+	if end.IsZero() {
+		end = now
+	}
+	return HistoryJSON{
+		Plan: planName, Name: aws.ToString(out.Name), ARN: aws.ToString(out.ExecutionArn), Type: in.Type,
+		Status: string(out.Status), InvokedBy: in.InvokedBy, StartedAt: timePtr(start), StoppedAt: timePtr(stop),
+		DurationSeconds: int64(end.Sub(start).Round(time.Second) / time.Second),
+	}, nil
+}
+
+// parseSince accepts Go durations plus whole days ("7d").
+func parseSince(s string) (time.Duration, error) {
+	if s == "" {
+		return 0, nil
+	}
+	if days, ok := strings.CutSuffix(s, "d"); ok {
+		if n, err := strconv.Atoi(days); err == nil && n > 0 {
+			return time.Duration(n) * 24 * time.Hour, nil
+		}
+	}
+	d, err := time.ParseDuration(s)
+	if err != nil || d <= 0 {
+		return 0, usageError("--since %q is not a positive duration: use e.g. 90m, 36h or 7d", s)
+	}
+	return d, nil
+}
+
+func parseStatus(s string) (sfntypes.ExecutionStatus, error) {
+	if s == "" {
+		return "", nil
+	}
+	want := sfntypes.ExecutionStatus(strings.ToUpper(s))
+	var names []string
+	for _, v := range want.Values() {
+		if v == want {
+			return v, nil
+		}
+		names = append(names, string(v))
+	}
+	return "", usageError("--status %q: use one of %s", s, strings.Join(names, ", "))
+}

@@ -1,0 +1,193 @@
+package cli
+
+import (
+	"bufio"
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/drsorch/terraform-provider-drsorch/internal/executions"
+	"github.com/drsorch/terraform-provider-drsorch/internal/recoveryplan"
+)
+
+func newStartCommand(env *Env) *cobra.Command {
+	var (
+		drill, recovery, yes bool
+		wait, name           string
+	)
+	cmd := command(env, &cobra.Command{
+		Use:   "start PLAN --drill|--recovery",
+		Short: "Start a drill or a recovery of a plan, after the provider's conflict and quota checks",
+		Long: `start runs a deployed recovery plan (by name or state machine ARN).
+
+Exactly one of --drill and --recovery is required. A RECOVERY launches your
+production in the recovery region, so it asks you to type the plan's name
+unless --yes is given.
+
+Before starting, the same checks as the Terraform provider run: a server of
+the plan in another running or paused execution, or in an active DRS job,
+refuses the start (exit 3, naming both); so does too little quota headroom
+for the first level. Quota warnings for later levels are printed.
+
+--wait started|paused|completed waits for that milestone; a run that ends
+FAILED, TIMED_OUT or ABORTED exits 4.`,
+		Args: exactArgs(1, "one PLAN (name or ARN)"),
+	}, func(ctx context.Context, s *session, args []string) error {
+		runType, err := runTypeOf(drill, recovery)
+		if err != nil {
+			return err
+		}
+		milestone, err := parseMilestone(wait)
+		if err != nil {
+			return err
+		}
+		p, err := resolvePlan(ctx, s, args[0])
+		if err != nil {
+			return err
+		}
+		if err := preflight(ctx, s, p); err != nil {
+			return err
+		}
+		if runType == executions.TypeRecovery && !yes {
+			if err := confirm(s.env, fmt.Sprintf("This starts a RECOVERY of plan %s: production instances will be launched in %s.", p.Name, s.clients.Region), p.Name); err != nil {
+				return err
+			}
+		}
+		by, err := callerARN(ctx, s)
+		if err != nil {
+			return err
+		}
+		arn, err := executions.Start(ctx, s.exec(), p.ARN, runType, by, name)
+		if err != nil {
+			return apiError("start "+runType+" of plan "+p.Name, err)
+		}
+		if milestone == "" {
+			e, err := describe(ctx, s, arn)
+			if err != nil {
+				return err
+			}
+			if s.flags.json {
+				return writeJSON(s.env.Stdout, executionJSON(e))
+			}
+			fmt.Fprintf(s.env.Stdout, "Started %s %s of plan %s\n  %s\nFollow it with:\n  drsorch status %s --watch\n", runType, e.Name, p.Name, arn, shellQuote(arn))
+			return nil
+		}
+		if !s.flags.json {
+			fmt.Fprintf(s.env.Stderr, "Started %s %s; waiting until %s.\n", runType, arn, milestone)
+		}
+		return waitAndShow(ctx, s, arn, milestone)
+	})
+	f := cmd.Flags()
+	f.BoolVar(&drill, "drill", false, "start a DRILL (recovery instances are tests; terminate them afterwards)")
+	f.BoolVar(&recovery, "recovery", false, "start a RECOVERY (for real: asks for confirmation unless --yes)")
+	f.BoolVar(&yes, "yes", false, "do not ask for confirmation")
+	f.StringVar(&wait, "wait", "", "wait until the run is started, paused or completed")
+	f.StringVar(&name, "name", "", "execution name (default: generated)")
+	return cmd
+}
+
+func runTypeOf(drill, recovery bool) (string, error) {
+	switch {
+	case drill && recovery:
+		return "", usageError("give only one of --drill and --recovery")
+	case drill:
+		return executions.TypeDrill, nil
+	case recovery:
+		return executions.TypeRecovery, nil
+	}
+	return "", usageError("say what to start: --drill (a test) or --recovery (for real)")
+}
+
+func parseMilestone(s string) (executions.Milestone, error) {
+	switch m := executions.Milestone(s); m {
+	case "", executions.UntilStarted, executions.UntilPaused, executions.UntilCompleted:
+		return m, nil
+	}
+	return "", usageError("--wait %q: use started, paused or completed", s)
+}
+
+// preflight runs the provider's plan-time checks: busy servers and quota
+// headroom refuse; quota warnings are printed.
+func preflight(ctx context.Context, s *session, p *plan) error {
+	conflicts, err := executions.Conflicts(ctx, s.exec(), p.View, "")
+	if err != nil {
+		return apiError("check for conflicting runs", err)
+	}
+	if len(conflicts) > 0 {
+		lines := make([]string, len(conflicts))
+		for i, c := range conflicts {
+			lines[i] = "  " + c.String()
+		}
+		return refused("plan %s cannot start: DRS runs one job per source server, and %d of its servers are busy:\n%s\nwait for that run to end, or cancel it (drsorch cancel EXEC)",
+			p.Name, len(conflicts), strings.Join(lines, "\n"))
+	}
+	problems, err := executions.Headroom(ctx, s.exec(), p.View)
+	if err != nil {
+		return apiError("check DRS quota headroom", err)
+	}
+	var errs []string
+	for _, pr := range problems {
+		if pr.Severity == recoveryplan.Warning {
+			fmt.Fprintf(s.env.Stderr, "warning: %s: %s\n", pr.Summary, pr.Detail)
+		} else {
+			errs = append(errs, "  "+pr.Error())
+		}
+	}
+	if len(errs) > 0 {
+		return refused("plan %s cannot start now: not enough DRS quota headroom:\n%s", p.Name, strings.Join(errs, "\n"))
+	}
+	return nil
+}
+
+// confirm asks the operator to type want; anything else declines.
+func confirm(env *Env, what, want string) error {
+	fmt.Fprintf(env.Stderr, "%s\nType the plan name (%s) to continue: ", what, want)
+	line, err := bufio.NewReader(env.Stdin).ReadString('\n')
+	if strings.TrimSpace(line) == want {
+		return nil
+	}
+	if err != nil && strings.TrimSpace(line) == "" {
+		return refused("confirmation declined (no input); pass --yes to skip the question in scripts")
+	}
+	return refused("confirmation declined: typed %q, not %q", strings.TrimSpace(line), want)
+}
+
+// waitAndShow waits for the milestone, printing progress, then shows the
+// execution; an execution that ended badly exits 4.
+func waitAndShow(ctx context.Context, s *session, arn string, m executions.Milestone) error {
+	progress := func(e *executions.Execution) {
+		if !s.flags.json {
+			fmt.Fprintln(s.env.Stderr, progressLine(e, s.env.now()))
+		}
+	}
+	e, err := executions.Wait(ctx, s.exec(), arn, m, s.flags.poll, progress)
+	if err != nil {
+		if ctx.Err() != nil {
+			return &ExitError{Code: ExitInterrupted, Err: fmt.Errorf("stopped waiting; the execution keeps running: %s", arn)}
+		}
+		return describeError(arn, err)
+	}
+	if err := show(s, e); err != nil {
+		return err
+	}
+	return endedBadly(e)
+}
+
+func show(s *session, e *executions.Execution) error {
+	if s.flags.json {
+		return writeJSON(s.env.Stdout, executionJSON(e))
+	}
+	renderExecution(s.env.Stdout, e, s.env.now(), painter(s.env.colour(s.env.Stdout)))
+	return nil
+}
+
+// endedBadly is exit code 4 for a run that failed, timed out or was
+// stopped.
+func endedBadly(e *executions.Execution) error {
+	if e.Running() || e.Status == "SUCCEEDED" {
+		return nil
+	}
+	return withCode(ExitRunFailed, "execution %s ended %s", e.Name, e.Phase())
+}

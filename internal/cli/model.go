@@ -1,0 +1,123 @@
+package cli
+
+import (
+	"strings"
+	"time"
+
+	"github.com/drsorch/terraform-provider-drsorch/internal/executions"
+)
+
+// The JSON shapes below are the stable --json output: field names do not
+// change; new fields may be added. Times are RFC 3339 in UTC, null when
+// unknown.
+
+// ExecutionJSON is an execution as `status --json` and `start --json`
+// print it.
+type ExecutionJSON struct {
+	ARN     string `json:"arn"`
+	Name    string `json:"name"`
+	Plan    string `json:"plan"`
+	PlanARN string `json:"plan_arn"`
+	Type    string `json:"type"`
+	// Status is the Step Functions status: RUNNING, SUCCEEDED, FAILED,
+	// TIMED_OUT, ABORTED.
+	Status string `json:"status"`
+	// Phase is drsorch's one-line status, e.g. "PAUSED before wave web".
+	Phase         string     `json:"phase"`
+	PausedBefore  string     `json:"paused_before"`
+	ResumeCommand string     `json:"resume_command"`
+	InvokedBy     string     `json:"invoked_by"`
+	StartedAt     *time.Time `json:"started_at"`
+	StoppedAt     *time.Time `json:"stopped_at"`
+	Error         string     `json:"error"`
+	Cause         string     `json:"cause"`
+	Waves         []WaveJSON `json:"waves"`
+}
+
+// WaveJSON is one wave of an execution.
+type WaveJSON struct {
+	Name string `json:"name"`
+	// Level is 1-based: waves of one level run together.
+	Level int `json:"level"`
+	// Status: PENDING, PAUSED, RUNNING, RECOVERED, FAILED, TIMED_OUT,
+	// CANCELLED.
+	Status      string       `json:"status"`
+	PauseBefore bool         `json:"pause_before"`
+	JobID       string       `json:"job_id"`
+	StartedAt   *time.Time   `json:"started_at"`
+	EndedAt     *time.Time   `json:"ended_at"`
+	Error       string       `json:"error"`
+	Cause       string       `json:"cause"`
+	Servers     []ServerJSON `json:"servers"`
+}
+
+// ServerJSON is one source server of a wave and what its launch made.
+type ServerJSON struct {
+	SourceServerID     string `json:"source_server_id"`
+	LaunchStatus       string `json:"launch_status"`
+	RecoveryInstanceID string `json:"recovery_instance_id"`
+	EC2InstanceID      string `json:"ec2_instance_id"`
+	EC2InstanceState   string `json:"ec2_instance_state"`
+}
+
+func timePtr(t time.Time) *time.Time {
+	if t.IsZero() {
+		return nil
+	}
+	u := t.UTC()
+	return &u
+}
+
+func executionJSON(e *executions.Execution) ExecutionJSON {
+	out := ExecutionJSON{
+		ARN: e.ARN, Name: e.Name, Plan: e.Plan, PlanARN: e.PlanARN, Type: e.Type,
+		Status: string(e.Status), Phase: e.Phase(), PausedBefore: e.PausedBefore(),
+		InvokedBy: e.InvokedBy, StartedAt: timePtr(e.StartedAt), StoppedAt: timePtr(e.StoppedAt),
+		Error: e.Error, Cause: e.Cause, Waves: []WaveJSON{},
+	}
+	if out.PausedBefore != "" {
+		out.ResumeCommand = resumeCommand(e.ARN, out.PausedBefore)
+	}
+	for _, w := range e.Waves {
+		wj := WaveJSON{Name: w.Name, Level: w.Level, Status: w.Status, PauseBefore: w.PauseBefore, JobID: w.JobID,
+			StartedAt: timePtr(w.StartedAt), EndedAt: timePtr(w.EndedAt), Error: w.Error, Cause: w.Cause, Servers: []ServerJSON{}}
+		for _, s := range w.Servers {
+			wj.Servers = append(wj.Servers, serverJSON(s))
+		}
+		out.Waves = append(out.Waves, wj)
+	}
+	return out
+}
+
+func serverJSON(s executions.Server) ServerJSON {
+	return ServerJSON{SourceServerID: s.SourceServerID, LaunchStatus: s.LaunchStatus, RecoveryInstanceID: s.RecoveryInstanceID,
+		EC2InstanceID: s.EC2InstanceID, EC2InstanceState: s.EC2InstanceState}
+}
+
+// resumeCommand is the exact command that releases a paused wave.
+func resumeCommand(arn, wave string) string {
+	return "drsorch resume " + shellQuote(arn) + " --wave " + shellQuote(wave)
+}
+
+// shellQuote quotes s for a POSIX shell when it needs it.
+func shellQuote(s string) string {
+	safe := s != ""
+	for _, r := range s {
+		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || strings.ContainsRune("-_.:/=@+,", r)) {
+			safe = false
+			break
+		}
+	}
+	if safe {
+		return s
+	}
+	out := "'"
+	for _, r := range s {
+		if r == '\'' {
+			out += `'\''`
+		} else {
+			out += string(r)
+		}
+	}
+	return out + "'"
+}

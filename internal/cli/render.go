@@ -1,0 +1,144 @@
+package cli
+
+import (
+	"fmt"
+	"io"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/drsorch/terraform-provider-drsorch/internal/executions"
+)
+
+// ANSI colours for statuses; used only on terminals without NO_COLOR.
+const (
+	ansiReset  = "\x1b[0m"
+	ansiRed    = "\x1b[31m"
+	ansiGreen  = "\x1b[32m"
+	ansiYellow = "\x1b[33m"
+	ansiBold   = "\x1b[1m"
+)
+
+type painter bool
+
+// status colours a status word by what it means for the operator.
+func (p painter) status(s string) string {
+	if !p {
+		return s
+	}
+	colour := ""
+	switch {
+	case strings.HasPrefix(s, "SUCCEEDED"), strings.HasPrefix(s, "RECOVERED"):
+		colour = ansiGreen
+	case strings.HasPrefix(s, "FAILED"), strings.HasPrefix(s, "TIMED_OUT"), strings.HasPrefix(s, "ABORTED"), strings.HasPrefix(s, "CANCELLED"):
+		colour = ansiRed
+	case strings.HasPrefix(s, "PAUSED"), strings.HasPrefix(s, "RUNNING"):
+		colour = ansiYellow
+	default:
+		return s
+	}
+	return colour + s + ansiReset
+}
+
+func (p painter) bold(s string) string {
+	if !p {
+		return s
+	}
+	return ansiBold + s + ansiReset
+}
+
+const timeLayout = "2006-01-02 15:04:05 UTC"
+
+func formatTime(t time.Time) string {
+	if t.IsZero() {
+		return "-"
+	}
+	return t.UTC().Format(timeLayout)
+}
+
+func clockTime(t time.Time) string {
+	if t.IsZero() {
+		return "-"
+	}
+	return t.UTC().Format("15:04:05")
+}
+
+// formatDuration rounds to what a person wants to read.
+func formatDuration(d time.Duration) string {
+	switch {
+	case d < 0:
+		return "-"
+	case d < time.Minute:
+		return d.Round(time.Second).String()
+	case d < time.Hour:
+		return d.Round(time.Second).String()
+	}
+	return d.Round(time.Minute).String()
+}
+
+func orDash(s string) string {
+	if s == "" {
+		return "-"
+	}
+	return s
+}
+
+// renderExecution is the per-wave, per-server view of an execution.
+func renderExecution(w io.Writer, e *executions.Execution, now time.Time, p painter) {
+	fmt.Fprintf(w, "%s  %s of plan %s\n", p.bold(e.Name), orDash(e.Type), e.Plan)
+	fmt.Fprintf(w, "  ARN      %s\n", e.ARN)
+	fmt.Fprintf(w, "  Status   %s\n", p.status(e.Phase()))
+	fmt.Fprintf(w, "  Started  %s by %s\n", formatTime(e.StartedAt), orDash(e.InvokedBy))
+	if e.Running() {
+		fmt.Fprintf(w, "  Running  for %s\n", formatDuration(now.Sub(e.StartedAt)))
+	} else {
+		fmt.Fprintf(w, "  Stopped  %s (after %s)\n", formatTime(e.StoppedAt), formatDuration(e.StoppedAt.Sub(e.StartedAt)))
+	}
+	if e.Error != "" || e.Cause != "" {
+		fmt.Fprintf(w, "  Error    %s: %s\n", e.Error, e.Cause)
+	}
+	for _, wave := range e.Waves {
+		fmt.Fprintln(w)
+		fmt.Fprintf(w, "Wave %s (level %d)  %s", p.bold(wave.Name), wave.Level, p.status(wave.Status))
+		if wave.JobID != "" {
+			fmt.Fprintf(w, "  job %s", wave.JobID)
+		}
+		if !wave.StartedAt.IsZero() {
+			fmt.Fprintf(w, "  %s → %s", clockTime(wave.StartedAt), clockTime(wave.EndedAt))
+		}
+		if wave.PauseBefore && wave.Status == executions.WavePending && wave.JobID == "" {
+			fmt.Fprint(w, "  (pauses for approval first)")
+		}
+		fmt.Fprintln(w)
+		if wave.Cause != "" {
+			fmt.Fprintf(w, "  %s: %s\n", wave.Error, wave.Cause)
+		}
+		tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+		fmt.Fprintln(tw, "  SOURCE SERVER\tLAUNCH\tRECOVERY INSTANCE\tEC2 INSTANCE\tSTATE")
+		for _, s := range wave.Servers {
+			fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\t%s\n", s.SourceServerID, orDash(s.LaunchStatus),
+				orDash(s.RecoveryInstanceID), orDash(s.EC2InstanceID), orDash(s.EC2InstanceState))
+		}
+		_ = tw.Flush()
+	}
+	if wave := e.PausedBefore(); wave != "" {
+		fmt.Fprintln(w)
+		fmt.Fprintf(w, "Paused before wave %s, waiting for approval. To continue:\n", wave)
+		fmt.Fprintf(w, "  %s\n", resumeCommand(e.ARN, wave))
+	}
+}
+
+// progressLine is one line of progress while waiting.
+func progressLine(e *executions.Execution, now time.Time) string {
+	var parts []string
+	for _, w := range e.Waves {
+		launched := 0
+		for _, s := range w.Servers {
+			if s.LaunchStatus == "LAUNCHED" {
+				launched++
+			}
+		}
+		parts = append(parts, fmt.Sprintf("%s %s %d/%d", w.Name, w.Status, launched, len(w.Servers)))
+	}
+	return fmt.Sprintf("%s  %s: %s [%s]", now.UTC().Format("15:04:05"), e.Name, e.Phase(), strings.Join(parts, "; "))
+}

@@ -1,0 +1,75 @@
+package cli
+
+import (
+	"context"
+	"encoding/json"
+	"io"
+
+	"github.com/spf13/cobra"
+)
+
+// NewRoot is the drsorch command with every CLI command added; the serve
+// command is added by package main.
+func NewRoot(env *Env) *cobra.Command {
+	root := &cobra.Command{
+		Use:   "drsorch",
+		Short: "Disaster-recovery orchestration for AWS Elastic Disaster Recovery",
+		Long: `drsorch runs recovery plans deployed by the drsorch Terraform provider without
+Terraform: list plans, start a drill or a recovery, watch it wave by wave,
+approve paused waves, cancel, clean up drill instances, read the audit trail.
+
+It talks to AWS (credentials and region as for the AWS CLI: --profile,
+--region, AWS_* variables, --assume-role) or to a local run service
+(--endpoint or DRSORCH_RUN_SERVICE_ENDPOINT).
+
+` + ExitCodesHelp,
+		SilenceUsage:  true,
+		SilenceErrors: true,
+	}
+	root.SetIn(env.Stdin)
+	root.SetOut(env.Stdout)
+	root.SetErr(env.Stderr)
+	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError("%s", err) })
+	for _, cmd := range []*cobra.Command{
+		newPlansCommand(env), newStartCommand(env), newStatusCommand(env),
+		newResumeCommand(env), newCancelCommand(env), newTerminateCommand(env),
+		newHistoryCommand(env), newQuotasCommand(env),
+	} {
+		root.AddCommand(cmd)
+	}
+	return root
+}
+
+// command builds a CLI command that connects before running.
+func command(env *Env, cmd *cobra.Command, run func(ctx context.Context, s *session, args []string) error) *cobra.Command {
+	g := &globalFlags{}
+	g.register(cmd)
+	cmd.RunE = func(c *cobra.Command, args []string) error {
+		ctx := c.Context()
+		if ctx == nil {
+			ctx = context.Background()
+		}
+		s, err := g.connect(ctx, env)
+		if err != nil {
+			return err
+		}
+		return run(ctx, s, args)
+	}
+	return cmd
+}
+
+// exactArgs is cobra.ExactArgs with a usage exit code and a clear message.
+func exactArgs(n int, what string) cobra.PositionalArgs {
+	return func(cmd *cobra.Command, args []string) error {
+		if len(args) != n {
+			return usageError("%s takes %s (got %d arguments); see `drsorch %s --help`", cmd.Name(), what, len(args), cmd.Name())
+		}
+		return nil
+	}
+}
+
+func writeJSON(w io.Writer, v any) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(v)
+}
