@@ -204,3 +204,93 @@ func TestCrashBetweenStartRecoveryAndRecordLaunchesOnce(t *testing.T) {
 		t.Fatalf("output %s does not name job %v", *d.Output, jobs[0]["jobID"])
 	}
 }
+
+// The same for TerminateRecoveryInstances: the TERMINATE job that exists is
+// adopted, never a second one sent.
+func TestCrashBetweenTerminateAndRecordTerminatesOnce(t *testing.T) {
+	dir := t.TempDir()
+	crashed := make(chan struct{})
+	var once sync.Once
+	hook := func(_, resource string) bool {
+		crash := false
+		if strings.HasSuffix(resource, ":terminateRecoveryInstances") {
+			once.Do(func() { crash = true; close(crashed) })
+		}
+		return crash
+	}
+	n1 := startNode(t, dir, runservicetest.Epoch, hook)
+	id := awswire.Identity{Account: awswire.DefaultAccount, Region: region}
+	raw, err := n1.sim.Invoke(context.Background(), id, "DescribeSourceServers", []byte(`{"filters":{}}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var servers struct {
+		Items []struct {
+			SourceServerID string `json:"sourceServerID"`
+		}
+	}
+	_ = json.Unmarshal(raw, &servers)
+	launch, _ := json.Marshal(map[string]any{"isDrill": true, "sourceServers": []map[string]string{{"sourceServerID": servers.Items[0].SourceServerID}}})
+	if _, err := n1.sim.Invoke(context.Background(), id, "StartRecovery", launch); err != nil {
+		t.Fatal(err)
+	}
+	n1.sim.RunUntilIdle()
+	raw, err = n1.sim.Invoke(context.Background(), id, "DescribeRecoveryInstances", []byte(`{"filters":{}}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var instances struct {
+		Items []struct {
+			RecoveryInstanceID string `json:"recoveryInstanceID"`
+		}
+	}
+	if err := json.Unmarshal(raw, &instances); err != nil || len(instances.Items) != 1 {
+		t.Fatalf("recovery instances: %s %v", raw, err)
+	}
+	ids, _ := json.Marshal(map[string]any{"ids": []string{instances.Items[0].RecoveryInstanceID}})
+
+	c := ctx(t)
+	sm, err := n1.sfn.CreateStateMachine(c, &awssfn.CreateStateMachineInput{Name: aws.String("cleanup"), RoleArn: aws.String(roleARN),
+		Definition: aws.String(`{"StartAt":"Terminate","States":{"Terminate":{"Type":"Task",
+			"Resource":"arn:aws:states:::aws-sdk:drs:terminateRecoveryInstances",
+			"Parameters":{"RecoveryInstanceIDs.$":"$.ids"},"ResultSelector":{"jobId.$":"$.Job.JobID","type.$":"$.Job.Type"},"End":true}}}`)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	start, err := n1.sfn.StartExecution(c, &awssfn.StartExecutionInput{StateMachineArn: sm.StateMachineArn, Input: aws.String(string(ids))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	n1.settle(t)
+	select {
+	case <-crashed:
+	default:
+		t.Fatal("the crash hook never ran")
+	}
+	at := n1.clk.Now()
+	n1.kill()
+
+	n2 := startNode(t, dir, at.Add(time.Second), nil)
+	n2.settle(t)
+	d, err := n2.sfn.DescribeExecution(c, &awssfn.DescribeExecutionInput{ExecutionArn: start.ExecutionArn})
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantStatus(t, d, types.ExecutionStatusSucceeded)
+	if got := n2.sim.Stats()["TerminateRecoveryInstances"]; got != 0 {
+		t.Fatalf("TerminateRecoveryInstances sent again after the restart (%d times)", got)
+	}
+	var terminate []map[string]any
+	for _, job := range describeJobs(t, n2.sim) {
+		if job["type"] == "TERMINATE" {
+			terminate = append(terminate, job)
+		}
+	}
+	if len(terminate) != 1 {
+		t.Fatalf("%d TERMINATE jobs, want exactly 1", len(terminate))
+	}
+	var out struct{ JobID, Type string }
+	if err := json.Unmarshal([]byte(*d.Output), &out); err != nil || out.JobID != terminate[0]["jobID"] || out.Type != "TERMINATE" {
+		t.Fatalf("output %s does not name job %v", *d.Output, terminate[0]["jobID"])
+	}
+}
