@@ -1,6 +1,10 @@
 package runservice
 
 import (
+	"context"
+	"net/http"
+	"time"
+
 	"github.com/drsorch/terraform-provider-drsorch/internal/runservice/awswire"
 	"github.com/drsorch/terraform-provider-drsorch/internal/runservice/events"
 	"github.com/drsorch/terraform-provider-drsorch/internal/runservice/sfn"
@@ -27,5 +31,21 @@ func (a *App) mountStepFunctions(cfg Config) error {
 	a.Router.HandleTarget(sfn.TargetPrefix, awswire.ContentTypeJSON10, svc)
 	a.Router.HandleTarget(events.TargetPrefix, awswire.ContentTypeJSON11, bus)
 	a.Router.Handle("GET /_sim/events", bus.ListHandler())
+	a.Router.Handle("POST /_sim/sfn/settle", settleHandler(svc))
 	return nil
+}
+
+// settleHandler serves POST /_sim/sfn/settle: it answers once the engine
+// has done everything the current simulated time allows (after a
+// /_sim/advance, for example), so scripts need not poll.
+func settleHandler(svc *sfn.Service) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		ctx, cancel := context.WithTimeout(r.Context(), 30*time.Second)
+		defer cancel()
+		if err := svc.Engine().Settle(ctx); err != nil {
+			awswire.WriteJSON(w, "application/json", http.StatusServiceUnavailable, map[string]string{"message": "engine did not settle: " + err.Error()})
+			return
+		}
+		awswire.WriteJSON(w, "application/json", http.StatusOK, map[string]bool{"settled": true})
+	})
 }
