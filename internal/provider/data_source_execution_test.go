@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"regexp"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -333,7 +334,7 @@ func TestAccExecutionNotFoundAndBadInputs(t *testing.T) {
 	missing := "arn:aws:states:us-east-1:123456789012:execution:drsorch-plan-shop:nope"
 	steps := []resource.TestStep{}
 	for _, tc := range []struct{ body, err string }{
-		{`arn = "` + missing + `"`, `(?s)Execution not found.*Step Functions has no execution\s+` + regexp.QuoteMeta(missing)},
+		{`arn = "` + missing + `"`, `(?s)Execution not found.*Step Functions has no execution ` + regexp.QuoteMeta(missing)},
 		{`plan = "shop"` + "\n" + `name = "nope"`, `(?s)Execution not found.*drsorch-plan-shop:nope`},
 		{`arn = "not-an-arn"`, `(?s)Invalid execution ARN.*"not-an-arn" is not a Step Functions execution ARN`},
 		{`plan = "shop"`, `(?s)Missing Attribute Configuration.*\[arn,name\]`},
@@ -343,7 +344,7 @@ func TestAccExecutionNotFoundAndBadInputs(t *testing.T) {
 	} {
 		steps = append(steps, resource.TestStep{
 			Config:      env.ProviderConfig() + "data \"drsorch_execution\" \"x\" {\n" + tc.body + "\n}\n",
-			ExpectError: regexp.MustCompile(tc.err),
+			ExpectError: errorPattern(tc.err),
 		})
 	}
 	resource.Test(t, resource.TestCase{ProtoV6ProviderFactories: testFactories, Steps: steps})
@@ -355,4 +356,10 @@ func TestCheckExecutionName(t *testing.T) {
 			t.Errorf("checkExecutionName(%q) = %v, want ok=%v", name, err, ok)
 		}
 	}
+}
+
+// errorPattern matches an error message however Terraform wraps its
+// lines: each space in pattern matches any run of whitespace.
+func errorPattern(pattern string) *regexp.Regexp {
+	return regexp.MustCompile(strings.ReplaceAll(pattern, " ", `\s+`))
 }
