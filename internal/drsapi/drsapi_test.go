@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"regexp"
 	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -176,5 +177,35 @@ func TestQuotaLimitsReportOtherErrors(t *testing.T) {
 	_, err := QuotaLimits(context.Background(), fakeQuotas{listErr: &smithy.GenericAPIError{Code: "ServiceException"}})
 	if err == nil {
 		t.Fatal("an unexpected Service Quotas error must not be hidden")
+	}
+}
+
+type uninitializedAPI struct{}
+
+func (uninitializedAPI) DescribeSourceServers(context.Context, *drs.DescribeSourceServersInput, ...func(*drs.Options)) (*drs.DescribeSourceServersOutput, error) {
+	return nil, &smithy.GenericAPIError{Code: "UninitializedAccountException", Message: "not initialized"}
+}
+
+type failingAPI struct{}
+
+func (failingAPI) DescribeSourceServers(context.Context, *drs.DescribeSourceServersInput, ...func(*drs.Options)) (*drs.DescribeSourceServersOutput, error) {
+	return nil, &smithy.GenericAPIError{Code: "AccessDeniedException", Message: "no"}
+}
+
+func TestListSourceServersInRegions(t *testing.T) {
+	apis := map[string]SourceServerAPI{"us-east-1": &pagedServers{n: 5}, "eu-west-1": uninitializedAPI{}, "ap-south-1": failingAPI{}}
+	apiFor := func(r string) SourceServerAPI { return apis[r] }
+
+	got, err := ListSourceServersInRegions(context.Background(), []string{"eu-west-1", "us-east-1"}, apiFor, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got[0].Region != "eu-west-1" || !got[0].Uninitialized || len(got[1].Servers) != 5 {
+		t.Fatalf("results out of order or wrong: %+v", got)
+	}
+
+	_, err = ListSourceServersInRegions(context.Background(), []string{"us-east-1", "ap-south-1"}, apiFor, nil)
+	if err == nil || !strings.Contains(err.Error(), "region ap-south-1") {
+		t.Fatalf("want an error naming the failing region, got %v", err)
 	}
 }

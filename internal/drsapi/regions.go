@@ -7,12 +7,17 @@ import (
 	"sync"
 
 	"github.com/aws/aws-sdk-go-v2/service/drs/types"
+	smithy "github.com/aws/smithy-go"
 )
 
 // RegionServers are the source servers found in one region.
 type RegionServers struct {
 	Region  string
 	Servers []types.SourceServer
+	// Uninitialized: DRS was never initialized in this region, so it holds
+	// no servers. Discovery across many regions meets this often; it is
+	// reported, not an error.
+	Uninitialized bool
 }
 
 // ListSourceServersInRegions reads the servers of every region
@@ -28,6 +33,10 @@ func ListSourceServersInRegions(ctx context.Context, regions []string, apiFor fu
 			defer wg.Done()
 			servers, err := ListSourceServers(ctx, apiFor(region), ids)
 			out[i] = RegionServers{Region: region, Servers: servers}
+			if IsUninitialized(err) {
+				out[i].Uninitialized = true
+				return
+			}
 			if err != nil {
 				errs[i] = fmt.Errorf("region %s: %w", region, err)
 			}
@@ -38,4 +47,11 @@ func ListSourceServersInRegions(ctx context.Context, regions []string, apiFor fu
 		return nil, err
 	}
 	return out, nil
+}
+
+// IsUninitialized reports whether err says DRS is not initialized in the
+// account and region.
+func IsUninitialized(err error) bool {
+	var ae smithy.APIError
+	return errors.As(err, &ae) && ae.ErrorCode() == "UninitializedAccountException"
 }

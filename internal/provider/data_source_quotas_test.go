@@ -29,6 +29,10 @@ func TestAccQuotasFromServiceQuotas(t *testing.T) {
 					"code": drsapi.QuotaServersPerJob, "limit": "50", "default": "100", "source": drsapi.SourceServiceQuotas,
 				}),
 				resource.TestCheckNoResourceAttr(q, "quotas.2.usage"),
+				resource.TestCheckResourceAttr(q, "by_code.%", "6"),
+				resource.TestCheckResourceAttr(q, "by_code."+drsapi.QuotaServersPerJob+".limit", "50"),
+				resource.TestCheckNoResourceAttr(q, "by_code."+drsapi.QuotaJobsPerSourceServer+".usage"),
+				resource.TestCheckResourceAttr(q, "by_code."+drsapi.QuotaTotalServers+".headroom", "3997"),
 				resource.TestCheckTypeSetElemNestedAttrs(q, "quotas.*", map[string]string{
 					"code": drsapi.QuotaTotalServers, "limit": "4000", "usage": "3", "headroom": "3997",
 				}),

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"regexp"
 	"sort"
+	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	drstypes "github.com/aws/aws-sdk-go-v2/service/drs/types"
@@ -25,14 +26,15 @@ type sourceServersDataSource struct{ clients *awsclient.Clients }
 func newSourceServersDataSource() datasource.DataSource { return &sourceServersDataSource{} }
 
 type sourceServersModel struct {
-	IDs               []string           `tfsdk:"ids"`
-	Tags              map[string]string  `tfsdk:"tags"`
-	HostnameRegex     types.String       `tfsdk:"hostname_regex"`
-	ReplicationStates []string           `tfsdk:"replication_states"`
-	ReadyForRecovery  types.Bool         `tfsdk:"ready_for_recovery"`
-	Regions           []string           `tfsdk:"regions"`
-	Servers           []sourceServerItem `tfsdk:"servers"`
-	ServerIDs         []string           `tfsdk:"server_ids"`
+	IDs               []string          `tfsdk:"ids"`
+	Tags              map[string]string `tfsdk:"tags"`
+	HostnameRegex     types.String      `tfsdk:"hostname_regex"`
+	ReplicationStates []string          `tfsdk:"replication_states"`
+	ReadyForRecovery  types.Bool        `tfsdk:"ready_for_recovery"`
+	Regions           []string          `tfsdk:"regions"`
+	Servers           types.List        `tfsdk:"servers"`
+	ServerIDs         types.List        `tfsdk:"server_ids"`
+	Uninitialized     types.List        `tfsdk:"uninitialized_regions"`
 }
 
 func (d *sourceServersDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
@@ -77,6 +79,10 @@ func (d *sourceServersDataSource) Schema(_ context.Context, _ datasource.SchemaR
 				Optional: true, ElementType: types.StringType,
 				Description: "Regions to search, concurrently. Defaults to the provider's region.",
 				Validators:  []validator.List{listvalidator.UniqueValues(), listvalidator.SizeAtLeast(1)},
+			},
+			"uninitialized_regions": schema.ListAttribute{
+				Computed: true, ElementType: types.StringType,
+				Description: "Regions searched where DRS was never initialized (so they hold no servers). A warning names them too.",
 			},
 			"server_ids": schema.ListAttribute{Computed: true, ElementType: types.StringType, Description: "IDs of the matching servers, in the order of `servers`."},
 			"servers": schema.ListNestedAttribute{
@@ -134,18 +140,37 @@ func (d *sourceServersDataSource) Read(ctx context.Context, req datasource.ReadR
 		addAPIError(&resp.Diagnostics, "read DRS source servers", err)
 		return
 	}
-	m.Servers, m.ServerIDs = []sourceServerItem{}, []string{}
+	items, ids, uninitialized := []sourceServerItem{}, []string{}, []string{}
 	for _, rs := range found {
+		if rs.Uninitialized {
+			uninitialized = append(uninitialized, rs.Region)
+			continue
+		}
 		sort.Slice(rs.Servers, func(i, j int) bool {
 			return aws.ToString(rs.Servers[i].SourceServerID) < aws.ToString(rs.Servers[j].SourceServerID)
 		})
 		for _, s := range rs.Servers {
 			if filter.Match(s) {
 				item := flattenSourceServer(rs.Region, s)
-				m.Servers = append(m.Servers, item)
-				m.ServerIDs = append(m.ServerIDs, item.ID.ValueString())
+				items = append(items, item)
+				ids = append(ids, item.ID.ValueString())
 			}
 		}
 	}
-	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
+	list, diags := sourceServerList(items)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	// The inputs pass through from the configuration; only the results are
+	// set, without the framework's per-item reflection.
+	resp.State.Raw = req.Config.Raw
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("servers"), list)...)
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("server_ids"), ids)...)
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("uninitialized_regions"), uninitialized)...)
+	if len(uninitialized) > 0 {
+		resp.Diagnostics.AddWarning("DRS is not initialized in some regions",
+			fmt.Sprintf("No source servers were read in %s: Elastic Disaster Recovery was never initialized there. "+
+				"Initialize it where you replicate servers, or leave those regions out of `regions`.", strings.Join(uninitialized, ", ")))
+	}
 }

@@ -81,6 +81,9 @@ data "drsorch_source_servers" "both" {
 data "drsorch_source_servers" "web" {
   regions = ["us-west-2", "us-east-1"]
   tags    = { tier = "web" }
+}
+data "drsorch_source_servers" "with_gap" {
+  regions = ["us-east-1", "eu-west-1"]
 }`,
 			Check: resource.ComposeAggregateTestCheckFunc(
 				resource.TestCheckResourceAttr(servers+"both", "servers.#", "15"),
@@ -90,6 +93,10 @@ data "drsorch_source_servers" "web" {
 				resource.TestCheckResourceAttr(servers+"web", "servers.#", "6"),
 				resource.TestCheckResourceAttr(servers+"web", "servers.0.region", "us-west-2"),
 				resource.TestCheckResourceAttr(servers+"web", "servers.5.region", "us-east-1"),
+				resource.TestCheckResourceAttr(servers+"both", "uninitialized_regions.#", "0"),
+				resource.TestCheckResourceAttr(servers+"with_gap", "servers.#", "12"),
+				resource.TestCheckResourceAttr(servers+"with_gap", "uninitialized_regions.#", "1"),
+				resource.TestCheckResourceAttr(servers+"with_gap", "uninitialized_regions.0", "eu-west-1"),
 			),
 		}},
 	})

@@ -21,8 +21,6 @@ func TestAccErrorClassesSurfaceAsClearDiagnostics(t *testing.T) {
 	}{
 		"access denied": {403, "AccessDeniedException", `{"message":"User is not authorized to perform drs:DescribeSourceServers","code":"AccessDeniedException"}`,
 			`(?s)Could not read DRS source servers: access denied.*not allowed to call this operation.*drs:DescribeSourceServers`},
-		"uninitialized": {400, "UninitializedAccountException", `{"message":"Account not initialized","code":"UninitializedAccountException"}`,
-			`(?s)DRS is not initialized in this account and region.*initialize-service`},
 		"validation": {400, "ValidationException", `{"message":"Invalid filters","reason":"fieldValidationFailed","fieldList":[{"name":"filters.sourceServerIDs","message":"too many IDs"}]}`,
 			`(?s)invalid request.*filters.sourceServerIDs: too many IDs`},
 		"throttling": {429, "ThrottlingException", `{"message":"Rate exceeded","retryAfterSeconds":"0"}`,
@@ -53,5 +51,30 @@ func TestAccUnreachableEndpointIsAClearError(t *testing.T) {
 				`data "drsorch_source_servers" "all" {}`,
 			ExpectError: regexp.MustCompile(`(?s)the endpoint cannot be reached.*drsorch serve`),
 		}},
+	})
+}
+
+// Uninitialized DRS is an error where DRS must answer (quotas), and a
+// reported gap where discovery searches many regions.
+func TestAccUninitializedDRS(t *testing.T) {
+	acctest.PreCheck(t)
+	url := fakeAWS(t, 400, "UninitializedAccountException", `{"message":"Account not initialized","code":"UninitializedAccountException"}`)
+	provider := acctest.ProviderBlock("", `region = "us-east-1"`, `run_service_endpoint = "`+url+`"`)
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testFactories,
+		Steps: []resource.TestStep{
+			{
+				Config:      provider + `data "drsorch_quotas" "this" {}`,
+				ExpectError: regexp.MustCompile(`(?s)DRS is not initialized in this account and region.*initialize-service`),
+			},
+			{
+				Config: provider + `data "drsorch_source_servers" "all" {}`,
+				Check: resource.ComposeAggregateTestCheckFunc(
+					resource.TestCheckResourceAttr("data.drsorch_source_servers.all", "servers.#", "0"),
+					resource.TestCheckResourceAttr("data.drsorch_source_servers.all", "uninitialized_regions.#", "1"),
+					resource.TestCheckResourceAttr("data.drsorch_source_servers.all", "uninitialized_regions.0", "us-east-1"),
+				),
+			},
+		},
 	})
 }

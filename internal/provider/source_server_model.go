@@ -3,7 +3,9 @@ package provider
 import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	drstypes "github.com/aws/aws-sdk-go-v2/service/drs/types"
+	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/drsorch/terraform-provider-drsorch/internal/drsapi"
@@ -79,4 +81,45 @@ func flattenSourceServer(region string, s drstypes.SourceServer) sourceServerIte
 		}
 	}
 	return item
+}
+
+// sourceServerItemTypes is the object type of one item. Lists of
+// thousands of items are built from it directly: the framework's
+// reflection costs about a millisecond per item.
+var sourceServerItemTypes = map[string]attr.Type{
+	"id": types.StringType, "arn": types.StringType, "region": types.StringType, "hostname": types.StringType,
+	"tags":              types.MapType{ElemType: types.StringType},
+	"replication_state": types.StringType, "lag_duration": types.StringType, "last_launch_result": types.StringType,
+	"os": types.StringType, "recommended_instance_type": types.StringType, "recovery_instance_id": types.StringType,
+	"protection_group": types.StringType, "ready_for_recovery": types.BoolType,
+}
+
+func (i sourceServerItem) objectValue() (attr.Value, diag.Diagnostics) {
+	tags := make(map[string]attr.Value, len(i.Tags))
+	for k, v := range i.Tags {
+		tags[k] = types.StringValue(v)
+	}
+	tagValue, diags := types.MapValue(types.StringType, tags)
+	if diags.HasError() {
+		return nil, diags
+	}
+	return types.ObjectValue(sourceServerItemTypes, map[string]attr.Value{
+		"id": i.ID, "arn": i.ARN, "region": i.Region, "hostname": i.Hostname, "tags": tagValue,
+		"replication_state": i.ReplicationState, "lag_duration": i.LagDuration, "last_launch_result": i.LastLaunchResult,
+		"os": i.OS, "recommended_instance_type": i.RecommendedInstanceType, "recovery_instance_id": i.RecoveryInstanceID,
+		"protection_group": i.ProtectionGroup, "ready_for_recovery": i.ReadyForRecovery,
+	})
+}
+
+// sourceServerList converts items into the value of a `servers` list.
+func sourceServerList(items []sourceServerItem) (types.List, diag.Diagnostics) {
+	elems := make([]attr.Value, 0, len(items))
+	for _, it := range items {
+		v, diags := it.objectValue()
+		if diags.HasError() {
+			return types.ListNull(types.ObjectType{AttrTypes: sourceServerItemTypes}), diags
+		}
+		elems = append(elems, v)
+	}
+	return types.ListValue(types.ObjectType{AttrTypes: sourceServerItemTypes}, elems)
 }
