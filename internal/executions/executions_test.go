@@ -33,7 +33,7 @@ type fixture struct {
 
 // deploy compiles the demo shop into a plan (db → app → pause → web) and
 // deploys it, the way the provider does.
-func deploy(t *testing.T, name string) *fixture {
+func deploy(t testing.TB, name string) *fixture {
 	t.Helper()
 	svc := runservicetest.Start(t, runservice.Config{})
 	cfg := svc.AWSConfig("us-east-1")
@@ -57,7 +57,7 @@ func deploy(t *testing.T, name string) *fixture {
 	return f
 }
 
-func deployPlan(t *testing.T, f *fixture, name string, p recoveryplan.Plan) string {
+func deployPlan(t testing.TB, f *fixture, name string, p recoveryplan.Plan) string {
 	c, err := statemachine.Compile(p)
 	if err != nil {
 		t.Fatal(err)
