@@ -341,3 +341,89 @@ func TestBadArgumentsAndMissingThings(t *testing.T) {
 		t.Errorf("from the environment: %s", r)
 	}
 }
+
+func TestInterruptedWatchLeavesTheExecutionRunning(t *testing.T) {
+	h := newHarness(t)
+	h.deployShop(t, "shop", true)
+	h.mustRun(t, 0, "", "start", "shop", "--drill", "--name", "d")
+	// Simulated time stays frozen: the watch would never end; Ctrl-C it
+	// after its third read.
+	h.interruptAfter.Store(3)
+	r := h.mustRun(t, cli.ExitInterrupted, "", "status", "d", "--watch")
+	if !strings.Contains(r.stderr, "stopped watching; the execution keeps running") || !strings.Contains(r.stdout, "d  DRILL of plan shop") {
+		t.Fatalf("interrupted watch: %s", r)
+	}
+	if e := decode[cli.ExecutionJSON](t, h.mustRun(t, 0, "", "status", "d", "--json")); e.Status != "RUNNING" {
+		t.Fatalf("after Ctrl-C the execution is %s", e.Status)
+	}
+}
+
+func TestQuotaHeadroom(t *testing.T) {
+	h := newHarness(t)
+	h.deployShop(t, "shop", false)
+	h.deploy(t, recoveryplan.Plan{Name: "web-only", Waves: []recoveryplan.Wave{{Name: "web", ProtectionGroup: "shop-web", ServerIDs: h.servers["web"]}}})
+	h.deploy(t, recoveryplan.Plan{Name: "db-app", Waves: []recoveryplan.Wave{
+		{Name: "db", ProtectionGroup: "shop-db", ServerIDs: h.servers["db"]},
+		{Name: "app", ProtectionGroup: "shop-app", ServerIDs: h.servers["app"]}}})
+
+	// Two servers in the first level, one allowed: refused before starting.
+	if err := h.svc.App.DRS.SetQuota(estate, "L-05AFA8C6", 1); err != nil {
+		t.Fatal(err)
+	}
+	r := h.mustRun(t, cli.ExitRefused, "", "start", "shop", "--drill")
+	if !strings.Contains(r.stderr, "not enough DRS quota headroom") || !strings.Contains(r.stderr, "level 1 recovers 2 servers") {
+		t.Fatalf("quota refusal: %s", r)
+	}
+	if hist := decode[[]cli.HistoryJSON](t, h.mustRun(t, 0, "", "history", "--json")); len(hist) != 0 {
+		t.Fatalf("refused start ran: %+v", hist)
+	}
+
+	// Four servers busy in web-only's job and six allowed: the first level
+	// (2) fits, the second (3) would not if that job still ran: a warning.
+	if err := h.svc.App.DRS.SetQuota(estate, "L-05AFA8C6", 6); err != nil {
+		t.Fatal(err)
+	}
+	h.mustRun(t, 0, "", "start", "web-only", "--drill")
+	if err := h.svc.App.SFN.Engine().Settle(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	r = h.mustRun(t, 0, "", "start", "db-app", "--drill")
+	if !strings.Contains(r.stderr, "warning: Level would exceed servers in active jobs now") || !strings.Contains(r.stdout, "Started DRILL") {
+		t.Fatalf("quota warning: %s", r)
+	}
+	q := decode[[]cli.QuotaJSON](t, h.mustRun(t, 0, "", "quotas", "--json"))
+	for _, row := range q {
+		if row.Code == "L-05AFA8C6" && (row.Limit != 6 || *row.Usage != 6 || *row.Headroom != 0) {
+			t.Fatalf("servers in active jobs: limit %v usage %d headroom %d", row.Limit, *row.Usage, *row.Headroom)
+		}
+	}
+}
+
+func TestRegionComesFromTheARN(t *testing.T) {
+	h := newHarness(t)
+	h.deployShop(t, "shop", true)
+	h.mustRun(t, 0, "", "start", "shop", "--drill", "--name", "d")
+	arn := "arn:aws:states:us-east-1:123456789012:execution:drsorch-plan-shop:d"
+	if r := h.runRaw(t, "", "status", arn, "--endpoint", h.url); r.code != 0 || !strings.Contains(r.stdout, "d  DRILL of plan shop") {
+		t.Fatalf("status by ARN without --region: %s", r)
+	}
+	r := h.runRaw(t, "", "status", arn, "--endpoint", h.url, "--region", "eu-west-1")
+	if r.code != cli.ExitUsage || !strings.Contains(r.stderr, "is in region us-east-1 but --region is eu-west-1") {
+		t.Fatalf("mismatched region: %s", r)
+	}
+}
+
+func TestHistoryLimit(t *testing.T) {
+	h := newHarness(t)
+	h.deployShop(t, "shop", false)
+	h.drive("DescribeExecution")
+	for _, name := range []string{"a", "b", "c"} {
+		h.mustRun(t, 0, "", "start", "shop", "--drill", "--name", name, "--wait", "completed")
+	}
+	h.drive("")
+	got := decode[[]cli.HistoryJSON](t, h.mustRun(t, 0, "", "history", "--json", "--limit", "2", "--status", "SUCCEEDED"))
+	if len(got) != 2 || got[0].Name != "c" || got[1].Name != "b" {
+		t.Fatalf("history --limit 2 = %+v", got)
+	}
+	h.mustRun(t, cli.ExitUsage, "", "history", "--limit", "-1")
+}

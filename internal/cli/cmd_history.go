@@ -34,7 +34,10 @@ type HistoryJSON struct {
 }
 
 func newHistoryCommand(env *Env) *cobra.Command {
-	var since, status string
+	var (
+		since, status string
+		limit         int
+	)
 	cmd := command(env, &cobra.Command{
 		Use:   "history [PLAN] [--since DURATION] [--status S]",
 		Short: "The audit trail: executions with type, status, who started them, start and duration",
@@ -43,7 +46,8 @@ with their type (DRILL or RECOVERY), status, who started them (the caller
 ARN recorded at start), start time and duration.
 
 --since takes a duration such as 90m, 36h or 7d; --status one of RUNNING,
-SUCCEEDED, FAILED, TIMED_OUT, ABORTED.`,
+SUCCEEDED, FAILED, TIMED_OUT, ABORTED; --limit caps the rows (default
+100, 0 for all).`,
 		Args: func(cmd *cobra.Command, args []string) error {
 			if len(args) > 1 {
 				return usageError("history takes at most one PLAN (got %d arguments)", len(args))
@@ -76,26 +80,42 @@ SUCCEEDED, FAILED, TIMED_OUT, ABORTED.`,
 				targets = append(targets, plan{Name: name, ARN: aws.ToString(sm.StateMachineArn)})
 			}
 		}
+		if limit < 0 {
+			return usageError("--limit must be 0 (no limit) or more, got %d", limit)
+		}
 		now := s.env.now()
-		rows := []HistoryJSON{}
+		type found struct {
+			plan string
+			item sfntypes.ExecutionListItem
+		}
+		var matches []found
 		for _, p := range targets {
 			list, err := plans.Executions(ctx, s.clients.SFN, p.ARN, statusFilter)
 			if err != nil {
 				return apiError("list executions of plan "+p.Name, err)
 			}
 			for _, item := range list {
-				start := aws.ToTime(item.StartDate)
-				if window > 0 && start.Before(now.Add(-window)) {
+				if window > 0 && aws.ToTime(item.StartDate).Before(now.Add(-window)) {
 					continue
 				}
-				row, err := historyRow(ctx, s, p.Name, item, now)
-				if err != nil {
-					return err
-				}
-				rows = append(rows, row)
+				matches = append(matches, found{p.Name, item})
 			}
 		}
-		sort.SliceStable(rows, func(i, j int) bool { return rows[i].StartedAt.After(*rows[j].StartedAt) })
+		sort.SliceStable(matches, func(i, j int) bool {
+			return aws.ToTime(matches[i].item.StartDate).After(aws.ToTime(matches[j].item.StartDate))
+		})
+		if limit > 0 && len(matches) > limit {
+			matches = matches[:limit]
+		}
+		// Who started a run is in its input: one read per row shown.
+		rows := []HistoryJSON{}
+		for _, m := range matches {
+			row, err := historyRow(ctx, s, m.plan, m.item, now)
+			if err != nil {
+				return err
+			}
+			rows = append(rows, row)
+		}
 		if s.flags.json {
 			return writeJSON(s.env.Stdout, rows)
 		}
@@ -112,6 +132,7 @@ SUCCEEDED, FAILED, TIMED_OUT, ABORTED.`,
 		return tw.Flush()
 	})
 	cmd.Flags().StringVar(&since, "since", "", "only executions started within this long ago (e.g. 90m, 36h, 7d)")
+	cmd.Flags().IntVar(&limit, "limit", 100, "show at most this many executions, newest first (0: all)")
 	cmd.Flags().StringVar(&status, "status", "", "only executions with this status (RUNNING, SUCCEEDED, FAILED, TIMED_OUT, ABORTED)")
 	return cmd
 }

@@ -38,6 +38,10 @@ type harness struct {
 	// driveOn names the API call ("DescribeExecution", "DescribeJobs")
 	// before which simulated time jumps to its next event; empty: frozen.
 	driveOn atomic.Value
+	// interruptAfter, when positive, cancels the running command (Ctrl-C)
+	// once that many DescribeExecution calls have been served.
+	interruptAfter atomic.Int32
+	cancelRun      context.CancelFunc
 	// terminal makes the CLI believe stdout is a terminal.
 	terminal bool
 	env      map[string]string
@@ -57,6 +61,9 @@ func newHarness(t *testing.T) *harness {
 			h.tick(t, op)
 		}
 		svc.App.Handler().ServeHTTP(w, r)
+		if isCall(r, "DescribeExecution") && h.interruptAfter.Add(-1) == 0 {
+			h.cancelRun()
+		}
 	}))
 	t.Cleanup(front.Close)
 	h.url = front.URL
@@ -153,6 +160,7 @@ func (h *harness) runRaw(t *testing.T, stdin string, args ...string) result {
 	root.SetArgs(args)
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
+	h.cancelRun = cancel
 	err := root.ExecuteContext(ctx)
 	if err != nil {
 		errb.WriteString("drsorch: " + err.Error() + "\n")

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"io"
+	"strings"
 
 	"github.com/spf13/cobra"
 )
@@ -49,6 +50,9 @@ func command(env *Env, cmd *cobra.Command, run func(ctx context.Context, s *sess
 		if ctx == nil {
 			ctx = context.Background()
 		}
+		if err := g.regionFromARN(args); err != nil {
+			return err
+		}
 		s, err := g.connect(ctx, env)
 		if err != nil {
 			return err
@@ -72,4 +76,24 @@ func writeJSON(w io.Writer, v any) error {
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
 	return enc.Encode(v)
+}
+
+// regionFromARN takes the region from an ARN argument when none is given
+// on the command line: an execution lives in the region of its ARN, so the
+// commands that status prints work from any shell.
+func (g *globalFlags) regionFromARN(args []string) error {
+	if len(args) == 0 || !strings.HasPrefix(args[0], "arn:") {
+		return nil
+	}
+	parts := strings.SplitN(args[0], ":", 6)
+	if len(parts) < 6 || parts[3] == "" {
+		return nil
+	}
+	switch region := parts[3]; {
+	case g.region == "":
+		g.region = region
+	case g.region != region:
+		return usageError("%s is in region %s but --region is %s; drop --region or use the matching one", args[0], region, g.region)
+	}
+	return nil
 }
