@@ -82,6 +82,9 @@ func New(ctx context.Context, s Settings, lookup Lookup) (*Clients, error) {
 		return nil, fmt.Errorf("load AWS configuration: %w", err)
 	}
 	cfg.HTTPClient = WrapHTTPClient(cfg.HTTPClient)
+	// The retryer above is the one retry layer: keep the SDK from wrapping
+	// it again with the environment's AWS_MAX_ATTEMPTS or AWS_RETRY_MODE.
+	cfg.RetryMaxAttempts, cfg.RetryMode = 0, ""
 	if cfg.Region == "" {
 		return nil, errors.New("no AWS region is configured: set `region` in the provider block, or AWS_REGION / AWS_DEFAULT_REGION, or a region in the profile")
 	}

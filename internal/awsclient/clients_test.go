@@ -133,3 +133,20 @@ func TestAssumeRoleFailureNamesTheRole(t *testing.T) {
 		t.Fatalf("want an error naming the role, got %v", err)
 	}
 }
+
+// One retry layer: AWS_MAX_ATTEMPTS must not wrap the tuned retryer again.
+func TestEnvironmentDoesNotAddASecondRetryLayer(t *testing.T) {
+	isolate(t)
+	t.Setenv("AWS_MAX_ATTEMPTS", "2")
+	t.Setenv("AWS_RETRY_MODE", "adaptive")
+	c, err := awsclient.New(context.Background(), awsclient.Settings{Region: "us-east-1", RunServiceEndpoint: "http://127.0.0.1:1"}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Config.RetryMaxAttempts != 0 || c.Config.RetryMode != "" {
+		t.Fatalf("SDK retry settings left in place: attempts %d, mode %q", c.Config.RetryMaxAttempts, c.Config.RetryMode)
+	}
+	if got := c.Config.Retryer().MaxAttempts(); got != 2 {
+		t.Fatalf("retryer allows %d attempts, want AWS_MAX_ATTEMPTS=2", got)
+	}
+}

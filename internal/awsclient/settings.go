@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"net/url"
 	"os"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -109,6 +110,13 @@ func (s Settings) WithEnvironment(lookup Lookup) Settings {
 	}
 	if s.RunServiceEndpoint == "" {
 		s.RunServiceEndpoint = get(EnvRunServiceEndpoint)
+	}
+	if s.MaxRetries == nil {
+		// AWS_MAX_ATTEMPTS counts the first attempt too.
+		if n, err := strconv.Atoi(get(EnvMaxAttempts)); err == nil && n >= 1 {
+			retries := n - 1
+			s.MaxRetries = &retries
+		}
 	}
 	return s
 }

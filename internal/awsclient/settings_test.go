@@ -87,3 +87,19 @@ func TestValidateEndpointsNamesTheField(t *testing.T) {
 		t.Fatalf("valid endpoint rejected: %v", err)
 	}
 }
+
+func TestMaxAttemptsFromEnvironment(t *testing.T) {
+	got := Settings{}.WithEnvironment(envOf(map[string]string{EnvMaxAttempts: "3"}))
+	if got.maxAttempts() != 3 {
+		t.Fatalf("AWS_MAX_ATTEMPTS=3 gave %d attempts", got.maxAttempts())
+	}
+	five := 5
+	got = Settings{MaxRetries: &five}.WithEnvironment(envOf(map[string]string{EnvMaxAttempts: "3"}))
+	if got.maxAttempts() != 6 {
+		t.Fatalf("explicit max_retries must win, got %d attempts", got.maxAttempts())
+	}
+	got = Settings{}.WithEnvironment(envOf(map[string]string{EnvMaxAttempts: "lots"}))
+	if got.maxAttempts() != DefaultMaxRetries+1 {
+		t.Fatalf("a malformed AWS_MAX_ATTEMPTS should be ignored, got %d", got.maxAttempts())
+	}
+}

@@ -93,7 +93,7 @@ func (p *drsorchProvider) Schema(_ context.Context, _ provider.SchemaRequest, re
 			},
 			"max_retries": schema.Int64Attribute{
 				Optional:    true,
-				Description: fmt.Sprintf("How many times a throttled or failed (5xx) API call is retried, with exponential backoff capped at %s and any Retry-After honoured. Default %d.", awsclient.DefaultMaxBackoff, awsclient.DefaultMaxRetries),
+				Description: fmt.Sprintf("How many times a throttled or failed (5xx) API call is retried, with exponential backoff capped at %s and any Retry-After honoured. Defaults to `AWS_MAX_ATTEMPTS` minus one, else %d.", awsclient.DefaultMaxBackoff, awsclient.DefaultMaxRetries),
 				Validators:  []validator.Int64{int64validator.Between(0, 100)},
 			},
 			"execution_role_arn": schema.StringAttribute{
