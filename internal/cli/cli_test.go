@@ -326,6 +326,13 @@ func TestBadArgumentsAndMissingThings(t *testing.T) {
 		}
 	}
 
+	if r := h.runRaw(t, "", "bogus"); r.code != cli.ExitUsage || !strings.Contains(r.stderr, `unknown command "bogus"`) {
+		t.Errorf("unknown command: %s", r)
+	}
+	if r := h.runRaw(t, "", "--help"); r.code != 0 || !strings.Contains(r.stdout, "Exit codes:") || !strings.Contains(r.stdout, "4    the execution ended FAILED") {
+		t.Errorf("--help documents the exit codes: %s", r)
+	}
+
 	// Configuration: no region is a usage error naming the flag.
 	r := h.runRaw(t, "", "plans", "--endpoint", h.url)
 	if r.code != cli.ExitUsage || !strings.Contains(r.stderr, "set --region") {

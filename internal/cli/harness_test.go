@@ -42,6 +42,8 @@ type harness struct {
 	// once that many DescribeExecution calls have been served.
 	interruptAfter atomic.Int32
 	cancelRun      context.CancelFunc
+	// calls counts the API requests served through the front door.
+	calls atomic.Int64
 	// terminal makes the CLI believe stdout is a terminal.
 	terminal bool
 	env      map[string]string
@@ -49,7 +51,7 @@ type harness struct {
 
 var estate = drssim.Estate{Account: "123456789012", Region: "us-east-1"}
 
-func newHarness(t *testing.T) *harness {
+func newHarness(t testing.TB) *harness {
 	t.Helper()
 	svc := runservicetest.Start(t, runservice.Config{})
 	cfg := svc.AWSConfig("us-east-1")
@@ -57,6 +59,7 @@ func newHarness(t *testing.T) *harness {
 	h := &harness{svc: svc, sfn: sfn.NewFromConfig(cfg), drs: drs.NewFromConfig(cfg), servers: map[string][]string{}, env: map[string]string{}}
 	h.driveOn.Store("")
 	front := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		h.calls.Add(1)
 		if op := h.driveOn.Load().(string); op != "" && isCall(r, op) {
 			h.tick(t, op)
 		}
@@ -87,7 +90,7 @@ func isCall(r *http.Request, op string) bool {
 // reads: for an execution, the engine's next timer (then the engine
 // settles, so the read sees its effect); for DRS jobs alone (terminate),
 // 30 simulated seconds of job progress.
-func (h *harness) tick(t *testing.T, op string) {
+func (h *harness) tick(t testing.TB, op string) {
 	if op == "DescribeJobs" {
 		h.svc.App.DRS.Advance(30 * time.Second)
 		return
@@ -105,7 +108,7 @@ func (h *harness) tick(t *testing.T, op string) {
 }
 
 // deployShop deploys db → app → (pause) web under name.
-func (h *harness) deployShop(t *testing.T, name string, pause bool) string {
+func (h *harness) deployShop(t testing.TB, name string, pause bool) string {
 	return h.deploy(t, recoveryplan.Plan{Name: name, Waves: []recoveryplan.Wave{
 		{Name: "db", ProtectionGroup: "shop-db", ServerIDs: h.servers["db"]},
 		{Name: "app", ProtectionGroup: "shop-app", ServerIDs: h.servers["app"]},
@@ -113,7 +116,7 @@ func (h *harness) deployShop(t *testing.T, name string, pause bool) string {
 	}})
 }
 
-func (h *harness) deploy(t *testing.T, p recoveryplan.Plan) string {
+func (h *harness) deploy(t testing.TB, p recoveryplan.Plan) string {
 	t.Helper()
 	c, err := statemachine.Compile(p)
 	if err != nil {
@@ -141,13 +144,13 @@ func (r result) String() string {
 func itoa(n int) string { b, _ := json.Marshal(n); return string(b) }
 
 // run runs the CLI in process against the harness, in us-east-1.
-func (h *harness) run(t *testing.T, stdin string, args ...string) result {
+func (h *harness) run(t testing.TB, stdin string, args ...string) result {
 	t.Helper()
 	return h.runRaw(t, stdin, append(args, "--endpoint", h.url, "--region", "us-east-1", "--poll-interval", "1ms")...)
 }
 
 // runRaw runs the CLI with exactly args.
-func (h *harness) runRaw(t *testing.T, stdin string, args ...string) result {
+func (h *harness) runRaw(t testing.TB, stdin string, args ...string) result {
 	t.Helper()
 	var out, errb bytes.Buffer
 	env := &cli.Env{
@@ -169,7 +172,7 @@ func (h *harness) runRaw(t *testing.T, stdin string, args ...string) result {
 }
 
 // mustRun fails the test unless the command exits with code.
-func (h *harness) mustRun(t *testing.T, code int, stdin string, args ...string) result {
+func (h *harness) mustRun(t testing.TB, code int, stdin string, args ...string) result {
 	t.Helper()
 	r := h.run(t, stdin, args...)
 	if r.code != code {
@@ -181,7 +184,7 @@ func (h *harness) mustRun(t *testing.T, code int, stdin string, args ...string) 
 // drive makes simulated time jump before each named API call.
 func (h *harness) drive(op string) { h.driveOn.Store(op) }
 
-func decode[T any](t *testing.T, r result) T {
+func decode[T any](t testing.TB, r result) T {
 	t.Helper()
 	var v T
 	if err := json.Unmarshal([]byte(r.stdout), &v); err != nil {
