@@ -28,7 +28,7 @@ fi
 
 echo "==> starting drsorch serve on $endpoint (demo estate)"
 "$root/bin/drsorch" serve --listen "$listen" --data-dir "$work/data" \
-  --time-scale "${DRSORCH_DEMO_TIME_SCALE:-120}" >"$work/serve.log" 2>&1 &
+  --time-scale "${DRSORCH_DEMO_TIME_SCALE:-60}" >"$work/serve.log" 2>&1 &
 serve_pid=$!
 for _ in $(seq 1 100); do
   curl -fsS "$endpoint/healthz" >/dev/null 2>&1 && break
@@ -54,14 +54,55 @@ export AWS_REGION="${AWS_REGION:-us-east-1}"
 
 cp -r "$root/examples/quickstart" "$work/quickstart"
 cd "$work/quickstart"
-echo "==> terraform apply (examples/quickstart)"
-set +o pipefail
-terraform apply -auto-approve -input=false -no-color 2>&1 | grep --line-buffered -v -e 'Provider development overrides' -e 'dev_overrides' -e 'The following provider' -e 'drsorch/drsorch in'
-status=${PIPESTATUS[0]}
-set -o pipefail
-[ "$status" -eq 0 ] || { echo "error: terraform apply failed (exit $status)" >&2; exit 1; }
-echo "==> outputs"
-terraform output -no-color
-echo "==> terraform destroy"
-terraform destroy -auto-approve -input=false -no-color 2>&1 | tail -n 1
-echo "==> demo finished; stopping drsorch serve"
+drsorch() { "$root/bin/drsorch" "$@"; }
+
+# hide_dev_overrides_notice drops Terraform's warning block about the
+# development override that makes it use the provider just built.
+hide_dev_overrides_notice() {
+  awk '/Warning: Provider development overrides are in effect/ {skip=1}
+       skip && /releases\.[[:space:]]*$/ {skip=0; next}
+       !skip {print; fflush()}'
+}
+
+# apply runs terraform apply, hiding the dev_overrides notice; it fails the
+# demo when terraform fails.
+apply() {
+  set +o pipefail
+  terraform "$@" -auto-approve -input=false -no-color 2>&1 | hide_dev_overrides_notice
+  local status=${PIPESTATUS[0]}
+  set -o pipefail
+  [ "$status" -eq 0 ] || { echo "error: terraform $1 failed (exit $status)" >&2; exit 1; }
+}
+
+echo
+echo "==> terraform apply: protection groups, launch settings, recovery plan, and a drill"
+echo "    (the drill recovers db, then app, and pauses before web)"
+apply apply
+exec_arn=$(terraform output -json drill | sed -n 's/.*"arn":"\([^"]*\)".*/\1/p')
+[ -n "$exec_arn" ] || { echo "error: no drill execution in the outputs" >&2; exit 1; }
+
+echo
+echo "==> the drill waits at the pause gate before web"
+drsorch status "$exec_arn"
+
+echo
+echo "==> approving web: terraform apply -var 'approved_waves=[\"web\"]', followed live"
+apply apply -var 'approved_waves=["web"]' >"$work/approve.log" 2>&1 &
+apply_pid=$!
+drsorch status "$exec_arn" --watch || true
+wait "$apply_pid" || { cat "$work/approve.log"; echo "error: approving apply failed" >&2; exit 1; }
+tail -n 3 "$work/approve.log"
+
+echo
+echo "==> recovered instances"
+terraform output -no-color recovered_instances
+phase=$(terraform output -json drill | sed -n 's/.*"phase":"\([^"]*\)".*/\1/p')
+[ "$phase" = "SUCCEEDED" ] || { echo "error: the drill ended $phase" >&2; exit 1; }
+
+echo
+echo "==> dashboard: $endpoint/ui/ (live while drsorch serve runs)"
+
+echo
+echo "==> terraform destroy: the drill's recovery instances are terminated"
+apply destroy
+echo "==> demo finished: the drill recovered every tier and cleaned up; stopping drsorch serve"

@@ -1,13 +1,17 @@
-# drsorch quick start: read the demo estate of a local run service.
+# drsorch quick start: protect the three-tier "shop" application of the demo
+# estate and prove it comes back — databases, then application servers,
+# then (after an approval) web.
 #
-#   drsorch serve &                                     # demo estate on 127.0.0.1:8787
+#   drsorch serve --time-scale 60 &                     # demo estate on 127.0.0.1:8787
 #   export DRSORCH_RUN_SERVICE_ENDPOINT=http://127.0.0.1:8787
 #   export AWS_REGION=us-east-1
-#   terraform init && terraform apply
+#   terraform init && terraform apply                   # drill runs, pauses before web
+#   terraform apply -var 'approved_waves=["web"]'       # approve web: the drill completes
+#   terraform destroy                                   # drill instances are terminated
 #
-# The provider block is empty on purpose: the endpoint and region come from
+# The provider block holds no endpoint or region on purpose: they come from
 # the environment, so the same configuration runs against AWS when they
-# point there instead.
+# point there instead. `make demo` runs all of this for you.
 
 terraform {
   required_version = ">= 1.10"
@@ -18,27 +22,100 @@ terraform {
   }
 }
 
-provider "drsorch" {}
+provider "drsorch" {
+  execution_role_arn = var.execution_role_arn
+}
 
-# The three-tier "shop" application.
+variable "execution_role_arn" {
+  type        = string
+  description = "IAM role the plan's state machine runs as (data.drsorch_orchestrator_policy gives its policy)."
+  default     = "arn:aws:iam::123456789012:role/drsorch-orchestrator"
+}
+
+variable "approved_waves" {
+  type        = set(string)
+  description = "Waves whose pause gate the drill may pass."
+  default     = []
+}
+
+# Discovery: the shop's source servers and the region's DRS quotas.
 data "drsorch_source_servers" "shop" {
   tags = { app = "shop" }
 }
 
 data "drsorch_quotas" "this" {}
 
-output "shop_servers" {
-  description = "Source servers of app=shop: hostname => tier, replication state, ready for recovery."
-  value = {
-    for s in data.drsorch_source_servers.shop.servers :
-    s.hostname => "${s.tags["tier"]}  ${s.replication_state}  ready=${s.ready_for_recovery}"
+# One protection group per tier, selected by tags.
+resource "drsorch_protection_group" "tier" {
+  for_each       = toset(["db", "app", "web"])
+  name           = "shop-${each.key}"
+  description    = "shop ${each.key} tier"
+  selection_tags = { app = "shop", tier = each.key }
+}
+
+# How every shop server is launched when recovered.
+resource "drsorch_launch_settings" "shop" {
+  for_each = { for s in data.drsorch_source_servers.shop.servers : s.id => s }
+
+  source_server_id                         = each.key
+  launch_disposition                       = "STARTED"
+  target_instance_type_right_sizing_method = "BASIC"
+  copy_private_ip                          = true
+  copy_tags                                = true
+}
+
+# The recovery plan: a Step Functions state machine anyone can run.
+resource "drsorch_recovery_plan" "shop" {
+  name        = "shop"
+  description = "Shop: databases, then application servers, then web"
+
+  wave {
+    name             = "db"
+    protection_group = drsorch_protection_group.tier["db"].id
   }
+  wave {
+    name             = "app"
+    protection_group = drsorch_protection_group.tier["app"].id
+  }
+  wave {
+    name             = "web"
+    protection_group = drsorch_protection_group.tier["web"].id
+    pause_before     = true
+  }
+
+  depends_on = [drsorch_launch_settings.shop]
+}
+
+# A drill of the plan. Destroying it terminates the drill's instances.
+resource "drsorch_execution" "drill" {
+  recovery_plan  = drsorch_recovery_plan.shop.id
+  type           = "DRILL"
+  approved_waves = var.approved_waves
+}
+
+output "plan_levels" {
+  description = "Waves per level, in run order."
+  value       = drsorch_recovery_plan.shop.levels
+}
+
+output "drill" {
+  description = "The drill's execution ARN and where it stands."
+  value       = { arn = drsorch_execution.drill.arn, phase = drsorch_execution.drill.phase }
+}
+
+output "recovered_instances" {
+  description = "Recovered instances: source server => wave, EC2 instance and state."
+  value = merge([
+    for w in drsorch_execution.drill.waves : {
+      for s in w.servers : s.source_server_id => "${w.name}  ${coalesce(s.ec2_instance_id, "-")}  ${coalesce(s.ec2_instance_state, s.launch_status, "PENDING")}"
+    }
+  ]...)
 }
 
 output "quotas" {
-  description = "DRS quotas: name => limit, usage and headroom (usage is n/a for per-job and per-server quotas)."
+  description = "DRS quotas: name => limit, usage and headroom."
   value = {
     for q in data.drsorch_quotas.this.quotas :
-    q.name => "limit ${q.limit}, usage ${q.usage == null ? "n/a" : q.usage}, headroom ${q.headroom == null ? "n/a" : q.headroom} (${q.source})"
+    q.name => "limit ${q.limit}, usage ${q.usage == null ? "n/a" : q.usage}, headroom ${q.headroom == null ? "n/a" : q.headroom}"
   }
 }
