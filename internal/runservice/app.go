@@ -73,7 +73,7 @@ func New(cfg Config) (*App, error) {
 		_, _ = w.Write([]byte("ok\n"))
 	}))
 	// Each service mounts itself in its own file (app_<service>.go).
-	for _, mount := range []func(Config) error{a.mountDRS, a.mountStepFunctions} {
+	for _, mount := range []func(Config) error{a.mountDRS, a.mountStepFunctions, a.mountUI} {
 		if err := mount(cfg); err != nil {
 			a.Clock.Close()
 			st.Close()

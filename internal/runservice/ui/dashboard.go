@@ -1,0 +1,155 @@
+// Package ui is the run service's live dashboard, served at /ui/: the
+// executions of every drsorch plan in an account and region, and for each
+// execution its waves by level, servers, DRS job events, pause gate
+// (Resume) and Cancel, with the DRS quotas against live usage.
+//
+// Pages are rendered on the server (html/template); a little plain
+// JavaScript refreshes them every two seconds. Everything is embedded in
+// the binary. The dashboard talks to the run service's own AWS wire APIs
+// through the real SDK clients, in process (see transport.go).
+package ui
+
+import (
+	"fmt"
+	"log/slog"
+	"net/http"
+	"regexp"
+	"sort"
+	"time"
+
+	"github.com/drsorch/terraform-provider-drsorch/internal/runservice/awswire"
+)
+
+// DefaultRegion is the region shown when none is chosen.
+const DefaultRegion = "us-east-1"
+
+// PollInterval is how often the pages refresh themselves.
+const PollInterval = 2 * time.Second
+
+// Estate is one account and region.
+type Estate struct {
+	Account string
+	Region  string
+	Servers int // source servers the simulator holds there; 0 when unknown
+}
+
+func (e Estate) String() string { return e.Account + " / " + e.Region }
+
+// Options configure the dashboard.
+type Options struct {
+	// API serves the run service's AWS wire APIs (the App's router).
+	API http.Handler
+	// Now is the run service's (simulated) clock.
+	Now func() time.Time
+	// Estates lists the accounts and regions the simulator has.
+	Estates func() []Estate
+	Logger  *slog.Logger
+}
+
+// Dashboard serves /ui/.
+type Dashboard struct {
+	opts  Options
+	mux   *http.ServeMux
+	pages *pages
+}
+
+// New builds the dashboard.
+func New(opts Options) (*Dashboard, error) {
+	if opts.API == nil {
+		return nil, fmt.Errorf("ui: Options.API is required: the handler that serves the run service's AWS APIs")
+	}
+	if opts.Now == nil {
+		opts.Now = time.Now
+	}
+	if opts.Estates == nil {
+		opts.Estates = func() []Estate { return nil }
+	}
+	if opts.Logger == nil {
+		opts.Logger = slog.Default()
+	}
+	p, err := parsePages()
+	if err != nil {
+		return nil, err
+	}
+	d := &Dashboard{opts: opts, mux: http.NewServeMux(), pages: p}
+	d.routes()
+	return d, nil
+}
+
+func (d *Dashboard) routes() {
+	d.mux.HandleFunc("GET /ui/{$}", d.listPage)
+	d.mux.HandleFunc("GET /ui/live", d.listLive)
+	d.mux.HandleFunc("GET /ui/executions/{arn}", d.executionPage)
+	d.mux.HandleFunc("GET /ui/executions/{arn}/live", d.executionLive)
+	d.mux.HandleFunc("GET /ui/executions/{arn}/cancel", d.confirmCancel)
+	d.mux.HandleFunc("POST /ui/executions/{arn}/cancel", d.cancel)
+	d.mux.HandleFunc("POST /ui/executions/{arn}/resume", d.resume)
+	d.mux.Handle("GET /ui/static/", http.StripPrefix("/ui/", http.FileServerFS(assets)))
+	d.mux.HandleFunc("/ui/", func(w http.ResponseWriter, r *http.Request) {
+		d.errorPage(w, r, http.StatusNotFound, "No such page", fmt.Sprintf("The dashboard has no page at %s.", r.URL.Path))
+	})
+}
+
+func (d *Dashboard) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("X-Content-Type-Options", "nosniff")
+	w.Header().Set("Content-Security-Policy", "default-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; frame-ancestors 'none'; form-action 'self'")
+	w.Header().Set("Referrer-Policy", "same-origin")
+	d.mux.ServeHTTP(w, r)
+}
+
+var (
+	accountPattern = regexp.MustCompile(`^\d{12}$`)
+	regionPattern  = regexp.MustCompile(`^[a-z]{2}(-[a-z]+)+-\d+$`)
+	// arn:<partition>:states:<region>:<account>:execution:<state machine>:<name>
+	executionARNPattern = regexp.MustCompile(`^arn:aws[a-z-]*:states:([a-z0-9-]+):(\d{12}):execution:[A-Za-z0-9_-]+:[^:/]+$`)
+)
+
+// estateFromQuery reads ?account= and ?region=, defaulting to the default
+// simulated account in us-east-1.
+func estateFromQuery(r *http.Request) (Estate, error) {
+	q := r.URL.Query()
+	est := Estate{Account: q.Get("account"), Region: q.Get("region")}
+	if est.Account == "" {
+		est.Account = awswire.DefaultAccount
+	}
+	if est.Region == "" {
+		est.Region = DefaultRegion
+	}
+	if !accountPattern.MatchString(est.Account) {
+		return est, fmt.Errorf("account %q is not an AWS account ID: use 12 digits, such as %s", est.Account, awswire.DefaultAccount)
+	}
+	if !regionPattern.MatchString(est.Region) {
+		return est, fmt.Errorf("region %q is not an AWS region: use a name such as us-east-1 or eu-west-2", est.Region)
+	}
+	return est, nil
+}
+
+// estateOfExecution reads the account and region from an execution ARN.
+func estateOfExecution(arn string) (Estate, error) {
+	m := executionARNPattern.FindStringSubmatch(arn)
+	if m == nil {
+		return Estate{}, fmt.Errorf("%q is not a Step Functions execution ARN (arn:aws:states:REGION:ACCOUNT:execution:STATE_MACHINE:NAME)", arn)
+	}
+	return Estate{Region: m[1], Account: m[2]}, nil
+}
+
+// estates lists the simulator's estates plus current, sorted.
+func (d *Dashboard) estates(current Estate) []Estate {
+	all := d.opts.Estates()
+	seen := false
+	for _, e := range all {
+		if e.Account == current.Account && e.Region == current.Region {
+			seen = true
+		}
+	}
+	if !seen {
+		all = append(all, current)
+	}
+	sort.Slice(all, func(i, j int) bool {
+		if all[i].Account != all[j].Account {
+			return all[i].Account < all[j].Account
+		}
+		return all[i].Region < all[j].Region
+	})
+	return all
+}

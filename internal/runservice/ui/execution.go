@@ -1,0 +1,189 @@
+package ui
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/drs"
+	sfntypes "github.com/aws/aws-sdk-go-v2/service/sfn/types"
+
+	"github.com/drsorch/terraform-provider-drsorch/internal/executions"
+)
+
+type executionData struct {
+	base
+	Exec     *executions.Execution
+	Status   string // the Step Functions status
+	Phase    string
+	Duration time.Duration
+	Levels   []level
+	Events   []jobEvent
+	// EventsError says why the job events could not be read.
+	EventsError string
+	Quotas      quotaPanel
+	Notice      string
+	Error       string
+}
+
+// level is one topological layer of the plan: its waves run side by side.
+type level struct {
+	Number int
+	Waves  []waveView
+}
+
+type waveView struct {
+	executions.Wave
+	Duration time.Duration
+	Launched int
+}
+
+// jobEvent is one DRS job log item of a wave's job.
+type jobEvent struct {
+	At       time.Time
+	Wave     string
+	JobID    string
+	Event    string
+	ServerID string
+	Detail   string
+}
+
+func (d *Dashboard) executionPage(w http.ResponseWriter, r *http.Request) {
+	d.serveExecution(w, r, http.StatusOK, "layout", noticeText(r.URL.Query().Get("done"), r.URL.Query().Get("wave")), "")
+}
+
+func (d *Dashboard) executionLive(w http.ResponseWriter, r *http.Request) {
+	d.serveExecution(w, r, http.StatusOK, "execution-live", "", "")
+}
+
+// serveExecution renders the execution named by the {arn} path value,
+// with a notice or an error from an action.
+func (d *Dashboard) serveExecution(w http.ResponseWriter, r *http.Request, status int, tmpl, notice, problem string) {
+	data, code, err := d.loadExecution(r.Context(), r.PathValue("arn"))
+	if err != nil {
+		d.errorPage(w, r, code, http.StatusText(code), err.Error())
+		return
+	}
+	data.Notice, data.Error = notice, problem
+	d.render(w, status, "execution", tmpl, data)
+}
+
+// loadExecution reads everything the execution page shows. On failure it
+// returns the HTTP status that fits: 400 for a malformed ARN, 404 for an
+// execution that does not exist.
+func (d *Dashboard) loadExecution(ctx context.Context, arn string) (*executionData, int, error) {
+	est, err := estateOfExecution(arn)
+	if err != nil {
+		return nil, http.StatusBadRequest, err
+	}
+	c := clientsFor(d.opts.API, est)
+	e, err := executions.Describe(ctx, c, arn)
+	var missing *sfntypes.ExecutionDoesNotExist
+	switch {
+	case errors.As(err, &missing):
+		return nil, http.StatusNotFound, errors.New("there is no execution " + arn + " in account " + est.Account + ", region " + est.Region + ": it may belong to another account or region, or its plan was deleted")
+	case err != nil:
+		return nil, http.StatusBadGateway, errors.New("could not read execution " + arn + ": " + err.Error())
+	}
+	now := d.opts.Now()
+	data := &executionData{base: d.base(e.Plan+" · "+e.Name, est), Exec: e, Status: string(e.Status), Phase: e.Phase()}
+	data.LiveURL = executionURL(arn) + "/live"
+	data.Duration = until(e.StoppedAt, now).Sub(e.StartedAt)
+	data.Levels = groupLevels(e, now)
+	data.Events, err = jobEvents(ctx, c.DRS, e)
+	if err != nil {
+		data.EventsError = "Could not read the DRS job events: " + err.Error()
+	}
+	data.Quotas = readQuotas(ctx, c)
+	return data, http.StatusOK, nil
+}
+
+func until(end, now time.Time) time.Time {
+	if end.IsZero() {
+		return now
+	}
+	return end
+}
+
+// groupLevels groups the waves by level, in level order.
+func groupLevels(e *executions.Execution, now time.Time) []level {
+	var levels []level
+	for _, w := range e.Waves {
+		for len(levels) < w.Level {
+			levels = append(levels, level{Number: len(levels) + 1})
+		}
+		v := waveView{Wave: w}
+		if !w.StartedAt.IsZero() {
+			v.Duration = until(w.EndedAt, now).Sub(w.StartedAt)
+		}
+		for _, s := range w.Servers {
+			if s.LaunchStatus == "LAUNCHED" {
+				v.Launched++
+			}
+		}
+		levels[w.Level-1].Waves = append(levels[w.Level-1].Waves, v)
+	}
+	// Drop levels no wave landed in (a definition that skips a number).
+	out := levels[:0]
+	for _, l := range levels {
+		if len(l.Waves) > 0 {
+			out = append(out, l)
+		}
+	}
+	return out
+}
+
+// jobEvents reads the log of every wave's DRS job (DescribeJobLogItems),
+// merged in time order.
+func jobEvents(ctx context.Context, api *drs.Client, e *executions.Execution) ([]jobEvent, error) {
+	var out []jobEvent
+	for _, w := range e.Waves {
+		if w.JobID == "" {
+			continue
+		}
+		pages := drs.NewDescribeJobLogItemsPaginator(api, &drs.DescribeJobLogItemsInput{JobID: aws.String(w.JobID)})
+		for pages.HasMorePages() {
+			page, err := pages.NextPage(ctx)
+			if err != nil {
+				return out, err
+			}
+			for _, item := range page.Items {
+				ev := jobEvent{At: parseTime(aws.ToString(item.LogDateTime)), Wave: w.Name, JobID: w.JobID, Event: string(item.Event)}
+				if data := item.EventData; data != nil {
+					ev.ServerID = aws.ToString(data.SourceServerID)
+					ev.Detail = eventDetail(data.TargetInstanceID, data.ConversionServerID, data.RawError)
+				}
+				out = append(out, ev)
+			}
+		}
+	}
+	sort.SliceStable(out, func(i, j int) bool { return out[i].At.Before(out[j].At) })
+	return out, nil
+}
+
+func eventDetail(target, conversionServer, rawError *string) string {
+	var parts []string
+	if v := aws.ToString(target); v != "" {
+		parts = append(parts, "instance "+v)
+	}
+	if v := aws.ToString(conversionServer); v != "" {
+		parts = append(parts, "conversion server "+v)
+	}
+	if v := aws.ToString(rawError); v != "" {
+		parts = append(parts, v)
+	}
+	return strings.Join(parts, " · ")
+}
+
+func parseTime(s string) time.Time {
+	for _, layout := range []string{time.RFC3339Nano, "2006-01-02T15:04:05.000Z07:00"} {
+		if t, err := time.Parse(layout, s); err == nil {
+			return t
+		}
+	}
+	return time.Time{}
+}

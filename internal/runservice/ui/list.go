@@ -1,0 +1,128 @@
+package ui
+
+import (
+	"context"
+	"encoding/json"
+	"net/http"
+	"sort"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/sfn"
+	sfntypes "github.com/aws/aws-sdk-go-v2/service/sfn/types"
+
+	"github.com/drsorch/terraform-provider-drsorch/internal/executions"
+	"github.com/drsorch/terraform-provider-drsorch/internal/plans"
+)
+
+// maxListed bounds the executions list: the newest runs matter, and each
+// row costs a DescribeExecution.
+const maxListed = 100
+
+// executionRow is one line of the executions list.
+type executionRow struct {
+	Plan      string
+	Name      string
+	ARN       string
+	Type      string
+	Status    string
+	Phase     string
+	InvokedBy string
+	StartedAt time.Time
+	Duration  time.Duration
+	Running   bool
+}
+
+type listData struct {
+	base
+	Plans     int
+	Rows      []executionRow
+	Truncated int // executions left off the list
+	ListError string
+	Quotas    quotaPanel
+}
+
+func (d *Dashboard) listPage(w http.ResponseWriter, r *http.Request) {
+	d.serveList(w, r, "layout")
+}
+
+func (d *Dashboard) listLive(w http.ResponseWriter, r *http.Request) {
+	d.serveList(w, r, "list-live")
+}
+
+func (d *Dashboard) serveList(w http.ResponseWriter, r *http.Request, tmpl string) {
+	est, err := estateFromQuery(r)
+	if err != nil {
+		d.errorPage(w, r, http.StatusBadRequest, "Bad account or region", err.Error())
+		return
+	}
+	data := listData{base: d.base("Executions", est)}
+	data.LiveURL = "/ui/live?" + r.URL.Query().Encode()
+	c := clientsFor(d.opts.API, est)
+	rows, planCount, err := d.listExecutions(r.Context(), c)
+	if err != nil {
+		data.ListError = "Could not list executions: " + err.Error()
+	}
+	data.Plans = planCount
+	if len(rows) > maxListed {
+		data.Truncated = len(rows) - maxListed
+		rows = rows[:maxListed]
+	}
+	data.Rows = d.enrichRows(r.Context(), c, rows)
+	data.Quotas = readQuotas(r.Context(), c)
+	d.render(w, http.StatusOK, "list", tmpl, data)
+}
+
+// listExecutions lists every execution of every drsorch plan, newest
+// first, from ListStateMachines and ListExecutions alone.
+func (d *Dashboard) listExecutions(ctx context.Context, c executions.Clients) ([]executionRow, int, error) {
+	sms, err := executions.Plans(ctx, c.SFN)
+	if err != nil {
+		return nil, 0, err
+	}
+	now := d.opts.Now()
+	var rows []executionRow
+	for _, sm := range sms {
+		plan, _ := plans.PlanName(aws.ToString(sm.Name))
+		items, err := plans.Executions(ctx, c.SFN, aws.ToString(sm.StateMachineArn), "")
+		if err != nil {
+			return rows, len(sms), err
+		}
+		for _, it := range items {
+			row := executionRow{Plan: plan, Name: aws.ToString(it.Name), ARN: aws.ToString(it.ExecutionArn),
+				Status: string(it.Status), Phase: string(it.Status), StartedAt: aws.ToTime(it.StartDate),
+				Running: it.Status == sfntypes.ExecutionStatusRunning}
+			end := aws.ToTime(it.StopDate)
+			if end.IsZero() {
+				end = now
+			}
+			row.Duration = end.Sub(row.StartedAt)
+			rows = append(rows, row)
+		}
+	}
+	sort.SliceStable(rows, func(i, j int) bool { return rows[i].StartedAt.After(rows[j].StartedAt) })
+	return rows, len(sms), nil
+}
+
+// enrichRows adds what only the execution itself knows: its type and who
+// started it (the input), and for running ones the phase (which wave is
+// paused or running).
+func (d *Dashboard) enrichRows(ctx context.Context, c executions.Clients, rows []executionRow) []executionRow {
+	for i := range rows {
+		row := &rows[i]
+		if row.Running {
+			if e, err := executions.Describe(ctx, c, row.ARN); err == nil {
+				row.Type, row.InvokedBy, row.Phase = e.Type, e.InvokedBy, e.Phase()
+				continue
+			}
+		}
+		out, err := c.SFN.DescribeExecution(ctx, &sfn.DescribeExecutionInput{ExecutionArn: aws.String(row.ARN)})
+		if err != nil {
+			continue
+		}
+		var in executions.Input
+		_ = json.Unmarshal([]byte(aws.ToString(out.Input)), &in)
+		row.Type, row.InvokedBy = in.Type, in.InvokedBy
+	}
+	return rows
+}

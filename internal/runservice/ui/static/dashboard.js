@@ -1,0 +1,70 @@
+// Live updates for the drsorch dashboard: every two seconds, fetch the
+// page's live fragment (data-live) and swap it in when it changed, keeping
+// keyboard focus on the same control.
+(function () {
+  "use strict";
+  var live = document.querySelector("[data-live]");
+  var status = document.getElementById("live-status");
+  if (!live || !live.dataset.live) {
+    return;
+  }
+  var interval = 2000;
+  var last = null;
+
+  function say(text, stale) {
+    if (status) {
+      status.textContent = text;
+      status.classList.toggle("stale", !!stale);
+    }
+  }
+
+  function swap(html) {
+    var focused = document.activeElement && document.activeElement.id;
+    var scrollers = {};
+    live.querySelectorAll(".scroll[aria-label]").forEach(function (el) {
+      scrollers[el.getAttribute("aria-label")] = el.scrollTop;
+    });
+    live.innerHTML = html;
+    live.querySelectorAll(".scroll[aria-label]").forEach(function (el) {
+      var top = scrollers[el.getAttribute("aria-label")];
+      if (top !== undefined) {
+        el.scrollTop = top;
+      }
+    });
+    if (focused) {
+      var again = document.getElementById(focused);
+      if (again) {
+        again.focus({ preventScroll: true });
+      }
+    }
+  }
+
+  function tick() {
+    fetch(live.dataset.live, { cache: "no-store", headers: { Accept: "text/html" } })
+      .then(function (res) {
+        if (!res.ok) {
+          say("Live updates stopped: the run service answered HTTP " + res.status + ".", true);
+          return null;
+        }
+        return res.text();
+      })
+      .then(function (html) {
+        if (html === null) {
+          return;
+        }
+        if (html !== last) {
+          swap(html);
+          last = html;
+        }
+        say("Live: updated " + new Date().toLocaleTimeString() + ", every 2 seconds.");
+      })
+      .catch(function () {
+        say("Live updates paused: the run service is unreachable. Retrying…", true);
+      })
+      .finally(function () {
+        window.setTimeout(tick, interval);
+      });
+  }
+
+  window.setTimeout(tick, interval);
+})();

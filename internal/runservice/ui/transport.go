@@ -1,0 +1,94 @@
+package ui
+
+import (
+	"bytes"
+	"io"
+	"net/http"
+	"strconv"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/credentials"
+	"github.com/aws/aws-sdk-go-v2/service/drs"
+	"github.com/aws/aws-sdk-go-v2/service/servicequotas"
+	"github.com/aws/aws-sdk-go-v2/service/sfn"
+
+	"github.com/drsorch/terraform-provider-drsorch/internal/executions"
+	"github.com/drsorch/terraform-provider-drsorch/internal/runservice/awswire"
+)
+
+// inProcess is an http.RoundTripper that serves each request with the run
+// service's own handler, without a socket: the dashboard reads and steers
+// executions through the same wire APIs as every other client.
+type inProcess struct{ api http.Handler }
+
+func (t inProcess) RoundTrip(req *http.Request) (*http.Response, error) {
+	r := req.Clone(req.Context())
+	r.RequestURI = req.URL.RequestURI()
+	r.RemoteAddr = "127.0.0.1:0"
+	if r.Host == "" {
+		r.Host = req.URL.Host
+	}
+	if r.Body == nil {
+		r.Body = http.NoBody
+	}
+	rec := &recorder{header: http.Header{}}
+	t.api.ServeHTTP(rec, r)
+	if req.Body != nil {
+		_ = req.Body.Close()
+	}
+	return rec.response(req), nil
+}
+
+// recorder collects one response of the in-process handler.
+type recorder struct {
+	header http.Header
+	status int
+	body   bytes.Buffer
+}
+
+func (r *recorder) Header() http.Header { return r.header }
+
+func (r *recorder) WriteHeader(status int) {
+	if r.status == 0 {
+		r.status = status
+	}
+}
+
+func (r *recorder) Write(p []byte) (int, error) {
+	r.WriteHeader(http.StatusOK)
+	return r.body.Write(p)
+}
+
+func (r *recorder) response(req *http.Request) *http.Response {
+	r.WriteHeader(http.StatusOK)
+	h := r.header.Clone()
+	h.Set("Content-Length", strconv.Itoa(r.body.Len()))
+	return &http.Response{
+		Status:        strconv.Itoa(r.status) + " " + http.StatusText(r.status),
+		StatusCode:    r.status,
+		Proto:         "HTTP/1.1",
+		ProtoMajor:    1,
+		ProtoMinor:    1,
+		Header:        h,
+		Body:          io.NopCloser(bytes.NewReader(r.body.Bytes())),
+		ContentLength: int64(r.body.Len()),
+		Request:       req,
+	}
+}
+
+// Static secret of the dashboard's credentials: the run service reads the
+// account from the access key and does not verify signatures.
+const dashboardSecret = "drsorch-dashboard"
+
+// clientsFor builds the AWS clients of one account and region, served in
+// process by api.
+func clientsFor(api http.Handler, est Estate) executions.Clients {
+	cfg := aws.Config{
+		Region:           est.Region,
+		Credentials:      credentials.NewStaticCredentialsProvider(awswire.SessionAccessKey(est.Account, "DASH"), dashboardSecret, ""),
+		BaseEndpoint:     aws.String("http://drsorch-run-service.internal"),
+		HTTPClient:       &http.Client{Transport: inProcess{api: api}},
+		RetryMaxAttempts: 1,
+	}
+	return executions.Clients{SFN: sfn.NewFromConfig(cfg), DRS: drs.NewFromConfig(cfg), Quotas: servicequotas.NewFromConfig(cfg)}
+}
