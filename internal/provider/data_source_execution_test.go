@@ -3,6 +3,8 @@ package provider
 import (
 	"context"
 	"fmt"
+	"os"
+	"path/filepath"
 	"regexp"
 	"strconv"
 	"strings"
@@ -190,8 +192,44 @@ func TestAccExecutionDataSources(t *testing.T) {
 					resource.TestCheckResourceAttr("data.drsorch_recovery_instances.not_drills", "recovery_instances.#", "0"),
 				),
 			},
+			// The published examples run as written against the paused drill.
+			{
+				Config: config + exampleConfig(t, "drsorch_execution"),
+				Check: resource.ComposeAggregateTestCheckFunc(
+					resource.TestCheckOutput("phase", "PAUSED before wave web"),
+					resource.TestCheckResourceAttr("data.drsorch_execution.current", "arn", drillARN),
+				),
+			},
+			{
+				Config: config + exampleConfig(t, "drsorch_executions"),
+				Check: resource.ComposeAggregateTestCheckFunc(
+					checkExecutionsList("data.drsorch_executions.shop_2026", badInputARN+"=FAILED", drillARN+"=RUNNING"),
+					checkExecutionsList("data.drsorch_executions.unsuccessful", badInputARN+"=FAILED"),
+				),
+			},
+			{
+				Config: config + exampleConfig(t, "drsorch_job_events"),
+				Check:  checkJobEvents(env, "data.drsorch_job_events.run", "db", "app"),
+			},
+			{
+				Config: config + exampleConfig(t, "drsorch_recovery_instances"),
+				Check: resource.ComposeAggregateTestCheckFunc(
+					resource.TestCheckResourceAttr("data.drsorch_recovery_instances.drill", "recovery_instances.#", "5"),
+					resource.TestCheckResourceAttr("data.drsorch_recovery_instances.recovered", "recovery_instances.#", "0"),
+				),
+			},
 		},
 	})
+}
+
+// exampleConfig is the published example of a data source.
+func exampleConfig(t *testing.T, dataSource string) string {
+	t.Helper()
+	data, err := os.ReadFile(filepath.Join("..", "..", "examples", "data-sources", dataSource, "data-source.tf"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(data)
 }
 
 // checkExecutionMatchesAPI compares every wave and server with what

@@ -243,6 +243,16 @@ data "drsorch_orchestrator_policy" "scoped" {
 			resource.TestMatchResourceAttr(scoped, "assume_role_policy", errorPattern(`"aws:SourceAccount": "123456789012"`)),
 		),
 	})
+	// The published example, up to the aws_iam_role resources (the AWS
+	// provider is not available to these tests).
+	example, _, _ := strings.Cut(exampleConfig(t, "drsorch_orchestrator_policy"), `resource "aws_iam_role"`)
+	steps = append(steps, resource.TestStep{
+		Config: env.ProviderConfig() + example,
+		Check: resource.ComposeAggregateTestCheckFunc(
+			resource.TestCheckResourceAttr("data.drsorch_orchestrator_policy.this", "account_id", "123456789012"),
+			checkPolicyJSONMatchesStatements("data.drsorch_orchestrator_policy.this"),
+		),
+	})
 	resource.Test(t, resource.TestCase{ProtoV6ProviderFactories: testFactories, Steps: steps})
 }
 
