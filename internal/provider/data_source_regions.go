@@ -13,7 +13,9 @@ type drsRegion struct {
 	Code, Name, Geography, Partition string
 }
 
-// drsRegions follows the DRS user guide's list of supported regions.
+// drsRegions follows the DRS user guide's list of supported regions and the
+// drs endpoints of the AWS SDK endpoint data (28 commercial regions, 2
+// GovCloud). The European Sovereign Cloud partition is left out.
 var drsRegions = []drsRegion{
 	{"us-east-1", "US East (N. Virginia)", "North America", "aws"},
 	{"us-east-2", "US East (Ohio)", "North America", "aws"},
