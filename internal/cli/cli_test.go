@@ -122,7 +122,7 @@ func TestDrillPausedResumedWatchedTerminated(t *testing.T) {
 	h.drive("DescribeJobs")
 	r = h.mustRun(t, 0, "", "terminate", "drill-1")
 	h.drive("")
-	if !strings.Contains(r.stdout, "Terminated 9 recovery instances of drill-1 (DRS job ") {
+	if !strings.Contains(r.stdout, "Terminated 9 recovery instances of drill-1 (DRS job ") || !strings.Contains(r.stdout, "  web   "+h.servers["web"][0]+"  i-") {
 		t.Fatalf("terminate: %s", r)
 	}
 	ris, err := h.drs.DescribeRecoveryInstances(context.Background(), &drs.DescribeRecoveryInstancesInput{})

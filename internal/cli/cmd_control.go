@@ -104,9 +104,17 @@ func newCancelCommand(env *Env) *cobra.Command {
 
 // TerminateJSON is what `terminate --json` prints.
 type TerminateJSON struct {
-	ExecutionARN string       `json:"execution_arn"`
-	JobID        string       `json:"job_id"`
-	Terminated   []ServerJSON `json:"terminated"`
+	ExecutionARN string           `json:"execution_arn"`
+	JobID        string           `json:"job_id"`
+	Terminated   []TerminatedJSON `json:"terminated"`
+}
+
+// TerminatedJSON is one terminated recovery instance.
+type TerminatedJSON struct {
+	Wave               string `json:"wave"`
+	SourceServerID     string `json:"source_server_id"`
+	RecoveryInstanceID string `json:"recovery_instance_id"`
+	EC2InstanceID      string `json:"ec2_instance_id"`
 }
 
 func newTerminateCommand(env *Env) *cobra.Command {
@@ -148,9 +156,16 @@ name unless --yes.`,
 		if err != nil {
 			return apiError("terminate the recovery instances of "+e.Name, err)
 		}
-		out := TerminateJSON{ExecutionARN: arn, JobID: res.JobID, Terminated: []ServerJSON{}}
+		waveOf := map[string]string{}
+		for _, w := range e.Waves {
+			for _, srv := range w.Servers {
+				waveOf[srv.SourceServerID] = w.Name
+			}
+		}
+		out := TerminateJSON{ExecutionARN: arn, JobID: res.JobID, Terminated: []TerminatedJSON{}}
 		for _, srv := range res.Terminated {
-			out.Terminated = append(out.Terminated, serverJSON(srv))
+			out.Terminated = append(out.Terminated, TerminatedJSON{Wave: waveOf[srv.SourceServerID], SourceServerID: srv.SourceServerID,
+				RecoveryInstanceID: srv.RecoveryInstanceID, EC2InstanceID: srv.EC2InstanceID})
 		}
 		if s.flags.json {
 			return writeJSON(s.env.Stdout, out)
@@ -161,9 +176,9 @@ name unless --yes.`,
 		}
 		fmt.Fprintf(s.env.Stdout, "Terminated %d recovery instances of %s (DRS job %s):\n", len(res.Terminated), e.Name, res.JobID)
 		tw := tabwriter.NewWriter(s.env.Stdout, 0, 0, 2, ' ', 0)
-		fmt.Fprintln(tw, "  SOURCE SERVER\tRECOVERY INSTANCE\tEC2 INSTANCE")
-		for _, srv := range res.Terminated {
-			fmt.Fprintf(tw, "  %s\t%s\t%s\n", srv.SourceServerID, srv.RecoveryInstanceID, orDash(srv.EC2InstanceID))
+		fmt.Fprintln(tw, "  WAVE\tSOURCE SERVER\tRECOVERY INSTANCE\tEC2 INSTANCE")
+		for _, t := range out.Terminated {
+			fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\n", t.Wave, t.SourceServerID, t.RecoveryInstanceID, orDash(t.EC2InstanceID))
 		}
 		return tw.Flush()
 	})

@@ -150,6 +150,9 @@ func historyRow(ctx context.Context, s *session, planName string, item sfntypes.
 	if end.IsZero() {
 		end = now
 	}
+	if end.Before(start) { // a run service's simulated clock ahead of ours
+		end = start
+	}
 	return HistoryJSON{
 		Plan: planName, Name: aws.ToString(out.Name), ARN: aws.ToString(out.ExecutionArn), Type: in.Type,
 		Status: string(out.Status), InvokedBy: in.InvokedBy, StartedAt: timePtr(start), StoppedAt: timePtr(stop),

@@ -90,7 +90,11 @@ func renderExecution(w io.Writer, e *executions.Execution, now time.Time, p pain
 	fmt.Fprintf(w, "  Status   %s\n", p.status(e.Phase()))
 	fmt.Fprintf(w, "  Started  %s by %s\n", formatTime(e.StartedAt), orDash(e.InvokedBy))
 	if e.Running() {
-		fmt.Fprintf(w, "  Running  for %s\n", formatDuration(now.Sub(e.StartedAt)))
+		// Against a run service whose simulated clock runs ahead of this
+		// machine's, the elapsed time is unknown: say nothing.
+		if d := now.Sub(e.StartedAt); d >= 0 {
+			fmt.Fprintf(w, "  Running  for %s\n", formatDuration(d))
+		}
 	} else {
 		fmt.Fprintf(w, "  Stopped  %s (after %s)\n", formatTime(e.StoppedAt), formatDuration(e.StoppedAt.Sub(e.StartedAt)))
 	}
