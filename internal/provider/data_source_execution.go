@@ -10,6 +10,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws/arn"
 	sfntypes "github.com/aws/aws-sdk-go-v2/service/sfn/types"
+	smithy "github.com/aws/smithy-go"
 	"github.com/hashicorp/terraform-plugin-framework-validators/datasourcevalidator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
@@ -166,15 +167,23 @@ func (d *executionDataSource) Read(ctx context.Context, req datasource.ReadReque
 func describeExecution(ctx context.Context, clients *awsclient.Clients, execARN string, where path.Path, diags *diag.Diagnostics) (*executions.Execution, bool) {
 	c := executionClients(clients, execARN)
 	e, err := executions.Describe(ctx, c, execARN)
-	var missing *sfntypes.ExecutionDoesNotExist
+	var (
+		missing *sfntypes.ExecutionDoesNotExist
+		opErr   *smithy.OperationError
+	)
 	switch {
 	case errors.As(err, &missing):
 		diags.AddAttributeError(where, "Execution not found",
 			fmt.Sprintf("Step Functions has no execution %s. Check the ARN (or the plan and execution names) and the region; "+
 				"data.drsorch_executions lists the runs of a plan.", execARN))
 		return nil, false
-	case err != nil:
+	case errors.As(err, &opErr): // the call failed (API error, network, credentials)
 		addAPIError(diags, "read execution "+execARN, err)
+		return nil, false
+	case err != nil:
+		// Every call succeeded: the definition is not one drsorch compiled.
+		diags.AddAttributeError(where, "Not a drsorch recovery plan execution",
+			fmt.Sprintf("Execution %s runs a state machine that drsorch did not compile (%v). Name an execution of a drsorch recovery plan (state machine drsorch-plan-<name>).", execARN, err))
 		return nil, false
 	}
 	return e, true

@@ -385,6 +385,25 @@ func TestAccExecutionNotFoundAndBadInputs(t *testing.T) {
 			ExpectError: errorPattern(tc.err),
 		})
 	}
+	// An execution of a state machine drsorch did not compile.
+	const foreign = "arn:aws:states:us-east-1:123456789012:execution:not-a-plan:run-1"
+	steps = append(steps, resource.TestStep{
+		PreConfig: func() {
+			ctx := context.Background()
+			api := testExecutionClients(env).SFN
+			sm, err := api.CreateStateMachine(ctx, &sfn.CreateStateMachineInput{Name: aws.String("not-a-plan"),
+				RoleArn:    aws.String("arn:aws:iam::123456789012:role/drsorch"),
+				Definition: aws.String(`{"StartAt":"Done","States":{"Done":{"Type":"Succeed"}}}`)})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, err := api.StartExecution(ctx, &sfn.StartExecutionInput{StateMachineArn: sm.StateMachineArn, Name: aws.String("run-1")}); err != nil {
+				t.Fatal(err)
+			}
+		},
+		Config:      env.ProviderConfig() + "data \"drsorch_execution\" \"x\" {\n  arn = \"" + foreign + "\"\n}\n",
+		ExpectError: errorPattern(`(?s)Not a drsorch recovery plan execution.*` + regexp.QuoteMeta(foreign) + ` runs a state machine that drsorch did not compile`),
+	})
 	resource.Test(t, resource.TestCase{ProtoV6ProviderFactories: testFactories, Steps: steps})
 }
 
