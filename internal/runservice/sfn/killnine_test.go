@@ -85,8 +85,12 @@ func (p *serveProcess) control(t *testing.T, path, body string) {
 	}
 }
 
+// client keeps the SDK's default retries: across processes the SDK now and
+// then reads a large response on a connection its own write loop closed
+// (aws-sdk-go-v2 issue 2737), which it retries by default; a single attempt
+// would make this test flaky for a reason outside the run service.
 func (p *serveProcess) client() *awssfn.Client {
-	return awssfn.NewFromConfig(aws.Config{Region: region, RetryMaxAttempts: 1, BaseEndpoint: aws.String(p.url),
+	return awssfn.NewFromConfig(aws.Config{Region: region, RetryMaxAttempts: 3, BaseEndpoint: aws.String(p.url),
 		Credentials: credentials.NewStaticCredentialsProvider("AKIAKILLNINE00000000", "x", "")})
 }
 
