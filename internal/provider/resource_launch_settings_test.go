@@ -222,3 +222,35 @@ func TestAccLaunchSettingsSurvivesThrottling(t *testing.T) {
 		},
 	})
 }
+
+// Changing source_server_id replaces the resource: the old server gets the
+// DRS defaults back, the new one gets the settings.
+func TestAccLaunchSettingsMovesToAnotherServer(t *testing.T) {
+	env := acctest.Start(t)
+	from, to := serverIDByHostname(t, env, "shop-db-2"), serverIDByHostname(t, env, "legacy-crm-1")
+	copyTagsOf := func(id string) bool {
+		lc, err := getLaunch(env, id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return aws.ToBool(lc.CopyTags)
+	}
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testFactories,
+		Steps: []resource.TestStep{
+			{Config: launchHCL(env, from, `copy_tags = true`)},
+			{
+				Config: launchHCL(env, to, `copy_tags = true`),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(launchAddr, plancheck.ResourceActionDestroyBeforeCreate),
+				}},
+				Check: func(*terraform.State) error {
+					if copyTagsOf(from) || !copyTagsOf(to) {
+						return fmt.Errorf("after the move: old server copy_tags %v, new %v", copyTagsOf(from), copyTagsOf(to))
+					}
+					return nil
+				},
+			},
+		},
+	})
+}
