@@ -68,9 +68,10 @@ type Engine struct {
 	// queuedAfterBatch is the run queue's length when the last batch ended.
 	queuedAfterBatch atomic.Int64
 
-	timersMu sync.Mutex
-	timerSeq uint64
-	armed    map[uint64]time.Time // simulated-clock timers not fired yet
+	timersMu    sync.Mutex
+	timerSeq    uint64
+	armed       map[uint64]*armedTimer // simulated-clock timers not fired yet
+	armedByExec map[int64]map[uint64]bool
 }
 
 type op struct {
@@ -97,7 +98,7 @@ func NewEngine(opts Options) (*Engine, error) {
 	e := &Engine{
 		opts: opts, db: opts.Store.DB(), clock: opts.Clock, log: opts.Logger,
 		ops: make(chan op, opBuffer), stop: make(chan struct{}), done: make(chan struct{}),
-		cache: map[int64]*execution{}, queued: map[int64]bool{}, defs: map[string]*asl.StateMachine{}, armed: map[uint64]time.Time{},
+		cache: map[int64]*execution{}, queued: map[int64]bool{}, defs: map[string]*asl.StateMachine{}, armed: map[uint64]*armedTimer{}, armedByExec: map[int64]map[uint64]bool{},
 	}
 	go e.loop()
 	if err := e.do(context.Background(), e.resumeAll); err != nil {
@@ -263,6 +264,9 @@ func (e *Engine) runBatch(ops []op) {
 	}
 	for _, fn := range b.after {
 		fn()
+	}
+	for _, x := range b.touched {
+		e.pruneTimers(x)
 	}
 	e.queuedAfterBatch.Store(int64(len(e.runQueue)))
 	e.pending.Add(-int64(len(ops)))

@@ -151,7 +151,9 @@ func TestStopExecution(t *testing.T) {
 	if last.Type != types.HistoryEventTypeExecutionAborted || *last.ExecutionAbortedEventDetails.Error != "Operator.Cancel" {
 		t.Fatalf("last event = %+v", last)
 	}
-	// The wait's timer finds the execution closed.
+	if n := h.svc.App.SFN.Engine().ArmedTimers(); n != 0 {
+		t.Fatalf("%d timers still armed after StopExecution", n)
+	}
 	h.advance(time.Hour)
 	wantStatus(t, h.describe(exec), types.ExecutionStatusAborted)
 	_, err = h.sfn.StopExecution(c, &sfn.StopExecutionInput{ExecutionArn: aws.String(exec + "x")})

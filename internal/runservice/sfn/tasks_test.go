@@ -92,6 +92,10 @@ func TestPauseGateWithTaskToken(t *testing.T) {
 	d := h.describe(exec)
 	wantStatus(t, d, types.ExecutionStatusSucceeded)
 	jsonEqual(t, *d.Output, `{"plan":"shop","resume":{"approvedBy":"ops"}}`)
+	// The task's timeout and heartbeat timers went with it.
+	if n := h.svc.App.SFN.Engine().ArmedTimers(); n != 0 {
+		t.Fatalf("%d timers still armed after the execution ended", n)
+	}
 
 	_, err = h.sfn.SendTaskSuccess(c, &sfn.SendTaskSuccessInput{TaskToken: aws.String(token), Output: aws.String(`{}`)})
 	wantAPIError(t, err, "TaskDoesNotExist")

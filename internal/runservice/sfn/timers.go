@@ -2,6 +2,8 @@ package sfn
 
 import (
 	"time"
+
+	"github.com/drsorch/terraform-provider-drsorch/internal/runservice/simclock"
 )
 
 // Timer kinds: what a simulated-clock timer wakes up.
@@ -20,18 +22,77 @@ func (e *Engine) armTimer(b *batch, execID int64, threadID int, seq int64, at ti
 	b.onCommit(func() { e.armNow(execID, threadID, seq, at, kind) })
 }
 
+// armedTimer is a timer on the simulated clock that has not fired yet.
+type armedTimer struct {
+	at       time.Time
+	execID   int64
+	threadID int
+	seq      int64
+	timer    *simclock.Timer
+}
+
 func (e *Engine) armNow(execID int64, threadID int, seq int64, at time.Time, kind int) {
 	e.timersMu.Lock()
 	e.timerSeq++
 	key := e.timerSeq
-	e.armed[key] = at
+	entry := &armedTimer{at: at, execID: execID, threadID: threadID, seq: seq}
+	e.armed[key] = entry
+	if e.armedByExec[execID] == nil {
+		e.armedByExec[execID] = map[uint64]bool{}
+	}
+	e.armedByExec[execID][key] = true
 	e.timersMu.Unlock()
-	e.clock.At(at, func() {
+	handle := e.clock.At(at, func() {
 		e.post(func(b *batch) error { return e.timerFired(b, execID, threadID, seq, kind) })
 		e.timersMu.Lock()
-		delete(e.armed, key)
+		e.forgetTimer(key, execID)
 		e.timersMu.Unlock()
 	})
+	e.timersMu.Lock()
+	entry.timer = handle
+	e.timersMu.Unlock()
+}
+
+func (e *Engine) forgetTimer(key uint64, execID int64) {
+	delete(e.armed, key)
+	if m := e.armedByExec[execID]; m != nil {
+		delete(m, key)
+		if len(m) == 0 {
+			delete(e.armedByExec, execID)
+		}
+	}
+}
+
+// pruneTimers stops the timers of x that nothing waits for any more (the
+// task answered, the execution ended), so long-running services do not pile
+// up dead timers such as every task's default timeout.
+func (e *Engine) pruneTimers(x *execution) {
+	e.timersMu.Lock()
+	defer e.timersMu.Unlock()
+	for key := range e.armedByExec[x.id] {
+		entry := e.armed[key]
+		if entry == nil || timerStillWanted(x, entry) {
+			continue
+		}
+		if entry.timer != nil {
+			entry.timer.Stop()
+		}
+		e.forgetTimer(key, x.id)
+	}
+}
+
+func timerStillWanted(x *execution, a *armedTimer) bool {
+	if x.status != statusRunning {
+		return false
+	}
+	if a.threadID == 0 {
+		return x.rt.TimeoutNS > 0
+	}
+	t := x.rt.Threads[a.threadID]
+	if t == nil || t.Seq != a.seq {
+		return false
+	}
+	return t.Phase == phaseWait || t.Phase == phaseRetry || t.Phase == phaseTask
 }
 
 // dueTimers counts armed timers whose time has come but whose wake-up is
@@ -41,12 +102,19 @@ func (e *Engine) dueTimers() int {
 	e.timersMu.Lock()
 	defer e.timersMu.Unlock()
 	n := 0
-	for _, at := range e.armed {
-		if !at.After(now) {
+	for _, a := range e.armed {
+		if !a.at.After(now) {
 			n++
 		}
 	}
 	return n
+}
+
+// ArmedTimers reports how many simulated-clock timers the engine holds.
+func (e *Engine) ArmedTimers() int {
+	e.timersMu.Lock()
+	defer e.timersMu.Unlock()
+	return len(e.armed)
 }
 
 func (e *Engine) timerFired(b *batch, execID int64, threadID int, seq int64, kind int) error {
