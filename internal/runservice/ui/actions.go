@@ -56,7 +56,7 @@ func (d *Dashboard) resume(w http.ResponseWriter, r *http.Request) {
 		d.actionFailed(w, data, http.StatusBadRequest, "Cannot resume: the form did not say which wave (field \"wave\"). Use the Resume button of the paused wave.")
 		return
 	}
-	err = executions.Resume(r.Context(), clientsFor(d.opts.API, data.Estate), data.Exec, wave, actor, d.opts.Now())
+	err = executions.Resume(r.Context(), d.clients(data.Estate), data.Exec, wave, actor, d.opts.Now())
 	switch {
 	case errors.Is(err, executions.ErrNotPaused):
 		d.actionFailed(w, data, http.StatusConflict, fmt.Sprintf("Cannot resume wave %q: it is not waiting at its pause gate (%v). Nothing was changed.", wave, err))
@@ -97,7 +97,7 @@ func (d *Dashboard) cancel(w http.ResponseWriter, r *http.Request) {
 		d.actionFailed(w, data, http.StatusConflict, fmt.Sprintf("Not cancelled: execution %s has already ended (%s).", data.Exec.Name, data.Exec.Status))
 		return
 	}
-	if err := executions.Cancel(r.Context(), clientsFor(d.opts.API, data.Estate), arn, actor); err != nil {
+	if err := executions.Cancel(r.Context(), d.clients(data.Estate), arn, actor); err != nil {
 		d.actionFailed(w, data, http.StatusBadGateway, "Cancel failed: "+err.Error())
 		return
 	}

@@ -126,7 +126,7 @@ func TestBrowserDrillPauseResume(t *testing.T) {
 		chromedp.Navigate(f.svc.URL+execPath(arn)),
 		chromedp.WaitVisible(`#wave-db[data-status="RUNNING"]`, chromedp.ByQuery),
 		chromedp.WaitVisible(`#wave-web[data-status="PENDING"]`, chromedp.ByQuery),
-		chromedp.Text("#phase", &phase, chromedp.ByQuery),
+		chromedp.AttributeValue("#exec-head", "data-phase", &phase, nil, chromedp.ByQuery),
 		// A marker that a reload would wipe out.
 		chromedp.Evaluate(`window.drsorchNoReload = true`, nil),
 	)
@@ -167,7 +167,7 @@ func TestBrowserDrillPauseResume(t *testing.T) {
 	step(t, ctx, "web wave recovered and the drill succeeded",
 		chromedp.WaitVisible(`#wave-web[data-status="RECOVERED"]`, chromedp.ByQuery),
 		chromedp.WaitNotPresent(`#cancel-button`, chromedp.ByQuery),
-		chromedp.Text("#phase", &phase, chromedp.ByQuery),
+		chromedp.AttributeValue("#exec-head", "data-phase", &phase, nil, chromedp.ByQuery),
 	)
 	if phase != "SUCCEEDED" {
 		t.Errorf("phase = %q, want SUCCEEDED", phase)

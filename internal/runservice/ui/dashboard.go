@@ -15,13 +15,18 @@ import (
 	"net/http"
 	"regexp"
 	"sort"
+	"sync"
 	"time"
 
+	"github.com/drsorch/terraform-provider-drsorch/internal/executions"
 	"github.com/drsorch/terraform-provider-drsorch/internal/runservice/awswire"
 )
 
 // DefaultRegion is the region shown when none is chosen.
 const DefaultRegion = "us-east-1"
+
+// maxCachedEstates bounds the per-estate client cache.
+const maxCachedEstates = 64
 
 // PollInterval is how often the pages refresh themselves.
 const PollInterval = 2 * time.Second
@@ -51,6 +56,9 @@ type Dashboard struct {
 	opts  Options
 	mux   *http.ServeMux
 	pages *pages
+
+	clientsMu sync.Mutex
+	clientsOf map[Estate]executions.Clients
 }
 
 // New builds the dashboard.
@@ -71,7 +79,7 @@ func New(opts Options) (*Dashboard, error) {
 	if err != nil {
 		return nil, err
 	}
-	d := &Dashboard{opts: opts, mux: http.NewServeMux(), pages: p}
+	d := &Dashboard{opts: opts, mux: http.NewServeMux(), pages: p, clientsOf: map[Estate]executions.Clients{}}
 	d.routes()
 	return d, nil
 }
@@ -152,4 +160,20 @@ func (d *Dashboard) estates(current Estate) []Estate {
 		return all[i].Region < all[j].Region
 	})
 	return all
+}
+
+// clients returns the AWS clients of an account and region, built once.
+func (d *Dashboard) clients(est Estate) executions.Clients {
+	key := Estate{Account: est.Account, Region: est.Region}
+	d.clientsMu.Lock()
+	defer d.clientsMu.Unlock()
+	c, ok := d.clientsOf[key]
+	if !ok {
+		c = clientsFor(d.opts.API, key)
+		// Any account and region can be asked for: keep the cache bounded.
+		if len(d.clientsOf) < maxCachedEstates {
+			d.clientsOf[key] = c
+		}
+	}
+	return c
 }

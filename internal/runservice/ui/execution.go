@@ -53,23 +53,24 @@ type jobEvent struct {
 }
 
 func (d *Dashboard) executionPage(w http.ResponseWriter, r *http.Request) {
-	d.serveExecution(w, r, http.StatusOK, "layout", noticeText(r.URL.Query().Get("done"), r.URL.Query().Get("wave")), "")
+	q := r.URL.Query()
+	d.serveExecution(w, r, "layout", noticeText(q.Get("done"), q.Get("wave")))
 }
 
 func (d *Dashboard) executionLive(w http.ResponseWriter, r *http.Request) {
-	d.serveExecution(w, r, http.StatusOK, "execution-live", "", "")
+	d.serveExecution(w, r, "execution-live", "")
 }
 
 // serveExecution renders the execution named by the {arn} path value,
-// with a notice or an error from an action.
-func (d *Dashboard) serveExecution(w http.ResponseWriter, r *http.Request, status int, tmpl, notice, problem string) {
+// with the notice an action redirected with.
+func (d *Dashboard) serveExecution(w http.ResponseWriter, r *http.Request, tmpl, notice string) {
 	data, code, err := d.loadExecution(r.Context(), r.PathValue("arn"))
 	if err != nil {
 		d.errorPage(w, r, code, http.StatusText(code), err.Error())
 		return
 	}
-	data.Notice, data.Error = notice, problem
-	d.render(w, status, "execution", tmpl, data)
+	data.Notice = notice
+	d.render(w, http.StatusOK, "execution", tmpl, data)
 }
 
 // loadExecution reads everything the execution page shows. On failure it
@@ -80,7 +81,7 @@ func (d *Dashboard) loadExecution(ctx context.Context, arn string) (*executionDa
 	if err != nil {
 		return nil, http.StatusBadRequest, err
 	}
-	c := clientsFor(d.opts.API, est)
+	c := d.clients(est)
 	e, err := executions.Describe(ctx, c, arn)
 	var missing *sfntypes.ExecutionDoesNotExist
 	switch {

@@ -2,6 +2,7 @@ package ui_test
 
 import (
 	"context"
+	"fmt"
 	"io"
 	"net/http"
 	"net/url"
@@ -29,9 +30,10 @@ type fixture struct {
 	svc     *runservicetest.Service
 	clients executions.Clients
 	planARN string
+	drills  int // drills started, for their names drill-1, drill-2, …
 }
 
-func deploy(t *testing.T) *fixture {
+func deploy(t testing.TB) *fixture {
 	t.Helper()
 	svc := runservicetest.Start(t, runservice.Config{})
 	cfg := svc.AWSConfig("us-east-1")
@@ -72,9 +74,10 @@ func deploy(t *testing.T) *fixture {
 
 // startDrill starts a drill and drives simulated time until it waits at
 // the pause gate before web.
-func (f *fixture) startDrill(t *testing.T, runUntilPaused bool) string {
+func (f *fixture) startDrill(t testing.TB, runUntilPaused bool) string {
 	t.Helper()
-	arn, err := executions.Start(context.Background(), f.clients, f.planARN, executions.TypeDrill, "alice@example.com", "drill-1")
+	f.drills++
+	arn, err := executions.Start(context.Background(), f.clients, f.planARN, executions.TypeDrill, "alice@example.com", fmt.Sprintf("drill-%d", f.drills))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -84,7 +87,7 @@ func (f *fixture) startDrill(t *testing.T, runUntilPaused bool) string {
 	return arn
 }
 
-func (f *fixture) describe(t *testing.T, arn string) *executions.Execution {
+func (f *fixture) describe(t testing.TB, arn string) *executions.Execution {
 	t.Helper()
 	e, err := executions.Describe(context.Background(), f.clients, arn)
 	if err != nil {
@@ -149,3 +152,10 @@ func read(t *testing.T, res *http.Response) page {
 }
 
 func execPath(arn string) string { return "/ui/executions/" + url.PathEscape(arn) }
+
+func cancelRun(t testing.TB, f *fixture, arn string) {
+	t.Helper()
+	if err := executions.Cancel(context.Background(), f.clients, arn, "test"); err != nil {
+		t.Fatal(err)
+	}
+}

@@ -58,7 +58,7 @@ func (d *Dashboard) serveList(w http.ResponseWriter, r *http.Request, tmpl strin
 	}
 	data := listData{base: d.base("Executions", est)}
 	data.LiveURL = "/ui/live?" + r.URL.Query().Encode()
-	c := clientsFor(d.opts.API, est)
+	c := d.clients(est)
 	rows, planCount, err := d.listExecutions(r.Context(), c)
 	if err != nil {
 		data.ListError = "Could not list executions: " + err.Error()

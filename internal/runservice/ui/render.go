@@ -67,10 +67,12 @@ type base struct {
 	// LiveURL is polled for the "live" region of the page; empty for
 	// pages that do not update.
 	LiveURL string
+	// PollMillis is the refresh interval of the live region.
+	PollMillis int64
 }
 
 func (d *Dashboard) base(title string, est Estate) base {
-	return base{Title: title, Estate: est, Estates: d.estates(est), SimNow: d.opts.Now()}
+	return base{Title: title, Estate: est, Estates: d.estates(est), SimNow: d.opts.Now(), PollMillis: PollInterval.Milliseconds()}
 }
 
 type errorData struct {

@@ -8,7 +8,7 @@
   if (!live || !live.dataset.live) {
     return;
   }
-  var interval = 2000;
+  var interval = parseInt(live.dataset.interval, 10) || 2000;
   var last = null;
 
   function say(text, stale) {
@@ -56,7 +56,7 @@
           swap(html);
           last = html;
         }
-        say("Live: updated " + new Date().toLocaleTimeString() + ", every 2 seconds.");
+        say("Live: updated " + new Date().toLocaleTimeString() + ", every " + interval / 1000 + " seconds.");
       })
       .catch(function () {
         say("Live updates paused: the run service is unreachable. Retrying…", true);
