@@ -132,22 +132,45 @@ func (d *executionsDataSource) Read(ctx context.Context, req datasource.ReadRequ
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	api := d.data.clients.SFN
 	machines, ok := d.planMachines(ctx, m.Plan.ValueString(), resp)
 	if !ok {
 		return
 	}
-	var after, before time.Time
+	f := executionFilter{statuses: m.Statuses}
 	if !m.StartedAfter.IsNull() {
-		after, _ = time.Parse(time.RFC3339, m.StartedAfter.ValueString())
+		f.after, _ = time.Parse(time.RFC3339, m.StartedAfter.ValueString()) // checked by the validator
 	}
 	if !m.StartedBefore.IsNull() {
-		before, _ = time.Parse(time.RFC3339, m.StartedBefore.ValueString())
+		f.before, _ = time.Parse(time.RFC3339, m.StartedBefore.ValueString())
 	}
+	items, err := listExecutions(ctx, d.data.clients.SFN, machines, f)
+	if err != nil {
+		addAPIError(&resp.Diagnostics, "list recovery plan executions", err)
+		return
+	}
+	m.Executions = items
+	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
+}
+
+// executionFilter selects executions; zero fields select everything.
+type executionFilter struct {
+	statuses      []string
+	after, before time.Time
+}
+
+func (f executionFilter) match(ex sfntypes.ExecutionListItem) bool {
+	started := aws.ToTime(ex.StartDate)
+	return (len(f.statuses) == 0 || slices.Contains(f.statuses, string(ex.Status))) &&
+		(f.after.IsZero() || !started.Before(f.after)) && (f.before.IsZero() || started.Before(f.before))
+}
+
+// listExecutions lists the executions of machines (plan name → state
+// machine ARN) that f selects, newest first, with their inputs read.
+func listExecutions(ctx context.Context, api *sfn.Client, machines map[string]string, f executionFilter) ([]executionListItemModel, error) {
 	// One status is filtered by Step Functions; several are filtered here.
 	var statusFilter sfntypes.ExecutionStatus
-	if len(m.Statuses) == 1 {
-		statusFilter = sfntypes.ExecutionStatus(m.Statuses[0])
+	if len(f.statuses) == 1 {
+		statusFilter = sfntypes.ExecutionStatus(f.statuses[0])
 	}
 	type row struct {
 		item    executionListItemModel
@@ -157,15 +180,13 @@ func (d *executionsDataSource) Read(ctx context.Context, req datasource.ReadRequ
 	for plan, machineARN := range machines {
 		list, err := plans.Executions(ctx, api, machineARN, statusFilter)
 		if err != nil {
-			addAPIError(&resp.Diagnostics, "list the executions of recovery plan "+plan, err)
-			return
+			return nil, fmt.Errorf("recovery plan %s: %w", plan, err)
 		}
 		for _, ex := range list {
-			started := aws.ToTime(ex.StartDate)
-			if len(m.Statuses) > 1 && !slices.Contains(m.Statuses, string(ex.Status)) ||
-				!after.IsZero() && started.Before(after) || !before.IsZero() && !started.Before(before) {
+			if !f.match(ex) {
 				continue
 			}
+			started := aws.ToTime(ex.StartDate)
 			rows = append(rows, row{started: started, item: executionListItemModel{
 				ARN: aws.ToString(ex.ExecutionArn), Name: aws.ToString(ex.Name), Plan: plan, Status: string(ex.Status),
 				StartedAt: started.UTC().Format(time.RFC3339), StoppedAt: optTime(aws.ToTime(ex.StopDate)),
@@ -185,11 +206,9 @@ func (d *executionsDataSource) Read(ctx context.Context, req datasource.ReadRequ
 		items[i] = r.item
 	}
 	if err := readExecutionInputs(ctx, api, items); err != nil {
-		addAPIError(&resp.Diagnostics, "read execution inputs (DescribeExecution)", err)
-		return
+		return nil, err
 	}
-	m.Executions = items
-	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
+	return items, nil
 }
 
 // planMachines maps plan names to their state machine ARNs: the one plan

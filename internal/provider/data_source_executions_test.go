@@ -1,11 +1,25 @@
 package provider
 
 import (
+	"context"
+	"fmt"
+	"sync/atomic"
 	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/sfn"
+	sfntypes "github.com/aws/aws-sdk-go-v2/service/sfn/types"
+	"github.com/aws/smithy-go/middleware"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 
 	"github.com/drsorch/terraform-provider-drsorch/internal/acctest"
+	"github.com/drsorch/terraform-provider-drsorch/internal/plans"
+	"github.com/drsorch/terraform-provider-drsorch/internal/recoveryplan"
+	"github.com/drsorch/terraform-provider-drsorch/internal/runservice"
+	"github.com/drsorch/terraform-provider-drsorch/internal/runservice/runservicetest"
+	"github.com/drsorch/terraform-provider-drsorch/internal/statemachine"
 )
 
 // The listing of a real drill is checked in TestAccExecutionDataSources;
@@ -41,4 +55,77 @@ func TestCheckRFC3339(t *testing.T) {
 			t.Errorf("checkRFC3339(%q) = %v, want ok=%v", s, err, ok)
 		}
 	}
+}
+
+func TestExecutionFilter(t *testing.T) {
+	at := func(s string) time.Time { v, _ := time.Parse(time.RFC3339, s); return v }
+	ex := sfntypes.ExecutionListItem{Status: sfntypes.ExecutionStatusFailed, StartDate: aws.Time(at("2026-01-05T09:00:00Z"))}
+	for _, tc := range []struct {
+		f    executionFilter
+		want bool
+	}{
+		{executionFilter{}, true},
+		{executionFilter{statuses: []string{"RUNNING"}}, false},
+		{executionFilter{statuses: []string{"RUNNING", "FAILED"}}, true},
+		{executionFilter{after: at("2026-01-05T09:00:00Z")}, true}, // after is inclusive
+		{executionFilter{after: at("2026-01-05T09:00:01Z")}, false},
+		{executionFilter{before: at("2026-01-05T09:00:00Z")}, false}, // before is exclusive
+		{executionFilter{before: at("2026-01-05T09:00:01Z")}, true},
+	} {
+		if got := tc.f.match(ex); got != tc.want {
+			t.Errorf("%+v.match = %v, want %v", tc.f, got, tc.want)
+		}
+	}
+}
+
+// BenchmarkExecutionsAuditTrail lists a plan's 300 executions with their
+// inputs, as drsorch_executions does, and reports the Step Functions calls
+// per listing (one ListExecutions page plus one DescribeExecution each).
+func BenchmarkExecutionsAuditTrail(b *testing.B) {
+	const runs = 300
+	ctx := context.Background()
+	svc := runservicetest.Start(b, runservice.Config{})
+	var calls atomic.Int64
+	api := sfn.NewFromConfig(svc.AWSConfig("us-east-1"), func(o *sfn.Options) {
+		o.APIOptions = append(o.APIOptions, func(s *middleware.Stack) error {
+			return s.Initialize.Add(middleware.InitializeMiddlewareFunc("count", func(ctx context.Context, in middleware.InitializeInput, next middleware.InitializeHandler) (middleware.InitializeOutput, middleware.Metadata, error) {
+				calls.Add(1)
+				return next.HandleInitialize(ctx, in)
+			}), middleware.Before)
+		})
+	})
+	compiled, err := statemachine.Compile(recoveryplan.Plan{Name: "bench", Waves: []recoveryplan.Wave{
+		{Name: "all", ProtectionGroup: "g", ServerIDs: []string{"s-00000000000000001"}}}})
+	if err != nil {
+		b.Fatal(err)
+	}
+	sm, err := api.CreateStateMachine(ctx, &sfn.CreateStateMachineInput{Name: aws.String(plans.StateMachineName("bench")),
+		RoleArn: aws.String("arn:aws:iam::123456789012:role/drsorch"), Definition: aws.String(compiled.Definition)})
+	if err != nil {
+		b.Fatal(err)
+	}
+	for i := range runs {
+		// Input without a valid type: each run fails at once, so the
+		// executions exist without recovering anything.
+		if _, err := api.StartExecution(ctx, &sfn.StartExecutionInput{StateMachineArn: sm.StateMachineArn,
+			Name: aws.String(fmt.Sprintf("run-%03d", i)), Input: aws.String(`{"type":"NONE","invokedBy":"bench"}`)}); err != nil {
+			b.Fatal(err)
+		}
+	}
+	if err := svc.App.SFN.Engine().Settle(ctx); err != nil {
+		b.Fatal(err)
+	}
+	machines := map[string]string{"bench": aws.ToString(sm.StateMachineArn)}
+	calls.Store(0)
+	b.ResetTimer()
+	for b.Loop() {
+		items, err := listExecutions(ctx, api, machines, executionFilter{})
+		if err != nil {
+			b.Fatal(err)
+		}
+		if len(items) != runs || items[0].InvokedBy.ValueString() != "bench" {
+			b.Fatalf("listed %d executions (first %+v), want %d", len(items), items[0], runs)
+		}
+	}
+	b.ReportMetric(float64(calls.Load())/float64(b.N), "calls/op")
 }
