@@ -63,13 +63,12 @@ func clockTime(t time.Time) string {
 	return t.UTC().Format("15:04:05")
 }
 
-// formatDuration rounds to what a person wants to read.
+// formatDuration rounds to what a person wants to read: seconds below an
+// hour, minutes above.
 func formatDuration(d time.Duration) string {
 	switch {
 	case d < 0:
 		return "-"
-	case d < time.Minute:
-		return d.Round(time.Second).String()
 	case d < time.Hour:
 		return d.Round(time.Second).String()
 	}
