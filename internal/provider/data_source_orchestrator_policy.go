@@ -238,7 +238,7 @@ func startRecoveryDependencies(s policyScope) []policyStatement {
 		{Sid: "CreateRecoveryInstances", Action: []string{"drs:CreateRecoveryInstanceForDrs", "drs:ListTagsForResource"}, Resource: []string{s.arn("drs", "*")}},
 		{Sid: "LaunchRecoveryInstancesInEC2", Action: []string{
 			"ec2:AttachVolume", "ec2:AuthorizeSecurityGroupEgress", "ec2:AuthorizeSecurityGroupIngress",
-			"ec2:CreateLaunchTemplate", "ec2:CreateLaunchTemplateVersion", "ec2:CreateSecurityGroup", "ec2:CreateSnapshot",
+			"ec2:CreateLaunchTemplate", "ec2:CreateLaunchTemplateVersion", "ec2:CreateSnapshot",
 			"ec2:CreateTags", "ec2:CreateVolume", "ec2:DeleteLaunchTemplateVersions", "ec2:DeleteSnapshot", "ec2:DeleteVolume",
 			"ec2:DescribeAccountAttributes", "ec2:DescribeAvailabilityZones", "ec2:DescribeImages", "ec2:DescribeInstanceAttribute",
 			"ec2:DescribeInstanceStatus", "ec2:DescribeInstanceTypes", "ec2:DescribeInstances", "ec2:DescribeLaunchTemplateVersions",

@@ -85,9 +85,29 @@ func TestOrchestratorPolicyCoversEveryTaskResource(t *testing.T) {
 		}
 	}
 	for _, want := range []string{"drs:StartRecovery", "drs:DescribeJobs", "drs:DescribeRecoveryInstances", "drs:TagResource",
-		"drs:CreateRecoveryInstanceForDrs", "ec2:RunInstances", "iam:PassRole", "events:PutEvents", "logs:CreateLogDelivery"} {
+		"drs:CreateRecoveryInstanceForDrs", "drs:ListTagsForResource", "ec2:RunInstances", "ec2:CreateLaunchTemplateVersion", "ec2:DeleteLaunchTemplateVersions",
+		"ec2:TerminateInstances", "iam:PassRole", "events:PutEvents", "logs:CreateLogDelivery"} {
 		if !slices.Contains(allowed, want) {
 			t.Errorf("policy lacks %s", want)
+		}
+	}
+}
+
+// TestOrchestratorPolicyIsLeast: no wildcard actions, and nothing the
+// state machines never do (terminate, delete, change configuration).
+func TestOrchestratorPolicyIsLeast(t *testing.T) {
+	statements, err := orchestratorStatements(newPolicyScope("", "", ""), mustCompiledTaskResources(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, a := range policyActions(statements) {
+		if strings.Contains(a, "*") {
+			t.Errorf("wildcard action %s", a)
+		}
+		for _, never := range []string{"drs:TerminateRecoveryInstances", "drs:Delete", "drs:Update", "ec2:CreateSecurityGroup", "iam:Create", "events:PutRule"} {
+			if strings.HasPrefix(a, never) {
+				t.Errorf("policy allows %s, which no compiled plan needs", a)
+			}
 		}
 	}
 }
