@@ -2,9 +2,7 @@ package sfn
 
 import (
 	"context"
-	"crypto/rand"
 	"database/sql"
-	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"time"
@@ -12,13 +10,6 @@ import (
 	"github.com/drsorch/terraform-provider-drsorch/internal/asl"
 	"github.com/drsorch/terraform-provider-drsorch/internal/runservice/awswire"
 )
-
-func newExecutionName() string {
-	var b [16]byte
-	_, _ = rand.Read(b[:])
-	h := hex.EncodeToString(b[:])
-	return h[0:8] + "-" + h[8:12] + "-" + h[12:16] + "-" + h[16:20] + "-" + h[20:32]
-}
 
 func (s *Service) startExecution(ctx context.Context, _ awswire.Identity, body []byte) (any, error) {
 	var req struct {
@@ -34,7 +25,7 @@ func (s *Service) startExecution(ctx context.Context, _ awswire.Identity, body [
 		return nil, err
 	}
 	if req.Name == "" {
-		req.Name = newExecutionName()
+		req.Name = newUUID()
 	} else if !validName(req.Name) {
 		return nil, apiErr("InvalidName", "Invalid Name: '%s' (1 to 80 characters; no whitespace, brackets, wildcards or punctuation such as \" # %% \\ ^ | ~ ` $ & , ; : /)", req.Name)
 	}
@@ -103,7 +94,7 @@ func (e *Engine) Start(ctx context.Context, smARN, name, input string, decoded a
 		e.cache[id] = x
 		x.emit(b, nil, "ExecutionStarted", "executionStartedEventDetails",
 			executionStartedDetails{Input: input, InputDetails: notTruncated, RoleArn: sm.roleARN})
-		root.LastEvent = x.rt.LastEventID
+		root.LastEvent = 0 // AWS: the first state's event follows none
 		if def.TimeoutSeconds > 0 {
 			deadline := b.now.Add(time.Duration(def.TimeoutSeconds) * time.Second)
 			x.rt.TimeoutNS = nanos(deadline)

@@ -2,12 +2,9 @@ package sfn
 
 import (
 	"context"
-	"crypto/rand"
 	"database/sql"
-	"encoding/hex"
 	"encoding/json"
 	"errors"
-	"fmt"
 	"sort"
 	"strings"
 
@@ -136,20 +133,13 @@ func (s *Service) createStateMachine(ctx context.Context, id awswire.Identity, b
 		createdNS = nanos(b.now)
 		_, err = b.tx.Exec(`INSERT INTO sfn_state_machines (arn, account, region, name, definition, role_arn, type, status,
 			created_ns, updated_ns, revision_id, logging, tags) VALUES (?, ?, ?, ?, ?, ?, 'STANDARD', 'ACTIVE', ?, ?, ?, ?, ?)`,
-			arn, id.Account, id.Region, req.Name, req.Definition, req.RoleArn, createdNS, createdNS, newRevisionID(), logging, string(tagsJSON))
+			arn, id.Account, id.Region, req.Name, req.Definition, req.RoleArn, createdNS, createdNS, newUUID(), logging, string(tagsJSON))
 		return err
 	})
 	if err != nil {
 		return nil, err
 	}
 	return map[string]any{"stateMachineArn": arn, "creationDate": epochSeconds(fromNanos(createdNS))}, nil
-}
-
-func newRevisionID() string {
-	var b [16]byte
-	_, _ = rand.Read(b[:])
-	h := hex.EncodeToString(b[:])
-	return h[0:8] + "-" + h[8:12] + "-" + h[12:16] + "-" + h[16:20] + "-" + h[20:32]
 }
 
 // stateMachineRow is one sfn_state_machines row.
@@ -228,7 +218,7 @@ func (s *Service) updateStateMachine(ctx context.Context, _ awswire.Identity, bo
 			return nil, err
 		}
 	}
-	revision := newRevisionID()
+	revision := newUUID()
 	var updatedNS int64
 	err := s.e.do(ctx, func(b *batch) error {
 		r, err := queryStateMachine(b.tx, ctx, req.StateMachineArn)
@@ -379,5 +369,3 @@ func (s *Service) validateDefinition(_ context.Context, _ awswire.Identity, body
 	}
 	return map[string]any{"result": result, "diagnostics": diags, "truncated": truncated}, nil
 }
-
-var _ = fmt.Sprintf

@@ -67,7 +67,9 @@ func (e *Engine) callDRS(ctx context.Context, id awswire.Identity, operation str
 	if err != nil {
 		var apiErr *awswire.APIError
 		if errors.As(err, &apiErr) {
-			return nil, &asl.Error{Name: "Drs." + apiErr.Code, Cause: apiErr.Message}
+			// The cause reads as Step Functions writes SDK integration errors.
+			return nil, &asl.Error{Name: "Drs." + apiErr.Code, Cause: fmt.Sprintf("%s (Service: Drs, Status Code: %d, Request ID: %s)",
+				apiErr.Message, apiErr.Status, newUUID())}
 		}
 		return nil, &asl.Error{Name: "Drs.SdkClientException", Cause: err.Error()}
 	}

@@ -266,7 +266,10 @@ func (e *Engine) threadSucceeded(b *batch, x *execution, t *thread, out any, enc
 	}
 	p.Running--
 	if ps.Type == asl.TypeMap {
+		// As AWS records it: the next iteration follows the last state of
+		// this one, not its MapIterationSucceeded.
 		x.emit(b, p, "MapIterationSucceeded", "mapIterationSucceededEventDetails", mapIterationDetails{Name: p.State, Index: t.Slot})
+		p.LastEvent = t.LastEvent
 		if !e.startIterations(b, x, p, ps) {
 			return
 		}

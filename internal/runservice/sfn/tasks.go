@@ -62,7 +62,9 @@ func (e *Engine) scheduleTask(b *batch, x *execution, t *thread, st *asl.State, 
 	tr.Params = enc
 	rtype, rname := splitResource(st.Resource)
 	details := taskScheduledDetails{ResourceType: rtype, Resource: rname, Region: x.identity().Region, Parameters: string(enc)}
-	if timeout > 0 {
+	// Without TimeoutSeconds(Path) the default (99999999 s) outlives any
+	// standard execution: AWS shows no timeoutInSeconds then, and no timer is needed.
+	if timeout > 0 && (st.TimeoutSeconds > 0 || st.TimeoutSecondsPath != nil) {
 		tr.TimeoutNS = nanos(b.now.Add(timeout))
 		secs := int64(timeout / time.Second)
 		details.TimeoutInSeconds = &secs
