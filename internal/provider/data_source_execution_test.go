@@ -86,6 +86,9 @@ data "drsorch_execution" "by_name" {
   plan = "shop"
   name = "` + drillName + `"
 }
+data "drsorch_execution" "bad_input" {
+  arn = "` + badInputARN + `"
+}
 data "drsorch_executions" "shop" {
   plan = "shop"
 }
@@ -169,6 +172,16 @@ func TestAccExecutionDataSources(t *testing.T) {
 					resource.TestCheckResourceAttrPair(byName, "arn", ex, "arn"),
 					resource.TestCheckResourceAttrPair(byName, "waves.1.job_id", ex, "waves.1.job_id"),
 					resource.TestCheckResourceAttrPair(byName, "waves.1.servers.2.ec2_instance_id", ex, "waves.1.servers.2.ec2_instance_id"),
+
+					resource.TestCheckResourceAttr("data.drsorch_execution.bad_input", "status", "FAILED"),
+					resource.TestCheckResourceAttr("data.drsorch_execution.bad_input", "phase", "FAILED"),
+					resource.TestCheckResourceAttr("data.drsorch_execution.bad_input", "type", "REHEARSAL"),
+					resource.TestCheckResourceAttr("data.drsorch_execution.bad_input", "error", "drsorch.InvalidInput"),
+					resource.TestMatchResourceAttr("data.drsorch_execution.bad_input", "cause", regexp.MustCompile(`DRILL.*RECOVERY`)),
+					resource.TestCheckResourceAttrSet("data.drsorch_execution.bad_input", "stopped_at"),
+					resource.TestCheckNoResourceAttr("data.drsorch_execution.bad_input", "paused_before"),
+					resource.TestCheckResourceAttr("data.drsorch_execution.bad_input", "waves.0.status", "PENDING"),
+					resource.TestCheckNoResourceAttr("data.drsorch_execution.bad_input", "waves.0.job_id"),
 
 					checkExecutionsList("data.drsorch_executions.shop", badInputARN+"=FAILED", drillARN+"=RUNNING"),
 					resource.TestCheckResourceAttr("data.drsorch_executions.shop", "executions.0.type", "REHEARSAL"),
