@@ -49,6 +49,7 @@ type launchSettingsModel struct {
 	PostLaunchEnabled    types.Bool   `tfsdk:"post_launch_enabled"`
 	LaunchIntoInstanceID types.String `tfsdk:"launch_into_instance_id"`
 	EC2LaunchTemplateID  types.String `tfsdk:"ec2_launch_template_id"`
+	Timeouts             types.Object `tfsdk:"timeouts"`
 }
 
 var licensingAttrTypes = map[string]attr.Type{"os_byol": types.BoolType}
@@ -134,6 +135,7 @@ func (r *launchSettingsResource) Schema(_ context.Context, _ resource.SchemaRequ
 				Description: "The EC2 launch template DRS keeps for this server.",
 			},
 		},
+		Blocks: map[string]schema.Block{"timeouts": settingsTimeoutsBlock()},
 	}
 }
 
@@ -156,7 +158,7 @@ func (r *launchSettingsResource) Create(ctx context.Context, req resource.Create
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	r.write(ctx, cfg, &resp.State, &resp.Diagnostics)
+	r.write(ctx, cfg, "create", &resp.State, &resp.Diagnostics)
 }
 
 func (r *launchSettingsResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
@@ -165,12 +167,14 @@ func (r *launchSettingsResource) Update(ctx context.Context, req resource.Update
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	r.write(ctx, cfg, &resp.State, &resp.Diagnostics)
+	r.write(ctx, cfg, "update", &resp.State, &resp.Diagnostics)
 }
 
 // write sends the configured attributes (one UpdateLaunchConfiguration),
 // or only reads when none is set, and stores what DRS answers.
-func (r *launchSettingsResource) write(ctx context.Context, cfg launchSettingsModel, state stateSetter, diags *diag.Diagnostics) {
+func (r *launchSettingsResource) write(ctx context.Context, cfg launchSettingsModel, op string, state stateSetter, diags *diag.Diagnostics) {
+	ctx, cancel, limit := withSettingsTimeout(ctx, cfg.Timeouts, op)
+	defer cancel()
 	id := cfg.SourceServerID.ValueString()
 	in, changes := launchUpdateInput(ctx, cfg, diags)
 	if diags.HasError() {
@@ -180,19 +184,21 @@ func (r *launchSettingsResource) write(ctx context.Context, cfg launchSettingsMo
 	if changes {
 		out, err := r.clients.DRS.UpdateLaunchConfiguration(ctx, in)
 		if err != nil {
-			addAPIError(diags, "update the DRS launch settings of "+id, err)
+			addSettingsError(ctx, diags, op, limit, "update the DRS launch settings of "+id, err)
 			return
 		}
 		lc = launchConfigFromUpdate(out)
 	} else {
 		out, err := r.clients.DRS.GetLaunchConfiguration(ctx, &drs.GetLaunchConfigurationInput{SourceServerID: aws.String(id)})
 		if err != nil {
-			addAPIError(diags, "read the DRS launch settings of "+id, err)
+			addSettingsError(ctx, diags, op, limit, "read the DRS launch settings of "+id, err)
 			return
 		}
 		lc = launchConfigFromGet(out)
 	}
-	diags.Append(state.Set(ctx, lc.model(id))...)
+	m := lc.model(id)
+	m.Timeouts = keepTimeouts(cfg.Timeouts)
+	diags.Append(state.Set(ctx, m)...)
 }
 
 // stateSetter is the part of tfsdk.State that write needs.
@@ -216,7 +222,9 @@ func (r *launchSettingsResource) Read(ctx context.Context, req resource.ReadRequ
 		addAPIError(&resp.Diagnostics, "read the DRS launch settings of "+id, err)
 		return
 	}
-	resp.Diagnostics.Append(resp.State.Set(ctx, launchConfigFromGet(out).model(id))...)
+	m := launchConfigFromGet(out).model(id)
+	m.Timeouts = keepTimeouts(st.Timeouts)
+	resp.Diagnostics.Append(resp.State.Set(ctx, m)...)
 }
 
 func (r *launchSettingsResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
@@ -226,9 +234,11 @@ func (r *launchSettingsResource) Delete(ctx context.Context, req resource.Delete
 		return
 	}
 	id := st.SourceServerID.ValueString()
+	ctx, cancel, limit := withSettingsTimeout(ctx, st.Timeouts, "delete")
+	defer cancel()
 	_, err := r.clients.DRS.UpdateLaunchConfiguration(ctx, defaultLaunchInput(id))
 	if err != nil && !isNotFound(err) {
-		addAPIError(&resp.Diagnostics, "restore the default DRS launch settings of "+id, err)
+		addSettingsError(ctx, &resp.Diagnostics, "delete", limit, "restore the default DRS launch settings of "+id, err)
 	}
 }
 

@@ -14,6 +14,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 
 	"github.com/drsorch/terraform-provider-drsorch/internal/acctest"
+	"github.com/drsorch/terraform-provider-drsorch/internal/runservice/drssim"
 )
 
 const launchAddr = "drsorch_launch_settings.app"
@@ -250,6 +251,45 @@ func TestAccLaunchSettingsMovesToAnotherServer(t *testing.T) {
 					}
 					return nil
 				},
+			},
+		},
+	})
+}
+
+// A write slower than its timeouts block fails with a message naming the
+// timeout (DRS answers after 1.5 s here; the update may take 0.5 s).
+func TestAccLaunchSettingsTimeout(t *testing.T) {
+	env := acctest.Start(t)
+	id := serverIDByHostname(t, env, "shop-web-3")
+	setLatency := func(ms int) {
+		if err := env.Service.App.DRS.SetFaults(drssim.Estate{Region: env.Region}, drssim.Faults{LatencyMs: ms}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	withTimeout := func(body string) string {
+		return launchHCL(env, id, body+`
+  timeouts {
+    update = "500ms"
+  }`)
+	}
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testFactories,
+		Steps: []resource.TestStep{
+			{
+				Config:      launchHCL(env, id, "  timeouts {\n    create = \"soon\"\n  }"),
+				PlanOnly:    true,
+				ExpectError: diagRE(`"soon" is not a positive duration`),
+			},
+			{Config: withTimeout(`copy_tags = true`)},
+			{
+				PreConfig:   func() { setLatency(1500) },
+				Config:      withTimeout(`copy_tags = false`),
+				ExpectError: diagRE(`the update timeout of 500ms ran out`),
+			},
+			{
+				PreConfig: func() { setLatency(0) },
+				Config:    withTimeout(`copy_tags = false`),
+				Check:     resource.TestCheckResourceAttr(launchAddr, "copy_tags", "false"),
 			},
 		},
 	})

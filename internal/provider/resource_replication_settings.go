@@ -147,6 +147,7 @@ func (r *replicationSettingsResource) Schema(_ context.Context, _ resource.Schem
 			},
 			"auto_replicate_new_disks": optBool("Start replicating disks added to the server automatically."),
 		},
+		Blocks: map[string]schema.Block{"timeouts": settingsTimeoutsBlock()},
 	}
 }
 
@@ -190,7 +191,7 @@ func (r *replicationSettingsResource) Create(ctx context.Context, req resource.C
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	r.write(ctx, cfg, plan, nil, &resp.State, &resp.Diagnostics)
+	r.write(ctx, cfg, plan, nil, "create", &resp.State, &resp.Diagnostics)
 }
 
 func (r *replicationSettingsResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
@@ -201,7 +202,7 @@ func (r *replicationSettingsResource) Update(ctx context.Context, req resource.U
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	r.write(ctx, cfg, plan, &st, &resp.State, &resp.Diagnostics)
+	r.write(ctx, cfg, plan, &st, "update", &resp.State, &resp.Diagnostics)
 }
 
 func (r *replicationSettingsResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
@@ -215,8 +216,10 @@ func (r *replicationSettingsResource) Delete(ctx context.Context, req resource.D
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	ctx, cancel, limit := withSettingsTimeout(ctx, st.Timeouts, "delete")
+	defer cancel()
 	_, err := r.clients.DRS.UpdateReplicationConfiguration(ctx, defaultReplicationInput(id, disks), withZeroBandwidthThrottling)
 	if err != nil && !isNotFound(err) {
-		addAPIError(&resp.Diagnostics, "restore the default DRS replication settings of "+id, err)
+		addSettingsError(ctx, &resp.Diagnostics, "delete", limit, "restore the default DRS replication settings of "+id, err)
 	}
 }

@@ -42,6 +42,7 @@ type sourceServerTagsModel struct {
 	SourceServerID types.String `tfsdk:"source_server_id"`
 	ARN            types.String `tfsdk:"arn"`
 	Tags           types.Map    `tfsdk:"tags"`
+	Timeouts       types.Object `tfsdk:"timeouts"`
 }
 
 func (r *sourceServerTagsResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
@@ -73,6 +74,7 @@ func (r *sourceServerTagsResource) Schema(_ context.Context, _ resource.SchemaRe
 				},
 			},
 		},
+		Blocks: map[string]schema.Block{"timeouts": settingsTimeoutsBlock()},
 	}
 }
 
@@ -122,6 +124,8 @@ func (r *sourceServerTagsResource) Create(ctx context.Context, req resource.Crea
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	ctx, cancel, limit := withSettingsTimeout(ctx, plan.Timeouts, "create")
+	defer cancel()
 	id := plan.SourceServerID.ValueString()
 	arn, ok := r.arnOf(ctx, id, plan.ARN, &resp.Diagnostics)
 	if !ok {
@@ -130,7 +134,7 @@ func (r *sourceServerTagsResource) Create(ctx context.Context, req resource.Crea
 	tags := tagsOf(ctx, plan.Tags, &resp.Diagnostics)
 	if len(tags) > 0 {
 		if _, err := r.clients.DRS.TagResource(ctx, &drs.TagResourceInput{ResourceArn: aws.String(arn), Tags: tags}); err != nil {
-			addAPIError(&resp.Diagnostics, "tag DRS source server "+id, err)
+			addSettingsError(ctx, &resp.Diagnostics, "create", limit, "tag DRS source server "+id, err)
 			return
 		}
 	}
@@ -188,6 +192,8 @@ func (r *sourceServerTagsResource) Update(ctx context.Context, req resource.Upda
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	ctx, cancel, limit := withSettingsTimeout(ctx, plan.Timeouts, "update")
+	defer cancel()
 	id, arn := plan.SourceServerID.ValueString(), st.ARN.ValueString()
 	want, had := tagsOf(ctx, plan.Tags, &resp.Diagnostics), tagsOf(ctx, st.Tags, &resp.Diagnostics)
 	var gone []string
@@ -199,7 +205,7 @@ func (r *sourceServerTagsResource) Update(ctx context.Context, req resource.Upda
 	slices.Sort(gone)
 	if len(gone) > 0 {
 		if _, err := r.clients.DRS.UntagResource(ctx, &drs.UntagResourceInput{ResourceArn: aws.String(arn), TagKeys: gone}); err != nil {
-			addAPIError(&resp.Diagnostics, "remove tags "+strings.Join(gone, ", ")+" from DRS source server "+id, err)
+			addSettingsError(ctx, &resp.Diagnostics, "update", limit, "remove tags "+strings.Join(gone, ", ")+" from DRS source server "+id, err)
 			return
 		}
 	}
@@ -211,7 +217,7 @@ func (r *sourceServerTagsResource) Update(ctx context.Context, req resource.Upda
 	}
 	if len(changed) > 0 {
 		if _, err := r.clients.DRS.TagResource(ctx, &drs.TagResourceInput{ResourceArn: aws.String(arn), Tags: changed}); err != nil {
-			addAPIError(&resp.Diagnostics, "tag DRS source server "+id, err)
+			addSettingsError(ctx, &resp.Diagnostics, "update", limit, "tag DRS source server "+id, err)
 			return
 		}
 	}
@@ -227,9 +233,11 @@ func (r *sourceServerTagsResource) Delete(ctx context.Context, req resource.Dele
 		return
 	}
 	keys := slices.Sorted(maps.Keys(tags))
+	ctx, cancel, limit := withSettingsTimeout(ctx, st.Timeouts, "delete")
+	defer cancel()
 	_, err := r.clients.DRS.UntagResource(ctx, &drs.UntagResourceInput{ResourceArn: aws.String(st.ARN.ValueString()), TagKeys: keys})
 	if err != nil && !isNotFound(err) {
-		addAPIError(&resp.Diagnostics, "remove the managed tags from DRS source server "+st.SourceServerID.ValueString(), err)
+		addSettingsError(ctx, &resp.Diagnostics, "delete", limit, "remove the managed tags from DRS source server "+st.SourceServerID.ValueString(), err)
 	}
 }
 

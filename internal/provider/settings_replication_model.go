@@ -34,6 +34,7 @@ type replicationSettingsModel struct {
 	StagingAreaTags               types.Map    `tfsdk:"staging_area_tags"`
 	PITPolicy                     types.List   `tfsdk:"pit_policy"`
 	AutoReplicateNewDisks         types.Bool   `tfsdk:"auto_replicate_new_disks"`
+	Timeouts                      types.Object `tfsdk:"timeouts"`
 }
 
 type replicatedDiskModel struct {
@@ -166,6 +167,7 @@ func (rc replicationConfig) model(ctx context.Context, id string, prior replicat
 		StagingAreaTags:               tagMap,
 		PITPolicy:                     ruleList,
 		AutoReplicateNewDisks:         types.BoolValue(aws.ToBool(rc.AutoReplicateNewDisks)),
+		Timeouts:                      keepTimeouts(prior.Timeouts),
 	}
 }
 

@@ -14,12 +14,14 @@ import (
 // write sends the configured attributes in one UpdateReplicationConfiguration
 // (reading first only when a disk entry leaves attributes to DRS and no
 // state knows them), or only reads when nothing is configured.
-func (r *replicationSettingsResource) write(ctx context.Context, cfg, plan replicationSettingsModel, st *replicationSettingsModel, state *tfsdk.State, diags *diag.Diagnostics) {
+func (r *replicationSettingsResource) write(ctx context.Context, cfg, plan replicationSettingsModel, st *replicationSettingsModel, op string, state *tfsdk.State, diags *diag.Diagnostics) {
+	ctx, cancel, limit := withSettingsTimeout(ctx, cfg.Timeouts, op)
+	defer cancel()
 	id := plan.SourceServerID.ValueString()
 	get := func() (replicationConfig, bool) {
 		out, err := r.clients.DRS.GetReplicationConfiguration(ctx, &drs.GetReplicationConfigurationInput{SourceServerID: aws.String(id)})
 		if err != nil {
-			addAPIError(diags, "read the DRS replication settings of "+id, err)
+			addSettingsError(ctx, diags, op, limit, "read the DRS replication settings of "+id, err)
 			return replicationConfig{}, false
 		}
 		return replicationConfigFromGet(out), true
@@ -61,7 +63,7 @@ func (r *replicationSettingsResource) write(ctx context.Context, cfg, plan repli
 		}
 		out, err := r.clients.DRS.UpdateReplicationConfiguration(ctx, in, opts...)
 		if err != nil {
-			addAPIError(diags, "update the DRS replication settings of "+id, err)
+			addSettingsError(ctx, diags, op, limit, "update the DRS replication settings of "+id, err)
 			return
 		}
 		rc = replicationConfigFromUpdate(out)
