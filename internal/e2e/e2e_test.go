@@ -53,6 +53,13 @@ func terraformEnv(t *testing.T, endpoint string) []string {
 func copyExample(t *testing.T, name string) string {
 	t.Helper()
 	dst := t.TempDir()
+	copyExampleTo(t, name, dst)
+	return dst
+}
+
+// copyExampleTo copies examples/<name> to dst.
+func copyExampleTo(t *testing.T, name, dst string) {
+	t.Helper()
 	src := filepath.Join(repoRoot(t), "examples", name)
 	err := filepath.Walk(src, func(path string, info os.FileInfo, err error) error {
 		if err != nil {
@@ -71,7 +78,6 @@ func copyExample(t *testing.T, name string) string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return dst
 }
 
 func terraform(t *testing.T, dir string, env []string, args ...string) string {

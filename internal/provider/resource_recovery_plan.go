@@ -49,7 +49,7 @@ type recoveryPlanModel struct {
 	Description               types.String `tfsdk:"description"`
 	ExecutionRoleARN          types.String `tfsdk:"execution_role_arn"`
 	ForceDestroy              types.Bool   `tfsdk:"force_destroy"`
-	Waves                     []waveModel  `tfsdk:"wave"`
+	Waves                     types.List   `tfsdk:"wave"` // of waveModel; unknown with dynamic blocks over unknown values
 	Levels                    types.List   `tfsdk:"levels"`
 	ServerCount               types.Int64  `tfsdk:"server_count"`
 	Definition                types.String `tfsdk:"definition"`
@@ -66,6 +66,21 @@ type waveModel struct {
 }
 
 var levelsType = types.ListType{ElemType: types.ListType{ElemType: types.StringType}}
+
+var waveObjectType = types.ObjectType{AttrTypes: map[string]attr.Type{
+	"name": types.StringType, "protection_group": types.StringType, "depends_on": types.ListType{ElemType: types.StringType},
+	"pause_before": types.BoolType, "timeout": timetypes.GoDurationType{}, "poll_interval": timetypes.GoDurationType{},
+}}
+
+// waves reads the wave blocks; known is false while the list itself is
+// unknown (dynamic blocks over values known only later).
+func (m recoveryPlanModel) waves(ctx context.Context, diags *diag.Diagnostics) (waves []waveModel, known bool) {
+	if m.Waves.IsUnknown() || m.Waves.IsNull() {
+		return nil, !m.Waves.IsUnknown()
+	}
+	diags.Append(m.Waves.ElementsAs(ctx, &waves, false)...)
+	return waves, !diags.HasError()
+}
 
 func (r *recoveryPlanResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
 	resp.TypeName = req.ProviderTypeName + "_recovery_plan"
@@ -139,8 +154,9 @@ func (r *recoveryPlanResource) Configure(_ context.Context, req resource.Configu
 // empty.
 func (m recoveryPlanModel) domainPlan(ctx context.Context, diags *diag.Diagnostics) (p recoveryplan.Plan, known bool) {
 	p.Name = m.Name.ValueString()
-	known = !m.Name.IsUnknown()
-	for i, w := range m.Waves {
+	waves, wavesKnown := m.waves(ctx, diags)
+	known = !m.Name.IsUnknown() && wavesKnown
+	for i, w := range waves {
 		wave := recoveryplan.Wave{Name: w.Name.ValueString(), ProtectionGroup: w.ProtectionGroup.ValueString(), PauseBefore: w.PauseBefore.ValueBool()}
 		if w.Name.IsUnknown() || w.DependsOn.IsUnknown() || w.Timeout.IsUnknown() || w.PollInterval.IsUnknown() || w.PauseBefore.IsUnknown() {
 			known = false
@@ -195,7 +211,7 @@ func (r *recoveryPlanResource) ValidateConfig(ctx context.Context, req resource.
 		return
 	}
 	p, known := cfg.domainPlan(ctx, &resp.Diagnostics)
-	if !known || len(cfg.Waves) == 0 {
+	if !known || len(p.Waves) == 0 {
 		return
 	}
 	addProblems(p.ValidateStructure(), &resp.Diagnostics)
@@ -252,7 +268,8 @@ func (r *recoveryPlanResource) ModifyPlan(ctx context.Context, req resource.Modi
 // servers and quotas, and compiles the plan. ok is false when a group is
 // not known yet (the definition is computed at apply then) or on error.
 func (r *recoveryPlanResource) resolveAndCompile(ctx context.Context, plan *recoveryPlanModel, domain recoveryplan.Plan, diags *diag.Diagnostics) (*statemachine.Compiled, bool) {
-	for _, w := range plan.Waves {
+	waves, _ := plan.waves(ctx, diags)
+	for _, w := range waves {
 		if w.ProtectionGroup.IsUnknown() {
 			return nil, false
 		}
@@ -429,8 +446,8 @@ func (r *recoveryPlanResource) Read(ctx context.Context, req resource.ReadReques
 		}
 		state.Levels = levelsValue(levels)
 		state.ServerCount = types.Int64Value(int64(count))
-		if len(state.Waves) == 0 { // after import
-			state.Waves = wavesFromView(view)
+		if state.Waves.IsNull() || len(state.Waves.Elements()) == 0 { // after import
+			state.Waves = wavesFromView(ctx, view, &resp.Diagnostics)
 		}
 		if compiled, err := statemachine.Compile(view.Plan()); err == nil {
 			state.EstimatedStateTransitions = types.Int64Value(int64(compiled.EstimatedTransitions))
@@ -439,7 +456,7 @@ func (r *recoveryPlanResource) Read(ctx context.Context, req resource.ReadReques
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
 }
 
-func wavesFromView(view *statemachine.PlanView) []waveModel {
+func wavesFromView(ctx context.Context, view *statemachine.PlanView, diags *diag.Diagnostics) types.List {
 	var waves []waveModel
 	for _, w := range view.DeclaredWaves() {
 		m := waveModel{
@@ -462,7 +479,9 @@ func wavesFromView(view *statemachine.PlanView) []waveModel {
 		}
 		waves = append(waves, m)
 	}
-	return waves
+	list, d := types.ListValueFrom(ctx, waveObjectType, waves)
+	diags.Append(d...)
+	return list
 }
 
 func (r *recoveryPlanResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {

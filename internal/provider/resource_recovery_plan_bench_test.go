@@ -41,6 +41,7 @@ func BenchmarkRecoveryPlanValidateAndCompile(b *testing.B) {
 		b.Fatalf("%d servers: %v", len(servers), err)
 	}
 	model := recoveryPlanModel{Name: types.StringValue("bench")}
+	var waves []waveModel
 	for w := 0; w < 100; w++ {
 		group := fmt.Sprintf("g%03d", w)
 		if err := protectiongroup.Apply(ctx, clients.DRS, group, nil, servers[w*10:w*10+10]); err != nil {
@@ -68,8 +69,9 @@ func BenchmarkRecoveryPlanValidateAndCompile(b *testing.B) {
 		} else {
 			wave.DependsOn = types.ListNull(types.StringType)
 		}
-		model.Waves = append(model.Waves, wave)
+		waves = append(waves, wave)
 	}
+	model.Waves, _ = types.ListValueFrom(ctx, waveObjectType, waves)
 	r := &recoveryPlanResource{data: &providerData{clients: clients}}
 	svc.App.DRS.ResetStats()
 	b.ResetTimer()
