@@ -25,7 +25,7 @@ func settingsTimeoutsBlock() schema.Block {
 	attr := func(op string) schema.StringAttribute {
 		return schema.StringAttribute{
 			Optional:    true,
-			Description: fmt.Sprintf("How long a %s may take, retries of throttled calls included, as a Go duration such as `10m`. Default %s.", op, settingsDefaultTimeout),
+			Description: fmt.Sprintf("How long the %s may take, retries of throttled calls included, as a Go duration such as `10m`. Default `20m`.", op),
 			Validators: []validator.String{checkString("a duration such as 10m", func(v string) string {
 				if d, err := time.ParseDuration(v); err != nil || d <= 0 {
 					return fmt.Sprintf("%q is not a positive duration: write it like \"30s\", \"10m\" or \"1h\"", v)
