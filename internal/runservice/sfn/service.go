@@ -3,6 +3,27 @@
 // state machines (parsed by internal/asl) on SQLite and the simulated
 // clock. Task resources are aws-sdk:drs:* (through a DRSInvoker) and
 // events:putEvents, including the .waitForTaskToken pattern.
+//
+// # Durability
+//
+// One goroutine (the loop) owns every execution. It takes a batch of work
+// (API calls, task answers, timer wake-ups), advances the executions it
+// touches, and commits their new runtime (threads, pending tasks) and
+// history events in one SQLite transaction. Only then do effects happen:
+// task requests are sent, timers armed, API calls answered. A process
+// killed at any point therefore restarts from a committed state, and every
+// running execution resumes where it stood (NewEngine re-arms timers,
+// re-queues runnable threads and re-sends unanswered task requests).
+//
+// Waiting costs nothing: an execution on a Wait state, a retry backoff or
+// a task token is a row plus, for waits, a simulated-clock timer; it is
+// loaded again when something happens to it.
+//
+// Non-idempotent DRS actions (StartRecovery, TerminateRecoveryInstances)
+// whose answer was never recorded are not sent again blindly after a
+// restart: the engine first looks for the job they created (DescribeJobs
+// from the scheduling time, matching tags and servers or recovery
+// instances) and adopts it.
 package sfn
 
 import (
