@@ -75,6 +75,7 @@ func (d *Dashboard) confirmCancel(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	data.Title = "Cancel " + data.Exec.Name + "?"
+	data.LiveURL = "" // a confirmation must not change under the reader
 	d.render(w, http.StatusOK, "cancel", "layout", data)
 }
 

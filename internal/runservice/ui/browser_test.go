@@ -61,6 +61,12 @@ func artifactsDir(t *testing.T) string {
 // newBrowser starts a headless chromium with a fresh profile.
 func newBrowser(t *testing.T) context.Context {
 	t.Helper()
+	// A fresh profile, removed once chromium and its helpers have exited
+	// (t.TempDir's cleanup races with them).
+	profile, err := os.MkdirTemp("", "drsorch-chromium-")
+	if err != nil {
+		t.Fatal(err)
+	}
 	opts := []chromedp.ExecAllocatorOption{
 		chromedp.ExecPath(browserPath(t)),
 		chromedp.Flag("headless", true),
@@ -71,16 +77,34 @@ func newBrowser(t *testing.T) context.Context {
 		chromedp.Flag("disable-sync", true),
 		chromedp.Flag("no-first-run", true),
 		chromedp.Flag("disable-dev-shm-usage", true),
-		chromedp.UserDataDir(t.TempDir()),
+		chromedp.UserDataDir(profile),
 		chromedp.WindowSize(1440, 1000),
 	}
 	alloc, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
 	ctx, cancel := chromedp.NewContext(alloc, chromedp.WithErrorf(t.Logf))
-	t.Cleanup(func() { cancel(); cancelAlloc() })
+	t.Cleanup(func() {
+		_ = chromedp.Cancel(ctx) // closes the browser and waits for it
+		cancel()
+		cancelAlloc()
+		removeProfile(t, profile)
+	})
 	if err := chromedp.Run(ctx, chromedp.EmulateViewport(1440, 1000)); err != nil {
 		t.Fatalf("start chromium: %v", err)
 	}
 	return ctx
+}
+
+// removeProfile removes chromium's profile, retrying briefly while exiting
+// helper processes still write to it.
+func removeProfile(t *testing.T, dir string) {
+	var err error
+	for range 50 {
+		if err = os.RemoveAll(dir); err == nil {
+			return
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	t.Logf("leaving chromium profile %s: %v", dir, err)
 }
 
 // step runs browser actions with a deadline, failing with what was awaited.
@@ -185,4 +209,45 @@ func TestBrowserDrillPauseResume(t *testing.T) {
 		chromedp.WaitVisible(fmt.Sprintf(`a[href="%s"]`, execPath(arn)), chromedp.ByQuery),
 	)
 	screenshot(t, ctx, dir, "dashboard-list.png")
+}
+
+// TestBrowserCancelWithConfirmation cancels a paused drill from the
+// keyboard: Cancel leads to a confirmation page whose confirm button has
+// the focus, and confirming stops the run.
+func TestBrowserCancelWithConfirmation(t *testing.T) {
+	ctx := newBrowser(t)
+	dir := artifactsDir(t)
+	f := deploy(t)
+	arn := f.startDrill(t, true)
+
+	var focused, phase string
+	step(t, ctx, "cancel leads to a confirmation page",
+		chromedp.Navigate(f.svc.URL+execPath(arn)),
+		chromedp.WaitVisible(`#resume-web`, chromedp.ByQuery),
+		chromedp.Focus(`#cancel-button`, chromedp.ByQuery),
+		chromedp.KeyEvent(kb.Enter),
+		chromedp.WaitVisible(`#confirm-cancel`, chromedp.ByQuery),
+		chromedp.Evaluate(`document.activeElement.id`, &focused),
+	)
+	if focused != "confirm-cancel" {
+		t.Errorf("focus on the confirmation page is on %q, want the confirm button", focused)
+	}
+	if !f.describe(t, arn).Running() {
+		t.Fatal("the run stopped before the confirmation")
+	}
+	screenshot(t, ctx, dir, "dashboard-cancel-confirm.png")
+
+	step(t, ctx, "confirming stops the run",
+		chromedp.KeyEvent(kb.Enter),
+		chromedp.WaitVisible(`#notice`, chromedp.ByQuery),
+		chromedp.WaitVisible(`#wave-web[data-status="CANCELLED"]`, chromedp.ByQuery),
+		chromedp.AttributeValue("#exec-head", "data-phase", &phase, nil, chromedp.ByQuery),
+	)
+	if phase != "ABORTED" {
+		t.Errorf("phase after cancel = %q, want ABORTED", phase)
+	}
+	if e := f.describe(t, arn); e.Running() {
+		t.Errorf("execution still %s after the confirmed cancel", e.Status)
+	}
+	screenshot(t, ctx, dir, "dashboard-cancelled.png")
 }

@@ -30,7 +30,8 @@ type fixture struct {
 	svc     *runservicetest.Service
 	clients executions.Clients
 	planARN string
-	drills  int // drills started, for their names drill-1, drill-2, …
+	drills  int                 // drills started, for their names drill-1, drill-2, …
+	tiers   map[string][]string // source server IDs of the shop by tier
 }
 
 func deploy(t testing.TB) *fixture {
@@ -51,6 +52,7 @@ func deploy(t testing.TB) *fixture {
 	if len(tiers["db"]) == 0 || len(tiers["app"]) == 0 || len(tiers["web"]) < 2 {
 		t.Fatalf("demo estate lacks the shop tiers: %v", tiers)
 	}
+	f.tiers = tiers
 	web := tiers["web"]
 	plan := recoveryplan.Plan{Name: "shop", Waves: []recoveryplan.Wave{
 		{Name: "db", ProtectionGroup: "shop-db", ServerIDs: tiers["db"]},

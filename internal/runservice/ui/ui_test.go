@@ -9,6 +9,7 @@ import (
 	sfntypes "github.com/aws/aws-sdk-go-v2/service/sfn/types"
 
 	"github.com/drsorch/terraform-provider-drsorch/internal/executions"
+	"github.com/drsorch/terraform-provider-drsorch/internal/runservice/drssim"
 )
 
 func TestListShowsEveryExecutionNewestFirst(t *testing.T) {
@@ -231,4 +232,21 @@ func TestStaticAssetsAreEmbedded(t *testing.T) {
 			t.Errorf("page refers to something external (%q)", external)
 		}
 	}
+}
+
+func TestFailedLaunchShowsWaveErrorAndEvent(t *testing.T) {
+	f := deploy(t)
+	bad := f.tiers["app"][0]
+	if err := f.svc.App.DRS.SetFailLaunch(drssim.Estate{}, true, bad); err != nil {
+		t.Fatal(err)
+	}
+	arn := f.startDrill(t, false)
+	f.svc.Drive(t, 300, func() bool { return !f.describe(t, arn).Running() })
+	p := f.get(t, execPath(arn))
+	p.mustContain(t, "FAILED in wave app", `id="wave-app" data-status="FAILED"`, "LAUNCH_FAILED", bad,
+		`id="wave-web" data-status="PENDING"`, "Pause gate: waits for approval")
+	if strings.Contains(p.body, `id="cancel-button"`) {
+		t.Errorf("a failed execution still offers Cancel")
+	}
+	f.get(t, "/ui/").mustContain(t, "drill-1", "failed")
 }
