@@ -10,6 +10,9 @@ type PITRule struct {
 	RetentionDuration int64
 }
 
+// maxInt32 bounds interval and retention: the wire type is a 32-bit integer.
+const maxInt32 = 1<<31 - 1
+
 // Problem is a check that failed on one field of one list element.
 type Problem struct {
 	Index   int    // element of the list
@@ -37,11 +40,11 @@ func CheckPITPolicy(rules []PITRule) []Problem {
 		if msg := CheckEnum(r.Units, PITUnits); msg != "" {
 			out = append(out, Problem{i, "units", msg})
 		}
-		if r.Interval < 1 {
-			out = append(out, Problem{i, "interval", fmt.Sprintf("%d must be a positive number of %s", r.Interval, unitsOr(r.Units))})
+		if r.Interval < 1 || r.Interval > maxInt32 {
+			out = append(out, Problem{i, "interval", fmt.Sprintf("%d must be a positive number of %s (at most %d)", r.Interval, unitsOr(r.Units), maxInt32)})
 		}
-		if r.RetentionDuration < 1 {
-			out = append(out, Problem{i, "retention_duration", fmt.Sprintf("%d must be a positive number of %s", r.RetentionDuration, unitsOr(r.Units))})
+		if r.RetentionDuration < 1 || r.RetentionDuration > maxInt32 {
+			out = append(out, Problem{i, "retention_duration", fmt.Sprintf("%d must be a positive number of %s (at most %d)", r.RetentionDuration, unitsOr(r.Units), maxInt32)})
 		}
 	}
 	return out

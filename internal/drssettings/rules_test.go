@@ -54,6 +54,9 @@ func TestPITPolicy(t *testing.T) {
 	if p := CheckPITPolicy(nil); len(p) != 1 || p[0].Index != -1 {
 		t.Errorf("empty policy: %+v", p)
 	}
+	if p := CheckPITPolicy([]PITRule{{1, "DAY", 1 << 31, 7}}); len(p) != 1 || p[0].Field != "interval" {
+		t.Errorf("interval past 32 bits: %+v", p)
+	}
 	if p := CheckPITPolicy(make([]PITRule, 11)); len(p) == 0 || !strings.Contains(p[0].Message, "1 to 10") {
 		t.Errorf("11 rules: %+v", p)
 	}

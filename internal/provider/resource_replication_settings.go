@@ -107,7 +107,7 @@ func (r *replicationSettingsResource) Schema(_ context.Context, _ resource.Schem
 					"device_name":  schema.StringAttribute{Required: true, Description: "Device name of the disk on the source server, e.g. `/dev/sda1` or `C:`."},
 					"is_boot_disk": schema.BoolAttribute{Optional: true, Computed: true, Description: "Whether the server boots from this disk."},
 					"staging_disk_type": schema.StringAttribute{Optional: true, Computed: true,
-						Description: "EBS type of the staging disk: `AUTO`, `GP2`, `GP3`, `IO1`, `SC1`, `ST1` or `STANDARD`.",
+						Description: "EBS type of the staging disk: `AUTO`, `GP2`, `GP3`, `IO1`, `SC1`, `ST1` or `STANDARD` (DRS offers no `IO2` staging disks).",
 						Validators:  []validator.String{enumValidator(drssettings.StagingDiskTypes)}},
 					"iops": schema.Int64Attribute{Optional: true, Computed: true,
 						Description: "Provisioned IOPS: GP3 3000–16000, IO1 100–64000; not for other types. 0 lets DRS choose."},
