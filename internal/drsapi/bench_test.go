@@ -1,4 +1,4 @@
-package drsapi
+package drsapi_test
 
 import (
 	"context"
@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/drsorch/terraform-provider-drsorch/internal/awsclient"
+	"github.com/drsorch/terraform-provider-drsorch/internal/drsapi"
 	"github.com/drsorch/terraform-provider-drsorch/internal/runservice"
 	"github.com/drsorch/terraform-provider-drsorch/internal/runservice/runservicetest"
 )
@@ -29,11 +30,11 @@ func BenchmarkListSourceServers4000(b *testing.B) {
 		b.Fatal(err)
 	}
 	client := clients.DRS
-	filter := ServerFilter{Tags: map[string]string{"app": "bench"}}
+	filter := drsapi.ServerFilter{Tags: map[string]string{"app": "bench"}}
 	svc.App.DRS.ResetStats()
 	b.ResetTimer()
 	for range b.N {
-		servers, err := ListSourceServers(context.Background(), client, nil)
+		servers, err := drsapi.ListSourceServers(context.Background(), client, nil)
 		if err != nil {
 			b.Fatal(err)
 		}
