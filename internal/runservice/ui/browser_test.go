@@ -173,9 +173,25 @@ func TestBrowserDrillPauseResume(t *testing.T) {
 	}
 	screenshot(t, ctx, dir, "dashboard-paused.png")
 
-	// Resume from the keyboard: focus the real button and press Enter.
-	step(t, ctx, "resume from the keyboard",
+	// Keyboard focus survives a live update: focus Resume, let simulated
+	// time move so the region changes, and look where the focus is.
+	var swaps int
+	step(t, ctx, "focus the Resume button",
 		chromedp.Focus(`#resume-web`, chromedp.ByQuery),
+		chromedp.Evaluate(`parseInt(document.getElementById("live").dataset.swaps || "0", 10)`, &swaps),
+	)
+	f.svc.App.Clock.Advance(time.Minute)
+	var focused string
+	step(t, ctx, "a live update while Resume has the focus",
+		chromedp.Poll(fmt.Sprintf(`parseInt(document.getElementById("live").dataset.swaps || "0", 10) > %d`, swaps), nil, chromedp.WithPollingInterval(100*time.Millisecond)),
+		chromedp.Evaluate(`document.activeElement.id`, &focused),
+	)
+	if focused != "resume-web" {
+		t.Fatalf("after a live update the focus is on %q, want resume-web", focused)
+	}
+
+	// Resume from the keyboard: press Enter on the focused button.
+	step(t, ctx, "resume from the keyboard",
 		chromedp.KeyEvent(kb.Enter),
 		chromedp.WaitVisible(`#notice`, chromedp.ByQuery),
 	)

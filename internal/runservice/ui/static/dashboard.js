@@ -25,6 +25,8 @@
       scrollers[el.getAttribute("aria-label")] = el.scrollTop;
     });
     live.innerHTML = html;
+    // Counts swaps, so tests (and curious people) can see updates land.
+    live.dataset.swaps = String((parseInt(live.dataset.swaps, 10) || 0) + 1);
     live.querySelectorAll(".scroll[aria-label]").forEach(function (el) {
       var top = scrollers[el.getAttribute("aria-label")];
       if (top !== undefined) {
