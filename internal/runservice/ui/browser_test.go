@@ -161,13 +161,18 @@ func TestBrowserDrillPauseResume(t *testing.T) {
 	// Simulated time runs to the pause; the page follows by itself.
 	f.svc.Drive(t, 300, func() bool { return f.describe(t, arn).PausedBefore() == "web" })
 	var stillSamePage bool
+	var announced string
 	step(t, ctx, "drill paused before web, Resume button shown",
 		chromedp.WaitVisible(`#resume-web`, chromedp.ByQuery),
 		chromedp.WaitVisible(`#wave-db[data-status="RECOVERED"]`, chromedp.ByQuery),
 		chromedp.WaitVisible(`#wave-app[data-status="RECOVERED"]`, chromedp.ByQuery),
 		chromedp.WaitVisible(`//td/code[contains(@class,"event")][text()="JOB_END"]`),
 		chromedp.Evaluate(`window.drsorchNoReload === true`, &stillSamePage),
+		chromedp.Text(`#announce`, &announced, chromedp.ByQuery, chromedp.AtLeast(0)),
 	)
+	if announced != "Execution is now PAUSED before wave web." {
+		t.Errorf("screen-reader announcement = %q", announced)
+	}
 	if !stillSamePage {
 		t.Error("the page reloaded: live updates should swap the content in place")
 	}

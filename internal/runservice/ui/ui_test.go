@@ -18,7 +18,8 @@ func TestListShowsEveryExecutionNewestFirst(t *testing.T) {
 	if empty.status != http.StatusOK {
 		t.Fatalf("GET /ui/ = %d", empty.status)
 	}
-	empty.mustContain(t, "No executions yet", "Concurrent jobs in progress", "L-D88FAC3A", `aria-current="page"`)
+	empty.mustContain(t, "No executions yet", "Concurrent jobs in progress", "L-D88FAC3A", `aria-current="page"`,
+		`href="/ui/?account=123456789012&amp;region=us-west-2"`, `href="/ui/?account=210987654321&amp;region=us-east-1"`)
 
 	first := f.startDrill(t, true)
 	second, err := executions.Start(t.Context(), f.clients, f.planARN, executions.TypeRecovery, "bob@example.com", "recovery-2")

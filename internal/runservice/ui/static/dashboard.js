@@ -18,7 +18,14 @@
     }
   }
 
+  // phase reads the execution's one-line status, when the page has one.
+  function phase() {
+    var el = live.querySelector("[data-phase]");
+    return el ? el.getAttribute("data-phase") : "";
+  }
+
   function swap(html) {
+    var before = phase();
     var focused = document.activeElement && document.activeElement.id;
     var scrollers = {};
     live.querySelectorAll(".scroll[aria-label]").forEach(function (el) {
@@ -33,6 +40,12 @@
         el.scrollTop = top;
       }
     });
+    // Screen readers hear a phase change, not every refresh.
+    var after = phase();
+    var announce = document.getElementById("announce");
+    if (announce && after && after !== before) {
+      announce.textContent = "Execution is now " + after + ".";
+    }
     if (focused) {
       var again = document.getElementById(focused);
       if (again) {
