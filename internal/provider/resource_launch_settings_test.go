@@ -45,7 +45,7 @@ func TestAccLaunchSettingsLifecycle(t *testing.T) {
 			if lc.LaunchDisposition != "STARTED" || lc.TargetInstanceTypeRightSizingMethod != "BASIC" || aws.ToBool(lc.CopyTags) ||
 				aws.ToBool(lc.CopyPrivateIp) || !aws.ToBool(lc.Licensing.OsByol) || aws.ToBool(lc.PostLaunchEnabled) ||
 				(lc.LaunchIntoInstanceProperties != nil && aws.ToString(lc.LaunchIntoInstanceProperties.LaunchIntoEC2InstanceID) != "") {
-				return fmt.Errorf("destroy did not restore the DRS defaults: %+v", *lc)
+				return fmt.Errorf("destroy did not restore the DRS defaults: %s", launchSummary(lc))
 			}
 			// The name has no single default (DRS uses the hostname): it stays.
 			if aws.ToString(lc.Name) != "app-1 recovery" {
@@ -134,7 +134,7 @@ func TestAccLaunchSettingsLifecycle(t *testing.T) {
 						return err
 					}
 					if !aws.ToBool(lc.CopyPrivateIp) || lc.LaunchDisposition != "STARTED" {
-						return fmt.Errorf("drift not repaired: %+v", *lc)
+						return fmt.Errorf("drift not repaired: %s", launchSummary(lc))
 					}
 					return nil
 				},
@@ -293,4 +293,15 @@ func TestAccLaunchSettingsTimeout(t *testing.T) {
 			},
 		},
 	})
+}
+
+func launchSummary(lc *drs.GetLaunchConfigurationOutput) string {
+	byol := lc.Licensing != nil && aws.ToBool(lc.Licensing.OsByol)
+	into := ""
+	if lc.LaunchIntoInstanceProperties != nil {
+		into = aws.ToString(lc.LaunchIntoInstanceProperties.LaunchIntoEC2InstanceID)
+	}
+	return fmt.Sprintf("disposition %s, right-sizing %s, copyPrivateIp %v, copyTags %v, osByol %v, postLaunch %v, launchInto %q",
+		lc.LaunchDisposition, lc.TargetInstanceTypeRightSizingMethod, aws.ToBool(lc.CopyPrivateIp), aws.ToBool(lc.CopyTags), byol,
+		aws.ToBool(lc.PostLaunchEnabled), into)
 }

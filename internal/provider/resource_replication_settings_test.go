@@ -72,7 +72,7 @@ func TestAccReplicationSettingsLifecycle(t *testing.T) {
 				rc.DefaultLargeStagingDiskType != "GP3" || rc.EbsEncryption != "DEFAULT" || aws.ToString(rc.EbsEncryptionKeyArn) != "" ||
 				rc.BandwidthThrottling != 0 || rc.DataPlaneRouting != "PRIVATE_IP" || aws.ToBool(rc.CreatePublicIP) ||
 				!aws.ToBool(rc.AutoReplicateNewDisks) || len(rc.StagingAreaTags) != 0 || len(rc.PitPolicy) != 3 {
-				return fmt.Errorf("destroy did not restore the DRS defaults: %+v", *rc)
+				return fmt.Errorf("destroy did not restore the DRS defaults: %s", replicationSummary(rc))
 			}
 			for _, d := range rc.ReplicatedDisks {
 				if d.StagingDiskType != "AUTO" || d.Iops != 0 || d.Throughput != 0 {
@@ -102,7 +102,7 @@ func TestAccReplicationSettingsLifecycle(t *testing.T) {
 							return err
 						}
 						if rc.BandwidthThrottling != 250 || rc.EbsEncryption != "CUSTOM" || len(rc.PitPolicy) != 2 || rc.ReplicatedDisks[0].Throughput != 250 {
-							return fmt.Errorf("DRS holds %+v", *rc)
+							return fmt.Errorf("DRS holds %s", replicationSummary(rc))
 						}
 						return nil
 					},
@@ -281,4 +281,12 @@ func TestAccReplicationSettingsSurvivesThrottling(t *testing.T) {
 			return nil
 		},
 	})
+}
+
+func replicationSummary(rc *drs.GetReplicationConfigurationOutput) string {
+	return fmt.Sprintf("defaultSG %v, SGs %v, instance %s, dedicated %v, largeDisk %s, encryption %s key %q, bandwidth %d, routing %s, publicIP %v, autoReplicate %v, stagingTags %v, %d PIT rules, disks %d",
+		aws.ToBool(rc.AssociateDefaultSecurityGroup), rc.ReplicationServersSecurityGroupsIDs, aws.ToString(rc.ReplicationServerInstanceType),
+		aws.ToBool(rc.UseDedicatedReplicationServer), rc.DefaultLargeStagingDiskType, rc.EbsEncryption, aws.ToString(rc.EbsEncryptionKeyArn),
+		rc.BandwidthThrottling, rc.DataPlaneRouting, aws.ToBool(rc.CreatePublicIP), aws.ToBool(rc.AutoReplicateNewDisks), rc.StagingAreaTags,
+		len(rc.PitPolicy), len(rc.ReplicatedDisks))
 }

@@ -57,22 +57,34 @@ func TestAccSettingsForEachExample(t *testing.T) {
 
 	db := serverIDByHostname(t, env, "shop-db-1")
 	lc, err := getLaunch(env, db)
-	if err != nil || !aws.ToBool(lc.CopyTags) || !aws.ToBool(lc.CopyPrivateIp) {
-		t.Fatalf("shop-db-1 launch settings after apply: %+v, %v", lc, err)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !aws.ToBool(lc.CopyTags) || !aws.ToBool(lc.CopyPrivateIp) {
+		t.Fatalf("shop-db-1 launch settings after apply: %s", launchSummary(lc))
 	}
 	rc, err := getReplication(env, db)
-	if err != nil || rc.StagingAreaTags["server"] != "shop-db-1" || len(rc.PitPolicy) != 3 || rc.PitPolicy[2].RetentionDuration == nil || *rc.PitPolicy[2].RetentionDuration != 14 {
-		t.Fatalf("shop-db-1 replication settings after apply: %+v, %v", rc, err)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rc.StagingAreaTags["server"] != "shop-db-1" || len(rc.PitPolicy) != 3 || aws.ToInt32(rc.PitPolicy[2].RetentionDuration) != 14 {
+		t.Fatalf("shop-db-1 replication settings after apply: %s", replicationSummary(rc))
 	}
 	other, err := getLaunch(env, serverIDByHostname(t, env, "files-1"))
-	if err != nil || aws.ToBool(other.CopyTags) {
-		t.Fatalf("files-1 is not selected but was changed: %+v, %v", other, err)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if aws.ToBool(other.CopyTags) {
+		t.Fatalf("files-1 is not selected but was changed: %s", launchSummary(other))
 	}
 	if !tf.planIsEmpty() {
 		t.Fatal("the second plan is not empty")
 	}
 	tf.must("destroy", "-auto-approve", "-input=false", "-no-color")
-	if lc, err = getLaunch(env, db); err != nil || aws.ToBool(lc.CopyTags) {
-		t.Fatalf("destroy did not restore shop-db-1's launch defaults: %+v, %v", lc, err)
+	if lc, err = getLaunch(env, db); err != nil {
+		t.Fatal(err)
+	}
+	if aws.ToBool(lc.CopyTags) {
+		t.Fatalf("destroy did not restore shop-db-1's launch defaults: %s", launchSummary(lc))
 	}
 }
