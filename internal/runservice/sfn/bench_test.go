@@ -127,6 +127,9 @@ func BenchmarkPausedExecutionsAndRestart(b *testing.B) {
 		if err != nil || len(running.Executions) != 1000 {
 			b.Fatalf("running executions: %v", err)
 		}
+		if n, err := svc.App.SFN.Engine().Resident(b.Context()); err != nil || n != 0 {
+			b.Fatalf("%d paused executions held in memory (%v)", n, err)
+		}
 		debug.FreeOSMemory()
 		b.ReportMetric(rssMiB(), "rss-MiB-paused")
 		if err := svc.App.Close(); err != nil {

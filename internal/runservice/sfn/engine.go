@@ -201,7 +201,8 @@ type batch struct {
 	tx      *sql.Tx
 	now     time.Time
 	touched []*execution
-	after   []func() // effects, run once the batch is committed
+	loaded  []*execution // read from the database in this batch
+	after   []func()     // effects, run once the batch is committed
 }
 
 func (b *batch) onCommit(fn func()) { b.after = append(b.after, fn) }
@@ -244,7 +245,7 @@ func (e *Engine) runBatch(ops []op) {
 	}
 	if fatal != nil {
 		e.log.Error("step functions batch failed; reloading its executions", "error", fatal)
-		for _, x := range b.touched {
+		for _, x := range append(b.touched, b.loaded...) {
 			delete(e.cache, x.id)
 		}
 		e.failOps(ops, fatal)
@@ -258,8 +259,14 @@ func (e *Engine) runBatch(ops []op) {
 		x.touched = false
 		x.events = x.events[:0]
 		x.tokenWrites = x.tokenWrites[:0]
-		if x.closedNow || (!x.hasRunnable() && !e.queued[x.id]) {
-			delete(e.cache, x.id)
+	}
+	// Only executions with work left stay in memory: waiting ones are
+	// loaded again when something happens to them.
+	for _, list := range [][]*execution{b.touched, b.loaded} {
+		for _, x := range list {
+			if x.closedNow || (!x.hasRunnable() && !e.queued[x.id]) {
+				delete(e.cache, x.id)
+			}
 		}
 	}
 	for _, fn := range b.after {
@@ -348,4 +355,12 @@ func (e *Engine) Settle(ctx context.Context) error {
 		case <-time.After(100 * time.Microsecond):
 		}
 	}
+}
+
+// Resident reports how many executions the engine holds in memory (those
+// with work left); waiting executions live only in the database.
+func (e *Engine) Resident(ctx context.Context) (int, error) {
+	n := 0
+	err := e.do(ctx, func(*batch) error { n = len(e.cache); return nil })
+	return n, err
 }

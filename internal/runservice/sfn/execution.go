@@ -168,6 +168,7 @@ func (b *batch) load(id int64) (*execution, error) {
 		x.rt.Threads = map[int]*thread{}
 	}
 	b.e.cache[id] = x
+	b.loaded = append(b.loaded, x)
 	return x, nil
 }
 

@@ -101,6 +101,9 @@ func TestPauseGateWithTaskToken(t *testing.T) {
 	wantAPIError(t, err, "TaskDoesNotExist")
 	_, err = h.sfn.SendTaskFailure(c, &sfn.SendTaskFailureInput{TaskToken: aws.String("not-a-token")})
 	wantAPIError(t, err, "InvalidToken")
+	if n, err := h.svc.App.SFN.Engine().Resident(c); err != nil || n != 0 {
+		t.Fatalf("%d executions still in memory after answering a stale token (%v)", n, err)
+	}
 	_, err = h.sfn.SendTaskHeartbeat(c, &sfn.SendTaskHeartbeatInput{TaskToken: aws.String("AQ" + strings.Repeat("A", 43))})
 	wantAPIError(t, err, "TaskDoesNotExist")
 }
@@ -136,6 +139,11 @@ func TestHeartbeatAndTaskTimeouts(t *testing.T) {
 	busyToken := tokenFromHistory(t, h.history(busy))
 	for i := 0; i < 3; i++ {
 		h.advance(8 * time.Second)
+		// A heartbeat timer that found the task alive loaded the
+		// execution: it must not stay in memory while it waits.
+		if n, err := h.svc.App.SFN.Engine().Resident(c); err != nil || n != 0 {
+			t.Fatalf("%d waiting executions held in memory (%v)", n, err)
+		}
 		if _, err := h.sfn.SendTaskHeartbeat(c, &sfn.SendTaskHeartbeatInput{TaskToken: aws.String(busyToken)}); err != nil {
 			t.Fatalf("heartbeat %d: %v", i, err)
 		}
