@@ -11,6 +11,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/drs"
 	sfntypes "github.com/aws/aws-sdk-go-v2/service/sfn/types"
+	smithy "github.com/aws/smithy-go"
 
 	"github.com/drsorch/terraform-provider-drsorch/internal/executions"
 )
@@ -84,11 +85,15 @@ func (d *Dashboard) loadExecution(ctx context.Context, arn string) (*executionDa
 	c := d.clients(est)
 	e, err := executions.Describe(ctx, c, arn)
 	var missing *sfntypes.ExecutionDoesNotExist
+	var apiErr smithy.APIError
 	switch {
 	case errors.As(err, &missing):
 		return nil, http.StatusNotFound, errors.New("there is no execution " + arn + " in account " + est.Account + ", region " + est.Region + ": it may belong to another account or region, or its plan was deleted")
-	case err != nil:
+	case errors.As(err, &apiErr):
 		return nil, http.StatusBadGateway, errors.New("could not read execution " + arn + ": " + err.Error())
+	case err != nil:
+		// The API answered, but the state machine is not a drsorch plan.
+		return nil, http.StatusUnprocessableEntity, errors.New("execution " + arn + " does not run a drsorch recovery plan, so the dashboard cannot show its waves: " + err.Error())
 	}
 	now := d.opts.Now()
 	data := &executionData{base: d.base(e.Plan+" · "+e.Name, est), Exec: e, Status: string(e.Status), Phase: e.Phase()}

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/drsorch/terraform-provider-drsorch/internal/drsapi"
+	"github.com/drsorch/terraform-provider-drsorch/internal/runservice/awswire"
 )
 
 //go:embed templates/*.html
@@ -85,12 +86,10 @@ type errorData struct {
 func (d *Dashboard) errorPage(w http.ResponseWriter, r *http.Request, status int, heading, message string) {
 	est, err := estateFromQuery(r)
 	if err != nil {
-		est = Estate{Account: defaultEstate.Account, Region: defaultEstate.Region}
+		est = Estate{Account: awswire.DefaultAccount, Region: DefaultRegion}
 	}
 	d.render(w, status, "error", "layout", errorData{base: d.base(heading, est), Status: status, Heading: heading, Message: message})
 }
-
-var defaultEstate = Estate{Account: "123456789012", Region: DefaultRegion}
 
 var templateFuncs = template.FuncMap{
 	"when":        formatTime,
@@ -100,7 +99,6 @@ var templateFuncs = template.FuncMap{
 	"execURL":     executionURL,
 	"estateURL":   estateURL,
 	"statusWord":  statusWord,
-	"percent":     percent,
 	"number":      formatNumber,
 	"quotaSource": quotaSource,
 }

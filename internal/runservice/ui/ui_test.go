@@ -6,6 +6,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/sfn"
 	sfntypes "github.com/aws/aws-sdk-go-v2/service/sfn/types"
 
 	"github.com/drsorch/terraform-provider-drsorch/internal/executions"
@@ -250,4 +252,28 @@ func TestFailedLaunchShowsWaveErrorAndEvent(t *testing.T) {
 		t.Errorf("a failed execution still offers Cancel")
 	}
 	f.get(t, "/ui/").mustContain(t, "drill-1", "failed")
+}
+
+func TestExecutionOfAnotherStateMachineIsRefusedClearly(t *testing.T) {
+	f := deploy(t)
+	sm, err := f.clients.SFN.CreateStateMachine(t.Context(), &sfn.CreateStateMachineInput{
+		Name:       aws.String("not-a-plan"),
+		Definition: aws.String(`{"StartAt":"Hello","States":{"Hello":{"Type":"Pass","End":true}}}`),
+		RoleArn:    aws.String("arn:aws:iam::123456789012:role/any")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, err := f.clients.SFN.StartExecution(t.Context(), &sfn.StartExecutionInput{StateMachineArn: sm.StateMachineArn})
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := f.get(t, execPath(aws.ToString(out.ExecutionArn)))
+	if p.status != http.StatusUnprocessableEntity {
+		t.Fatalf("status %d: %s", p.status, p.body)
+	}
+	p.mustContain(t, "does not run a drsorch recovery plan")
+	// Executions of other state machines are not listed either.
+	if strings.Contains(f.get(t, "/ui/").body, "not-a-plan") {
+		t.Error("the list shows an execution of a state machine that is not a drsorch plan")
+	}
 }
