@@ -84,7 +84,11 @@ type errorData struct {
 }
 
 func (d *Dashboard) errorPage(w http.ResponseWriter, r *http.Request, status int, heading, message string) {
-	est, err := estateFromQuery(r)
+	// Keep the reader in the account and region they were looking at.
+	est, err := estateOfExecution(r.PathValue("arn"))
+	if err != nil {
+		est, err = estateFromQuery(r)
+	}
 	if err != nil {
 		est = Estate{Account: awswire.DefaultAccount, Region: DefaultRegion}
 	}

@@ -118,6 +118,8 @@ func TestUnknownExecutionIs404AndMalformedARNIs400(t *testing.T) {
 		t.Fatalf("unknown execution: status %d", p.status)
 	}
 	p.mustContain(t, "there is no execution", "nope", "Back to the executions")
+	other := f.get(t, execPath("arn:aws:states:eu-west-1:210987654321:execution:drsorch-plan-shop:nope"))
+	other.mustContain(t, `href="/ui/?account=210987654321&amp;region=eu-west-1">Back to the executions`)
 	if p := f.get(t, execPath(missing)+"/live"); p.status != http.StatusNotFound {
 		t.Errorf("live fragment of unknown execution: status %d", p.status)
 	}
