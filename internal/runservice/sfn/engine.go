@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"runtime/debug"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -58,6 +59,7 @@ type Engine struct {
 	cache    map[int64]*execution
 	runQueue []int64
 	queued   map[int64]bool
+	poisoned map[int64]string // executions whose step hit an engine bug
 
 	defsMu sync.Mutex
 	defs   map[string]*asl.StateMachine
@@ -98,7 +100,7 @@ func NewEngine(opts Options) (*Engine, error) {
 	e := &Engine{
 		opts: opts, db: opts.Store.DB(), clock: opts.Clock, log: opts.Logger,
 		ops: make(chan op, opBuffer), stop: make(chan struct{}), done: make(chan struct{}),
-		cache: map[int64]*execution{}, queued: map[int64]bool{}, defs: map[string]*asl.StateMachine{}, armed: map[uint64]*armedTimer{}, armedByExec: map[int64]map[uint64]bool{},
+		cache: map[int64]*execution{}, queued: map[int64]bool{}, poisoned: map[int64]string{}, defs: map[string]*asl.StateMachine{}, armed: map[uint64]*armedTimer{}, armedByExec: map[int64]map[uint64]bool{},
 	}
 	go e.loop()
 	if err := e.do(context.Background(), e.resumeAll); err != nil {
@@ -225,7 +227,7 @@ func (e *Engine) runBatch(ops []op) {
 	results := make([]error, len(ops))
 	var fatal error
 	for i, o := range ops {
-		results[i] = o.fn(b)
+		results[i] = e.guard(func() error { return o.fn(b) })
 		var apiErr *awswire.APIError
 		if results[i] != nil && !errors.As(results[i], &apiErr) {
 			fatal = results[i]
@@ -233,7 +235,7 @@ func (e *Engine) runBatch(ops []op) {
 		}
 	}
 	if fatal == nil {
-		fatal = e.runQueued(b)
+		fatal = e.guard(func() error { return e.runQueued(b) })
 	}
 	if fatal == nil {
 		fatal = e.flush(b)
@@ -249,7 +251,7 @@ func (e *Engine) runBatch(ops []op) {
 			delete(e.cache, x.id)
 		}
 		e.failOps(ops, fatal)
-		for _, x := range b.touched {
+		for _, x := range append(b.touched, b.loaded...) {
 			id := x.id
 			e.post(func(b *batch) error { return e.resumeOne(b, id) })
 		}
@@ -318,7 +320,11 @@ func (e *Engine) runQueued(b *batch) error {
 		if x == nil || x.status != statusRunning {
 			continue
 		}
-		budget -= e.run(b, x, transitionsPerRun)
+		if err := e.guard(func() error { budget -= e.run(b, x, transitionsPerRun); return nil }); err != nil {
+			// Fail this execution on reload rather than crash on it forever.
+			e.poisoned[id] = err.Error()
+			return err
+		}
 	}
 	return nil
 }
@@ -363,4 +369,16 @@ func (e *Engine) Resident(ctx context.Context) (int, error) {
 	n := 0
 	err := e.do(ctx, func(*batch) error { n = len(e.cache); return nil })
 	return n, err
+}
+
+// guard turns a panic in the loop into a failed batch (rolled back, its
+// executions reloaded) instead of a dead run service.
+func (e *Engine) guard(fn func() error) (err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			e.log.Error("step functions engine bug", "panic", p, "stack", string(debug.Stack()))
+			err = fmt.Errorf("internal error in the Step Functions engine: %v", p)
+		}
+	}()
+	return fn()
 }

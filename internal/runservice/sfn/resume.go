@@ -38,6 +38,11 @@ func (e *Engine) resumeOne(b *batch, id int64) error {
 	if err != nil || x == nil || x.status != statusRunning {
 		return err
 	}
+	if msg, bad := e.poisoned[id]; bad {
+		delete(e.poisoned, id)
+		e.finish(b, x, statusFailed, "ExecutionFailed", asStatesErrorNamed("States.Runtime", msg))
+		return nil
+	}
 	if x.rt.TimeoutNS > 0 {
 		e.armTimer(b, x.id, 0, 0, fromNanos(x.rt.TimeoutNS), timerExecutionTimeout)
 	}

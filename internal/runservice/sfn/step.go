@@ -9,6 +9,9 @@ import (
 	"github.com/drsorch/terraform-provider-drsorch/internal/asl"
 )
 
+// testHookStep, set by tests only, runs before every step.
+var testHookStep func(state string)
+
 // inlineMapLimit is how many Map iterations Step Functions runs at once
 // when MaxConcurrency is 0 (inline Map).
 const inlineMapLimit = 40
@@ -72,6 +75,9 @@ func (x *execution) context(t *thread) *asl.Context {
 
 // step performs one state action for a runnable thread.
 func (e *Engine) step(b *batch, x *execution, t *thread) {
+	if testHookStep != nil {
+		testHookStep(t.State)
+	}
 	st := x.stateOf(t)
 	if st == nil {
 		e.failThread(b, x, t, asl.Error{Name: asl.ErrRuntime, Cause: fmt.Sprintf("state %q does not exist", t.State)})
