@@ -68,7 +68,7 @@ func serve(ctx context.Context, listen string, cfg runservice.Config) error {
 	srv := &http.Server{Handler: app.Handler(), ReadHeaderTimeout: 10 * time.Second}
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
-	cfg.Logger.Info("drsorch serve listening", "url", "http://"+ln.Addr().String(),
+	cfg.Logger.Info("drsorch serve listening", "url", "http://"+ln.Addr().String(), "dashboard", "http://"+ln.Addr().String()+"/ui/",
 		"estate", app.EstateDescription(), "data_dir", app.Store.Path(), "time_scale", cfg.TimeScale)
 
 	select {
