@@ -60,6 +60,7 @@ type Engine struct {
 	runQueue []int64
 	queued   map[int64]bool
 	poisoned map[int64]string // executions whose step hit an engine bug
+	reloads  []op             // executions to reload after a failed batch
 
 	defsMu sync.Mutex
 	defs   map[string]*asl.StateMachine
@@ -170,8 +171,9 @@ func (e *Engine) post(fn func(b *batch) error) {
 func (e *Engine) loop() {
 	defer close(e.done)
 	for {
-		var ops []op
-		if len(e.runQueue) == 0 {
+		ops := e.reloads
+		e.reloads = nil
+		if len(e.runQueue) == 0 && len(ops) == 0 {
 			select {
 			case o := <-e.ops:
 				ops = append(ops, o)
@@ -250,11 +252,13 @@ func (e *Engine) runBatch(ops []op) {
 		for _, x := range append(b.touched, b.loaded...) {
 			delete(e.cache, x.id)
 		}
-		e.failOps(ops, fatal)
+		// Queue the reloads before answering, so Settle never sees a gap.
 		for _, x := range append(b.touched, b.loaded...) {
 			id := x.id
-			e.post(func(b *batch) error { return e.resumeOne(b, id) })
+			e.pending.Add(1)
+			e.reloads = append(e.reloads, op{fn: func(b *batch) error { return e.resumeOne(b, id) }})
 		}
+		e.failOps(ops, fatal)
 		return
 	}
 	for _, x := range b.touched {
@@ -314,15 +318,16 @@ func (e *Engine) runQueued(b *batch) error {
 		}
 		delete(e.queued, id)
 		x, err := b.load(id)
+		if err == nil && x != nil && x.status == statusRunning {
+			err = e.guard(func() error { budget -= e.run(b, x, transitionsPerRun); return nil })
+			if err != nil {
+				// Fail this execution on reload rather than crash on it forever.
+				e.poisoned[id] = err.Error()
+			}
+		}
 		if err != nil {
-			return err
-		}
-		if x == nil || x.status != statusRunning {
-			continue
-		}
-		if err := e.guard(func() error { budget -= e.run(b, x, transitionsPerRun); return nil }); err != nil {
-			// Fail this execution on reload rather than crash on it forever.
-			e.poisoned[id] = err.Error()
+			// The batch rolls back: the others still queued run next time.
+			e.runQueue = append(e.runQueue, queue[i+1:]...)
 			return err
 		}
 	}
@@ -350,7 +355,10 @@ func (e *Engine) definition(text string) (*asl.StateMachine, error) {
 func (e *Engine) Settle(ctx context.Context) error {
 	for {
 		if err := e.do(ctx, func(*batch) error { return nil }); err != nil {
-			return err
+			if errors.Is(err, errEngineClosed) || ctx.Err() != nil {
+				return err
+			}
+			// A failed batch: its executions are being reloaded; go on.
 		}
 		if e.queuedAfterBatch.Load() == 0 && e.inflight.Load() == 0 && e.dueTimers() == 0 && e.pending.Load() == 0 {
 			return nil
