@@ -155,6 +155,9 @@ func TestStopExecution(t *testing.T) {
 	if last.Type != types.HistoryEventTypeExecutionAborted || *last.ExecutionAbortedEventDetails.Error != "Operator.Cancel" {
 		t.Fatalf("last event = %+v", last)
 	}
+	if got := evs[len(evs)-2].Type; got != types.HistoryEventTypeWaitStateAborted {
+		t.Fatalf("event before ExecutionAborted = %s, want WaitStateAborted", got)
+	}
 	if n := h.svc.App.SFN.Engine().ArmedTimers(); n != 0 {
 		t.Fatalf("%d timers still armed after StopExecution", n)
 	}
@@ -267,6 +270,11 @@ func TestFailureInsideParallelIsCaught(t *testing.T) {
 	d := h.describe(exec)
 	wantStatus(t, d, types.ExecutionStatusSucceeded)
 	jsonEqual(t, *d.Output, `{"x":1,"error":{"Error":"Wave.Failed","Cause":"server s-1 failed"}}`)
+	// The sibling branch still waiting is aborted, then the Parallel fails.
+	joined := strings.Join(eventTypes(h.history(exec)), ",")
+	if !strings.Contains(joined, "WaitStateAborted,ParallelStateFailed,ParallelStateExited") {
+		t.Fatalf("history = %s", joined)
+	}
 }
 
 func TestHistoryLimitFailsExecution(t *testing.T) {

@@ -416,15 +416,33 @@ func (e *Engine) startIterations(b *batch, x *execution, p *thread, ps *asl.Stat
 func (e *Engine) abortChildren(b *batch, x *execution, p *thread) {
 	ps := x.stateOf(p)
 	for _, c := range x.sortedThreads() {
-		if c.Parent != p.ID {
+		if c.Parent != p.ID || x.rt.Threads[c.ID] != c {
 			continue
 		}
+		e.abortThread(b, x, c)
 		if ps != nil && ps.Type == asl.TypeMap {
 			x.emit(b, p, "MapIterationAborted", "mapIterationAbortedEventDetails", mapIterationDetails{Name: p.State, Index: c.Slot})
 		}
-		e.removeThread(x, c)
 	}
 	p.Running = 0
+}
+
+// abortable are the state types whose interruption Step Functions records
+// (a failing sibling branch, StopExecution, the execution timeout).
+var abortable = map[string]bool{asl.TypeTask: true, asl.TypeWait: true, asl.TypeParallel: true, asl.TypeMap: true}
+
+// abortThread ends t because something else ended it: its branches or
+// iterations first, then ...StateAborted for the state it was in.
+func (e *Engine) abortThread(b *batch, x *execution, t *thread) {
+	if st := x.stateOf(t); st != nil && t.Phase != phaseEnter {
+		if st.Type == asl.TypeMap || st.Type == asl.TypeParallel {
+			e.abortChildren(b, x, t)
+		}
+		if abortable[st.Type] {
+			x.emit(b, t, stateEventPrefix[st.Type]+"Aborted", "", nil)
+		}
+	}
+	e.removeThread(x, t)
 }
 
 // removeThread deletes t and its descendants, closing their task tokens.
@@ -442,12 +460,15 @@ func (e *Engine) removeThread(x *execution, t *thread) {
 
 // finish closes the execution with a terminal status and its event.
 func (e *Engine) finish(b *batch, x *execution, status, eventType string, se asl.Error) {
+	root := x.rt.Threads[1]
+	if root != nil && (status == statusAborted || status == statusTimedOut) {
+		e.abortThread(b, x, root)
+	}
 	for _, t := range x.sortedThreads() {
 		if t.Task != nil && t.Task.Token != "" {
 			x.tokenWrites = append(x.tokenWrites, tokenWrite{token: t.Task.Token, status: tokenClosed})
 		}
 	}
-	root := x.rt.Threads[1]
 	x.rt.Threads = map[int]*thread{}
 	x.status = status
 	x.stopNS.Int64, x.stopNS.Valid = nanos(b.now), true
