@@ -148,7 +148,8 @@ func runConformanceCase(t *testing.T, c conformanceCase) conformanceResult {
 	if err != nil {
 		t.Fatalf("CreateStateMachine: %v", err)
 	}
-	start, err := client.StartExecution(c2, &awssfn.StartExecutionInput{StateMachineArn: sm.StateMachineArn, Input: aws.String(string(c.Input))})
+	// The name matches the context run.mjs gives aws-local-stepfunctions.
+	start, err := client.StartExecution(c2, &awssfn.StartExecutionInput{StateMachineArn: sm.StateMachineArn, Name: aws.String("conformance"), Input: aws.String(string(c.Input))})
 	if err != nil {
 		t.Fatal(err)
 	}
