@@ -148,7 +148,7 @@ resource "drsorch_execution" "drill" {
   approved_waves = ["web"]
 }
 `),
-			ExpectError: regexp.MustCompile(fmt.Sprintf(`(?s)FAILED in wave app.*wave app \(job drsjob-[0-9a-f]+\): launch FAILED\s+for source servers \["%s"\]`, bad)),
+			ExpectError: regexp.MustCompile(fmt.Sprintf(`(?s)FAILED in wave app.*wave app \(job drsjob-[0-9a-f]+\): launch FAILED;\s+source\s+servers\s+\[.*"%s".*\]\s+ended\s+\[.*"FAILED"`, bad)),
 		}},
 	})
 	jobs := jobsByWave(t, drsClient(env))

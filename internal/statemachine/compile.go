@@ -251,12 +251,12 @@ func compileWave(plan string, w recoveryplan.Wave, level int) (obj, int) {
 		"Type":       "Task",
 		"Resource":   ResourceDescribeJobs,
 		"Parameters": obj{"Filters": obj{"JobIDs.$": "States.Array($.job.JobID)"}},
+		// Plain paths and wildcards only: no filter expressions, whose
+		// empty results JSONPath implementations disagree about.
 		"ResultSelector": obj{
 			"Status.$":         "$.Items[0].Status",
 			"ServerIDs.$":      "$.Items[0].ParticipatingServers[*].SourceServerID",
 			"LaunchStatuses.$": "$.Items[0].ParticipatingServers[*].LaunchStatus",
-			"Launched.$":       "$.Items[0].ParticipatingServers[?(@.LaunchStatus == 'LAUNCHED')].SourceServerID",
-			"Failed.$":         "$.Items[0].ParticipatingServers[?(@.LaunchStatus == 'FAILED')].SourceServerID",
 		},
 		"ResultPath": "$.status",
 		"Retry":      readRetry,
@@ -269,8 +269,10 @@ func compileWave(plan string, w recoveryplan.Wave, level int) (obj, int) {
 			"seconds.$":  "$.poll.seconds",
 			"schedule.$": "$.poll.schedule",
 			"elapsed.$":  "States.MathAdd($.poll.elapsed, $.poll.seconds)",
-			"launched.$": "States.ArrayLength($.status.Launched)",
-			"failed.$":   "States.ArrayLength($.status.Failed)",
+			// All launched = one distinct status, and it is LAUNCHED.
+			"distinct.$":    "States.ArrayLength(States.ArrayUnique($.status.LaunchStatuses))",
+			"anyLaunched.$": "States.ArrayContains($.status.LaunchStatuses, 'LAUNCHED')",
+			"anyFailed.$":   "States.ArrayContains($.status.LaunchStatuses, 'FAILED')",
 		},
 		"ResultPath": "$.poll",
 		"Next":       s("check"),
@@ -278,8 +280,11 @@ func compileWave(plan string, w recoveryplan.Wave, level int) (obj, int) {
 	states[s("check")] = obj{
 		"Type": "Choice",
 		"Choices": []any{
-			obj{"Variable": "$.poll.failed", "NumericGreaterThan": 0, "Next": s("launch failed")},
-			obj{"Variable": "$.poll.launched", "NumericEquals": n, "Next": s("health setup")},
+			obj{"Variable": "$.poll.anyFailed", "BooleanEquals": true, "Next": s("launch failed")},
+			obj{"And": []any{
+				obj{"Variable": "$.poll.distinct", "NumericEquals": 1},
+				obj{"Variable": "$.poll.anyLaunched", "BooleanEquals": true},
+			}, "Next": s("health setup")},
 			obj{"Variable": "$.status.Status", "StringEquals": "COMPLETED", "Next": s("launch incomplete")},
 			obj{"Variable": "$.poll.elapsed", "NumericGreaterThanEquals": timeout, "Next": s("timed out")},
 		},
@@ -304,7 +309,7 @@ func compileWave(plan string, w recoveryplan.Wave, level int) (obj, int) {
 	states[s("launch failed")] = obj{
 		"Type":  "Fail",
 		"Error": ErrWaveFailed,
-		"CausePath": fmt.Sprintf("States.Format('wave {} (job {}): launch FAILED for source servers {}', %s, $.job.JobID, States.JsonToString($.status.Failed))",
+		"CausePath": fmt.Sprintf("States.Format('wave {} (job {}): launch FAILED; source servers {} ended {}', %s, $.job.JobID, States.JsonToString($.status.ServerIDs), States.JsonToString($.status.LaunchStatuses))",
 			quoted),
 	}
 	states[s("launch incomplete")] = obj{
@@ -331,7 +336,6 @@ func compileWave(plan string, w recoveryplan.Wave, level int) (obj, int) {
 			"RecoveryInstanceIDs.$": "$.Items[*].RecoveryInstanceID",
 			"Ec2InstanceIDs.$":      "$.Items[*].Ec2InstanceID",
 			"Ec2InstanceStates.$":   "$.Items[*].Ec2InstanceState",
-			"Running.$":             "$.Items[?(@.Ec2InstanceState == 'RUNNING')].RecoveryInstanceID",
 		},
 		"ResultPath": "$.instances",
 		"Retry":      readRetry,
@@ -340,15 +344,22 @@ func compileWave(plan string, w recoveryplan.Wave, level int) (obj, int) {
 	states[s("health")] = obj{
 		"Type": "Pass",
 		"Parameters": obj{
-			"running.$": "States.ArrayLength($.instances.Running)",
-			"checks.$":  "States.MathAdd($.health.checks, 1)",
+			// Healthy = one instance per server, all in one state: RUNNING.
+			"instances.$":  "States.ArrayLength($.instances.Ec2InstanceStates)",
+			"distinct.$":   "States.ArrayLength(States.ArrayUnique($.instances.Ec2InstanceStates))",
+			"anyRunning.$": "States.ArrayContains($.instances.Ec2InstanceStates, 'RUNNING')",
+			"checks.$":     "States.MathAdd($.health.checks, 1)",
 		},
 		"ResultPath": "$.health",
 		"Next":       s("healthy?"),
 	}
 	states[s("healthy?")] = obj{
-		"Type":    "Choice",
-		"Choices": []any{obj{"Variable": "$.health.running", "NumericEquals": n, "Next": s("recovered")}},
+		"Type": "Choice",
+		"Choices": []any{obj{"And": []any{
+			obj{"Variable": "$.health.instances", "NumericEquals": n},
+			obj{"Variable": "$.health.distinct", "NumericEquals": 1},
+			obj{"Variable": "$.health.anyRunning", "BooleanEquals": true},
+		}, "Next": s("recovered")}},
 		"Default": s("recheck?"),
 	}
 	states[s("recheck?")] = obj{
