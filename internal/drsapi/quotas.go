@@ -10,19 +10,22 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/servicequotas"
 	sqtypes "github.com/aws/aws-sdk-go-v2/service/servicequotas/types"
 	smithy "github.com/aws/smithy-go"
+
+	"github.com/drsorch/terraform-provider-drsorch/internal/recoveryplan"
 )
 
 // ServiceCode is DRS's code in Service Quotas.
 const ServiceCode = "drs"
 
-// Quota codes of DRS.
+// Quota codes of DRS (defined with the domain, which names them in its
+// messages).
 const (
-	QuotaReplicatingServers  = "L-C1D14A2B"
-	QuotaTotalServers        = "L-E28BE5E0"
-	QuotaServersPerJob       = "L-B827C881"
-	QuotaServersInActiveJobs = "L-05AFA8C6"
-	QuotaConcurrentJobs      = "L-D88FAC3A"
-	QuotaJobsPerSourceServer = "L-DD6D028C"
+	QuotaReplicatingServers  = recoveryplan.QuotaReplicatingServers
+	QuotaTotalServers        = recoveryplan.QuotaTotalServers
+	QuotaServersPerJob       = recoveryplan.QuotaServersPerJob
+	QuotaServersInActiveJobs = recoveryplan.QuotaServersInActiveJobs
+	QuotaConcurrentJobs      = recoveryplan.QuotaConcurrentJobs
+	QuotaJobsPerSourceServer = recoveryplan.QuotaConcurrentJobsPerServer
 )
 
 // QuotaDefinition is a DRS quota as AWS publishes it.

@@ -116,22 +116,7 @@ func Plans(ctx context.Context, api *sfn.Client) ([]sfntypes.StateMachineListIte
 // jobs active now. The first level starts at once, so a shortfall there is
 // an error; later levels start later, so theirs are warnings.
 func Headroom(ctx context.Context, c Clients, view *statemachine.PlanView) (recoveryplan.Problems, error) {
-	limits, err := drsapi.QuotaLimits(ctx, c.Quotas)
-	if err != nil {
-		return nil, err
-	}
-	q := recoveryplan.DefaultQuotas
-	for _, l := range limits {
-		switch l.Code {
-		case drsapi.QuotaServersPerJob:
-			q.ServersPerJob = int(l.Limit)
-		case drsapi.QuotaConcurrentJobs:
-			q.ConcurrentJobs = int(l.Limit)
-		case drsapi.QuotaServersInActiveJobs:
-			q.ServersInActiveJobs = int(l.Limit)
-		}
-	}
-	jobs, err := drsapi.ActiveJobs(ctx, c.DRS)
+	q, usage, err := drsapi.RunLimits(ctx, c.Quotas, c.DRS)
 	if err != nil {
 		return nil, err
 	}
@@ -140,7 +125,7 @@ func Headroom(ctx context.Context, c Clients, view *statemachine.PlanView) (reco
 	if err != nil {
 		return nil, err
 	}
-	ps := plan.ValidateQuotas(levels, q, recoveryplan.Usage{ActiveJobs: len(jobs), ServersInActiveJobs: drsapi.ServersInJobs(jobs)})
+	ps := plan.ValidateQuotas(levels, q, usage)
 	first := map[int]bool{}
 	for _, name := range levels[0] {
 		for i, w := range plan.Waves {

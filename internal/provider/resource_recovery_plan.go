@@ -291,7 +291,7 @@ func (r *recoveryPlanResource) resolveAndCompile(ctx context.Context, plan *reco
 	if diags.HasError() {
 		return nil, false
 	}
-	quotas, usage, err := liveQuotas(ctx, r.data)
+	quotas, usage, err := drsapi.RunLimits(ctx, clients.ServiceQuotas, clients.DRS)
 	if err != nil {
 		addAPIError(diags, "read DRS quotas and active jobs in "+clients.Region, err)
 		return nil, false
@@ -308,30 +308,6 @@ func (r *recoveryPlanResource) resolveAndCompile(ctx context.Context, plan *reco
 	}
 	plan.ServerCount = types.Int64Value(int64(serverCount))
 	return compiled, true
-}
-
-// liveQuotas reads the DRS limits a run is bound by, and the current usage.
-func liveQuotas(ctx context.Context, data *providerData) (recoveryplan.Quotas, recoveryplan.Usage, error) {
-	limits, err := drsapi.QuotaLimits(ctx, data.clients.ServiceQuotas)
-	if err != nil {
-		return recoveryplan.Quotas{}, recoveryplan.Usage{}, err
-	}
-	q := recoveryplan.DefaultQuotas
-	for _, l := range limits {
-		switch l.Code {
-		case drsapi.QuotaServersPerJob:
-			q.ServersPerJob = int(l.Limit)
-		case drsapi.QuotaConcurrentJobs:
-			q.ConcurrentJobs = int(l.Limit)
-		case drsapi.QuotaServersInActiveJobs:
-			q.ServersInActiveJobs = int(l.Limit)
-		}
-	}
-	jobs, err := drsapi.ActiveJobs(ctx, data.clients.DRS)
-	if err != nil {
-		return q, recoveryplan.Usage{}, err
-	}
-	return q, recoveryplan.Usage{ActiveJobs: len(jobs), ServersInActiveJobs: drsapi.ServersInJobs(jobs)}, nil
 }
 
 func levelsValue(levels [][]string) types.List {
