@@ -206,7 +206,7 @@ func (r *protectionGroupResource) checkReplicatingQuota(ctx context.Context, ser
 	if err != nil {
 		return // the quota is advisory here; the quotas data source reports read errors
 	}
-	replicating := countReplicating(servers)
+	replicating := drsapi.MeasureUsage(servers, nil).ReplicatingServers
 	for _, q := range limits {
 		if q.Code == drsapi.QuotaReplicatingServers && replicating >= int(q.Limit) {
 			diags.AddWarning("Replicating-server quota reached",
