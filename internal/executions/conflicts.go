@@ -43,7 +43,7 @@ func Conflicts(ctx context.Context, c Clients, view *statemachine.PlanView, excl
 		}
 	}
 	var out []Conflict
-	machines, err := planStateMachines(ctx, c.SFN)
+	machines, err := Plans(ctx, c.SFN)
 	if err != nil {
 		return nil, err
 	}
@@ -89,8 +89,8 @@ func Conflicts(ctx context.Context, c Clients, view *statemachine.PlanView, excl
 	return out, nil
 }
 
-// planStateMachines lists the state machines of drsorch plans.
-func planStateMachines(ctx context.Context, api *sfn.Client) ([]sfntypes.StateMachineListItem, error) {
+// Plans lists the state machines of the deployed drsorch plans.
+func Plans(ctx context.Context, api *sfn.Client) ([]sfntypes.StateMachineListItem, error) {
 	var out []sfntypes.StateMachineListItem
 	pages := sfn.NewListStateMachinesPaginator(api, &sfn.ListStateMachinesInput{MaxResults: 1000})
 	for pages.HasMorePages() {
@@ -105,11 +105,6 @@ func planStateMachines(ctx context.Context, api *sfn.Client) ([]sfntypes.StateMa
 		}
 	}
 	return out, nil
-}
-
-// Plans lists the deployed drsorch plans.
-func Plans(ctx context.Context, api *sfn.Client) ([]sfntypes.StateMachineListItem, error) {
-	return planStateMachines(ctx, api)
 }
 
 // Headroom checks the plan's levels against the live DRS quotas and the

@@ -9,7 +9,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"sort"
 	"strings"
 	"time"
 
@@ -387,9 +386,4 @@ func (e *Execution) Servers() []Server {
 		out = append(out, w.Servers...)
 	}
 	return out
-}
-
-// SortWaves orders waves by level, then name, for display.
-func (e *Execution) SortWaves() {
-	sort.SliceStable(e.Waves, func(i, j int) bool { return e.Waves[i].Level < e.Waves[j].Level })
 }

@@ -68,7 +68,7 @@ func (r *protectionGroupResource) Schema(_ context.Context, _ resource.SchemaReq
 				Required:      true,
 				Description:   "Group name, unique in the account and region ignoring case; at most 64 characters. Changing it replaces the group.",
 				PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()},
-				Validators:    []validator.String{groupNameValidator{}},
+				Validators:    []validator.String{funcValidator{"protection group name", protectiongroup.ValidateName}},
 			},
 			"description": schema.StringAttribute{
 				Optional:    true,
@@ -392,22 +392,4 @@ func stringSet(values []string) types.Set {
 		elems[i] = types.StringValue(v)
 	}
 	return types.SetValueMust(types.StringType, elems)
-}
-
-// groupNameValidator applies protectiongroup.ValidateName.
-type groupNameValidator struct{}
-
-func (groupNameValidator) Description(context.Context) string {
-	return "a protection group name: 1-64 characters, letters, digits, spaces and _.:/=+@-"
-}
-func (v groupNameValidator) MarkdownDescription(ctx context.Context) string {
-	return v.Description(ctx)
-}
-func (groupNameValidator) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
-	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
-		return
-	}
-	if err := protectiongroup.ValidateName(req.ConfigValue.ValueString()); err != nil {
-		resp.Diagnostics.AddAttributeError(req.Path, "Invalid protection group name", err.Error())
-	}
 }

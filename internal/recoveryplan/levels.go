@@ -90,14 +90,3 @@ func findCycle(blocked []string, deps map[string][]string) []string {
 		}
 	}
 }
-
-// LevelOf maps each wave to its level index.
-func LevelOf(levels [][]string) map[string]int {
-	m := map[string]int{}
-	for i, l := range levels {
-		for _, w := range l {
-			m[w] = i
-		}
-	}
-	return m
-}

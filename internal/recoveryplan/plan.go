@@ -4,10 +4,7 @@
 // AWS; the provider, the CLI and the state-machine compiler share it.
 package recoveryplan
 
-import (
-	"fmt"
-	"time"
-)
+import "time"
 
 // Defaults for a wave's run.
 const (
@@ -92,5 +89,3 @@ func (p Plan) Wave(name string) (Wave, bool) {
 	}
 	return Wave{}, false
 }
-
-func (w Wave) String() string { return fmt.Sprintf("wave %q", w.Name) }
