@@ -17,6 +17,7 @@ import (
 
 // Router dispatches requests to the services registered on it.
 type Router struct {
+	metrics *metrics
 	mux     *http.ServeMux
 	targets map[string]targetRoute // X-Amz-Target prefix (before the '.')
 	query   http.Handler           // awsQuery form posts (STS)
@@ -30,20 +31,22 @@ type targetRoute struct {
 
 // NewRouter returns an empty router.
 func NewRouter() *Router {
-	return &Router{mux: http.NewServeMux(), targets: map[string]targetRoute{}}
+	r := &Router{mux: http.NewServeMux(), targets: map[string]targetRoute{}, metrics: newMetrics()}
+	r.mux.Handle("GET /metrics", r.metrics.handler())
+	return r
 }
 
 // HandleTarget routes awsJson requests whose X-Amz-Target starts with
 // prefix + "." to h.
 func (r *Router) HandleTarget(prefix, contentType string, h http.Handler) {
-	r.targets[prefix] = targetRoute{handler: h, contentType: contentType}
+	r.targets[prefix] = targetRoute{handler: r.metrics.observe(prefix, h), contentType: contentType}
 }
 
 // HandleQuery routes awsQuery form posts to h.
-func (r *Router) HandleQuery(h http.Handler) { r.query = h }
+func (r *Router) HandleQuery(h http.Handler) { r.query = r.metrics.observe("sts", h) }
 
 // HandleREST routes every other signed request (restJson1) to h.
-func (r *Router) HandleREST(h http.Handler) { r.rest = h }
+func (r *Router) HandleREST(h http.Handler) { r.rest = r.metrics.observe("drs", h) }
 
 // Handle registers a plain (unsigned) endpoint such as /healthz or /ui/.
 func (r *Router) Handle(pattern string, h http.Handler) { r.mux.Handle(pattern, h) }
