@@ -374,3 +374,44 @@ func jobsByWave(t *testing.T, client *drs.Client) map[string]drstypes.Job {
 	}
 	return jobs
 }
+
+// Destroying a plan while an execution of it runs is refused, unless
+// force_destroy, which stops the execution first.
+func TestAccRecoveryPlanDestroyWithRunningExecution(t *testing.T) {
+	env := acctest.Start(t)
+	client := sfnClient(env)
+	var execution string
+	base := env.ProviderConfig(testRole) + threeTierPlan("")
+	forced := strings.Replace(base, `description = "three-tier shop"`, "description = \"three-tier shop\"\n  force_destroy = true", 1)
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testFactories,
+		CheckDestroy: func(*terraform.State) error {
+			out, err := client.DescribeExecution(context.Background(), &sfn.DescribeExecutionInput{ExecutionArn: aws.String(execution)})
+			if err != nil || out.Status != sfntypes.ExecutionStatusAborted {
+				return fmt.Errorf("execution after forced destroy: %v (%v)", out.Status, err)
+			}
+			return nil
+		},
+		Steps: []resource.TestStep{
+			{
+				Config: base,
+				Check: func(s *terraform.State) error {
+					out, err := client.StartExecution(context.Background(), &sfn.StartExecutionInput{
+						StateMachineArn: aws.String(s.RootModule().Resources["drsorch_recovery_plan.shop"].Primary.Attributes["arn"]),
+						Input:           aws.String(`{"type":"DRILL"}`)})
+					if err != nil {
+						return err
+					}
+					execution = aws.ToString(out.ExecutionArn)
+					return nil
+				},
+			},
+			{
+				Config:      base,
+				Destroy:     true,
+				ExpectError: regexp.MustCompile(`(?s)Recovery plan has running executions.*force_destroy = true`),
+			},
+			{Config: forced},
+		},
+	})
+}
