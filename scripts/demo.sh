@@ -64,11 +64,13 @@ hide_dev_overrides_notice() {
        !skip {print; fflush()}'
 }
 
-# apply runs terraform apply, hiding the dev_overrides notice; it fails the
-# demo when terraform fails.
+# apply runs terraform apply (or destroy), hiding the dev_overrides notice;
+# it fails the demo when terraform fails. With SKIP_PLAN=1 the plan itself
+# is not shown, only what terraform does.
 apply() {
   set +o pipefail
-  terraform "$@" -auto-approve -input=false -no-color 2>&1 | hide_dev_overrides_notice
+  terraform "$@" -auto-approve -input=false -no-color 2>&1 | hide_dev_overrides_notice |
+    if [ "${SKIP_PLAN:-}" = 1 ]; then awk '/: (Destroying|Creating|Modifying)\.\.\./ {on=1} on {print; fflush()}'; else cat; fi
   local status=${PIPESTATUS[0]}
   set -o pipefail
   [ "$status" -eq 0 ] || { echo "error: terraform $1 failed (exit $status)" >&2; exit 1; }
@@ -104,5 +106,5 @@ echo "==> dashboard: $endpoint/ui/ (live while drsorch serve runs)"
 
 echo
 echo "==> terraform destroy: the drill's recovery instances are terminated"
-apply destroy
+SKIP_PLAN=1 apply destroy
 echo "==> demo finished: the drill recovered every tier and cleaned up; stopping drsorch serve"

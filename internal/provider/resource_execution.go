@@ -524,7 +524,11 @@ func (r *executionResource) Delete(ctx context.Context, req resource.DeleteReque
 	if len(res.Terminated) > 0 {
 		var lines []string
 		for _, s := range res.Terminated {
-			lines = append(lines, fmt.Sprintf("%s (%s, source server %s)", s.RecoveryInstanceID, s.EC2InstanceID, s.SourceServerID))
+			instance := s.RecoveryInstanceID
+			if s.EC2InstanceID != "" && s.EC2InstanceID != instance {
+				instance += " (EC2 " + s.EC2InstanceID + ")"
+			}
+			lines = append(lines, fmt.Sprintf("%s, recovered from source server %s", instance, s.SourceServerID))
 		}
 		sort.Strings(lines)
 		resp.Diagnostics.AddWarning(fmt.Sprintf("Terminated %d drill instances", len(res.Terminated)),
