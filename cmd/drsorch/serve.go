@@ -23,6 +23,7 @@ func newServeCommand() *cobra.Command {
 		dataDir   string
 		inventory string
 		timeScale float64
+		drsMode   string
 	)
 	cmd := &cobra.Command{
 		Use:   "serve",
@@ -40,6 +41,7 @@ built-in demo estate.`,
 				DataDir:   dataDir,
 				Inventory: inventory,
 				TimeScale: timeScale,
+				DRSMode:   drsMode,
 				Logger:    slog.New(slog.NewTextHandler(os.Stderr, nil)),
 			})
 		},
@@ -48,6 +50,8 @@ built-in demo estate.`,
 	cmd.Flags().StringVar(&dataDir, "data-dir", "./.drsorch", `directory for the state database; ":memory:" keeps nothing`)
 	cmd.Flags().StringVar(&inventory, "inventory", "", "simulated DRS estate file (JSON); default: the built-in demo estate")
 	cmd.Flags().Float64Var(&timeScale, "time-scale", 1, "simulated DRS runs this many times faster than real DRS timings")
+	cmd.Flags().StringVar(&drsMode, "drs", runservice.DRSSimulated,
+		`"sim": the built-in DRS simulator; "aws": real DRS and Service Quotas with the default AWS credential chain (state machines still run here)`)
 	return cmd
 }
 

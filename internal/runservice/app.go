@@ -24,7 +24,17 @@ type Config struct {
 	TimeScale float64 // simulated seconds per wall second; 0 freezes time (tests)
 	StartTime time.Time
 	Logger    *slog.Logger
+	// DRSMode is DRSSimulated (default) or DRSAWS: real DRS (and Service
+	// Quotas) through the default AWS credential chain, while state
+	// machines still run on the local engine.
+	DRSMode string
 }
+
+// DRS modes.
+const (
+	DRSSimulated = "sim"
+	DRSAWS       = "aws"
+)
 
 // App is an assembled run service: store, clock and every wire service.
 type App struct {
@@ -32,12 +42,13 @@ type App struct {
 	Clock  *simclock.Clock
 	Router *Router
 	Logger *slog.Logger
-	DRS    *drssim.Simulator // the DRS simulator, for in-process callers (Step Functions tasks)
+	DRS    *drssim.Simulator // the DRS simulator (nil with DRSAWS), for in-process callers and tests
 	SFN    *sfn.Service      // Step Functions: API and engine
 	Events *events.Bus       // EventBridge: events published by PutEvents and pause gates
 
 	stopClockSaver context.CancelFunc
 	describeEstate func() string
+	drsInvoker     sfn.DRSInvoker // where Step Functions tasks send DRS calls
 	closeOnce      sync.Once
 	closers        []func() error
 }

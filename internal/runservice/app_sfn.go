@@ -12,16 +12,13 @@ import (
 
 // mountStepFunctions mounts the Step Functions engine (awsJson1.0) and
 // EventBridge PutEvents (awsJson1.1). It runs after mountDRS so Task states
-// call the DRS simulator in process.
+// call DRS (the simulator in process, or AWS) through a.drsInvoker.
 func (a *App) mountStepFunctions(cfg Config) error {
 	bus, err := events.New(a.Store, a.Clock)
 	if err != nil {
 		return err
 	}
-	opts := sfn.Options{Store: a.Store, Clock: a.Clock, Logger: a.Logger, Events: bus}
-	if a.DRS != nil {
-		opts.DRS = a.DRS
-	}
+	opts := sfn.Options{Store: a.Store, Clock: a.Clock, Logger: a.Logger, Events: bus, DRS: a.drsInvoker}
 	svc, err := sfn.New(opts)
 	if err != nil {
 		return err
