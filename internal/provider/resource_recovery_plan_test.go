@@ -72,6 +72,20 @@ func TestAccRecoveryPlanLifecycle(t *testing.T) {
 	ctx := context.Background()
 	sfnClient := sfn.NewFromConfig(env.Service.AWSConfig(env.Region))
 	arn := plans.ARN("aws", env.Region, "123456789012", "shop")
+	// The shop plan plus a wave for the file servers, beside db.
+	withFiles := env.ProviderConfig(testRole) + `
+resource "drsorch_protection_group" "files" {
+  name              = "files"
+  selection_tags    = { team = "it" }
+}
+` + threeTierPlan(`
+  wave {
+    name             = "files"
+    protection_group = drsorch_protection_group.files.id
+    depends_on       = []
+    poll_interval    = "1m"
+  }
+`)
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: testFactories,
 		CheckDestroy: func(*terraform.State) error {
@@ -108,19 +122,7 @@ func TestAccRecoveryPlanLifecycle(t *testing.T) {
 			},
 			{
 				// Adding a wave that runs beside db changes the levels.
-				Config: env.ProviderConfig(testRole) + `
-resource "drsorch_protection_group" "files" {
-  name              = "files"
-  selection_tags    = { team = "it" }
-}
-` + threeTierPlan(`
-  wave {
-    name             = "files"
-    protection_group = drsorch_protection_group.files.id
-    depends_on       = []
-    poll_interval    = "1m"
-  }
-`),
+				Config: withFiles,
 				Check: resource.ComposeAggregateTestCheckFunc(
 					resource.TestCheckResourceAttr("drsorch_recovery_plan.shop", "levels.0.#", "2"),
 					resource.TestCheckResourceAttr("drsorch_recovery_plan.shop", "levels.0.1", "files"),
@@ -145,19 +147,7 @@ resource "drsorch_protection_group" "files" {
 						t.Fatal(err)
 					}
 				},
-				Config: env.ProviderConfig(testRole) + `
-resource "drsorch_protection_group" "files" {
-  name              = "files"
-  selection_tags    = { team = "it" }
-}
-` + threeTierPlan(`
-  wave {
-    name             = "files"
-    protection_group = drsorch_protection_group.files.id
-    depends_on       = []
-    poll_interval    = "1m"
-  }
-`),
+				Config:             withFiles,
 				PlanOnly:           true,
 				ExpectNonEmptyPlan: true,
 			},
