@@ -21,20 +21,8 @@ parallelism="${BENCH_PARALLELISM:-10}"
 listen="127.0.0.1:${port}"
 endpoint="http://${listen}"
 work=$(mktemp -d)
-serve_pid=""
-cleanup() {
-  if [ -n "$serve_pid" ] && kill -0 "$serve_pid" 2>/dev/null; then
-    kill -TERM "$serve_pid" 2>/dev/null || true
-    wait "$serve_pid" 2>/dev/null || true
-  fi
-  rm -rf "$work"
-}
-trap cleanup EXIT
-
-if curl -fsS "$endpoint/healthz" >/dev/null 2>&1; then
-  echo "error: something already answers on $listen; set BENCH_PORT" >&2
-  exit 1
-fi
+# shellcheck source=lib/runservice.sh
+. "$root/scripts/lib/runservice.sh"
 
 echo "==> building the provider and drsorch"
 go build -o "$work/bin/terraform-provider-drsorch" .
@@ -44,23 +32,9 @@ cat >"$work/inventory.json" <<JSON
 {"estates": [{"region": "us-east-1",
   "generate": {"count": $n, "hostnamePrefix": "bench", "tags": {"bench": "launch-settings"}}}]}
 JSON
-"$work/bin/drsorch" serve --listen "$listen" --data-dir "${BENCH_DATA_DIR:-$work/data}" --inventory "$work/inventory.json" >"$work/serve.log" 2>&1 &
-serve_pid=$!
-for _ in $(seq 1 100); do
-  curl -fsS "$endpoint/healthz" >/dev/null 2>&1 && break
-  kill -0 "$serve_pid" 2>/dev/null || { cat "$work/serve.log" >&2; echo "error: drsorch serve exited" >&2; exit 1; }
-  sleep 0.1
-done
-
-cat >"$work/terraform.rc" <<RC
-provider_installation {
-  dev_overrides {
-    "registry.terraform.io/drsorch/drsorch" = "$work/bin"
-  }
-  direct {}
-}
-RC
-export TF_CLI_CONFIG_FILE="$work/terraform.rc" TF_IN_AUTOMATION=1
+start_run_service "$work/bin/drsorch" "$listen" "set BENCH_PORT" \
+  --data-dir "${BENCH_DATA_DIR:-$work/data}" --inventory "$work/inventory.json"
+use_provider_from "$work/bin"
 export DRSORCH_RUN_SERVICE_ENDPOINT="$endpoint" AWS_REGION=us-east-1
 
 mkdir -p "$work/tf"

@@ -11,44 +11,16 @@ port="${DRSORCH_DEMO_PORT:-8787}"
 listen="127.0.0.1:${port}"
 endpoint="http://${listen}"
 work=$(mktemp -d)
-serve_pid=""
-cleanup() {
-  if [ -n "$serve_pid" ] && kill -0 "$serve_pid" 2>/dev/null; then
-    kill -TERM "$serve_pid" 2>/dev/null || true
-    wait "$serve_pid" 2>/dev/null || true
-  fi
-  rm -rf "$work"
-}
-trap cleanup EXIT
-
-if curl -fsS "$endpoint/healthz" >/dev/null 2>&1; then
-  echo "error: something already answers on $listen; stop it or set DRSORCH_DEMO_PORT" >&2
-  exit 1
-fi
+# shellcheck source=lib/runservice.sh
+. "$root/scripts/lib/runservice.sh"
 
 echo "==> starting drsorch serve on $endpoint (demo estate)"
-"$root/bin/drsorch" serve --listen "$listen" --data-dir "$work/data" \
-  --time-scale "${DRSORCH_DEMO_TIME_SCALE:-60}" >"$work/serve.log" 2>&1 &
-serve_pid=$!
-for _ in $(seq 1 100); do
-  curl -fsS "$endpoint/healthz" >/dev/null 2>&1 && break
-  kill -0 "$serve_pid" 2>/dev/null || { cat "$work/serve.log" >&2; echo "error: drsorch serve exited" >&2; exit 1; }
-  sleep 0.1
-done
-curl -fsS "$endpoint/healthz" >/dev/null || { cat "$work/serve.log" >&2; echo "error: drsorch serve did not become healthy" >&2; exit 1; }
+start_run_service "$root/bin/drsorch" "$listen" "set DRSORCH_DEMO_PORT" \
+  --data-dir "$work/data" --time-scale "${DRSORCH_DEMO_TIME_SCALE:-60}"
 head -n 1 "$work/serve.log"
 
 # Use the provider just built, without a registry.
-cat >"$work/terraform.rc" <<RC
-provider_installation {
-  dev_overrides {
-    "registry.terraform.io/drsorch/drsorch" = "$root/bin"
-  }
-  direct {}
-}
-RC
-export TF_CLI_CONFIG_FILE="$work/terraform.rc"
-export TF_IN_AUTOMATION=1
+use_provider_from "$root/bin"
 export DRSORCH_RUN_SERVICE_ENDPOINT="$endpoint"
 export AWS_REGION="${AWS_REGION:-us-east-1}"
 

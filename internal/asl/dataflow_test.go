@@ -81,10 +81,6 @@ func TestParameterPathErrorNamesField(t *testing.T) {
 	}
 }
 
-func contains(s, sub string) bool {
-	return len(sub) == 0 || len(s) >= len(sub) && (s[:len(sub)] == sub || contains(s[1:], sub))
-}
-
 func TestTaskDataFlow(t *testing.T) {
 	st := mustParse(t, wrap(`"A":{"Type":"Task","Resource":"arn:aws:states:::aws-sdk:drs:startRecovery",
 		"InputPath":"$.req","Parameters":{"SourceServers.$":"$.servers","IsDrill":true,"Token.$":"$$.Task.Token"},

@@ -51,7 +51,7 @@
 // !st.Retry[i].Exhausted(done) it waits st.Retry[i].Delay(done+1, rand.Float64)), else
 // c := st.MatchCatcher(e), whose c.Output(in, e) is the input of state c.Next.
 // States.Runtime and States.DataLimitExceeded are terminal: nothing matches them.
-// CheckPayloadSize enforces the 256 KiB payload quota.
+// MaxPayloadBytes is the 256 KiB payload quota the engine enforces.
 //
 // Known differences from AWS: States.MathRandom with a seed is deterministic but does
 // not give the numbers AWS gives; objects are encoded with sorted keys; string

@@ -40,19 +40,6 @@ func EncodeJSON(v any) ([]byte, error) {
 	return bytes.TrimSuffix(buf.Bytes(), []byte("\n")), nil
 }
 
-// CheckPayloadSize fails with States.DataLimitExceeded when v encodes to more than
-// MaxPayloadBytes; what names the payload ("state output", "task result"...).
-func CheckPayloadSize(v any, what string) error {
-	b, err := EncodeJSON(v)
-	if err != nil {
-		return errorf(ErrRuntime, "the %s is not valid JSON: %v", what, err)
-	}
-	if len(b) > MaxPayloadBytes {
-		return errorf(ErrDataLimitExceeded, "the %s has %d bytes, more than the %d bytes quota", what, len(b), MaxPayloadBytes)
-	}
-	return nil
-}
-
 // normalize converts json.Number (and any other Go number) into int64/float64 and checks
 // the rest of the tree holds only JSON types.
 func normalize(v any) (any, error) {

@@ -1,7 +1,6 @@
 package asl
 
 import (
-	"strings"
 	"testing"
 )
 
@@ -30,16 +29,6 @@ func TestDecodeJSONErrors(t *testing.T) {
 		if _, err := DecodeJSON([]byte(s)); err == nil {
 			t.Errorf("DecodeJSON(%q) must fail", s)
 		}
-	}
-}
-
-func TestCheckPayloadSize(t *testing.T) {
-	if err := CheckPayloadSize(strings.Repeat("a", 1000), "state output"); err != nil {
-		t.Fatal(err)
-	}
-	err := CheckPayloadSize(strings.Repeat("a", MaxPayloadBytes), "state output")
-	if errName(err) != ErrDataLimitExceeded {
-		t.Fatalf("want DataLimitExceeded, got %v", err)
 	}
 }
 

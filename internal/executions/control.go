@@ -188,8 +188,9 @@ func (e *Execution) Reached(m Milestone) bool {
 func Wait(ctx context.Context, c Clients, arn string, m Milestone, poll time.Duration, progress func(*Execution)) (*Execution, error) {
 	interval := min(poll, time.Second)
 	last := ""
+	d := &describer{clients: c}
 	for {
-		e, err := Describe(ctx, c, arn)
+		e, err := d.describe(ctx, arn)
 		if err != nil {
 			return nil, err
 		}

@@ -8,7 +8,6 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/drs"
-	drstypes "github.com/aws/aws-sdk-go-v2/service/drs/types"
 	"github.com/aws/aws-sdk-go-v2/service/servicequotas"
 	"github.com/aws/aws-sdk-go-v2/service/sfn"
 	sfntypes "github.com/aws/aws-sdk-go-v2/service/sfn/types"
@@ -204,5 +203,4 @@ func TestCancelAndConflicts(t *testing.T) {
 	if conflicts, _ := executions.Conflicts(ctx, f.clients, view, ""); len(conflicts) != 0 {
 		t.Fatalf("conflicts after cancel: %+v", conflicts)
 	}
-	_ = drstypes.JobStatusCompleted
 }

@@ -149,6 +149,19 @@ type Clients struct {
 // waves from the definition it runs, each wave's progress from the
 // history, and each server's launch from DRS.
 func Describe(ctx context.Context, c Clients, arn string) (*Execution, error) {
+	return (&describer{clients: c}).describe(ctx, arn)
+}
+
+// describer reads one execution again and again (Wait, watch views): the
+// definition an execution runs never changes, so it is read once.
+type describer struct {
+	clients Clients
+	view    *statemachine.PlanView
+	plan    string
+}
+
+func (d *describer) describe(ctx context.Context, arn string) (*Execution, error) {
+	c := d.clients
 	out, err := c.SFN.DescribeExecution(ctx, &sfn.DescribeExecutionInput{ExecutionArn: aws.String(arn)})
 	if err != nil {
 		return nil, err
@@ -161,19 +174,22 @@ func Describe(ctx context.Context, c Clients, arn string) (*Execution, error) {
 	var in Input
 	_ = json.Unmarshal([]byte(aws.ToString(out.Input)), &in)
 	e.Type, e.InvokedBy = in.Type, in.InvokedBy
-	sm, err := c.SFN.DescribeStateMachineForExecution(ctx, &sfn.DescribeStateMachineForExecutionInput{ExecutionArn: aws.String(arn)})
-	if err != nil {
-		return nil, err
+	if d.view == nil {
+		sm, err := c.SFN.DescribeStateMachineForExecution(ctx, &sfn.DescribeStateMachineForExecutionInput{ExecutionArn: aws.String(arn)})
+		if err != nil {
+			return nil, err
+		}
+		view, err := statemachine.Describe(aws.ToString(sm.Definition))
+		if err != nil {
+			return nil, fmt.Errorf("execution %s: %w", arn, err)
+		}
+		d.view, d.plan = view, view.Name
+		if d.plan == "" {
+			d.plan, _ = plans.PlanName(aws.ToString(sm.Name))
+		}
 	}
-	view, err := statemachine.Describe(aws.ToString(sm.Definition))
-	if err != nil {
-		return nil, fmt.Errorf("execution %s: %w", arn, err)
-	}
-	e.Plan = view.Name
-	if e.Plan == "" {
-		e.Plan, _ = plans.PlanName(aws.ToString(sm.Name))
-	}
-	for _, w := range view.Waves() {
+	e.Plan = d.plan
+	for _, w := range d.view.Waves() {
 		wave := Wave{Name: w.Name, Level: w.Level, Status: WavePending, PauseBefore: w.PauseBefore}
 		for _, id := range w.SourceServerIDs {
 			wave.Servers = append(wave.Servers, Server{SourceServerID: id})

@@ -2,7 +2,6 @@ package awswire
 
 import (
 	"encoding/json"
-	"errors"
 	"net/http"
 	"strconv"
 )
@@ -33,16 +32,6 @@ func (e *APIError) With(key string, value any) *APIError {
 	}
 	e.Fields[key] = value
 	return e
-}
-
-// AsAPIError converts any error into an APIError (an internal error when it
-// is not one already).
-func AsAPIError(err error, internalCode string) *APIError {
-	var apiErr *APIError
-	if errors.As(err, &apiErr) {
-		return apiErr
-	}
-	return NewError(http.StatusInternalServerError, internalCode, err.Error())
 }
 
 func (e *APIError) body(typeKey string) map[string]any {

@@ -69,13 +69,6 @@ func goTypeName(t string) string {
 	}
 }
 
-func requireString(name, v string) *awswire.APIError {
-	if v == "" {
-		return invalidField(name, "is required")
-	}
-	return nil
-}
-
 func checkEnum(name, v string, allowed []string) *awswire.APIError {
 	if v == "" || slices.Contains(allowed, v) {
 		return nil

@@ -4,13 +4,15 @@ import (
 	"encoding/json"
 	"strconv"
 	"time"
+
+	"github.com/drsorch/terraform-provider-drsorch/internal/asl"
 )
 
 // maxHistoryEvents is Step Functions' limit of events per standard execution.
 const maxHistoryEvents = 25000
 
 // maxPayload is Step Functions' 256 KiB limit on state input and output.
-const maxPayload = 256 * 1024
+const maxPayload = asl.MaxPayloadBytes
 
 // Event details, with the model's member names.
 type (
