@@ -38,7 +38,7 @@ func (s *Simulator) mutate(ref Estate, fn func(e *estate, now time.Time) error) 
 	e := s.estate(k)
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	now := s.clock.Now()
+	now := s.now()
 	s.advanceEstate(e, now)
 	if err := fn(e, now); err != nil {
 		return err
@@ -133,14 +133,14 @@ func (s *Simulator) RunUntilIdle() time.Time {
 		if !found {
 			return s.clock.Now()
 		}
-		s.clock.AdvanceTo(last)
+		s.clock.AdvanceTo(last.Add(-s.ClockOffset())) // last is on DRS's clock
 		s.catchUp()
 	}
 }
 
 // catchUp applies due events in every estate and persists them.
 func (s *Simulator) catchUp() {
-	now := s.clock.Now()
+	now := s.now()
 	for _, e := range s.allEstates() {
 		e.mu.Lock()
 		s.advanceEstate(e, now)
@@ -166,14 +166,16 @@ type EstateState struct {
 
 // State is the simulator's summary.
 type State struct {
-	Now     time.Time     `json:"now"`
-	Estates []EstateState `json:"estates"`
+	// Now is DRS's clock: the run service's clock plus ClockOffsetSeconds.
+	Now                time.Time     `json:"now"`
+	ClockOffsetSeconds float64       `json:"clockOffsetSeconds,omitempty"`
+	Estates            []EstateState `json:"estates"`
 }
 
 // State summarises every estate at the present simulated time.
 func (s *Simulator) State() State {
 	s.catchUp()
-	st := State{Now: s.clock.Now(), Estates: []EstateState{}}
+	st := State{Now: s.now(), ClockOffsetSeconds: s.ClockOffset().Seconds(), Estates: []EstateState{}}
 	for _, e := range s.allEstates() {
 		e.mu.Lock()
 		active, _ := e.activeJobs()

@@ -19,6 +19,7 @@ import (
 //	POST   /_sim/fail-launch   {"account","region","sourceServerIDs":[…],"fail":true}
 //	POST   /_sim/quotas        {"account","region","quotas":{"L-…":N}}
 //	POST   /_sim/servers       {"account","region","count":N,"hostnamePrefix","tags"}
+//	POST   /_sim/clock-offset  {"seconds": N}  DRS's clock N s ahead of the run service's (negative: behind)
 func (s *Simulator) ControlHandler() http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /_sim/state", func(w http.ResponseWriter, _ *http.Request) {
@@ -107,6 +108,19 @@ func (s *Simulator) ControlHandler() http.Handler {
 			return
 		}
 		writeControl(w, http.StatusOK, map[string]any{"sourceServerIDs": ids})
+	})
+	mux.HandleFunc("POST /_sim/clock-offset", func(w http.ResponseWriter, r *http.Request) {
+		var req struct {
+			Seconds *float64 `json:"seconds"`
+		}
+		if !readControl(w, r, &req) {
+			return
+		}
+		if req.Seconds == nil || *req.Seconds > maxClockOffset.Seconds() || *req.Seconds < -maxClockOffset.Seconds() {
+			controlError(w, fmt.Sprintf(`"seconds" is required and must be within ±%.0f`, maxClockOffset.Seconds()))
+			return
+		}
+		respond(w, s.SetClockOffset(time.Duration(*req.Seconds*float64(time.Second))))
 	})
 	return mux
 }

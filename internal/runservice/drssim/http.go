@@ -29,6 +29,10 @@ func (s *Simulator) RESTHandler() http.Handler {
 			awswire.WriteRESTJSONError(w, apiErr)
 			return
 		}
+		if s.loseAnswer(id, name) {
+			breakConnection(w)
+			return
+		}
 		if out == nil {
 			w.WriteHeader(status)
 			return

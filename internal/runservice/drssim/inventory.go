@@ -19,6 +19,9 @@ import (
 // sees it; later starts keep what the store holds.
 type Inventory struct {
 	Estates []EstateSpec `json:"estates"`
+	// DRSClockOffset puts the simulated DRS's clock ahead of the run
+	// service's clock ("10m"), or behind it ("-10m"), to test clock skew.
+	DRSClockOffset string `json:"drsClockOffset,omitempty"`
 }
 
 // EstateSpec is one account and region.
@@ -64,6 +67,10 @@ type Faults struct {
 	ThrottlePercent int `json:"throttlePercent"`
 	// LatencyMs of wall-clock delay added to every request.
 	LatencyMs int `json:"latencyMs"`
+	// LoseAnswer drops the answers of the next N successful calls of an
+	// operation after DRS carried them out ({"StartRecovery": 1}): the
+	// caller sees a broken connection and cannot know the outcome.
+	LoseAnswer map[string]int `json:"loseAnswer,omitempty"`
 }
 
 const maxGenerated = 20000
@@ -115,6 +122,9 @@ func ParseInventory(data []byte) (*Inventory, error) {
 func (inv *Inventory) validate() error {
 	if len(inv.Estates) == 0 {
 		return errors.New(`field "estates": list at least one estate`)
+	}
+	if _, err := parseClockOffset(inv.DRSClockOffset); err != nil {
+		return err
 	}
 	seen := map[estateKey]bool{}
 	for i := range inv.Estates {
@@ -206,7 +216,7 @@ func (f Faults) validate() error {
 	if f.LatencyMs < 0 || f.LatencyMs > 60000 {
 		return fmt.Errorf("latencyMs: %d must be between 0 and 60000", f.LatencyMs)
 	}
-	return nil
+	return validateLoseAnswer(f.LoseAnswer)
 }
 
 func quotaCodes() []string {

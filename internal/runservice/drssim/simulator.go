@@ -33,6 +33,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/drsorch/terraform-provider-drsorch/internal/runservice/awswire"
@@ -47,6 +48,9 @@ type Options struct {
 	Logger *slog.Logger
 	// Inventory is the estate file; empty serves DemoInventory.
 	Inventory string
+	// ClockOffset puts DRS's clock ahead of Clock (negative: behind); an
+	// inventory's drsClockOffset, when set, wins.
+	ClockOffset time.Duration
 }
 
 // Simulator is the simulated DRS service of one run service.
@@ -63,6 +67,8 @@ type Simulator struct {
 	calls   map[string]int64
 
 	sleep func(context.Context, time.Duration) // wall-clock latency injection
+
+	offset atomic.Int64 // DRS's clock minus the run service's clock, in nanoseconds (skew.go)
 }
 
 // New opens the simulator's tables, loads stored estates and seeds the
@@ -82,6 +88,15 @@ func New(opts Options) (*Simulator, error) {
 	}
 	s := &Simulator{db: opts.Store.DB(), clock: opts.Clock, logger: opts.Logger, source: source,
 		estates: map[estateKey]*estate{}, calls: map[string]int64{}, sleep: sleepCtx}
+	offset := opts.ClockOffset
+	if inv.DRSClockOffset != "" {
+		offset, _ = parseClockOffset(inv.DRSClockOffset) // validated by ParseInventory
+	}
+	if offset != 0 {
+		if err := s.SetClockOffset(offset); err != nil {
+			return nil, err
+		}
+	}
 	ctx := context.Background()
 	if err := s.migrate(ctx); err != nil {
 		return nil, fmt.Errorf("drs simulator tables: %w", err)
@@ -89,7 +104,7 @@ func New(opts Options) (*Simulator, error) {
 	if err := s.loadAll(ctx); err != nil {
 		return nil, fmt.Errorf("drs simulator: %w", err)
 	}
-	now := s.clock.Now()
+	now := s.now()
 	for _, spec := range inv.Estates {
 		k := estateKey{spec.Account, spec.Region}
 		if _, ok := s.estates[k]; ok {
@@ -186,6 +201,9 @@ func (s *Simulator) Invoke(ctx context.Context, id awswire.Identity, operation s
 	if apiErr != nil {
 		return nil, apiErr
 	}
+	if s.loseAnswer(id, operation) {
+		return nil, ErrAnswerLost
+	}
 	if out == nil {
 		return []byte("{}"), nil
 	}
@@ -226,7 +244,7 @@ func (s *Simulator) call(ctx context.Context, id awswire.Identity, name string, 
 
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	c := &opContext{ctx: ctx, s: s, e: e, now: s.clock.Now()}
+	c := &opContext{ctx: ctx, s: s, e: e, now: s.now()}
 	s.advanceEstate(e, c.now)
 	var result any
 	var apiErr *awswire.APIError
