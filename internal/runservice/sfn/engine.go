@@ -68,6 +68,9 @@ type Engine struct {
 	tasks    sync.WaitGroup
 	inflight atomic.Int64 // task requests not yet answered
 	pending  atomic.Int64 // ops queued or being processed
+	// Clock skew between the engine and DRS (skew.go).
+	skewNS, skewWarned atomic.Int64
+	skewKnown          atomic.Bool
 	// queuedAfterBatch is the run queue's length when the last batch ended.
 	queuedAfterBatch atomic.Int64
 

@@ -43,14 +43,8 @@ func (e *Engine) invokeDRS(ctx context.Context, id awswire.Identity, action stri
 		return nil, &asl.Error{Name: asl.ErrRuntime, Cause: "empty DRS action in " + tr.Resource}
 	}
 	operation := strings.ToUpper(action[:1]) + action[1:]
-	if reconcile && nonIdempotentDRS[action] {
-		out, found, rerr := e.reconcileDRS(ctx, id, action, params, tr)
-		if rerr != nil {
-			return nil, rerr
-		}
-		if found {
-			return out, nil
-		}
+	if nonIdempotentDRS[action] {
+		return e.sendOnce(ctx, id, action, operation, params, tr, reconcile) // reconcile.go
 	}
 	return e.callDRS(ctx, id, operation, params)
 }

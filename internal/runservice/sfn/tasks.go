@@ -105,7 +105,7 @@ func (e *Engine) dispatchAfterCommit(b *batch, x *execution, threadID int, state
 		go func() {
 			defer e.tasks.Done()
 			defer e.inflight.Add(-1)
-			ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+			ctx, cancel := context.WithTimeout(withExecution(context.Background(), execARN), 5*time.Minute)
 			defer cancel()
 			var out []byte
 			var terr *asl.Error
