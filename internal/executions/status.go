@@ -44,6 +44,9 @@ const (
 type Input struct {
 	Type      string `json:"type"`
 	InvokedBy string `json:"invokedBy,omitempty"`
+	// AdoptJobs maps waves to the DRS jobs they follow instead of starting
+	// recovery (adopt.go).
+	AdoptJobs map[string]string `json:"adoptJobs,omitempty"`
 }
 
 // Execution is a run of a recovery plan, as drsorch sees it.
@@ -253,6 +256,10 @@ func applyHistory(e *Execution, events []sfntypes.HistoryEvent) {
 			var out struct{ Job struct{ JobID string } }
 			_ = json.Unmarshal([]byte(aws.ToString(ev.TaskSucceededEventDetails.Output)), &out)
 			w.JobID = out.Job.JobID
+		case ev.Type == sfntypes.HistoryEventTypePassStateExited && step == statemachine.StepAdoptJob:
+			var out struct{ Job struct{ JobID string } }
+			_ = json.Unmarshal([]byte(aws.ToString(ev.StateExitedEventDetails.Output)), &out)
+			w.Status, w.StartedAt, w.JobID = WaveRunning, at, out.Job.JobID
 		case ev.Type == sfntypes.HistoryEventTypePassStateEntered && step == "recovered":
 			w.Status, w.EndedAt = WaveRecovered, at
 		case ev.Type == sfntypes.HistoryEventTypeFailStateEntered:

@@ -20,7 +20,17 @@ const (
 	ErrWaveFailed    = "drsorch.WaveFailed"
 	ErrWaveTimedOut  = "drsorch.WaveTimedOut"
 	ErrWaveUnhealthy = "drsorch.WaveUnhealthy"
+	// ErrWaveReadFailed: DRS reads of a wave (DescribeJobs,
+	// DescribeRecoveryInstances) failed past their retry budget. The
+	// wave's job may still be running: the cause names the wave, the job
+	// and the last error, and a new execution adopts the job with
+	// {"adoptJobs": {"<wave>": "<job ID>"}} in its input.
+	ErrWaveReadFailed = "drsorch.WaveReadFailed"
 )
+
+// InputAdoptJobs is the execution input member that maps wave names to
+// the DRS job IDs those waves adopt instead of starting recovery.
+const InputAdoptJobs = "adoptJobs"
 
 // Resources the compiled definitions use.
 const (
@@ -98,9 +108,10 @@ func Compile(plan recoveryplan.Plan) (*Compiled, error) {
 			transitions += n
 		}
 		states[levelState(l)] = obj{
-			"Type":       "Parallel",
-			"Comment":    fmt.Sprintf("Level %d: %s", l+1, joinNames(names)),
-			"Parameters": obj{"isDrill.$": "$.run.isDrill"},
+			"Type":    "Parallel",
+			"Comment": fmt.Sprintf("Level %d: %s", l+1, joinNames(names)),
+			// input carries the execution input into the branches (adoptJobs).
+			"Parameters": obj{"isDrill.$": "$.run.isDrill", "input.$": "$$.Execution.Input"},
 			"Branches":   branches,
 			"ResultPath": fmt.Sprintf("$.levels.level%d", l+1),
 			"Next":       next,
@@ -170,18 +181,30 @@ func PollSchedule(interval time.Duration) []int {
 	return append(s, steady)
 }
 
-// readRetry retries reads on throttling and server errors with backoff.
+// readRetry retries read-only calls on every error — throttling, server
+// errors, errors outside the model (Drs.DrsException) and client-side ones
+// (Drs.SdkClientException) — with backoff capped at a minute: about 17
+// minutes of budget per read. Past it, readCatch ends the wave naming its
+// job, which keeps running in DRS.
 var readRetry = []any{obj{
-	"ErrorEquals":     []any{"Drs.ThrottlingException", "Drs.InternalServerException", "States.Timeout"},
-	"IntervalSeconds": 2, "MaxAttempts": 8, "BackoffRate": 2.0, "MaxDelaySeconds": 60, "JitterStrategy": "FULL",
+	"ErrorEquals":     []any{"States.ALL"},
+	"IntervalSeconds": 2, "MaxAttempts": readAttempts, "BackoffRate": 2.0, "MaxDelaySeconds": 60, "JitterStrategy": "FULL",
 }}
 
+// readAttempts is the retry budget of one read.
+const readAttempts = 20
+
+func readCatch(next string) []any {
+	return []any{obj{"ErrorEquals": []any{"States.ALL"}, "ResultPath": "$.readError", "Next": next}}
+}
+
 // startRetry retries StartRecovery only when DRS refused the request
-// without acting on it (throttling). Anything else may have launched
-// servers, so it is never retried blindly.
+// without acting on it (throttling), with the reads' budget. Anything else
+// may have launched servers, so it is never retried blindly (the run
+// service adopts the job of a request whose answer was lost).
 var startRetry = []any{obj{
 	"ErrorEquals":     []any{"Drs.ThrottlingException"},
-	"IntervalSeconds": 5, "MaxAttempts": 6, "BackoffRate": 2.0, "MaxDelaySeconds": 60, "JitterStrategy": "FULL",
+	"IntervalSeconds": 5, "MaxAttempts": readAttempts, "BackoffRate": 2.0, "MaxDelaySeconds": 60, "JitterStrategy": "FULL",
 }}
 
 // compileWave returns one Parallel branch running wave w, and the number
@@ -200,7 +223,21 @@ func compileWave(plan string, w recoveryplan.Wave, level int) (obj, int) {
 	quoted := fmt.Sprintf("'%s'", w.Name) // wave names carry no quote or brace
 	states := obj{}
 	start := s("start recovery")
-	transitions := 0
+	transitions := 1 // adopt job?
+	adoptPath := fmt.Sprintf("$.input.%s['%s']", InputAdoptJobs, w.Name)
+	states[s(StepAdoptChoice)] = obj{
+		"Type":    "Choice",
+		"Comment": `A retry of a wave whose job already runs names it in the execution input: {"adoptJobs": {"<wave>": "<job ID>"}}.`,
+		"Choices": []any{obj{"Variable": adoptPath, "IsPresent": true, "Next": s(StepAdoptJob)}},
+		"Default": start,
+	}
+	states[s(StepAdoptJob)] = obj{
+		"Type":       "Pass",
+		"Comment":    "Follows the named DRS job instead of starting recovery again.",
+		"Parameters": obj{"JobID.$": adoptPath},
+		"ResultPath": "$.job",
+		"Next":       s("poll setup"),
+	}
 	if w.PauseBefore {
 		states[s("pause")] = obj{
 			"Type":     "Task",
@@ -217,7 +254,7 @@ func compileWave(plan string, w recoveryplan.Wave, level int) (obj, int) {
 			}}},
 			"TimeoutSeconds": pauseTimeoutSeconds,
 			"ResultPath":     "$.approval",
-			"Next":           start,
+			"Next":           s(StepAdoptChoice),
 		}
 		transitions++
 	}
@@ -260,7 +297,14 @@ func compileWave(plan string, w recoveryplan.Wave, level int) (obj, int) {
 		},
 		"ResultPath": "$.status",
 		"Retry":      readRetry,
+		"Catch":      readCatch(s(StepReadFailed)),
 		"Next":       s("count"),
+	}
+	states[s(StepReadFailed)] = obj{
+		"Type":  "Fail",
+		"Error": ErrWaveReadFailed,
+		"CausePath": fmt.Sprintf("States.Format('wave {} (job {}): DRS reads failed %d times, the last with {}: {}. The job may still be running: follow it, or start the plan again with the execution input member %s naming this wave and job to adopt it', %s, $.job.JobID, $.readError.Error, $.readError.Cause)",
+			readAttempts+1, InputAdoptJobs, quoted),
 	}
 	states[s("count")] = obj{
 		"Type": "Pass",
@@ -339,6 +383,7 @@ func compileWave(plan string, w recoveryplan.Wave, level int) (obj, int) {
 		},
 		"ResultPath": "$.instances",
 		"Retry":      readRetry,
+		"Catch":      readCatch(s(StepReadFailed)),
 		"Next":       s("health"),
 	}
 	states[s("health")] = obj{
@@ -394,7 +439,7 @@ func compileWave(plan string, w recoveryplan.Wave, level int) (obj, int) {
 		},
 		"End": true,
 	}
-	startAt := start
+	startAt := s(StepAdoptChoice)
 	if w.PauseBefore {
 		startAt = s("pause")
 	}
@@ -424,3 +469,10 @@ func toAny(xs []int) []any {
 	}
 	return out
 }
+
+// Step names (after "<wave>: ") that status readers look for.
+const (
+	StepAdoptChoice = "adopt job?"
+	StepAdoptJob    = "adopt job"
+	StepReadFailed  = "read failed"
+)

@@ -36,7 +36,9 @@ func firstServer(t *testing.T, s *Simulator) string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var page struct{ Items []struct{ SourceServerID string } }
+	var page struct {
+		Items []struct{ SourceServerID string }
+	}
 	if err := json.Unmarshal(raw, &page); err != nil || len(page.Items) == 0 {
 		t.Fatalf("servers: %s %v", raw, err)
 	}
@@ -55,7 +57,9 @@ func TestClockOffsetStampsJobsOnDRSClock(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		var out struct{ Job struct{ JobID, CreationDateTime string } }
+		var out struct {
+			Job struct{ JobID, CreationDateTime string }
+		}
 		if err := json.Unmarshal(raw, &out); err != nil {
 			t.Fatal(err)
 		}

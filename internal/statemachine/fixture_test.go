@@ -1,0 +1,43 @@
+package statemachine
+
+import (
+	"os"
+	"reflect"
+	"testing"
+)
+
+// Plans deployed by an earlier drsorch keep reading back: a definition
+// compiled before read failures were caught and jobs could be adopted
+// describes the same plan as today's compilation of it.
+func TestDescribeReadsDefinitionsOfEarlierCompilers(t *testing.T) {
+	old, err := os.ReadFile("testdata/compiled-2026-11-30-three-tier.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	then, err := Describe(string(old))
+	if err != nil {
+		t.Fatalf("the earlier definition no longer reads back: %v", err)
+	}
+	c, err := Compile(threeTier())
+	if err != nil {
+		t.Fatal(err)
+	}
+	now, err := Describe(c.Definition)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(then, now) {
+		t.Fatalf("earlier definition reads as\n%+v\ntoday's as\n%+v", then, now)
+	}
+	// The plan it rebuilds compiles to today's definition of the same plan.
+	again, err := Compile(then.Plan())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if again.Definition != c.Definition {
+		t.Fatal("the plan read from the earlier definition compiles differently from the plan itself")
+	}
+	if string(old) == c.Definition+"\n" {
+		t.Fatal("the fixture is today's compilation: it no longer proves anything about earlier definitions")
+	}
+}
