@@ -67,7 +67,7 @@ func New(cfg Config) (*App, error) {
 	if err != nil {
 		return nil, err
 	}
-	start, err := startTime(st, cfg.StartTime)
+	start, err := startTime(st, cfg)
 	if err != nil {
 		st.Close()
 		return nil, err
@@ -99,8 +99,10 @@ func New(cfg Config) (*App, error) {
 
 // startTime resumes simulated time where the last run left it, so a time
 // scale above 1 never makes a restart travel back before recorded events.
-func startTime(st *store.Store, requested time.Time) (time.Time, error) {
-	if !requested.IsZero() {
+// With real DRS (DRSAWS) the clock is the wall clock: a simulated clock
+// stored by an earlier --time-scale run is never inherited.
+func startTime(st *store.Store, cfg Config) (time.Time, error) {
+	if requested := cfg.StartTime; !requested.IsZero() {
 		return requested, nil
 	}
 	now := time.Now().UTC()
@@ -113,6 +115,11 @@ func startTime(st *store.Store, requested time.Time) (time.Time, error) {
 		return now, fmt.Errorf("stored simulated clock %q: %w", saved, err)
 	}
 	if t := time.Unix(0, ns).UTC(); t.After(now) {
+		if cfg.DRSMode == DRSAWS {
+			cfg.Logger.Warn("--drs aws runs on the wall clock: not resuming the simulated clock an earlier run stored, which is ahead of it; "+
+				"events recorded then carry later timestamps than new ones", "storedClock", t.Format(time.RFC3339), "aheadBy", t.Sub(now).Round(time.Second).String())
+			return now, nil
+		}
 		return t, nil
 	}
 	return now, nil

@@ -24,6 +24,7 @@ func (a *App) mountStepFunctions(cfg Config) error {
 		return err
 	}
 	a.SFN, a.Events = svc, bus
+	a.exportClockSkew(svc)
 	a.OnClose(svc.Close)
 	a.Router.HandleTarget(sfn.TargetPrefix, awswire.ContentTypeJSON10, svc)
 	a.Router.HandleTarget(events.TargetPrefix, awswire.ContentTypeJSON11, bus)
