@@ -16,6 +16,7 @@ func newStartCommand(env *Env) *cobra.Command {
 	var (
 		drill, recovery, yes bool
 		wait, name           string
+		adoptFrom            string
 	)
 	cmd := command(env, &cobra.Command{
 		Use:   "start PLAN --drill|--recovery",
@@ -47,7 +48,11 @@ FAILED, TIMED_OUT or ABORTED exits 4.`,
 		if err != nil {
 			return err
 		}
-		if err := preflight(ctx, s, p); err != nil {
+		adopt, err := adoptJobs(ctx, s, p, runType, adoptFrom) // cmd_start_adopt.go
+		if err != nil {
+			return err
+		}
+		if err := preflight(ctx, s, p, adopt); err != nil {
 			return err
 		}
 		if runType == executions.TypeRecovery && !yes {
@@ -59,7 +64,7 @@ FAILED, TIMED_OUT or ABORTED exits 4.`,
 		if err != nil {
 			return err
 		}
-		arn, err := executions.Start(ctx, s.exec(), p.ARN, runType, by, name)
+		arn, err := startRun(ctx, s, p.ARN, runType, by, name, adopt)
 		if err != nil {
 			return apiError("start "+runType+" of plan "+p.Name, err)
 		}
@@ -85,6 +90,7 @@ FAILED, TIMED_OUT or ABORTED exits 4.`,
 	f.BoolVar(&yes, "yes", false, "do not ask for confirmation")
 	f.StringVar(&wait, "wait", "", "wait until the run is started, paused or completed")
 	f.StringVar(&name, "name", "", "execution name (default: generated)")
+	f.StringVar(&adoptFrom, "adopt-jobs-from", "", "EXECUTION that failed: its waves whose DRS job may still run (read failures, stopped waves) follow that job instead of starting another")
 	return cmd
 }
 
@@ -110,11 +116,12 @@ func parseMilestone(s string) (executions.Milestone, error) {
 
 // preflight runs the provider's plan-time checks: busy servers and quota
 // headroom refuse; quota warnings are printed.
-func preflight(ctx context.Context, s *session, p *plan) error {
+func preflight(ctx context.Context, s *session, p *plan, adopt map[string]string) error {
 	conflicts, err := executions.Conflicts(ctx, s.exec(), p.View, "")
 	if err != nil {
 		return apiError("check for conflicting runs", err)
 	}
+	conflicts = withoutAdopted(conflicts, adopt)
 	if len(conflicts) > 0 {
 		lines := make([]string, len(conflicts))
 		for i, c := range conflicts {
