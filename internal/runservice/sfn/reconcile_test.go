@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -12,9 +13,11 @@ import (
 	awssfn "github.com/aws/aws-sdk-go-v2/service/sfn"
 	"github.com/aws/aws-sdk-go-v2/service/sfn/types"
 
+	"github.com/drsorch/terraform-provider-drsorch/internal/recoveryplan"
 	"github.com/drsorch/terraform-provider-drsorch/internal/runservice/awswire"
 	"github.com/drsorch/terraform-provider-drsorch/internal/runservice/drssim"
 	"github.com/drsorch/terraform-provider-drsorch/internal/runservice/runservicetest"
+	"github.com/drsorch/terraform-provider-drsorch/internal/statemachine"
 )
 
 // launchDef starts a drill of $.servers tagged with the execution, as
@@ -232,5 +235,196 @@ func TestConflictWithOwnJobIsAdopted(t *testing.T) {
 	}
 	if jobs := describeJobs(t, n.sim); len(jobs) != 1 {
 		t.Fatalf("%d jobs, want 1", len(jobs))
+	}
+}
+
+// tierServers maps the demo shop's tiers to their source servers.
+func tierServers(t *testing.T, sim *drssim.Simulator) map[string][]string {
+	t.Helper()
+	raw, err := sim.Invoke(context.Background(), drsID, "DescribeSourceServers", []byte(`{"filters":{}}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var page struct {
+		Items []struct {
+			SourceServerID string            `json:"sourceServerID"`
+			Tags           map[string]string `json:"tags"`
+		}
+	}
+	if err := json.Unmarshal(raw, &page); err != nil {
+		t.Fatal(err)
+	}
+	out := map[string][]string{}
+	for _, s := range page.Items {
+		if s.Tags["app"] == "shop" {
+			out[s.Tags["tier"]] = append(out[s.Tags["tier"]], s.SourceServerID)
+		}
+	}
+	return out
+}
+
+// A compiled plan of three waves; the run service dies inside every wave's
+// StartRecovery window (after DRS acted, before the answer was recorded)
+// and restarts, with the orchestrator's clock 10 minutes ahead of DRS's or
+// behind it. Every wave adopts its job: exactly one launch job per wave.
+func TestCompiledPlanCrashingInEveryStartRecoveryWindowLaunchesEachWaveOnce(t *testing.T) {
+	for _, drsAhead := range []time.Duration{-10 * time.Minute, 10 * time.Minute} {
+		t.Run("drs ahead "+drsAhead.String(), func(t *testing.T) {
+			dir := t.TempDir()
+			crashed := make(chan struct{}, 10)
+			// crashOn dies at the k-th StartRecovery task this process
+			// answers: a restarted process first adopts the job of the
+			// wave that crashed, then sends the next wave's request.
+			crashOn := func(k int) func(string, string) bool {
+				var calls atomic.Int32
+				return func(_, resource string) bool {
+					if !strings.HasSuffix(resource, ":startRecovery") || int(calls.Add(1)) != k {
+						return false
+					}
+					crashed <- struct{}{}
+					return true
+				}
+			}
+			n := startNode(t, dir, runservicetest.Epoch, crashOn(1))
+			if err := n.sim.SetClockOffset(drsAhead); err != nil {
+				t.Fatal(err)
+			}
+			tiers := tierServers(t, n.sim)
+			c, err := statemachine.Compile(recoveryplan.Plan{Name: "shop", Waves: []recoveryplan.Wave{
+				{Name: "db", ProtectionGroup: "shop-db", ServerIDs: tiers["db"]},
+				{Name: "app", ProtectionGroup: "shop-app", ServerIDs: tiers["app"]},
+				{Name: "web", ProtectionGroup: "shop-web", ServerIDs: tiers["web"]},
+			}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			sm, err := n.sfn.CreateStateMachine(ctx(t), &awssfn.CreateStateMachineInput{Name: aws.String("drsorch-plan-shop"),
+				RoleArn: aws.String(roleARN), Definition: aws.String(c.Definition)})
+			if err != nil {
+				t.Fatal(err)
+			}
+			start, err := n.sfn.StartExecution(ctx(t), &awssfn.StartExecutionInput{StateMachineArn: sm.StateMachineArn, Input: aws.String(`{"type":"DRILL"}`)})
+			if err != nil {
+				t.Fatal(err)
+			}
+			restarts, sent := 0, int64(0)
+			for step := 0; ; step++ {
+				if step > 2000 {
+					t.Fatal("the drill did not end")
+				}
+				n.settle(t)
+				select {
+				case <-crashed:
+					// The process dies here; the next one starts on the same data.
+					at := n.clk.Now()
+					sent += n.sim.Stats()["StartRecovery"]
+					n.kill()
+					restarts++
+					if restarts < 3 {
+						n = startNode(t, dir, at, crashOn(2))
+					} else {
+						n = startNode(t, dir, at, nil)
+					}
+					if err := n.sim.SetClockOffset(drsAhead); err != nil {
+						t.Fatal(err)
+					}
+					continue
+				default:
+				}
+				d, err := n.sfn.DescribeExecution(ctx(t), &awssfn.DescribeExecutionInput{ExecutionArn: start.ExecutionArn})
+				if err != nil {
+					t.Fatal(err)
+				}
+				if d.Status != types.ExecutionStatusRunning {
+					if d.Status != types.ExecutionStatusSucceeded {
+						t.Fatalf("drill %s: %s %s", d.Status, aws.ToString(d.Error), aws.ToString(d.Cause))
+					}
+					break
+				}
+				next, ok := n.clk.NextDeadline()
+				if !ok {
+					t.Fatal("nothing scheduled while the drill runs")
+				}
+				n.clk.AdvanceTo(next)
+			}
+			sent += n.sim.Stats()["StartRecovery"]
+			if restarts != 3 || sent != 3 {
+				t.Fatalf("%d crashes and %d StartRecovery requests, want one of each per wave", restarts, sent)
+			}
+			perWave := map[string]int{}
+			for _, job := range describeJobs(t, n.sim) {
+				tags, _ := job["tags"].(map[string]any)
+				if job["type"] == "LAUNCH" {
+					perWave[tags["drsorch:wave"].(string)]++
+				}
+			}
+			if perWave["db"] != 1 || perWave["app"] != 1 || perWave["web"] != 1 || len(perWave) != 3 {
+				t.Fatalf("launch jobs per wave: %v, want exactly one each", perWave)
+			}
+		})
+	}
+}
+
+// A TerminateRecoveryInstances whose answer is lost is reconciled by its
+// recovery instances: one TERMINATE job, adopted, never a second request.
+func TestLostTerminateAnswerIsReconciled(t *testing.T) {
+	n := startNode(t, t.TempDir(), runservicetest.Epoch, nil)
+	if err := n.sim.SetClockOffset(-10 * time.Minute); err != nil {
+		t.Fatal(err)
+	}
+	ids, _ := twoServers(t, n.sim)
+	launch, _ := json.Marshal(map[string]any{"isDrill": true, "sourceServers": []map[string]string{{"sourceServerID": ids[0]}}})
+	if _, err := n.sim.Invoke(context.Background(), drsID, "StartRecovery", launch); err != nil {
+		t.Fatal(err)
+	}
+	n.sim.RunUntilIdle()
+	raw, err := n.sim.Invoke(context.Background(), drsID, "DescribeRecoveryInstances", []byte(`{"filters":{}}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var instances struct {
+		Items []struct {
+			RecoveryInstanceID string `json:"recoveryInstanceID"`
+		}
+	}
+	if err := json.Unmarshal(raw, &instances); err != nil || len(instances.Items) != 1 {
+		t.Fatalf("recovery instances: %s %v", raw, err)
+	}
+	if err := n.sim.SetFaults(drssim.Estate{}, drssim.Faults{LoseAnswer: map[string]int{"TerminateRecoveryInstances": 1}}); err != nil {
+		t.Fatal(err)
+	}
+	c := ctx(t)
+	sm, err := n.sfn.CreateStateMachine(c, &awssfn.CreateStateMachineInput{Name: aws.String("cleanup"), RoleArn: aws.String(roleARN),
+		Definition: aws.String(`{"StartAt":"Terminate","States":{"Terminate":{"Type":"Task",
+			"Resource":"arn:aws:states:::aws-sdk:drs:terminateRecoveryInstances",
+			"Parameters":{"RecoveryInstanceIDs.$":"$.ids"},"ResultSelector":{"jobId.$":"$.Job.JobID","type.$":"$.Job.Type"},"End":true}}}`)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	input, _ := json.Marshal(map[string]any{"ids": []string{instances.Items[0].RecoveryInstanceID}})
+	start, err := n.sfn.StartExecution(c, &awssfn.StartExecutionInput{StateMachineArn: sm.StateMachineArn, Input: aws.String(string(input))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	n.settle(t)
+	d, err := n.sfn.DescribeExecution(c, &awssfn.DescribeExecutionInput{ExecutionArn: start.ExecutionArn})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d.Status != types.ExecutionStatusSucceeded {
+		t.Fatalf("terminate: %s %s %s", d.Status, aws.ToString(d.Error), aws.ToString(d.Cause))
+	}
+	if got := n.sim.Stats()["TerminateRecoveryInstances"]; got != 1 {
+		t.Fatalf("TerminateRecoveryInstances sent %d times, want 1", got)
+	}
+	var terminate []map[string]any
+	for _, job := range describeJobs(t, n.sim) {
+		if job["type"] == "TERMINATE" {
+			terminate = append(terminate, job)
+		}
+	}
+	var out struct{ JobID, Type string }
+	if err := json.Unmarshal([]byte(aws.ToString(d.Output)), &out); err != nil || len(terminate) != 1 || out.JobID != terminate[0]["jobID"] {
+		t.Fatalf("output %s, TERMINATE jobs %v", aws.ToString(d.Output), terminate)
 	}
 }
