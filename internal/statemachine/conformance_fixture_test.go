@@ -26,6 +26,7 @@ func TestConformanceFixturesAreCurrent(t *testing.T) {
 	dir := filepath.Join("..", "runservice", "sfn", "testdata", "conformance")
 	for name, fixture := range map[string]conformanceCase{
 		"plan_three_tier.json": threeTierFixture(t),
+		"plan_adopt_jobs.json": adoptJobsFixture(t),
 	} {
 		want, err := json.MarshalIndent(fixture, "", "  ")
 		if err != nil {
@@ -104,6 +105,29 @@ func threeTierFixture(t *testing.T) conformanceCase {
 			{Name: "db", ProtectionGroup: "g-db", ServerIDs: db},
 			{Name: "app", ProtectionGroup: "g-app", ServerIDs: app},
 			{Name: "web", ProtectionGroup: "g-web", ServerIDs: web},
+		}}),
+	}
+}
+
+// adoptJobsFixture: a retry whose first wave adopts a job named in the
+// input (a wave name with a dot, read through bracket notation) and starts
+// no recovery; the second wave starts its own.
+func adoptJobsFixture(t *testing.T) conformanceCase {
+	db, app := []string{"s-db1", "s-db2"}, []string{"s-app1"}
+	tasks := map[string][]map[string]any{}
+	scriptWave(tasks, "app", app)
+	tasks["db.primary: describe job"] = []map[string]any{
+		launchedJob("drsjob-adopted", db, "STARTED", "IN_PROGRESS"),
+		launchedJob("drsjob-adopted", db, "COMPLETED", "LAUNCHED"),
+	}
+	tasks["db.primary: describe instances"] = []map[string]any{instances(db, "RUNNING")}
+	return conformanceCase{
+		Comment: "Compiled plan: db.primary adopts drsjob-adopted from the input, then app starts recovery",
+		Input:   map[string]any{"type": "DRILL", "invokedBy": "conformance", InputAdoptJobs: map[string]any{"db.primary": "drsjob-adopted"}},
+		Tasks:   tasks,
+		Definition: compileFixture(t, recoveryplan.Plan{Name: "adopting", Waves: []recoveryplan.Wave{
+			{Name: "db.primary", ProtectionGroup: "g-db", ServerIDs: db},
+			{Name: "app", ProtectionGroup: "g-app", ServerIDs: app},
 		}}),
 	}
 }
