@@ -30,7 +30,7 @@ func TestServeHelper(t *testing.T) {
 	if dir == "" {
 		t.Skip("helper process for TestKillNine")
 	}
-	app, err := runservice.New(runservice.Config{DataDir: dir, TimeScale: 0})
+	app, err := runservice.New(runservice.Config{DataDir: dir, TimeScale: 0, Inventory: os.Getenv(helperInventoryEnv)})
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(1)
