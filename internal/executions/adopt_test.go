@@ -174,3 +174,23 @@ func TestStatusOfAPlanCompiledByAnEarlierVersion(t *testing.T) {
 		}
 	}
 }
+
+// Which waves of an ended run leave a job to adopt.
+func TestAdoptableJobsPicksJobsThatMayStillRun(t *testing.T) {
+	e := &executions.Execution{Status: sfntypes.ExecutionStatusFailed, Error: statemachine.ErrWaveReadFailed, Waves: []executions.Wave{
+		{Name: "done", Status: executions.WaveRecovered, JobID: "drsjob-done"},
+		{Name: "read", Status: executions.WaveFailed, JobID: "drsjob-read", Error: statemachine.ErrWaveReadFailed},
+		{Name: "beside", Status: executions.WaveFailed, JobID: "drsjob-beside", Servers: []executions.Server{{LaunchStatus: "IN_PROGRESS"}}},
+		{Name: "crashed", Status: executions.WaveFailed, JobID: "drsjob-crashed", Servers: []executions.Server{{LaunchStatus: "LAUNCHED"}, {LaunchStatus: "FAILED"}}},
+		{Name: "launchfail", Status: executions.WaveFailed, JobID: "drsjob-lf", Error: statemachine.ErrWaveFailed},
+		{Name: "later", Status: executions.WavePending},
+	}}
+	got := executions.AdoptableJobs(e)
+	if len(got) != 2 || got["read"] != "drsjob-read" || got["beside"] != "drsjob-beside" {
+		t.Fatalf("adoptable = %v, want read and beside", got)
+	}
+	e.Status = sfntypes.ExecutionStatusRunning
+	if got := executions.AdoptableJobs(e); len(got) != 0 {
+		t.Fatalf("a running execution offered jobs: %v", got)
+	}
+}
