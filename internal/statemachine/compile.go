@@ -183,9 +183,9 @@ func PollSchedule(interval time.Duration) []int {
 
 // readRetry retries read-only calls on every error — throttling, server
 // errors, errors outside the model (Drs.DrsException) and client-side ones
-// (Drs.SdkClientException) — with backoff capped at a minute: about 17
-// minutes of budget per read. Past it, readCatch ends the wave naming its
-// job, which keeps running in DRS.
+// (Drs.SdkClientException) — with backoff capped at a minute: up to 16
+// minutes per read (full jitter: about half that on average). Past it,
+// readCatch ends the wave naming its job, which keeps running in DRS.
 var readRetry = []any{obj{
 	"ErrorEquals":     []any{"States.ALL"},
 	"IntervalSeconds": 2, "MaxAttempts": readAttempts, "BackoffRate": 2.0, "MaxDelaySeconds": 60, "JitterStrategy": "FULL",
