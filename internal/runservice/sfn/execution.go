@@ -42,7 +42,6 @@ type execution struct {
 	tokenWrites []tokenWrite
 	touched     bool
 	closedNow   bool // reached a terminal status in this batch
-	inserted    bool // the row does not exist yet
 }
 
 type pendingEvent struct {
