@@ -28,6 +28,8 @@ type Config struct {
 	// Quotas) through the default AWS credential chain, while state
 	// machines still run on the local engine.
 	DRSMode string
+	// AfterTaskSent is a crash-injection hook for tests (see sfn.Options).
+	AfterTaskSent func(execARN, resource string) (crash bool)
 }
 
 // DRS modes.
