@@ -28,6 +28,10 @@ type Config struct {
 	// Quotas) through the default AWS credential chain, while state
 	// machines still run on the local engine.
 	DRSMode string
+	// SFNUpdateWindow is Step Functions' read-after-write window after
+	// UpdateStateMachine, on the simulated clock: 0 the default
+	// (sfn.DefaultUpdateConsistencyWindow), negative off.
+	SFNUpdateWindow time.Duration
 }
 
 // DRS modes.

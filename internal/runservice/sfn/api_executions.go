@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"encoding/json"
 	"errors"
+	"strconv"
 	"time"
 
 	"github.com/drsorch/terraform-provider-drsorch/internal/asl"
@@ -14,7 +15,7 @@ import (
 func (s *Service) startExecution(ctx context.Context, _ awswire.Identity, body []byte) (any, error) {
 	var req struct {
 		StateMachineArn string  `json:"stateMachineArn"`
-		Name            string  `json:"name"`
+		Name            *string `json:"name"`
 		Input           *string `json:"input"`
 		TraceHeader     string  `json:"traceHeader"`
 	}
@@ -24,10 +25,16 @@ func (s *Service) startExecution(ctx context.Context, _ awswire.Identity, body [
 	if _, err := checkARN(req.StateMachineArn, "stateMachine", "stateMachineArn"); err != nil {
 		return nil, err
 	}
-	if req.Name == "" {
-		req.Name = newUUID()
-	} else if !validName(req.Name) {
-		return nil, apiErr("InvalidName", "Invalid Name: '%s' (1 to 80 characters; no whitespace, brackets, wildcards or punctuation such as \" # %% \\ ^ | ~ ` $ & , ; : /)", req.Name)
+	name := newUUID()
+	switch {
+	case req.Name == nil:
+	case *req.Name == "":
+		// The model's Name shape: 1 to 80 characters.
+		return nil, validationErr("1 validation error detected: Value '' at 'name' failed to satisfy constraint: Member must have length greater than or equal to 1")
+	case !validName(*req.Name):
+		return nil, apiErr("InvalidName", "Invalid Name: '%s' (1 to 80 characters; no whitespace, brackets, wildcards or punctuation such as \" # %% \\ ^ | ~ ` $ & , ; : /)", *req.Name)
+	default:
+		name = *req.Name
 	}
 	input := "{}"
 	if req.Input != nil {
@@ -40,7 +47,7 @@ func (s *Service) startExecution(ctx context.Context, _ awswire.Identity, body [
 	if err != nil {
 		return nil, apiErr("InvalidExecutionInput", "Invalid Execution Input: the input must be JSON: %v", err)
 	}
-	arn, startNS, err := s.e.Start(ctx, req.StateMachineArn, req.Name, input, decoded)
+	arn, startNS, err := s.e.Start(ctx, req.StateMachineArn, name, input, decoded)
 	if err != nil {
 		return nil, err
 	}
@@ -62,7 +69,15 @@ func (e *Engine) Start(ctx context.Context, smARN, name, input string, decoded a
 			return apiErr("StateMachineDeleting", "State machine '%s' is being deleted", smARN)
 		}
 		var status, existingInput string
-		err = b.tx.QueryRow(`SELECT status, input, start_ns FROM sfn_executions WHERE arn = ?`, arn).Scan(&status, &existingInput, &startNS)
+		var existingID int64
+		var stopNS sql.NullInt64
+		err = b.tx.QueryRow(`SELECT id, status, input, start_ns, stop_ns FROM sfn_executions WHERE arn = ?`, arn).Scan(&existingID, &status, &existingInput, &startNS, &stopNS)
+		if err == nil && stopNS.Valid && stopNS.Int64 < retentionCutoff(b.now) {
+			// Past retention the name is free again.
+			if err = deleteExpired(b.tx, retentionCutoff(b.now), existingID); err == nil {
+				err = sql.ErrNoRows
+			}
+		}
 		switch {
 		case errors.Is(err, sql.ErrNoRows):
 		case err != nil:
@@ -72,13 +87,18 @@ func (e *Engine) Start(ctx context.Context, smARN, name, input string, decoded a
 		default:
 			return apiErr("ExecutionAlreadyExists", "Execution Already Exists: '%s' (an execution of this name already ran or runs with another input; start it under a new name)", arn)
 		}
-		def, err := e.definition(sm.definition)
+		startNS = nanos(b.now)
+		defText, roleARN, smUpdatedNS := sm.definition, sm.roleARN, sm.updatedNS
+		if startNS < sm.prevUntilNS && sm.prevDefinition != "" {
+			// Inside UpdateStateMachine's read-after-write window.
+			defText, roleARN, smUpdatedNS = sm.prevDefinition, sm.prevRoleARN, sm.prevUpdatedNS
+		}
+		def, err := e.definition(defText)
 		if err != nil {
 			return err
 		}
-		startNS = nanos(b.now)
 		res, err := b.tx.Exec(`INSERT INTO sfn_executions (arn, sm_arn, name, status, input, start_ns, definition, role_arn, sm_updated_ns, runtime)
-			VALUES (?, ?, ?, 'RUNNING', ?, ?, ?, ?, ?, '{}')`, arn, smARN, name, input, startNS, sm.definition, sm.roleARN, sm.updatedNS)
+			VALUES (?, ?, ?, 'RUNNING', ?, ?, ?, ?, ?, '{}')`, arn, smARN, name, input, startNS, defText, roleARN, smUpdatedNS)
 		if err != nil {
 			return err
 		}
@@ -88,12 +108,12 @@ func (e *Engine) Start(ctx context.Context, smARN, name, input string, decoded a
 		}
 		root := &thread{ID: 1, State: def.StartAt, Phase: phaseEnter}
 		root.setInput(decoded, []byte(input))
-		x := &execution{id: id, arn: arn, smARN: smARN, name: name, roleARN: sm.roleARN, status: statusRunning,
+		x := &execution{id: id, arn: arn, smARN: smARN, name: name, roleARN: roleARN, status: statusRunning,
 			inputRaw: input, input: decoded, startNS: startNS, def: def,
 			rt: &runtime{NextThread: 1, Threads: map[int]*thread{1: root}}}
 		e.cache[id] = x
 		x.emit(b, nil, "ExecutionStarted", "executionStartedEventDetails",
-			executionStartedDetails{Input: input, InputDetails: notTruncated, RoleArn: sm.roleARN})
+			executionStartedDetails{Input: input, InputDetails: notTruncated, RoleArn: roleARN})
 		root.LastEvent = 0 // AWS: the first state's event follows none
 		if def.TimeoutSeconds > 0 {
 			deadline := b.now.Add(time.Duration(def.TimeoutSeconds) * time.Second)
@@ -121,7 +141,7 @@ func (s *Service) queryExecution(ctx context.Context, arn string) (*executionRow
 	}
 	r := &executionRow{arn: arn}
 	err := s.e.db.QueryRowContext(ctx, `SELECT id, sm_arn, name, status, input, definition, role_arn, output, error, cause, start_ns, sm_updated_ns, stop_ns
-		FROM sfn_executions WHERE arn = ?`, arn).Scan(&r.id, &r.smARN, &r.name, &r.status, &r.input, &r.definition, &r.role,
+		FROM sfn_executions WHERE arn = ? AND (stop_ns IS NULL OR stop_ns >= ?)`, arn, retentionCutoff(s.e.clock.Now())).Scan(&r.id, &r.smARN, &r.name, &r.status, &r.input, &r.definition, &r.role,
 		&r.output, &r.errName, &r.cause, &r.startNS, &r.smUpdatedNS, &r.stopNS)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, apiErr("ExecutionDoesNotExist", "Execution Does Not Exist: '%s'", arn)
@@ -212,9 +232,11 @@ func (s *Service) listExecutions(ctx context.Context, _ awswire.Identity, body [
 	if err != nil {
 		return nil, err
 	}
+	now := s.e.clock.Now()
+	scope := "ListExecutions\x00" + req.StateMachineArn + "\x00" + req.StatusFilter
 	before := int64(1 << 62)
 	if req.NextToken != "" {
-		if before, err = decodePageToken(req.NextToken); err != nil {
+		if before, err = decodePageID(scope, req.NextToken, now); err != nil {
 			return nil, err
 		}
 	}
@@ -226,8 +248,9 @@ func (s *Service) listExecutions(ctx context.Context, _ awswire.Identity, body [
 			return nil, err
 		}
 	}
-	q := `SELECT id, arn, name, status, start_ns, stop_ns FROM sfn_executions WHERE sm_arn = ? AND id < ?`
-	args := []any{req.StateMachineArn, before}
+	cutoff := retentionCutoff(now)
+	q := `SELECT id, arn, name, status, start_ns, stop_ns FROM sfn_executions WHERE sm_arn = ? AND id < ? AND (stop_ns IS NULL OR stop_ns >= ?)`
+	args := []any{req.StateMachineArn, before, cutoff}
 	if req.StatusFilter != "" {
 		q += ` AND status = ?`
 		args = append(args, req.StatusFilter)
@@ -266,10 +289,11 @@ func (s *Service) listExecutions(ctx context.Context, _ awswire.Identity, body [
 	out := map[string]any{"executions": items}
 	if len(items) == size && lastID > 0 {
 		var more int
-		_ = s.e.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM (SELECT 1 FROM sfn_executions WHERE sm_arn = ? AND id < ? AND (? = '' OR status = ?) LIMIT 1)`,
-			req.StateMachineArn, lastID, req.StatusFilter, req.StatusFilter).Scan(&more)
+		_ = s.e.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM (SELECT 1 FROM sfn_executions WHERE sm_arn = ? AND id < ? AND (? = '' OR status = ?)
+			AND (stop_ns IS NULL OR stop_ns >= ?) LIMIT 1)`,
+			req.StateMachineArn, lastID, req.StatusFilter, req.StatusFilter, cutoff).Scan(&more)
 		if more > 0 {
-			out["nextToken"] = encodePageToken(lastID)
+			out["nextToken"] = encodePageID(scope, lastID, now)
 		}
 	}
 	return out, nil
@@ -332,9 +356,11 @@ func (s *Service) getExecutionHistory(ctx context.Context, _ awswire.Identity, b
 	if err != nil {
 		return nil, err
 	}
+	now := s.e.clock.Now()
+	scope := "GetExecutionHistory\x00" + r.arn + "\x00" + strconv.FormatBool(req.ReverseOrder)
 	var after int64
 	if req.NextToken != "" {
-		if after, err = decodePageToken(req.NextToken); err != nil {
+		if after, err = decodePageID(scope, req.NextToken, now); err != nil {
 			return nil, err
 		}
 	}
@@ -376,7 +402,7 @@ func (s *Service) getExecutionHistory(ctx context.Context, _ awswire.Identity, b
 	}
 	out := map[string]any{"events": evs}
 	if more {
-		out["nextToken"] = encodePageToken(last)
+		out["nextToken"] = encodePageID(scope, last, now)
 	}
 	return out, nil
 }

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"sort"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/drsorch/terraform-provider-drsorch/internal/asl"
 	"github.com/drsorch/terraform-provider-drsorch/internal/runservice/awswire"
@@ -42,6 +43,11 @@ type loggingConfiguration struct {
 // parseDefinition validates a definition; the error is InvalidDefinition
 // naming every problem.
 func (e *Engine) parseDefinition(def string) (*asl.StateMachine, error) {
+	if n := utf8.RuneCountInString(def); n > maxDefinitionChars {
+		// The model's Definition shape: max 1,048,576 characters
+		// (https://docs.aws.amazon.com/step-functions/latest/apireference/API_CreateStateMachine.html).
+		return nil, apiErr("InvalidDefinition", "Invalid State Machine Definition: 'SCHEMA_VALIDATION_FAILED: the definition is %d characters, more than the maximum of %d'", n, maxDefinitionChars)
+	}
 	sm, err := asl.Parse([]byte(def))
 	if err == nil {
 		return sm, nil
@@ -146,15 +152,20 @@ func (s *Service) createStateMachine(ctx context.Context, id awswire.Identity, b
 type stateMachineRow struct {
 	arn, name, definition, roleARN, typ, status, revisionID, logging, tags string
 	createdNS, updatedNS                                                   int64
+	// The read-after-write window of the last UpdateStateMachine.
+	prevDefinition, prevRoleARN string
+	prevUpdatedNS, prevUntilNS  int64
 }
 
 func queryStateMachine(q interface {
 	QueryRowContext(context.Context, string, ...any) *sql.Row
 }, ctx context.Context, arn string) (*stateMachineRow, error) {
 	r := &stateMachineRow{arn: arn}
-	err := q.QueryRowContext(ctx, `SELECT name, definition, role_arn, type, status, revision_id, logging, tags, created_ns, updated_ns
+	err := q.QueryRowContext(ctx, `SELECT name, definition, role_arn, type, status, revision_id, logging, tags, created_ns, updated_ns,
+		prev_definition, prev_role_arn, prev_updated_ns, prev_until_ns
 		FROM sfn_state_machines WHERE arn = ?`, arn).
-		Scan(&r.name, &r.definition, &r.roleARN, &r.typ, &r.status, &r.revisionID, &r.logging, &r.tags, &r.createdNS, &r.updatedNS)
+		Scan(&r.name, &r.definition, &r.roleARN, &r.typ, &r.status, &r.revisionID, &r.logging, &r.tags, &r.createdNS, &r.updatedNS,
+			&r.prevDefinition, &r.prevRoleARN, &r.prevUpdatedNS, &r.prevUntilNS)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, apiErr("StateMachineDoesNotExist", "State Machine Does Not Exist: '%s'", arn)
 	}
@@ -240,8 +251,19 @@ func (s *Service) updateStateMachine(ctx context.Context, _ awswire.Identity, bo
 			logging = string(lb)
 		}
 		updatedNS = nanos(b.now)
-		_, err = b.tx.Exec(`UPDATE sfn_state_machines SET definition = ?, role_arn = ?, logging = ?, updated_ns = ?, revision_id = ? WHERE arn = ?`,
-			def, role, logging, updatedNS, revision, r.arn)
+		// Read-after-write: new executions on the unqualified ARN keep
+		// getting the definition and role they got before this update
+		// until the window ends (see DefaultUpdateConsistencyWindow).
+		prevDef, prevRole, prevUpdated, prevUntil := r.prevDefinition, r.prevRoleARN, r.prevUpdatedNS, r.prevUntilNS
+		if window := b.e.UpdateConsistencyWindow(); window > 0 && (def != r.definition || role != r.roleARN) {
+			if prevUntil <= updatedNS { // not already inside a window: what starts got until now
+				prevDef, prevRole, prevUpdated = r.definition, r.roleARN, r.updatedNS
+			}
+			prevUntil = updatedNS + int64(window)
+		}
+		_, err = b.tx.Exec(`UPDATE sfn_state_machines SET definition = ?, role_arn = ?, logging = ?, updated_ns = ?, revision_id = ?,
+			prev_definition = ?, prev_role_arn = ?, prev_updated_ns = ?, prev_until_ns = ? WHERE arn = ?`,
+			def, role, logging, updatedNS, revision, prevDef, prevRole, prevUpdated, prevUntil, r.arn)
 		return err
 	})
 	if err != nil {
@@ -285,19 +307,22 @@ func (s *Service) listStateMachines(ctx context.Context, id awswire.Identity, bo
 	if err != nil {
 		return nil, err
 	}
-	var offset int64
+	now := s.e.clock.Now()
+	scope := "ListStateMachines\x00" + id.Account + "\x00" + id.Region
+	var after string
 	if req.NextToken != "" {
-		if offset, err = decodePageToken(req.NextToken); err != nil {
+		if after, err = decodePageToken(scope, req.NextToken, now); err != nil {
 			return nil, err
 		}
 	}
 	rows, err := s.e.db.QueryContext(ctx, `SELECT arn, name, type, created_ns FROM sfn_state_machines
-		WHERE account = ? AND region = ? ORDER BY name LIMIT ? OFFSET ?`, id.Account, id.Region, size+1, offset)
+		WHERE account = ? AND region = ? AND name > ? ORDER BY name LIMIT ?`, id.Account, id.Region, after, size+1)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
 	items := []map[string]any{}
+	var names []string
 	for rows.Next() {
 		var arn, name, typ string
 		var created int64
@@ -305,6 +330,7 @@ func (s *Service) listStateMachines(ctx context.Context, id awswire.Identity, bo
 			return nil, err
 		}
 		items = append(items, map[string]any{"stateMachineArn": arn, "name": name, "type": typ, "creationDate": epochSeconds(fromNanos(created))})
+		names = append(names, name)
 	}
 	if err := rows.Err(); err != nil {
 		return nil, err
@@ -312,7 +338,7 @@ func (s *Service) listStateMachines(ctx context.Context, id awswire.Identity, bo
 	out := map[string]any{}
 	if len(items) > size {
 		items = items[:size]
-		out["nextToken"] = encodePageToken(offset + int64(size))
+		out["nextToken"] = encodePageToken(scope, names[size-1], now)
 	}
 	out["stateMachines"] = items
 	return out, nil

@@ -58,9 +58,33 @@ CREATE TABLE IF NOT EXISTS sfn_tokens (
 ) WITHOUT ROWID;
 `
 
+// columns added after the first release, for databases created before them.
+var addedColumns = []struct{ table, column, decl string }{
+	// UpdateStateMachine's read-after-write window: the definition and role
+	// new executions on the unqualified ARN get until prev_until_ns.
+	{"sfn_state_machines", "prev_definition", "TEXT NOT NULL DEFAULT ''"},
+	{"sfn_state_machines", "prev_role_arn", "TEXT NOT NULL DEFAULT ''"},
+	{"sfn_state_machines", "prev_updated_ns", "INTEGER NOT NULL DEFAULT 0"},
+	{"sfn_state_machines", "prev_until_ns", "INTEGER NOT NULL DEFAULT 0"},
+}
+
 func migrate(db *sql.DB) error {
 	if _, err := db.Exec(schema); err != nil {
 		return fmt.Errorf("create Step Functions tables: %w", err)
+	}
+	for _, c := range addedColumns {
+		var n int
+		if err := db.QueryRow(`SELECT COUNT(*) FROM pragma_table_info(?) WHERE name = ?`, c.table, c.column).Scan(&n); err != nil {
+			return fmt.Errorf("inspect %s: %w", c.table, err)
+		}
+		if n == 0 {
+			if _, err := db.Exec(`ALTER TABLE ` + c.table + ` ADD COLUMN ` + c.column + ` ` + c.decl); err != nil {
+				return fmt.Errorf("add %s.%s: %w", c.table, c.column, err)
+			}
+		}
+	}
+	if _, err := db.Exec(`CREATE INDEX IF NOT EXISTS sfn_executions_closed ON sfn_executions (stop_ns) WHERE stop_ns IS NOT NULL`); err != nil {
+		return fmt.Errorf("create Step Functions indexes: %w", err)
 	}
 	return nil
 }

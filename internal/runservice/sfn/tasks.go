@@ -15,7 +15,10 @@ import (
 // splitResource turns a Task resource ARN into the history's resourceType
 // and resource ("aws-sdk:drs", "startRecovery").
 func splitResource(arn string) (resourceType, resource string) {
-	rest := strings.TrimPrefix(arn, "arn:aws:states:::")
+	rest := arn
+	if _, r, ok := strings.Cut(arn, ":states:::"); ok && strings.HasPrefix(arn, "arn:") {
+		rest = r
+	}
 	i := strings.LastIndex(rest, ":")
 	if i < 0 {
 		return rest, rest
@@ -26,6 +29,17 @@ func splitResource(arn string) (resourceType, resource string) {
 // scheduleTask records TaskScheduled/TaskStarted and, once committed, sends
 // the task's request.
 func (e *Engine) scheduleTask(b *batch, x *execution, t *thread, st *asl.State, in any) {
+	// A Task resource of another partition than the execution's region
+	// passes CreateStateMachine and fails the execution when the state runs,
+	// with States.Runtime (which no Retry or Catch handles). AWS's wording, as
+	// users of aws-cn and aws-us-gov report it (github.com/aws/aws-cdk/issues/4597,
+	// github.com/Netflix/metaflow/issues/324).
+	if p := resourcePartition(st.Resource); p != "" && p != partitionOf(x.identity().Region) {
+		e.failThread(b, x, t, asl.Error{Name: asl.ErrRuntime, Cause: fmt.Sprintf(
+			"An error occurred while executing the state '%s' (entered at the event id #%d). The resource belongs to a different partition from the running execution.",
+			st.Name, t.LastEvent)})
+		return
+	}
 	seq := x.nextSeq()
 	tr := &taskRun{Seq: seq, Resource: st.Resource, ScheduledNS: nanos(b.now)}
 	if st.Integration.WaitForTaskToken {
