@@ -122,6 +122,9 @@ func (s *Service) createStateMachine(ctx context.Context, id awswire.Identity, b
 	arn := stateMachineARN(id, req.Name)
 	var createdNS int64
 	err := s.e.do(ctx, func(b *batch) error {
+		if err := b.e.checkRolePropagation(b.tx, req.RoleArn, b.now); err != nil {
+			return err
+		}
 		var def, role, status, existingTags string
 		err := b.tx.QueryRow(`SELECT definition, role_arn, status, created_ns, tags FROM sfn_state_machines WHERE arn = ?`, arn).
 			Scan(&def, &role, &status, &createdNS, &existingTags)
@@ -238,6 +241,11 @@ func (s *Service) updateStateMachine(ctx context.Context, _ awswire.Identity, bo
 		}
 		if r.status == "DELETING" {
 			return apiErr("StateMachineDeleting", "State machine '%s' is being deleted", r.arn)
+		}
+		if req.RoleArn != nil {
+			if err := b.e.checkRolePropagation(b.tx, *req.RoleArn, b.now); err != nil {
+				return err
+			}
 		}
 		def, role, logging := r.definition, r.roleARN, r.logging
 		if req.Definition != nil {

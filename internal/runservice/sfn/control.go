@@ -12,6 +12,10 @@ import (
 //
 //	GET  /_sim/sfn/consistency                 the UpdateStateMachine read-after-write window
 //	POST /_sim/sfn/consistency {"windowSeconds": N}  set it (N ≤ 0: off)
+//	GET    /_sim/sfn/faults                   the faults still armed
+//	POST   /_sim/sfn/faults  Faults           replace them: {"api":[{"operation","kind":"throttle|5xx|reset","status","count","percent"}],
+//	                                           "rolePropagationSeconds":N, "tasks":[{"resource","error","cause","count"}]}
+//	DELETE /_sim/sfn/faults                   clear them
 func (s *Service) ControlHandler() http.Handler {
 	mux := http.NewServeMux()
 	consistency := func(w http.ResponseWriter) {
@@ -33,6 +37,27 @@ func (s *Service) ControlHandler() http.Handler {
 		}
 		s.e.SetUpdateConsistencyWindow(d)
 		consistency(w)
+	})
+	mux.HandleFunc("GET /_sim/sfn/faults", func(w http.ResponseWriter, _ *http.Request) {
+		awswire.WriteJSON(w, "application/json", http.StatusOK, s.e.Faults())
+	})
+	mux.HandleFunc("POST /_sim/sfn/faults", func(w http.ResponseWriter, r *http.Request) {
+		var f Faults
+		dec := json.NewDecoder(r.Body)
+		dec.DisallowUnknownFields()
+		if err := dec.Decode(&f); err != nil {
+			controlError(w, "body must be a Faults object: "+err.Error())
+			return
+		}
+		if err := s.e.SetFaults(f); err != nil {
+			controlError(w, err.Error())
+			return
+		}
+		awswire.WriteJSON(w, "application/json", http.StatusOK, s.e.Faults())
+	})
+	mux.HandleFunc("DELETE /_sim/sfn/faults", func(w http.ResponseWriter, _ *http.Request) {
+		_ = s.e.SetFaults(Faults{})
+		awswire.WriteJSON(w, "application/json", http.StatusOK, s.e.Faults())
 	})
 	return mux
 }

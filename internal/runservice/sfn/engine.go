@@ -45,6 +45,9 @@ type Options struct {
 	// UpdateStateMachine still get the previous definition and role. Zero
 	// means DefaultUpdateConsistencyWindow; negative turns it off.
 	UpdateConsistencyWindow time.Duration
+	// Faults are injected from the start (see Faults; /_sim/sfn/faults
+	// changes them at run time).
+	Faults *Faults
 }
 
 // DefaultUpdateConsistencyWindow: AWS documents that "all StartExecution
@@ -88,6 +91,7 @@ type Engine struct {
 	queuedAfterBatch atomic.Int64
 
 	updateWindow atomic.Int64 // nanoseconds; 0: off
+	faults       faultState
 
 	timersMu    sync.Mutex
 	timerSeq    uint64
@@ -122,6 +126,11 @@ func NewEngine(opts Options) (*Engine, error) {
 		cache: map[int64]*execution{}, queued: map[int64]bool{}, poisoned: map[int64]string{}, defs: map[string]*asl.StateMachine{}, armed: map[uint64]*armedTimer{}, armedByExec: map[int64]map[uint64]bool{},
 	}
 	e.SetUpdateConsistencyWindow(opts.UpdateConsistencyWindow)
+	if opts.Faults != nil {
+		if err := e.SetFaults(*opts.Faults); err != nil {
+			return nil, fmt.Errorf("step functions faults: %w", err)
+		}
+	}
 	go e.loop()
 	if err := e.do(context.Background(), e.resumeAll); err != nil {
 		e.Close()

@@ -19,6 +19,9 @@ func (e *Engine) invoke(ctx context.Context, id awswire.Identity, integ asl.Inte
 	if err != nil {
 		return nil, &asl.Error{Name: asl.ErrRuntime, Cause: "task parameters: " + err.Error()}
 	}
+	if ferr := e.taskFault(tr.Resource); ferr != nil {
+		return nil, ferr
+	}
 	switch integ.Service {
 	case "drs":
 		return e.invokeDRS(ctx, id, integ.Action, params, tr, reconcile)

@@ -49,6 +49,10 @@ CREATE TABLE IF NOT EXISTS sfn_history (
 	body TEXT NOT NULL,
 	PRIMARY KEY (exec_id, event_id)
 ) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS sfn_roles (
+	role_arn TEXT PRIMARY KEY,
+	first_seen_ns INTEGER NOT NULL
+) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS sfn_tokens (
 	token TEXT PRIMARY KEY,
 	exec_id INTEGER NOT NULL,

@@ -108,6 +108,9 @@ func (s *Service) Engine() *Engine { return s.e }
 func (s *Service) Close() error { return s.e.Close() }
 
 func (s *Service) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if s.serveFault(w, r) {
+		return
+	}
 	out, err := s.serve(r)
 	if err != nil {
 		awswire.WriteJSONProtocolError(w, awswire.ContentTypeJSON10, toAPIError(err))
