@@ -22,7 +22,7 @@ func (s *Service) startExecution(ctx context.Context, _ awswire.Identity, body [
 	if err := decodeRequest(body, &req); err != nil {
 		return nil, err
 	}
-	if _, err := checkARN(req.StateMachineArn, "stateMachine", "stateMachineArn"); err != nil {
+	if _, err := checkQualifiedARN(req.StateMachineArn, "stateMachineArn"); err != nil {
 		return nil, err
 	}
 	name := newUUID()
@@ -55,18 +55,15 @@ func (s *Service) startExecution(ctx context.Context, _ awswire.Identity, body [
 }
 
 // Start starts (or, for the same name and input while it runs, returns) an
-// execution; it returns once ExecutionStarted and the first steps are
-// committed.
+// execution of smARN (a state machine, version or alias ARN); it returns
+// once ExecutionStarted and the first steps are committed.
 func (e *Engine) Start(ctx context.Context, smARN, name, input string, decoded any) (string, int64, error) {
-	arn := executionARN(smARN, name)
+	arn := executionARN(unqualified(smARN), name)
 	var startNS int64
 	err := e.do(ctx, func(b *batch) error {
-		sm, err := queryStateMachine(b.tx, ctx, smARN)
+		target, err := resolveStart(b, smARN)
 		if err != nil {
 			return err
-		}
-		if sm.status == "DELETING" {
-			return apiErr("StateMachineDeleting", "State machine '%s' is being deleted", smARN)
 		}
 		var status, existingInput string
 		var existingID int64
@@ -88,17 +85,13 @@ func (e *Engine) Start(ctx context.Context, smARN, name, input string, decoded a
 			return apiErr("ExecutionAlreadyExists", "Execution Already Exists: '%s' (an execution of this name already ran or runs with another input; start it under a new name)", arn)
 		}
 		startNS = nanos(b.now)
-		defText, roleARN, smUpdatedNS := sm.definition, sm.roleARN, sm.updatedNS
-		if startNS < sm.prevUntilNS && sm.prevDefinition != "" {
-			// Inside UpdateStateMachine's read-after-write window.
-			defText, roleARN, smUpdatedNS = sm.prevDefinition, sm.prevRoleARN, sm.prevUpdatedNS
-		}
+		defText, roleARN, smUpdatedNS := target.definition, target.roleARN, target.updatedNS
 		def, err := e.definition(defText)
 		if err != nil {
 			return err
 		}
-		res, err := b.tx.Exec(`INSERT INTO sfn_executions (arn, sm_arn, name, status, input, start_ns, definition, role_arn, sm_updated_ns, runtime)
-			VALUES (?, ?, ?, 'RUNNING', ?, ?, ?, ?, ?, '{}')`, arn, smARN, name, input, startNS, defText, roleARN, smUpdatedNS)
+		res, err := b.tx.Exec(`INSERT INTO sfn_executions (arn, sm_arn, name, status, input, start_ns, definition, role_arn, sm_updated_ns, runtime, version_arn, alias_arn)
+			VALUES (?, ?, ?, 'RUNNING', ?, ?, ?, ?, ?, '{}', ?, ?)`, arn, target.smARN, name, input, startNS, defText, roleARN, smUpdatedNS, target.versionARN, target.aliasARN)
 		if err != nil {
 			return err
 		}
@@ -108,7 +101,7 @@ func (e *Engine) Start(ctx context.Context, smARN, name, input string, decoded a
 		}
 		root := &thread{ID: 1, State: def.StartAt, Phase: phaseEnter}
 		root.setInput(decoded, []byte(input))
-		x := &execution{id: id, arn: arn, smARN: smARN, name: name, roleARN: roleARN, status: statusRunning,
+		x := &execution{id: id, arn: arn, smARN: target.smARN, name: name, roleARN: roleARN, status: statusRunning,
 			inputRaw: input, input: decoded, startNS: startNS, def: def,
 			rt: &runtime{NextThread: 1, Threads: map[int]*thread{1: root}}}
 		e.cache[id] = x
@@ -133,6 +126,7 @@ type executionRow struct {
 	output, errName, cause                            sql.NullString
 	startNS, smUpdatedNS                              int64
 	stopNS                                            sql.NullInt64
+	versionARN, aliasARN                              string
 }
 
 func (s *Service) queryExecution(ctx context.Context, arn string) (*executionRow, error) {
@@ -140,9 +134,10 @@ func (s *Service) queryExecution(ctx context.Context, arn string) (*executionRow
 		return nil, err
 	}
 	r := &executionRow{arn: arn}
-	err := s.e.db.QueryRowContext(ctx, `SELECT id, sm_arn, name, status, input, definition, role_arn, output, error, cause, start_ns, sm_updated_ns, stop_ns
+	err := s.e.db.QueryRowContext(ctx, `SELECT id, sm_arn, name, status, input, definition, role_arn, output, error, cause, start_ns, sm_updated_ns, stop_ns,
+		version_arn, alias_arn
 		FROM sfn_executions WHERE arn = ? AND (stop_ns IS NULL OR stop_ns >= ?)`, arn, retentionCutoff(s.e.clock.Now())).Scan(&r.id, &r.smARN, &r.name, &r.status, &r.input, &r.definition, &r.role,
-		&r.output, &r.errName, &r.cause, &r.startNS, &r.smUpdatedNS, &r.stopNS)
+		&r.output, &r.errName, &r.cause, &r.startNS, &r.smUpdatedNS, &r.stopNS, &r.versionARN, &r.aliasARN)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, apiErr("ExecutionDoesNotExist", "Execution Does Not Exist: '%s'", arn)
 	}
@@ -167,6 +162,12 @@ func (s *Service) describeExecution(ctx context.Context, _ awswire.Identity, bod
 	}
 	if r.stopNS.Valid {
 		out["stopDate"] = epochSeconds(fromNanos(r.stopNS.Int64))
+	}
+	if r.versionARN != "" {
+		out["stateMachineVersionArn"] = r.versionARN
+	}
+	if r.aliasARN != "" {
+		out["stateMachineAliasArn"] = r.aliasARN
 	}
 	if r.output.Valid {
 		out["output"] = r.output.String
@@ -200,8 +201,12 @@ func (s *Service) describeStateMachineForExecution(ctx context.Context, _ awswir
 		return nil, err
 	}
 	p, _ := parseARN(r.smARN)
+	smARN := r.smARN
+	if r.versionARN != "" {
+		smARN = r.versionARN // the version the execution ran
+	}
 	return map[string]any{
-		"stateMachineArn": r.smARN, "name": p.Name, "definition": r.definition, "roleArn": r.role,
+		"stateMachineArn": smARN, "name": p.Name, "definition": r.definition, "roleArn": r.role,
 		"updateDate": epochSeconds(fromNanos(r.smUpdatedNS)),
 	}, nil
 }
@@ -220,8 +225,18 @@ func (s *Service) listExecutions(ctx context.Context, _ awswire.Identity, body [
 	if req.MapRunArn != "" {
 		return nil, validationErr("the run service has no Map Runs (Distributed Map is not supported): list by stateMachineArn")
 	}
-	if _, err := checkARN(req.StateMachineArn, "stateMachine", "stateMachineArn"); err != nil {
+	qp, err := checkQualifiedARN(req.StateMachineArn, "stateMachineArn")
+	if err != nil {
 		return nil, err
+	}
+	// A version or alias ARN lists the executions started through it.
+	qualifier, qualifiedCol := "", "version_arn"
+	if qp.Qualifier != "" {
+		qualifier = req.StateMachineArn
+		if !isVersionQualifier(qp.Qualifier) {
+			qualifiedCol = "alias_arn"
+		}
+		req.StateMachineArn = unqualified(req.StateMachineArn)
 	}
 	switch req.StatusFilter {
 	case "", statusRunning, statusSucceded, statusFailed, statusTimedOut, statusAborted, "PENDING_REDRIVE":
@@ -233,7 +248,7 @@ func (s *Service) listExecutions(ctx context.Context, _ awswire.Identity, body [
 		return nil, err
 	}
 	now := s.e.clock.Now()
-	scope := "ListExecutions\x00" + req.StateMachineArn + "\x00" + req.StatusFilter
+	scope := "ListExecutions\x00" + req.StateMachineArn + "\x00" + req.StatusFilter + "\x00" + qualifier
 	before := int64(1 << 62)
 	if req.NextToken != "" {
 		if before, err = decodePageID(scope, req.NextToken, now); err != nil {
@@ -249,8 +264,9 @@ func (s *Service) listExecutions(ctx context.Context, _ awswire.Identity, body [
 		}
 	}
 	cutoff := retentionCutoff(now)
-	q := `SELECT id, arn, name, status, start_ns, stop_ns FROM sfn_executions WHERE sm_arn = ? AND id < ? AND (stop_ns IS NULL OR stop_ns >= ?)`
-	args := []any{req.StateMachineArn, before, cutoff}
+	q := `SELECT id, arn, name, status, start_ns, stop_ns, version_arn, alias_arn FROM sfn_executions WHERE sm_arn = ? AND id < ? AND (stop_ns IS NULL OR stop_ns >= ?)
+		AND (? = '' OR ` + qualifiedCol + ` = ?)`
+	args := []any{req.StateMachineArn, before, cutoff, qualifier, qualifier}
 	if req.StatusFilter != "" {
 		q += ` AND status = ?`
 		args = append(args, req.StatusFilter)
@@ -266,9 +282,9 @@ func (s *Service) listExecutions(ctx context.Context, _ awswire.Identity, body [
 	var lastID int64
 	for rows.Next() {
 		var id, start int64
-		var arn, name, status string
+		var arn, name, status, versionARN, aliasARN string
 		var stop sql.NullInt64
-		if err := rows.Scan(&id, &arn, &name, &status, &start, &stop); err != nil {
+		if err := rows.Scan(&id, &arn, &name, &status, &start, &stop, &versionARN, &aliasARN); err != nil {
 			return nil, err
 		}
 		if len(items) == size {
@@ -278,6 +294,12 @@ func (s *Service) listExecutions(ctx context.Context, _ awswire.Identity, body [
 			"status": status, "startDate": epochSeconds(fromNanos(start))}
 		if stop.Valid {
 			item["stopDate"] = epochSeconds(fromNanos(stop.Int64))
+		}
+		if versionARN != "" {
+			item["stateMachineVersionArn"] = versionARN
+		}
+		if aliasARN != "" {
+			item["stateMachineAliasArn"] = aliasARN
 		}
 		items = append(items, item)
 		lastID = id
@@ -290,8 +312,8 @@ func (s *Service) listExecutions(ctx context.Context, _ awswire.Identity, body [
 	if len(items) == size && lastID > 0 {
 		var more int
 		_ = s.e.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM (SELECT 1 FROM sfn_executions WHERE sm_arn = ? AND id < ? AND (? = '' OR status = ?)
-			AND (stop_ns IS NULL OR stop_ns >= ?) LIMIT 1)`,
-			req.StateMachineArn, lastID, req.StatusFilter, req.StatusFilter, cutoff).Scan(&more)
+			AND (stop_ns IS NULL OR stop_ns >= ?) AND (? = '' OR `+qualifiedCol+` = ?) LIMIT 1)`,
+			req.StateMachineArn, lastID, req.StatusFilter, req.StatusFilter, cutoff, qualifier, qualifier).Scan(&more)
 		if more > 0 {
 			out["nextToken"] = encodePageID(scope, lastID, now)
 		}

@@ -85,9 +85,13 @@ func (s *Service) createStateMachine(ctx context.Context, id awswire.Identity, b
 		Type                 string                `json:"type"`
 		Tags                 []tag                 `json:"tags"`
 		Publish              bool                  `json:"publish"`
+		VersionDescription   *string               `json:"versionDescription"`
 		LoggingConfiguration *loggingConfiguration `json:"loggingConfiguration"`
 	}
 	if err := decodeRequest(body, &req); err != nil {
+		return nil, err
+	}
+	if err := checkVersionDescription(req.Publish, req.VersionDescription); err != nil {
 		return nil, err
 	}
 	switch {
@@ -101,8 +105,6 @@ func (s *Service) createStateMachine(ctx context.Context, id awswire.Identity, b
 		return nil, validationErr("1 validation error detected: Value '%s' at 'type' failed to satisfy constraint: Member must satisfy enum value set: [STANDARD, EXPRESS]", req.Type)
 	case req.Type == "EXPRESS":
 		return nil, apiErr("StateMachineTypeNotSupported", "the run service runs STANDARD state machines only: create %q with type STANDARD (or omit type)", req.Name)
-	case req.Publish:
-		return nil, validationErr("the run service does not publish state machine versions: omit publish (or set it to false)")
 	case len(req.Tags) > maxTags:
 		return nil, apiErr("TooManyTags", "a state machine has at most %d tags, got %d", maxTags, len(req.Tags)).With("resourceName", req.Name)
 	}
@@ -121,6 +123,15 @@ func (s *Service) createStateMachine(ctx context.Context, id awswire.Identity, b
 	}
 	arn := stateMachineARN(id, req.Name)
 	var createdNS int64
+	versionARN := ""
+	publish := func(b *batch) error {
+		if !req.Publish {
+			return nil
+		}
+		var err error
+		versionARN, _, err = publishVersion(b, arn, derefString(req.VersionDescription))
+		return err
+	}
 	err := s.e.do(ctx, func(b *batch) error {
 		if err := b.e.checkRolePropagation(b.tx, req.RoleArn, b.now); err != nil {
 			return err
@@ -135,7 +146,7 @@ func (s *Service) createStateMachine(ctx context.Context, id awswire.Identity, b
 		case status == "DELETING":
 			return apiErr("StateMachineDeleting", "State machine '%s' is being deleted: wait until its executions end, then create it again", arn)
 		case def == req.Definition && role == req.RoleArn && existingTags == string(tagsJSON):
-			return nil // idempotent: the same request again
+			return publish(b) // idempotent: the same request again
 		default:
 			return apiErr("StateMachineAlreadyExists", "State Machine Already Exists: '%s' (with a different definition, role or tags; use UpdateStateMachine to change it)", arn)
 		}
@@ -143,12 +154,19 @@ func (s *Service) createStateMachine(ctx context.Context, id awswire.Identity, b
 		_, err = b.tx.Exec(`INSERT INTO sfn_state_machines (arn, account, region, name, definition, role_arn, type, status,
 			created_ns, updated_ns, revision_id, logging, tags) VALUES (?, ?, ?, ?, ?, ?, 'STANDARD', 'ACTIVE', ?, ?, ?, ?, ?)`,
 			arn, id.Account, id.Region, req.Name, req.Definition, req.RoleArn, createdNS, createdNS, newUUID(), logging, string(tagsJSON))
-		return err
+		if err != nil {
+			return err
+		}
+		return publish(b)
 	})
 	if err != nil {
 		return nil, err
 	}
-	return map[string]any{"stateMachineArn": arn, "creationDate": epochSeconds(fromNanos(createdNS))}, nil
+	out := map[string]any{"stateMachineArn": arn, "creationDate": epochSeconds(fromNanos(createdNS))}
+	if versionARN != "" {
+		out["stateMachineVersionArn"] = versionARN
+	}
+	return out, nil
 }
 
 // stateMachineRow is one sfn_state_machines row.
@@ -182,8 +200,15 @@ func (s *Service) describeStateMachine(ctx context.Context, _ awswire.Identity, 
 	if err := decodeRequest(body, &req); err != nil {
 		return nil, err
 	}
-	if _, err := checkARN(req.StateMachineArn, "stateMachine", "stateMachineArn"); err != nil {
+	p, err := checkQualifiedARN(req.StateMachineArn, "stateMachineArn")
+	if err != nil {
 		return nil, err
+	}
+	switch {
+	case isVersionQualifier(p.Qualifier):
+		return s.describeVersion(ctx, req.StateMachineArn)
+	case p.Qualifier != "":
+		return nil, apiErr("InvalidArn", "Invalid Arn: '%s' is an alias ARN: describe it with DescribeStateMachineAlias", req.StateMachineArn)
 	}
 	r, err := queryStateMachine(s.e.db, ctx, req.StateMachineArn)
 	if err != nil {
@@ -208,6 +233,7 @@ func (s *Service) updateStateMachine(ctx context.Context, _ awswire.Identity, bo
 		Definition           *string               `json:"definition"`
 		RoleArn              *string               `json:"roleArn"`
 		Publish              bool                  `json:"publish"`
+		VersionDescription   *string               `json:"versionDescription"`
 		LoggingConfiguration *loggingConfiguration `json:"loggingConfiguration"`
 	}
 	if err := decodeRequest(body, &req); err != nil {
@@ -216,11 +242,11 @@ func (s *Service) updateStateMachine(ctx context.Context, _ awswire.Identity, bo
 	if _, err := checkARN(req.StateMachineArn, "stateMachine", "stateMachineArn"); err != nil {
 		return nil, err
 	}
+	if err := checkVersionDescription(req.Publish, req.VersionDescription); err != nil {
+		return nil, err
+	}
 	if req.Definition == nil && req.RoleArn == nil && req.LoggingConfiguration == nil {
 		return nil, apiErr("MissingRequiredParameter", "Either the definition, the roleArn or the loggingConfiguration must be specified")
-	}
-	if req.Publish {
-		return nil, validationErr("the run service does not publish state machine versions: omit publish (or set it to false)")
 	}
 	if req.Definition != nil {
 		if _, err := s.e.parseDefinition(*req.Definition); err != nil {
@@ -234,6 +260,7 @@ func (s *Service) updateStateMachine(ctx context.Context, _ awswire.Identity, bo
 	}
 	revision := newUUID()
 	var updatedNS int64
+	versionARN := ""
 	err := s.e.do(ctx, func(b *batch) error {
 		r, err := queryStateMachine(b.tx, ctx, req.StateMachineArn)
 		if err != nil {
@@ -272,12 +299,20 @@ func (s *Service) updateStateMachine(ctx context.Context, _ awswire.Identity, bo
 		_, err = b.tx.Exec(`UPDATE sfn_state_machines SET definition = ?, role_arn = ?, logging = ?, updated_ns = ?, revision_id = ?,
 			prev_definition = ?, prev_role_arn = ?, prev_updated_ns = ?, prev_until_ns = ? WHERE arn = ?`,
 			def, role, logging, updatedNS, revision, prevDef, prevRole, prevUpdated, prevUntil, r.arn)
+		if err != nil || !req.Publish {
+			return err
+		}
+		versionARN, _, err = publishVersion(b, r.arn, derefString(req.VersionDescription))
 		return err
 	})
 	if err != nil {
 		return nil, err
 	}
-	return map[string]any{"updateDate": epochSeconds(fromNanos(updatedNS)), "revisionId": revision}, nil
+	out := map[string]any{"updateDate": epochSeconds(fromNanos(updatedNS)), "revisionId": revision}
+	if versionARN != "" {
+		out["stateMachineVersionArn"] = versionARN
+	}
+	return out, nil
 }
 
 func (s *Service) deleteStateMachine(ctx context.Context, _ awswire.Identity, body []byte) (any, error) {
@@ -402,4 +437,11 @@ func (s *Service) validateDefinition(_ context.Context, _ awswire.Identity, body
 		diags, truncated = diags[:limit], true
 	}
 	return map[string]any{"result": result, "diagnostics": diags, "truncated": truncated}, nil
+}
+
+func derefString(p *string) string {
+	if p == nil {
+		return ""
+	}
+	return *p
 }

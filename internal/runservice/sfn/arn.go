@@ -48,6 +48,54 @@ func executionARN(smARN, execName string) string {
 // parsedARN is a Step Functions ARN split into its parts.
 type parsedARN struct {
 	Region, Account, Kind, Name, ExecName string
+	// Qualifier of a state machine version (digits) or alias ARN.
+	Qualifier string
+}
+
+// unqualified is the state machine ARN without version or alias.
+func unqualified(arn string) string {
+	parts := strings.Split(arn, ":")
+	if len(parts) == 8 && parts[5] == "stateMachine" {
+		return strings.Join(parts[:7], ":")
+	}
+	return arn
+}
+
+// parseQualifiedARN reads a state machine ARN that may carry a version
+// (…:stateMachine:name:N) or alias (…:stateMachine:name:alias) qualifier.
+func parseQualifiedARN(arn string) (parsedARN, bool) {
+	parts := strings.Split(arn, ":")
+	if len(parts) == 8 && parts[5] == "stateMachine" && parts[7] != "" {
+		p, ok := parseARN(strings.Join(parts[:7], ":"))
+		p.Qualifier = parts[7]
+		return p, ok
+	}
+	return parseARN(arn)
+}
+
+// isVersionQualifier tells a version number from an alias name.
+func isVersionQualifier(q string) bool {
+	if q == "" {
+		return false
+	}
+	for _, r := range q {
+		if r < '0' || r > '9' {
+			return false
+		}
+	}
+	return true
+}
+
+// checkQualifiedARN validates a state machine ARN, qualified or not.
+func checkQualifiedARN(arn, member string) (parsedARN, error) {
+	if arn == "" {
+		return parsedARN{}, missing(member)
+	}
+	p, ok := parseQualifiedARN(arn)
+	if !ok || p.Kind != "stateMachine" {
+		return p, apiErr("InvalidArn", "Invalid Arn: '%s' is not a state machine, version or alias ARN (arn:aws:states:<region>:<account>:stateMachine:<name>[:<version or alias>])", arn)
+	}
+	return p, nil
 }
 
 // parseARN reads arn:aws:states:<region>:<account>:<kind>:<name>[:<exec>].

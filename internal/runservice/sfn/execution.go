@@ -236,7 +236,19 @@ func insertEvents(tx *sql.Tx, execID int64, evs []pendingEvent) error {
 // finishDeletingStateMachine removes a DELETING state machine once its last
 // execution has closed, as Step Functions does.
 func finishDeletingStateMachine(tx *sql.Tx, smARN string) error {
-	_, err := tx.Exec(`DELETE FROM sfn_state_machines WHERE arn = ? AND status = 'DELETING'
+	res, err := tx.Exec(`DELETE FROM sfn_state_machines WHERE arn = ? AND status = 'DELETING'
 		AND NOT EXISTS (SELECT 1 FROM sfn_executions WHERE sm_arn = ? AND status = 'RUNNING')`, smARN, smARN)
-	return err
+	if err != nil {
+		return err
+	}
+	if n, _ := res.RowsAffected(); n > 0 {
+		// Its versions and aliases go with it.
+		if _, err := tx.Exec(`DELETE FROM sfn_versions WHERE sm_arn = ?`, smARN); err != nil {
+			return err
+		}
+		if _, err := tx.Exec(`DELETE FROM sfn_aliases WHERE sm_arn = ?`, smARN); err != nil {
+			return err
+		}
+	}
+	return nil
 }

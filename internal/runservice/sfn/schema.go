@@ -49,6 +49,28 @@ CREATE TABLE IF NOT EXISTS sfn_history (
 	body TEXT NOT NULL,
 	PRIMARY KEY (exec_id, event_id)
 ) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS sfn_versions (
+	arn TEXT PRIMARY KEY,
+	sm_arn TEXT NOT NULL,
+	version INTEGER NOT NULL,
+	definition TEXT NOT NULL,
+	role_arn TEXT NOT NULL,
+	description TEXT NOT NULL DEFAULT '',
+	revision_id TEXT NOT NULL,
+	logging TEXT NOT NULL DEFAULT '',
+	created_ns INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS sfn_versions_by_sm ON sfn_versions (sm_arn, version);
+CREATE TABLE IF NOT EXISTS sfn_aliases (
+	arn TEXT PRIMARY KEY,
+	sm_arn TEXT NOT NULL,
+	name TEXT NOT NULL,
+	description TEXT NOT NULL DEFAULT '',
+	routing TEXT NOT NULL,
+	created_ns INTEGER NOT NULL,
+	updated_ns INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS sfn_aliases_by_sm ON sfn_aliases (sm_arn, name);
 CREATE TABLE IF NOT EXISTS sfn_roles (
 	role_arn TEXT PRIMARY KEY,
 	first_seen_ns INTEGER NOT NULL
@@ -70,6 +92,11 @@ var addedColumns = []struct{ table, column, decl string }{
 	{"sfn_state_machines", "prev_role_arn", "TEXT NOT NULL DEFAULT ''"},
 	{"sfn_state_machines", "prev_updated_ns", "INTEGER NOT NULL DEFAULT 0"},
 	{"sfn_state_machines", "prev_until_ns", "INTEGER NOT NULL DEFAULT 0"},
+	// Versions: the last number published (numbers are never reused).
+	{"sfn_state_machines", "last_version", "INTEGER NOT NULL DEFAULT 0"},
+	// The version and alias an execution was started through.
+	{"sfn_executions", "version_arn", "TEXT NOT NULL DEFAULT ''"},
+	{"sfn_executions", "alias_arn", "TEXT NOT NULL DEFAULT ''"},
 }
 
 func migrate(db *sql.DB) error {

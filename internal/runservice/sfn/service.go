@@ -97,6 +97,14 @@ func New(opts Options) (*Service, error) {
 		"TagResource":                      s.tagResource,
 		"UntagResource":                    s.untagResource,
 		"ListTagsForResource":              s.listTagsForResource,
+		"PublishStateMachineVersion":       s.publishStateMachineVersion,
+		"ListStateMachineVersions":         s.listStateMachineVersions,
+		"DeleteStateMachineVersion":        s.deleteStateMachineVersion,
+		"CreateStateMachineAlias":          s.createStateMachineAlias,
+		"DescribeStateMachineAlias":        s.describeStateMachineAlias,
+		"UpdateStateMachineAlias":          s.updateStateMachineAlias,
+		"DeleteStateMachineAlias":          s.deleteStateMachineAlias,
+		"ListStateMachineAliases":          s.listStateMachineAliases,
 	}
 	return s, nil
 }
