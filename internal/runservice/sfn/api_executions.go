@@ -127,6 +127,8 @@ type executionRow struct {
 	startNS, smUpdatedNS                              int64
 	stopNS                                            sql.NullInt64
 	versionARN, aliasARN                              string
+	redriveCount, redriveNS, lastEventID              int64
+	redriveState                                      string
 }
 
 func (s *Service) queryExecution(ctx context.Context, arn string) (*executionRow, error) {
@@ -135,9 +137,11 @@ func (s *Service) queryExecution(ctx context.Context, arn string) (*executionRow
 	}
 	r := &executionRow{arn: arn}
 	err := s.e.db.QueryRowContext(ctx, `SELECT id, sm_arn, name, status, input, definition, role_arn, output, error, cause, start_ns, sm_updated_ns, stop_ns,
-		version_arn, alias_arn
+		version_arn, alias_arn, redrive_count, redrive_ns,
+		COALESCE(json_extract(runtime, '$.redriveState'), ''), COALESCE(json_extract(runtime, '$.lastEventId'), 0)
 		FROM sfn_executions WHERE arn = ? AND (stop_ns IS NULL OR stop_ns >= ?)`, arn, retentionCutoff(s.e.clock.Now())).Scan(&r.id, &r.smARN, &r.name, &r.status, &r.input, &r.definition, &r.role,
-		&r.output, &r.errName, &r.cause, &r.startNS, &r.smUpdatedNS, &r.stopNS, &r.versionARN, &r.aliasARN)
+		&r.output, &r.errName, &r.cause, &r.startNS, &r.smUpdatedNS, &r.stopNS, &r.versionARN, &r.aliasARN, &r.redriveCount, &r.redriveNS,
+		&r.redriveState, &r.lastEventID)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, apiErr("ExecutionDoesNotExist", "Execution Does Not Exist: '%s'", arn)
 	}
@@ -158,7 +162,10 @@ func (s *Service) describeExecution(ctx context.Context, _ awswire.Identity, bod
 	out := map[string]any{
 		"executionArn": r.arn, "stateMachineArn": r.smARN, "name": r.name, "status": r.status,
 		"startDate": epochSeconds(fromNanos(r.startNS)), "input": r.input,
-		"inputDetails": map[string]bool{"included": true}, "redriveCount": 0,
+		"inputDetails": map[string]bool{"included": true}, "redriveCount": r.redriveCount,
+	}
+	if r.redriveNS > 0 {
+		out["redriveDate"] = epochSeconds(fromNanos(r.redriveNS))
 	}
 	if r.stopNS.Valid {
 		out["stopDate"] = epochSeconds(fromNanos(r.stopNS.Int64))
@@ -179,12 +186,10 @@ func (s *Service) describeExecution(ctx context.Context, _ awswire.Identity, bod
 	if r.cause.Valid {
 		out["cause"] = r.cause.String
 	}
-	if r.status == statusRunning || r.status == statusSucceded {
-		out["redriveStatus"] = "NOT_REDRIVABLE"
-		out["redriveStatusReason"] = "Execution is " + r.status + " and cannot be redriven"
-	} else {
-		out["redriveStatus"] = "NOT_REDRIVABLE"
-		out["redriveStatusReason"] = "the run service does not redrive executions"
+	status, reason := redriveStatus(r.status, r.startNS, r.lastEventID, r.redriveState != "", s.e.clock.Now())
+	out["redriveStatus"] = status
+	if reason != "" {
+		out["redriveStatusReason"] = reason
 	}
 	return out, nil
 }
@@ -264,7 +269,7 @@ func (s *Service) listExecutions(ctx context.Context, _ awswire.Identity, body [
 		}
 	}
 	cutoff := retentionCutoff(now)
-	q := `SELECT id, arn, name, status, start_ns, stop_ns, version_arn, alias_arn FROM sfn_executions WHERE sm_arn = ? AND id < ? AND (stop_ns IS NULL OR stop_ns >= ?)
+	q := `SELECT id, arn, name, status, start_ns, stop_ns, version_arn, alias_arn, redrive_count, redrive_ns FROM sfn_executions WHERE sm_arn = ? AND id < ? AND (stop_ns IS NULL OR stop_ns >= ?)
 		AND (? = '' OR ` + qualifiedCol + ` = ?)`
 	args := []any{req.StateMachineArn, before, cutoff, qualifier, qualifier}
 	if req.StatusFilter != "" {
@@ -284,7 +289,8 @@ func (s *Service) listExecutions(ctx context.Context, _ awswire.Identity, body [
 		var id, start int64
 		var arn, name, status, versionARN, aliasARN string
 		var stop sql.NullInt64
-		if err := rows.Scan(&id, &arn, &name, &status, &start, &stop, &versionARN, &aliasARN); err != nil {
+		var redriveCount, redriveNS int64
+		if err := rows.Scan(&id, &arn, &name, &status, &start, &stop, &versionARN, &aliasARN, &redriveCount, &redriveNS); err != nil {
 			return nil, err
 		}
 		if len(items) == size {
@@ -300,6 +306,10 @@ func (s *Service) listExecutions(ctx context.Context, _ awswire.Identity, body [
 		}
 		if aliasARN != "" {
 			item["stateMachineAliasArn"] = aliasARN
+		}
+		if redriveCount > 0 {
+			item["redriveCount"] = redriveCount
+			item["redriveDate"] = epochSeconds(fromNanos(redriveNS))
 		}
 		items = append(items, item)
 		lastID = id

@@ -26,6 +26,10 @@ type runtime struct {
 	NextSeq     int64           `json:"nextSeq"`
 	Threads     map[int]*thread `json:"threads"`
 	TimeoutNS   int64           `json:"timeoutNs,omitempty"` // execution deadline
+	// Where RedriveExecution resumes a closed execution: the top-level
+	// state it stood in when it failed, stopped or timed out, and its input.
+	RedriveState string          `json:"redriveState,omitempty"`
+	RedriveInput json.RawMessage `json:"redriveInput,omitempty"`
 }
 
 type thread struct {

@@ -97,6 +97,9 @@ var addedColumns = []struct{ table, column, decl string }{
 	// The version and alias an execution was started through.
 	{"sfn_executions", "version_arn", "TEXT NOT NULL DEFAULT ''"},
 	{"sfn_executions", "alias_arn", "TEXT NOT NULL DEFAULT ''"},
+	// RedriveExecution: how many times, and when last.
+	{"sfn_executions", "redrive_count", "INTEGER NOT NULL DEFAULT 0"},
+	{"sfn_executions", "redrive_ns", "INTEGER NOT NULL DEFAULT 0"},
 }
 
 func migrate(db *sql.DB) error {

@@ -105,6 +105,7 @@ func New(opts Options) (*Service, error) {
 		"UpdateStateMachineAlias":          s.updateStateMachineAlias,
 		"DeleteStateMachineAlias":          s.deleteStateMachineAlias,
 		"ListStateMachineAliases":          s.listStateMachineAliases,
+		"RedriveExecution":                 s.redriveExecution,
 	}
 	return s, nil
 }

@@ -461,6 +461,9 @@ func (e *Engine) removeThread(x *execution, t *thread) {
 // finish closes the execution with a terminal status and its event.
 func (e *Engine) finish(b *batch, x *execution, status, eventType string, se asl.Error) {
 	root := x.rt.Threads[1]
+	if root != nil && status != statusSucceded {
+		x.rt.RedriveState, x.rt.RedriveInput = root.State, root.Input
+	}
 	if root != nil && (status == statusAborted || status == statusTimedOut) {
 		e.abortThread(b, x, root)
 	}
