@@ -106,6 +106,7 @@ func New(opts Options) (*Service, error) {
 		"DeleteStateMachineAlias":          s.deleteStateMachineAlias,
 		"ListStateMachineAliases":          s.listStateMachineAliases,
 		"RedriveExecution":                 s.redriveExecution,
+		"TestState":                        s.testState,
 	}
 	return s, nil
 }
