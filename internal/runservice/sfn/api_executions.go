@@ -58,6 +58,11 @@ func (s *Service) startExecution(ctx context.Context, _ awswire.Identity, body [
 // execution of smARN (a state machine, version or alias ARN); it returns
 // once ExecutionStarted and the first steps are committed.
 func (e *Engine) Start(ctx context.Context, smARN, name, input string, decoded any) (string, int64, error) {
+	return e.start(ctx, smARN, name, input, decoded, parentLink{})
+}
+
+// start is Start for an execution that may be the child of a .sync task.
+func (e *Engine) start(ctx context.Context, smARN, name, input string, decoded any, parent parentLink) (string, int64, error) {
 	arn := executionARN(unqualified(smARN), name)
 	var startNS int64
 	err := e.do(ctx, func(b *batch) error {
@@ -90,8 +95,10 @@ func (e *Engine) Start(ctx context.Context, smARN, name, input string, decoded a
 		if err != nil {
 			return err
 		}
-		res, err := b.tx.Exec(`INSERT INTO sfn_executions (arn, sm_arn, name, status, input, start_ns, definition, role_arn, sm_updated_ns, runtime, version_arn, alias_arn)
-			VALUES (?, ?, ?, 'RUNNING', ?, ?, ?, ?, ?, '{}', ?, ?)`, arn, target.smARN, name, input, startNS, defText, roleARN, smUpdatedNS, target.versionARN, target.aliasARN)
+		res, err := b.tx.Exec(`INSERT INTO sfn_executions (arn, sm_arn, name, status, input, start_ns, definition, role_arn, sm_updated_ns, runtime, version_arn, alias_arn,
+			parent_id, parent_thread, parent_seq, parent_mode)
+			VALUES (?, ?, ?, 'RUNNING', ?, ?, ?, ?, ?, '{}', ?, ?, ?, ?, ?, ?)`, arn, target.smARN, name, input, startNS, defText, roleARN, smUpdatedNS, target.versionARN, target.aliasARN,
+			parent.ExecID, parent.Thread, parent.Seq, parent.Mode)
 		if err != nil {
 			return err
 		}
@@ -101,7 +108,7 @@ func (e *Engine) Start(ctx context.Context, smARN, name, input string, decoded a
 		}
 		root := &thread{ID: 1, State: def.StartAt, Phase: phaseEnter}
 		root.setInput(decoded, []byte(input))
-		x := &execution{id: id, arn: arn, smARN: target.smARN, name: name, roleARN: roleARN, status: statusRunning,
+		x := &execution{id: id, arn: arn, smARN: target.smARN, name: name, parent: parent, roleARN: roleARN, status: statusRunning,
 			inputRaw: input, input: decoded, startNS: startNS, def: def,
 			rt: &runtime{NextThread: 1, Threads: map[int]*thread{1: root}}}
 		e.cache[id] = x

@@ -42,6 +42,8 @@ type execution struct {
 	tokenWrites []tokenWrite
 	touched     bool
 	closedNow   bool // reached a terminal status in this batch
+	parent      parentLink
+	childStops  []string // children of ended .sync tasks, to stop after the commit
 	inserted    bool // the row does not exist yet
 }
 
@@ -145,9 +147,9 @@ func (b *batch) load(id int64) (*execution, error) {
 	x := &execution{id: id}
 	var rt, def string
 	err := b.tx.QueryRow(`SELECT arn, sm_arn, name, role_arn, status, input, start_ns, definition, runtime,
-		output, error, cause, stop_ns FROM sfn_executions WHERE id = ?`, id).
+		output, error, cause, stop_ns, parent_id, parent_thread, parent_seq, parent_mode FROM sfn_executions WHERE id = ?`, id).
 		Scan(&x.arn, &x.smARN, &x.name, &x.roleARN, &x.status, &x.inputRaw, &x.startNS, &def, &rt,
-			&x.output, &x.errName, &x.cause, &x.stopNS)
+			&x.output, &x.errName, &x.cause, &x.stopNS, &x.parent.ExecID, &x.parent.Thread, &x.parent.Seq, &x.parent.Mode)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, nil
 	}
@@ -206,6 +208,7 @@ func (e *Engine) flush(b *batch) error {
 				return err
 			}
 		}
+		e.childEffects(b, x)
 	}
 	return nil
 }

@@ -69,6 +69,7 @@ type taskRun struct {
 	HeartbeatSec int             `json:"heartbeatSec,omitempty"` // 0: none
 	HeartbeatNS  int64           `json:"heartbeatNs,omitempty"`  // absolute deadline
 	Submitted    bool            `json:"submitted,omitempty"`    // waitForTaskToken: call returned
+	ChildARN     string          `json:"childArn,omitempty"`     // states:startExecution.sync: the child
 }
 
 func (t *thread) input() (any, error) {

@@ -100,6 +100,11 @@ var addedColumns = []struct{ table, column, decl string }{
 	// RedriveExecution: how many times, and when last.
 	{"sfn_executions", "redrive_count", "INTEGER NOT NULL DEFAULT 0"},
 	{"sfn_executions", "redrive_ns", "INTEGER NOT NULL DEFAULT 0"},
+	// A child started by a parent's states:startExecution.sync task.
+	{"sfn_executions", "parent_id", "INTEGER NOT NULL DEFAULT 0"},
+	{"sfn_executions", "parent_thread", "INTEGER NOT NULL DEFAULT 0"},
+	{"sfn_executions", "parent_seq", "INTEGER NOT NULL DEFAULT 0"},
+	{"sfn_executions", "parent_mode", "TEXT NOT NULL DEFAULT ''"},
 }
 
 func migrate(db *sql.DB) error {

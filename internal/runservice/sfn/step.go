@@ -447,6 +447,7 @@ func (e *Engine) abortThread(b *batch, x *execution, t *thread) {
 
 // removeThread deletes t and its descendants, closing their task tokens.
 func (e *Engine) removeThread(x *execution, t *thread) {
+	x.noteChildStop(t)
 	for _, c := range x.rt.Threads {
 		if c.Parent == t.ID {
 			e.removeThread(x, c)

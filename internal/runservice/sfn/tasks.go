@@ -2,6 +2,7 @@ package sfn
 
 import (
 	"context"
+	"encoding/json"
 	"crypto/rand"
 	"encoding/base64"
 	"encoding/binary"
@@ -128,6 +129,8 @@ func (e *Engine) dispatchAfterCommit(b *batch, x *execution, threadID int, state
 				if out, terr, answered = e.opts.TaskHandler(ctx, state, tr.Params); !answered {
 					return
 				}
+			} else if integ.Service == "states" {
+				out, terr = e.invokeStartExecution(ctx, execARN, integ, tr, parentLink{ExecID: execID, Thread: threadID, Seq: tr.Seq}, reconcile)
 			} else {
 				out, terr = e.invoke(ctx, id, integ, tr, reconcile)
 			}
@@ -153,9 +156,15 @@ func (e *Engine) taskReturned(b *batch, execID int64, threadID int, seq int64, i
 		x.emit(b, t, "TaskFailed", "taskFailedEventDetails", taskDetails{ResourceType: rtype, Resource: rname, Error: terr.Name, Cause: terr.Cause})
 		e.closeToken(x, t, tokenClosed)
 		e.failState(b, x, t, st, *terr)
-	case integ.WaitForTaskToken:
+	case integ.WaitForTaskToken || integ.Sync:
 		if !t.Task.Submitted {
 			t.Task.Submitted = true
+			if integ.Sync {
+				// .sync: the child's ARN; the child's end completes the task.
+				var started struct{ ExecutionArn string }
+				_ = json.Unmarshal(out, &started)
+				t.Task.ChildARN = started.ExecutionArn
+			}
 			o := string(out)
 			x.emit(b, t, "TaskSubmitted", "taskSubmittedEventDetails", taskDetails{ResourceType: rtype, Resource: rname, Output: &o, OutputDetails: notTruncated})
 		}
@@ -227,6 +236,7 @@ func (e *Engine) taskSucceeded(b *batch, x *execution, t *thread, st *asl.State,
 func (e *Engine) timeoutTask(b *batch, x *execution, t *thread, name, cause string) {
 	st := x.stateOf(t)
 	rtype, rname := splitResource(t.Task.Resource)
+	x.noteChildStop(t)
 	x.emit(b, t, "TaskTimedOut", "taskTimedOutEventDetails", taskDetails{ResourceType: rtype, Resource: rname, Error: name, Cause: cause})
 	e.closeToken(x, t, tokenTimedOut)
 	e.failState(b, x, t, st, asl.Error{Name: name, Cause: cause})
