@@ -96,9 +96,9 @@ func (e *Engine) start(ctx context.Context, smARN, name, input string, decoded a
 			return err
 		}
 		res, err := b.tx.Exec(`INSERT INTO sfn_executions (arn, sm_arn, name, status, input, start_ns, definition, role_arn, sm_updated_ns, runtime, version_arn, alias_arn,
-			parent_id, parent_thread, parent_seq, parent_mode)
-			VALUES (?, ?, ?, 'RUNNING', ?, ?, ?, ?, ?, '{}', ?, ?, ?, ?, ?, ?)`, arn, target.smARN, name, input, startNS, defText, roleARN, smUpdatedNS, target.versionARN, target.aliasARN,
-			parent.ExecID, parent.Thread, parent.Seq, parent.Mode)
+			parent_id, parent_thread, parent_seq, parent_mode, logging)
+			VALUES (?, ?, ?, 'RUNNING', ?, ?, ?, ?, ?, '{}', ?, ?, ?, ?, ?, ?, ?)`, arn, target.smARN, name, input, startNS, defText, roleARN, smUpdatedNS, target.versionARN, target.aliasARN,
+			parent.ExecID, parent.Thread, parent.Seq, parent.Mode, target.logging)
 		if err != nil {
 			return err
 		}
@@ -108,7 +108,7 @@ func (e *Engine) start(ctx context.Context, smARN, name, input string, decoded a
 		}
 		root := &thread{ID: 1, State: def.StartAt, Phase: phaseEnter}
 		root.setInput(decoded, []byte(input))
-		x := &execution{id: id, arn: arn, smARN: target.smARN, name: name, parent: parent, roleARN: roleARN, status: statusRunning,
+		x := &execution{id: id, arn: arn, smARN: target.smARN, name: name, parent: parent, logging: target.logging, roleARN: roleARN, status: statusRunning,
 			inputRaw: input, input: decoded, startNS: startNS, def: def,
 			rt: &runtime{NextThread: 1, Threads: map[int]*thread{1: root}}}
 		e.cache[id] = x

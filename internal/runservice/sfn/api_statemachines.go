@@ -34,12 +34,6 @@ func normalizeTags(tags []tag) []tag {
 	return out
 }
 
-type loggingConfiguration struct {
-	Level                string `json:"level,omitempty"`
-	IncludeExecutionData bool   `json:"includeExecutionData"`
-	Destinations         []any  `json:"destinations,omitempty"`
-}
-
 // parseDefinition validates a definition; the error is InvalidDefinition
 // naming every problem.
 func (e *Engine) parseDefinition(def string) (*asl.StateMachine, error) {
@@ -112,6 +106,9 @@ func (s *Service) createStateMachine(ctx context.Context, id awswire.Identity, b
 		return nil, err
 	}
 	if _, err := s.e.parseDefinition(req.Definition); err != nil {
+		return nil, err
+	}
+	if err := s.checkLogging(ctx, id, req.LoggingConfiguration); err != nil {
 		return nil, err
 	}
 	tags := normalizeTags(req.Tags)
@@ -227,7 +224,7 @@ func (s *Service) describeStateMachine(ctx context.Context, _ awswire.Identity, 
 	return out, nil
 }
 
-func (s *Service) updateStateMachine(ctx context.Context, _ awswire.Identity, body []byte) (any, error) {
+func (s *Service) updateStateMachine(ctx context.Context, id awswire.Identity, body []byte) (any, error) {
 	var req struct {
 		StateMachineArn      string                `json:"stateMachineArn"`
 		Definition           *string               `json:"definition"`
@@ -257,6 +254,9 @@ func (s *Service) updateStateMachine(ctx context.Context, _ awswire.Identity, bo
 		if err := checkRoleARN(*req.RoleArn); err != nil {
 			return nil, err
 		}
+	}
+	if err := s.checkLogging(ctx, id, req.LoggingConfiguration); err != nil {
+		return nil, err
 	}
 	revision := newUUID()
 	var updatedNS int64

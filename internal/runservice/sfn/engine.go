@@ -14,6 +14,7 @@ import (
 	"github.com/drsorch/terraform-provider-drsorch/internal/asl"
 	"github.com/drsorch/terraform-provider-drsorch/internal/runservice/awswire"
 	"github.com/drsorch/terraform-provider-drsorch/internal/runservice/events"
+	"github.com/drsorch/terraform-provider-drsorch/internal/runservice/logs"
 	"github.com/drsorch/terraform-provider-drsorch/internal/runservice/simclock"
 	"github.com/drsorch/terraform-provider-drsorch/internal/runservice/store"
 )
@@ -45,6 +46,8 @@ type Options struct {
 	// UpdateStateMachine still get the previous definition and role. Zero
 	// means DefaultUpdateConsistencyWindow; negative turns it off.
 	UpdateConsistencyWindow time.Duration
+	// Logs receives execution logs (loggingConfiguration); nil: none.
+	Logs *logs.Service
 	// Faults are injected from the start (see Faults; /_sim/sfn/faults
 	// changes them at run time).
 	Faults *Faults
@@ -92,6 +95,9 @@ type Engine struct {
 
 	updateWindow atomic.Int64 // nanoseconds; 0: off
 	faults       faultState
+	logCh        chan *logBatch // execution logs, written in order off the loop
+	logsDone     chan struct{}
+	logsPending  atomic.Int64 // batches sent to logCh, not written yet
 
 	timersMu    sync.Mutex
 	timerSeq    uint64
@@ -131,6 +137,10 @@ func NewEngine(opts Options) (*Engine, error) {
 			return nil, fmt.Errorf("step functions faults: %w", err)
 		}
 	}
+	if opts.Logs != nil {
+		e.logCh, e.logsDone = make(chan *logBatch, 1024), make(chan struct{})
+		go e.writeLogs()
+	}
 	go e.loop()
 	if err := e.do(context.Background(), e.resumeAll); err != nil {
 		e.Close()
@@ -169,6 +179,10 @@ func (e *Engine) Close() error {
 		select {
 		case <-waited:
 		case <-time.After(2 * time.Second):
+		}
+		if e.logCh != nil {
+			close(e.logCh)
+			<-e.logsDone
 		}
 	})
 	return nil
@@ -408,7 +422,7 @@ func (e *Engine) Settle(ctx context.Context) error {
 			}
 			// A failed batch: its executions are being reloaded; go on.
 		}
-		if e.queuedAfterBatch.Load() == 0 && e.inflight.Load() == 0 && e.dueTimers() == 0 && e.pending.Load() == 0 {
+		if e.queuedAfterBatch.Load() == 0 && e.inflight.Load() == 0 && e.dueTimers() == 0 && e.pending.Load() == 0 && e.logsPending.Load() == 0 {
 			return nil
 		}
 		select {

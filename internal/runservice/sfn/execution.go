@@ -43,8 +43,9 @@ type execution struct {
 	touched     bool
 	closedNow   bool // reached a terminal status in this batch
 	parent      parentLink
+	logging     string   // the loggingConfiguration it runs with
 	childStops  []string // children of ended .sync tasks, to stop after the commit
-	inserted    bool // the row does not exist yet
+	inserted    bool     // the row does not exist yet
 }
 
 type pendingEvent struct {
@@ -147,9 +148,9 @@ func (b *batch) load(id int64) (*execution, error) {
 	x := &execution{id: id}
 	var rt, def string
 	err := b.tx.QueryRow(`SELECT arn, sm_arn, name, role_arn, status, input, start_ns, definition, runtime,
-		output, error, cause, stop_ns, parent_id, parent_thread, parent_seq, parent_mode FROM sfn_executions WHERE id = ?`, id).
+		output, error, cause, stop_ns, parent_id, parent_thread, parent_seq, parent_mode, logging FROM sfn_executions WHERE id = ?`, id).
 		Scan(&x.arn, &x.smARN, &x.name, &x.roleARN, &x.status, &x.inputRaw, &x.startNS, &def, &rt,
-			&x.output, &x.errName, &x.cause, &x.stopNS, &x.parent.ExecID, &x.parent.Thread, &x.parent.Seq, &x.parent.Mode)
+			&x.output, &x.errName, &x.cause, &x.stopNS, &x.parent.ExecID, &x.parent.Thread, &x.parent.Seq, &x.parent.Mode, &x.logging)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, nil
 	}
@@ -189,6 +190,9 @@ func (e *Engine) flush(b *batch) error {
 		if len(x.events) > 0 {
 			if err := insertEvents(b.tx, x.id, x.events); err != nil {
 				return fmt.Errorf("save history of %s: %w", x.arn, err)
+			}
+			if lb := x.executionLogs(); lb != nil && e.logCh != nil {
+				b.onCommit(func() { e.logsPending.Add(1); e.logCh <- lb })
 			}
 		}
 		for _, w := range x.tokenWrites {

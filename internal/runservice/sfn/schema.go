@@ -105,6 +105,8 @@ var addedColumns = []struct{ table, column, decl string }{
 	{"sfn_executions", "parent_thread", "INTEGER NOT NULL DEFAULT 0"},
 	{"sfn_executions", "parent_seq", "INTEGER NOT NULL DEFAULT 0"},
 	{"sfn_executions", "parent_mode", "TEXT NOT NULL DEFAULT ''"},
+	// The loggingConfiguration an execution runs with.
+	{"sfn_executions", "logging", "TEXT NOT NULL DEFAULT ''"},
 }
 
 func migrate(db *sql.DB) error {

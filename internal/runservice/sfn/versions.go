@@ -571,6 +571,7 @@ type startTarget struct {
 	smARN, versionARN, aliasARN string
 	definition, roleARN         string
 	updatedNS                   int64
+	logging                     string
 }
 
 // resolveStart finds the definition and role a StartExecution on arn (a
@@ -589,7 +590,7 @@ func resolveStart(b *batch, arn string) (*startTarget, error) {
 	if sm.status == "DELETING" {
 		return nil, apiErr("StateMachineDeleting", "State machine '%s' is being deleted", smARN)
 	}
-	t := &startTarget{smARN: smARN}
+	t := &startTarget{smARN: smARN, logging: sm.logging}
 	versionARN := ""
 	switch {
 	case p.Qualifier == "":
@@ -616,6 +617,6 @@ func resolveStart(b *batch, arn string) (*startTarget, error) {
 	if err != nil {
 		return nil, err
 	}
-	t.versionARN, t.definition, t.roleARN, t.updatedNS = versionARN, v.definition, v.roleARN, v.createdNS
+	t.versionARN, t.definition, t.roleARN, t.updatedNS, t.logging = versionARN, v.definition, v.roleARN, v.createdNS, v.logging
 	return t, nil
 }
