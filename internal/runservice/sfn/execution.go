@@ -44,6 +44,7 @@ type execution struct {
 	closedNow   bool // reached a terminal status in this batch
 	parent      parentLink
 	logging     string   // the loggingConfiguration it runs with
+	redrives    int      // RedriveExecution count ($$.Execution.RedriveCount)
 	childStops  []string // children of ended .sync tasks, to stop after the commit
 	inserted    bool     // the row does not exist yet
 }
@@ -148,9 +149,9 @@ func (b *batch) load(id int64) (*execution, error) {
 	x := &execution{id: id}
 	var rt, def string
 	err := b.tx.QueryRow(`SELECT arn, sm_arn, name, role_arn, status, input, start_ns, definition, runtime,
-		output, error, cause, stop_ns, parent_id, parent_thread, parent_seq, parent_mode, logging FROM sfn_executions WHERE id = ?`, id).
+		output, error, cause, stop_ns, parent_id, parent_thread, parent_seq, parent_mode, logging, redrive_count FROM sfn_executions WHERE id = ?`, id).
 		Scan(&x.arn, &x.smARN, &x.name, &x.roleARN, &x.status, &x.inputRaw, &x.startNS, &def, &rt,
-			&x.output, &x.errName, &x.cause, &x.stopNS, &x.parent.ExecID, &x.parent.Thread, &x.parent.Seq, &x.parent.Mode, &x.logging)
+			&x.output, &x.errName, &x.cause, &x.stopNS, &x.parent.ExecID, &x.parent.Thread, &x.parent.Seq, &x.parent.Mode, &x.logging, &x.redrives)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, nil
 	}

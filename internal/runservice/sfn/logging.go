@@ -152,7 +152,7 @@ func (x *execution) executionLogs() *logBatch {
 		msg, _ := json.Marshal(map[string]any{
 			"id": strconv.FormatInt(ev.id, 10), "type": typ, "details": details,
 			"previous_event_id": strconv.FormatInt(int64(prev), 10), "event_timestamp": strconv.FormatInt(ms, 10),
-			"execution_arn": x.arn, "redrive_count": "0",
+			"execution_arn": x.arn, "redrive_count": strconv.Itoa(x.redrives),
 		})
 		out.events = append(out.events, logs.Event{TimestampMS: ms, Message: string(msg)})
 	}

@@ -82,7 +82,7 @@ func (s *Service) redriveExecution(ctx context.Context, _ awswire.Identity, body
 		if _, err := b.tx.Exec(`UPDATE sfn_executions SET redrive_count = ?, redrive_ns = ? WHERE id = ?`, count, redriveNS, x.id); err != nil {
 			return err
 		}
-		x.status = statusRunning
+		x.status, x.redrives = statusRunning, int(count)
 		x.output, x.errName, x.cause, x.stopNS = sql.NullString{}, sql.NullString{}, sql.NullString{}, sql.NullInt64{}
 		root := &thread{ID: 1, State: x.rt.RedriveState, Phase: phaseEnter, Input: x.rt.RedriveInput}
 		x.rt.Threads = map[int]*thread{1: root}

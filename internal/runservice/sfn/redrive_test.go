@@ -28,7 +28,7 @@ func TestRedriveExecutionResumesFromTheFailedState(t *testing.T) {
 	sm := h.createStateMachine("redrive", `{"StartAt":"Prep","States":{
 		"Prep":{"Type":"Pass","Result":"prepared","ResultPath":"$.prep","Next":"List"},
 		"List":{"Type":"Task","Resource":"arn:aws:states:::aws-sdk:drs:describeSourceServers","Parameters":{},
-			"ResultSelector":{"n.$":"States.ArrayLength($.Items)"},"ResultPath":"$.servers","End":true}}}`)
+			"ResultSelector":{"n.$":"States.ArrayLength($.Items)","redrives.$":"$$.Execution.RedriveCount"},"ResultPath":"$.servers","End":true}}}`)
 	h.setFaults(`{"tasks":[{"resource":"arn:aws:states:::aws-sdk:drs:describeSourceServers","error":"Drs.InternalServerException","count":1}]}`)
 	exec := h.start(sm, "flaky", `{"plan":"shop"}`)
 	d := h.describe(exec)
@@ -45,7 +45,7 @@ func TestRedriveExecutionResumesFromTheFailedState(t *testing.T) {
 	h.settle()
 	d = h.describe(exec)
 	wantStatus(t, d, types.ExecutionStatusSucceeded)
-	if !strings.Contains(*d.Output, `"prep":"prepared"`) || !strings.Contains(*d.Output, `"servers":{"n":`) {
+	if !strings.Contains(*d.Output, `"prep":"prepared"`) || !strings.Contains(*d.Output, `"servers":{"n":`) || !strings.Contains(*d.Output, `"redrives":1`) {
 		t.Fatalf("output = %s", *d.Output)
 	}
 	if *d.RedriveCount != 1 || d.RedriveDate == nil || d.RedriveStatus != types.ExecutionRedriveStatusNotRedrivable || d.Error != nil {

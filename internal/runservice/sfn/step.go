@@ -63,7 +63,7 @@ const contextTime = "2006-01-02T15:04:05.000Z"
 func (x *execution) context(t *thread) *asl.Context {
 	c := &asl.Context{
 		Execution: asl.ExecutionContext{ID: x.arn, Input: x.input, Name: x.name, RoleArn: x.roleARN,
-			StartTime: fromNanos(x.startNS).Format(contextTime)},
+			StartTime: fromNanos(x.startNS).Format(contextTime), RedriveCount: x.redrives},
 		State:        asl.StateContext{EnteredTime: fromNanos(t.EnteredNS).Format(contextTime), Name: t.State, RetryCount: t.RetryTotal},
 		StateMachine: asl.StateMachineContext{ID: x.smARN, Name: x.smName()},
 	}
