@@ -145,8 +145,7 @@ func (x *execution) executionLogs() *logBatch {
 				delete(d, k)
 			}
 		}
-		ts, _ := body["timestamp"].(json.Number)
-		secs, _ := ts.Float64()
+		secs, _ := body["timestamp"].(float64) // epoch seconds, millisecond precision
 		ms := int64(secs*1000 + 0.5)
 		prev, _ := body["previousEventId"].(float64)
 		msg, _ := json.Marshal(map[string]any{

@@ -2,6 +2,7 @@ package sfn_test
 
 import (
 	"encoding/json"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -64,7 +65,9 @@ func TestExecutionLogsGoToCloudWatchLogs(t *testing.T) {
 	}
 	var msg map[string]any
 	_ = json.Unmarshal([]byte(*out.Events[0].Message), &msg)
-	if msg["type"] != "ExecutionStarted" || msg["execution_arn"] != exec || msg["id"] != "1" || msg["event_timestamp"] == nil {
+	wantTS := strconv.FormatInt(evs[0].Timestamp.UnixMilli(), 10)
+	if msg["type"] != "ExecutionStarted" || msg["execution_arn"] != exec || msg["id"] != "1" || msg["event_timestamp"] != wantTS ||
+		strconv.FormatInt(aws.ToInt64(out.Events[0].Timestamp), 10) != wantTS {
 		t.Fatalf("first log event = %s", *out.Events[0].Message)
 	}
 	for _, e := range out.Events {
