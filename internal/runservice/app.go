@@ -33,6 +33,9 @@ type Config struct {
 	// UpdateStateMachine, on the simulated clock: 0 the default
 	// (sfn.DefaultUpdateConsistencyWindow), negative off.
 	SFNUpdateWindow time.Duration
+	// SFNFaults are Step Functions faults injected from the start (as
+	// POST /_sim/sfn/faults does at run time).
+	SFNFaults *sfn.Faults
 }
 
 // DRS modes.

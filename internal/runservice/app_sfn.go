@@ -19,7 +19,7 @@ func (a *App) mountStepFunctions(cfg Config) error {
 		return err
 	}
 	opts := sfn.Options{Store: a.Store, Clock: a.Clock, Logger: a.Logger, Events: bus, DRS: a.drsInvoker,
-		UpdateConsistencyWindow: cfg.SFNUpdateWindow, Logs: a.Logs}
+		UpdateConsistencyWindow: cfg.SFNUpdateWindow, Logs: a.Logs, Faults: cfg.SFNFaults}
 	svc, err := sfn.New(opts)
 	if err != nil {
 		return err

@@ -16,6 +16,7 @@ import (
 	smithyhttp "github.com/aws/smithy-go/transport/http"
 
 	"github.com/drsorch/terraform-provider-drsorch/internal/runservice"
+	sfnsvc "github.com/drsorch/terraform-provider-drsorch/internal/runservice/sfn"
 )
 
 func (h *harness) setFaults(body string) {
@@ -105,9 +106,9 @@ func TestInjectedConnectionReset(t *testing.T) {
 }
 
 func TestInjectedRolePropagationDelay(t *testing.T) {
-	h := newHarness(t, runservice.Config{})
+	// Faults can be set in the Config, too.
+	h := newHarness(t, runservice.Config{SFNFaults: &sfnsvc.Faults{RolePropagationSeconds: 8}})
 	c := ctx(t)
-	h.setFaults(`{"rolePropagationSeconds":8}`)
 	newRole := "arn:aws:iam::123456789012:role/brand-new"
 	create := func() error {
 		_, err := h.sfn.CreateStateMachine(c, &sfn.CreateStateMachineInput{Name: aws.String("prop"), Definition: aws.String(passDef), RoleArn: aws.String(newRole)})
