@@ -16,6 +16,10 @@ import (
 
 // Nested executions: arn:aws:states:::states:startExecution, .sync and
 // .sync:2 (https://docs.aws.amazon.com/step-functions/latest/dg/connect-stepfunctions.html).
+// Like AWS, the child's input is the task's Input as given: a parent that
+// wants the console to link the child passes
+// "AWS_STEP_FUNCTIONS_STARTED_BY_EXECUTION_ID.$": "$$.Execution.Id" itself
+// (AWS CDK's associateWithParent does just that).
 // A .sync task waits for its child without holding anything: the child
 // records its parent's task (parentLink), and when the child closes the
 // engine completes that task. Stopping the parent, or the task timing out,
@@ -49,14 +53,13 @@ func childName(parentARN string, seq int64) string {
 }
 
 // childError names a StartExecution refusal as the integration reports it:
-// StepFunctions.<Exception>.
+// StepFunctions.<error shape>, e.g. StepFunctions.ExecutionLimitExceeded,
+// which AWS's own example retries
+// (https://docs.aws.amazon.com/step-functions/latest/dg/concepts-nested-workflows.html).
 func childError(err error) *asl.Error {
 	var ae *awswire.APIError
 	if errors.As(err, &ae) {
 		code := ae.Code
-		if !strings.HasSuffix(code, "Exception") {
-			code += "Exception"
-		}
 		return &asl.Error{Name: "StepFunctions." + code, Cause: ae.Message + " (Service: AWSStepFunctions; Status Code: " + strconv.Itoa(ae.Status) + "; Error Code: " + ae.Code + ")"}
 	}
 	return &asl.Error{Name: asl.ErrRuntime, Cause: err.Error()}
@@ -71,7 +74,7 @@ func (e *Engine) invokeStartExecution(ctx context.Context, parentARN string, int
 	obj, _ := params.(map[string]any)
 	smARN, _ := obj["StateMachineArn"].(string)
 	if smARN == "" {
-		return nil, &asl.Error{Name: "StepFunctions.InvalidArnException", Cause: "Parameters must give the child's StateMachineArn"}
+		return nil, &asl.Error{Name: "StepFunctions.InvalidArn", Cause: "Parameters must give the child's StateMachineArn"}
 	}
 	input := "{}"
 	switch in := obj["Input"].(type) {
@@ -87,7 +90,7 @@ func (e *Engine) invokeStartExecution(ctx context.Context, parentARN string, int
 	}
 	decoded, err := asl.DecodeJSON([]byte(input))
 	if err != nil {
-		return nil, &asl.Error{Name: "StepFunctions.InvalidExecutionInputException", Cause: "Invalid Execution Input: " + err.Error()}
+		return nil, &asl.Error{Name: "StepFunctions.InvalidExecutionInput", Cause: "Invalid Execution Input: " + err.Error()}
 	}
 	name, _ := obj["Name"].(string)
 	if name == "" {

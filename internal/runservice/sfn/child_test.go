@@ -95,13 +95,13 @@ func TestStartExecutionSyncIntegrations(t *testing.T) {
 		t.Fatalf("caught child failure = %s", *d.Output)
 	}
 
-	// A named child that already ran: StepFunctions.ExecutionAlreadyExistsException.
+	// A named child that already ran: StepFunctions.ExecutionAlreadyExists.
 	named := h.createStateMachine("plan-named", `{"StartAt":"Child","States":{"Child":{"Type":"Task","Resource":"arn:aws:states:::states:startExecution.sync:2",
 		"Parameters":{"StateMachineArn":"`+child+`","Name":"fixed","Input":{"wave":"x"}},"End":true}}}`)
 	wantStatus(t, h.describe(h.start(named, "first", `{}`)), types.ExecutionStatusSucceeded)
 	d = h.describe(h.start(named, "second", `{}`))
 	wantStatus(t, d, types.ExecutionStatusFailed)
-	if aws.ToString(d.Error) != "StepFunctions.ExecutionAlreadyExistsException" {
+	if aws.ToString(d.Error) != "StepFunctions.ExecutionAlreadyExists" {
 		t.Fatalf("second start of a named child: %s %s", aws.ToString(d.Error), aws.ToString(d.Cause))
 	}
 }
