@@ -15,6 +15,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/drsorch/terraform-provider-drsorch/internal/runservice"
+	"github.com/drsorch/terraform-provider-drsorch/internal/runservice/sfn"
 )
 
 func newServeCommand() *cobra.Command {
@@ -24,6 +25,7 @@ func newServeCommand() *cobra.Command {
 		inventory string
 		timeScale float64
 		drsMode   string
+		sfnWindow time.Duration
 	)
 	cmd := &cobra.Command{
 		Use:   "serve",
@@ -37,12 +39,16 @@ built-in demo estate.`,
 			if timeScale < 0 {
 				return fmt.Errorf("--time-scale must be 0 or more, got %v", timeScale)
 			}
+			if sfnWindow <= 0 {
+				sfnWindow = -1 // 0 on the command line turns the window off
+			}
 			return serve(cmd.Context(), listen, runservice.Config{
-				DataDir:   dataDir,
-				Inventory: inventory,
-				TimeScale: timeScale,
-				DRSMode:   drsMode,
-				Logger:    slog.New(slog.NewTextHandler(os.Stderr, nil)),
+				DataDir:         dataDir,
+				Inventory:       inventory,
+				TimeScale:       timeScale,
+				DRSMode:         drsMode,
+				SFNUpdateWindow: sfnWindow,
+				Logger:          slog.New(slog.NewTextHandler(os.Stderr, nil)),
 			})
 		},
 	}
@@ -52,6 +58,8 @@ built-in demo estate.`,
 	cmd.Flags().Float64Var(&timeScale, "time-scale", 1, "simulated DRS runs this many times faster than real DRS timings")
 	cmd.Flags().StringVar(&drsMode, "drs", runservice.DRSSimulated,
 		`"sim": the built-in DRS simulator; "aws": real DRS and Service Quotas with the default AWS credential chain (state machines still run here)`)
+	cmd.Flags().DurationVar(&sfnWindow, "sfn-update-window", sfn.DefaultUpdateConsistencyWindow,
+		"simulated time after UpdateStateMachine during which new executions on the unqualified state machine ARN get the previous definition and role, as AWS may (0: off)")
 	return cmd
 }
 

@@ -11,6 +11,7 @@ import (
 
 	"github.com/drsorch/terraform-provider-drsorch/internal/runservice/drssim"
 	"github.com/drsorch/terraform-provider-drsorch/internal/runservice/events"
+	"github.com/drsorch/terraform-provider-drsorch/internal/runservice/logs"
 	"github.com/drsorch/terraform-provider-drsorch/internal/runservice/sfn"
 	"github.com/drsorch/terraform-provider-drsorch/internal/runservice/simclock"
 	"github.com/drsorch/terraform-provider-drsorch/internal/runservice/store"
@@ -30,6 +31,13 @@ type Config struct {
 	DRSMode string
 	// AfterTaskSent is a crash-injection hook for tests (see sfn.Options).
 	AfterTaskSent func(execARN, resource string) (crash bool)
+	// SFNUpdateWindow is Step Functions' read-after-write window after
+	// UpdateStateMachine, on the simulated clock: 0 the default
+	// (sfn.DefaultUpdateConsistencyWindow), negative off.
+	SFNUpdateWindow time.Duration
+	// SFNFaults are Step Functions faults injected from the start (as
+	// POST /_sim/sfn/faults does at run time).
+	SFNFaults *sfn.Faults
 }
 
 // DRS modes.
@@ -47,6 +55,7 @@ type App struct {
 	DRS    *drssim.Simulator // the DRS simulator (nil with DRSAWS), for in-process callers and tests
 	SFN    *sfn.Service      // Step Functions: API and engine
 	Events *events.Bus       // EventBridge: events published by PutEvents and pause gates
+	Logs   *logs.Service     // CloudWatch Logs: Step Functions execution logs
 
 	stopClockSaver context.CancelFunc
 	describeEstate func() string
@@ -86,7 +95,7 @@ func New(cfg Config) (*App, error) {
 		_, _ = w.Write([]byte("ok\n"))
 	}))
 	// Each service mounts itself in its own file (app_<service>.go).
-	for _, mount := range []func(Config) error{a.mountDRS, a.mountStepFunctions, a.mountUI} {
+	for _, mount := range []func(Config) error{a.mountDRS, a.mountLogs, a.mountStepFunctions, a.mountUI} {
 		if err := mount(cfg); err != nil {
 			a.Clock.Close()
 			st.Close()
