@@ -25,20 +25,34 @@ import (
 	"github.com/drsorch/terraform-provider-drsorch/internal/statemachine"
 )
 
+// The operator's AWS credentials, which the run service playing AWS
+// verifies: every forwarded call must be re-signed with them.
+const (
+	awsKeyID  = "AKIAEXAMPLEFORWARD00"
+	awsSecret = "forwarded-with-this-secret"
+)
+
+// startAWS starts a run service standing in for AWS that accepts only the
+// operator's credentials.
+func startAWS(t *testing.T) *runservicetest.Service {
+	t.Helper()
+	return runservicetest.Start(t, runservice.Config{Credentials: map[string]string{awsKeyID: awsSecret}})
+}
+
 // A run service in "--drs aws" mode runs the state machines itself and
 // sends every DRS call, signed with the default credential chain, to the
 // DRS endpoint — here another run service standing in for AWS.
 func TestRunServiceDrivesExternalDRS(t *testing.T) {
 	ctx := context.Background()
-	remote := runservicetest.Start(t, runservice.Config{}) // plays AWS
+	remote := startAWS(t) // plays AWS
 	for k, v := range map[string]string{
 		"AWS_ENDPOINT_URL_DRS": remote.URL, "AWS_ENDPOINT_URL_SERVICE_QUOTAS": remote.URL,
-		"AWS_ACCESS_KEY_ID": "AKIAEXAMPLEFORWARD00", "AWS_SECRET_ACCESS_KEY": "secret", "AWS_REGION": "us-east-1",
+		"AWS_ACCESS_KEY_ID": awsKeyID, "AWS_SECRET_ACCESS_KEY": awsSecret, "AWS_REGION": "us-east-1",
 		"AWS_CONFIG_FILE": t.TempDir() + "/none", "AWS_SHARED_CREDENTIALS_FILE": t.TempDir() + "/none",
 	} {
 		t.Setenv(k, v)
 	}
-	local := runservicetest.Start(t, runservice.Config{DRSMode: runservice.DRSAWS})
+	local := runservicetest.Start(t, runservice.Config{DRSMode: runservice.DRSAWS, Credentials: runservicetest.Keys()})
 	if local.App.DRS != nil {
 		t.Fatal("a simulator was mounted in aws mode")
 	}
@@ -101,7 +115,9 @@ func TestRunServiceDrivesExternalDRS(t *testing.T) {
 		t.Fatalf("drill %s: %s", e.Status, e.Cause)
 	}
 	// The jobs ran on the remote DRS.
-	jobs, err := drs.NewFromConfig(remote.AWSConfig("us-east-1")).DescribeJobs(ctx, &drs.DescribeJobsInput{})
+	remoteCfg := remote.AWSConfig("us-east-1")
+	remoteCfg.Credentials = credentials.NewStaticCredentialsProvider(awsKeyID, awsSecret, "")
+	jobs, err := drs.NewFromConfig(remoteCfg).DescribeJobs(ctx, &drs.DescribeJobsInput{})
 	if err != nil || len(jobs.Items) != 2 {
 		t.Fatalf("remote DRS has %d jobs (%v), want 2", len(jobs.Items), err)
 	}
@@ -114,12 +130,12 @@ func TestRunServiceDrivesExternalDRS(t *testing.T) {
 // forwarding and through Invoke (which Step Functions tasks use).
 func TestErrorsAreForwarded(t *testing.T) {
 	ctx := context.Background()
-	remote := runservicetest.Start(t, runservice.Config{})
+	remote := startAWS(t)
 	t.Setenv("AWS_ENDPOINT_URL_DRS", remote.URL)
-	t.Setenv("AWS_ACCESS_KEY_ID", "AKIAEXAMPLEFORWARD00")
-	t.Setenv("AWS_SECRET_ACCESS_KEY", "secret")
+	t.Setenv("AWS_ACCESS_KEY_ID", awsKeyID)
+	t.Setenv("AWS_SECRET_ACCESS_KEY", awsSecret)
 	t.Setenv("AWS_CONFIG_FILE", t.TempDir()+"/none")
-	local := runservicetest.Start(t, runservice.Config{DRSMode: runservice.DRSAWS})
+	local := runservicetest.Start(t, runservice.Config{DRSMode: runservice.DRSAWS, Credentials: runservicetest.Keys()})
 	client := drs.NewFromConfig(local.AWSConfig("us-east-1"))
 	_, err := client.StartRecovery(ctx, &drs.StartRecoveryInput{SourceServers: []drstypes.StartRecoveryRequestSourceServer{{SourceServerID: aws.String("s-00000000000000000")}}})
 	var apiErr smithy.APIError
@@ -127,7 +143,7 @@ func TestErrorsAreForwarded(t *testing.T) {
 		t.Fatalf("StartRecovery of an unknown server through the forwarder: %v", err)
 	}
 
-	fwd := awsforward.New("drs", func(string) string { return remote.URL }, credentials.NewStaticCredentialsProvider("AKIAEXAMPLEFORWARD00", "secret", ""))
+	fwd := awsforward.New("drs", func(string) string { return remote.URL }, credentials.NewStaticCredentialsProvider(awsKeyID, awsSecret, ""))
 	_, err = fwd.Invoke(ctx, awswire.Identity{Region: "us-east-1"}, "DescribeJobs", []byte(`{"maxResults": 0}`))
 	var wire *awswire.APIError
 	if !errors.As(err, &wire) || wire.Code != "ValidationException" || wire.Status != 400 {
