@@ -109,8 +109,17 @@ func serve(ctx context.Context, listen string, cfg runservice.Config) error {
 	srv := &http.Server{Handler: app.Handler(), ReadHeaderTimeout: 10 * time.Second}
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
+	verified, keys := app.Authentication()
+	auth := fmt.Sprintf("SigV4 signatures verified against %d configured keys", keys)
+	if !verified {
+		auth = "signatures NOT verified (any static credentials; loopback only)"
+	}
 	cfg.Logger.Info("drsorch serve listening", "url", "http://"+ln.Addr().String(), "dashboard", "http://"+ln.Addr().String()+"/ui/",
-		"estate", app.EstateDescription(), "data_dir", app.Store.Path(), "time_scale", cfg.TimeScale)
+		"estate", app.EstateDescription(), "data_dir", app.Store.Path(), "time_scale", cfg.TimeScale, "auth", auth)
+	if !verified {
+		cfg.Logger.Warn("signatures are NOT verified: any static credentials are accepted, which is allowed on loopback only; " +
+			"set --credentials-file to verify them")
+	}
 
 	select {
 	case err := <-errc:

@@ -123,11 +123,6 @@ func New(cfg Config) (*App, error) {
 	}
 	a.keyring = awswire.NewKeyring(cfg.Credentials)
 	a.Router.Secure(a.keyring, hosts, cfg.Logger)
-	if a.keyring.Verifying() {
-		cfg.Logger.Info("SigV4 signatures are verified", "configured_keys", a.keyring.Len())
-	} else {
-		cfg.Logger.Warn("signatures are NOT verified: any static credentials are accepted (allowed on loopback only); set --credentials-file to verify them")
-	}
 	stsService := sts.New()
 	stsService.Keyring = a.keyring
 	a.Router.HandleQuery(stsService)
@@ -210,6 +205,12 @@ func (a *App) Close() error {
 		}
 	})
 	return err
+}
+
+// Authentication says how requests are authenticated, for the start-up
+// log: whether signatures are verified, and against how many keys.
+func (a *App) Authentication() (verified bool, keys int) {
+	return a.keyring.Verifying(), a.keyring.Len()
 }
 
 // EstateDescription says which simulated estate the service serves, for
