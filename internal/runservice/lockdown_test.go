@@ -145,6 +145,17 @@ func TestCorrectSignaturesAreAccepted(t *testing.T) {
 	if _, err := drs.NewFromConfig(cfg).ListTagsForResource(ctx, &drs.ListTagsForResourceInput{ResourceArn: servers.Items[0].Arn}); err != nil {
 		t.Fatalf("DRS tags of %s: %v", aws.ToString(servers.Items[0].Arn), err)
 	}
+	// Query strings and escaped keys are part of what is signed.
+	arn := servers.Items[0].Arn
+	if _, err := drs.NewFromConfig(cfg).TagResource(ctx, &drs.TagResourceInput{ResourceArn: arn, Tags: map[string]string{"drsorch:protection-group": "a b/c"}}); err != nil {
+		t.Fatalf("DRS TagResource: %v", err)
+	}
+	if _, err := drs.NewFromConfig(cfg).UntagResource(ctx, &drs.UntagResourceInput{ResourceArn: arn, TagKeys: []string{"drsorch:protection-group", "x y"}}); err != nil {
+		t.Fatalf("DRS UntagResource (tag keys in the query string): %v", err)
+	}
+	if _, err := drs.NewFromConfig(cfg).ListStagingAccounts(ctx, &drs.ListStagingAccountsInput{MaxResults: aws.Int32(5)}); err != nil {
+		t.Fatalf("DRS ListStagingAccounts (GET with a query string): %v", err)
+	}
 	if _, err := servicequotas.NewFromConfig(cfg).ListServiceQuotas(ctx, &servicequotas.ListServiceQuotasInput{ServiceCode: aws.String("drs")}); err != nil {
 		t.Fatalf("Service Quotas: %v", err)
 	}
@@ -549,5 +560,14 @@ func TestCredentialsFile(t *testing.T) {
 		if _, err := runservice.LoadCredentialsFile(write(name, tc.content, tc.mode)); err == nil || !strings.Contains(err.Error(), tc.want) {
 			t.Errorf("%s: %v, want %q", name, err, tc.want)
 		}
+	}
+}
+
+// An unsigned STS call gets the awsQuery error document, as STS answers.
+func TestUnsignedSTSRequestIsRefusedAsXML(t *testing.T) {
+	svc := runservicetest.Start(t, runservice.Config{})
+	a := do(t, getCallerIdentity(svc).build(t))
+	if a.status != http.StatusForbidden || !strings.Contains(a.body, "<Code>MissingAuthenticationToken</Code>") || !strings.Contains(a.body, "<ErrorResponse") {
+		t.Fatalf("unsigned GetCallerIdentity: %+v", a)
 	}
 }
