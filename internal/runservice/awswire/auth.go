@@ -166,6 +166,9 @@ var (
 	scopeDate  = regexp.MustCompile(`^\d{8}$`)
 	hexSig     = regexp.MustCompile(`^[0-9a-f]{64}$`)
 	headerName = regexp.MustCompile(`^[a-z0-9!#$%&'*+.^_|~-]+$`)
+	// regionName is the form of AWS region names: us-east-1, us-gov-west-1,
+	// ap-southeast-4, us-isob-east-1 …
+	regionName = regexp.MustCompile(`^[a-z]{2}(-[a-z]+)+-\d{1,2}$`)
 )
 
 // parseAuthorization parses "AWS4-HMAC-SHA256 Credential=AKID/date/region/
@@ -279,6 +282,11 @@ func (k *Keyring) verify(r *http.Request, body []byte, service string, h sigV4He
 	}
 	if h.Date != amzDate[:8] {
 		return &AuthError{AuthBadSignature, fmt.Sprintf("Date in Credential scope does not match YYYYMMDD from ISO-8601 version of date from HTTP: '%s' != '%s'", h.Date, amzDate[:8])}
+	}
+	// One endpoint serves every region, so any region may be named, but
+	// it must be one: AWS answers a malformed one the same way.
+	if !regionName.MatchString(h.Region) {
+		return &AuthError{AuthBadSignature, fmt.Sprintf("Credential should be scoped to a valid region, not '%s'.", h.Region)}
 	}
 	if service != "" && h.Service != service {
 		return &AuthError{AuthBadSignature, fmt.Sprintf("Credential should be scoped to correct service: '%s'.", service)}

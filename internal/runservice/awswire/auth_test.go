@@ -97,3 +97,23 @@ func TestUnverifiedKeyringAcceptsAnyKey(t *testing.T) {
 		t.Fatalf("query-string auth: %v", aerr)
 	}
 }
+
+// The credential scope must name a region of AWS's form.
+func TestScopeRegionMustBeARegion(t *testing.T) {
+	now := time.Now()
+	k := NewKeyring(map[string]string{"AKIAOPERATOR00000001": "operator-secret-0123456789"})
+	creds := aws.Credentials{AccessKeyID: "AKIAOPERATOR00000001", SecretAccessKey: "operator-secret-0123456789"}
+	for region, ok := range map[string]bool{"us-east-1": true, "us-gov-west-1": true, "ap-southeast-4": true, "moon": false, "us-east-1x": false, "US-EAST-1": false} {
+		req, err := http.NewRequest(http.MethodPost, "http://127.0.0.1:8787/DescribeJobs", strings.NewReader(`{}`))
+		if err != nil {
+			t.Fatal(err)
+		}
+		sum := sha256.Sum256([]byte(`{}`))
+		if err := v4.NewSigner().SignHTTP(context.Background(), creds, req, hex.EncodeToString(sum[:]), "drs", region, now); err != nil {
+			t.Fatal(err)
+		}
+		if _, aerr := k.Authenticate(req, []byte(`{}`), "drs"); (aerr == nil) != ok {
+			t.Errorf("region %q: %v", region, aerr)
+		}
+	}
+}
