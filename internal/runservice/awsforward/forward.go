@@ -15,6 +15,7 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"slices"
 	"strings"
 	"time"
 
@@ -96,6 +97,10 @@ func isRead(op string) bool {
 // Forward sends a request to the service in region and returns the
 // response and its body. op names the operation (for the retry policy).
 func (f *Forwarder) Forward(ctx context.Context, region, method, path, rawQuery string, header http.Header, body []byte, op string) (*http.Response, []byte, error) {
+	if !slices.Contains(Allowed[f.Service], op) {
+		// Callers check first (and log who asked); this guards any other path.
+		return nil, nil, fmt.Errorf("%s %s is not on the forwarding allowlist", f.Service, op)
+	}
 	creds, err := f.Credentials.Retrieve(ctx)
 	if err != nil {
 		return nil, nil, fmt.Errorf("AWS credentials for %s: %w", f.Service, err)
