@@ -291,7 +291,7 @@ func (k *Keyring) verify(r *http.Request, body []byte, service string, h sigV4He
 	if service != "" && h.Service != service {
 		return &AuthError{AuthBadSignature, fmt.Sprintf("Credential should be scoped to correct service: '%s'.", service)}
 	}
-	// The wire format of the messages is AWS's own.
+	// The messages are worded as AWS words them.
 	now := k.now().UTC()
 	if signedAt.Before(now.Add(-MaxClockSkew)) {
 		return &AuthError{AuthExpired, fmt.Sprintf("Signature expired: %s is now earlier than %s (%s - 15 min.)",
