@@ -25,10 +25,6 @@ type Config struct {
 	TimeScale float64 // simulated seconds per wall second; 0 freezes time (tests)
 	StartTime time.Time
 	Logger    *slog.Logger
-	// DRSMode is DRSSimulated (default) or DRSAWS: real DRS (and Service
-	// Quotas) through the default AWS credential chain, while state
-	// machines still run on the local engine.
-	DRSMode string
 	// Listen is the listen address (for the checks below and the Host
 	// allowlist); empty for an in-process or test listener on loopback.
 	Listen string
@@ -40,6 +36,10 @@ type Config struct {
 	// any static credentials are accepted, so the service may then only
 	// listen on loopback and cannot forward to AWS.
 	Credentials map[string]string
+	// DRSMode is DRSSimulated (default) or DRSAWS: real DRS (and Service
+	// Quotas) through the default AWS credential chain, while state
+	// machines still run on the local engine.
+	DRSMode string
 }
 
 // Check refuses a configuration that would let strangers drive the run
