@@ -9,6 +9,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/drsorch/terraform-provider-drsorch/internal/runservice/awswire"
 	"github.com/drsorch/terraform-provider-drsorch/internal/runservice/drssim"
 	"github.com/drsorch/terraform-provider-drsorch/internal/runservice/events"
 	"github.com/drsorch/terraform-provider-drsorch/internal/runservice/logs"
@@ -25,6 +26,17 @@ type Config struct {
 	TimeScale float64 // simulated seconds per wall second; 0 freezes time (tests)
 	StartTime time.Time
 	Logger    *slog.Logger
+	// Listen is the listen address (for the checks below and the Host
+	// allowlist); empty for an in-process or test listener on loopback.
+	Listen string
+	// AllowedHosts are host names the Host header may carry besides the
+	// loopback names and the listen address (--allowed-host).
+	AllowedHosts []string
+	// Credentials are the access key ID -> secret access key pairs SigV4
+	// signatures are verified against (--credentials-file). Without them
+	// any static credentials are accepted, so the service may then only
+	// listen on loopback and cannot forward to AWS.
+	Credentials map[string]string
 	// DRSMode is DRSSimulated (default) or DRSAWS: real DRS (and Service
 	// Quotas) through the default AWS credential chain, while state
 	// machines still run on the local engine.
@@ -38,6 +50,29 @@ type Config struct {
 	// SFNFaults are Step Functions faults injected from the start (as
 	// POST /_sim/sfn/faults does at run time).
 	SFNFaults *sfn.Faults
+}
+
+// Check refuses a configuration that would let strangers drive the run
+// service: a listener beyond loopback, or --drs aws (which signs with the
+// operator's own AWS credentials), without configured credentials.
+func (c Config) Check() error {
+	for id, secret := range c.Credentials {
+		if err := checkKey(id, secret); err != nil {
+			return fmt.Errorf("credentials: %w", err)
+		}
+	}
+	if len(c.Credentials) > 0 {
+		return nil
+	}
+	if c.Listen != "" && !IsLoopbackListen(c.Listen) {
+		return fmt.Errorf("--listen %s is not a loopback address: without credentials anyone who reaches it could drive recoveries. "+
+			"Set --credentials-file FILE (lines \"ACCESS_KEY_ID SECRET_ACCESS_KEY\"; signatures are then verified), or listen on 127.0.0.1", c.Listen)
+	}
+	if c.DRSMode == DRSAWS {
+		return fmt.Errorf("--drs aws re-signs requests with your AWS credentials, so it needs authenticated callers: " +
+			"set --credentials-file FILE (lines \"ACCESS_KEY_ID SECRET_ACCESS_KEY\") and give clients one of those keys")
+	}
+	return nil
 }
 
 // DRS modes.
@@ -57,6 +92,7 @@ type App struct {
 	Events *events.Bus       // EventBridge: events published by PutEvents and pause gates
 	Logs   *logs.Service     // CloudWatch Logs: Step Functions execution logs
 
+	keyring        *awswire.Keyring
 	stopClockSaver context.CancelFunc
 	describeEstate func() string
 	drsInvoker     sfn.DRSInvoker // where Step Functions tasks send DRS calls
@@ -74,6 +110,13 @@ func New(cfg Config) (*App, error) {
 	if cfg.DataDir == "" {
 		cfg.DataDir = store.Memory
 	}
+	if err := cfg.Check(); err != nil {
+		return nil, err
+	}
+	hosts, err := NewHostAllowlist(cfg.Listen, cfg.AllowedHosts)
+	if err != nil {
+		return nil, err
+	}
 	st, err := store.Open(cfg.DataDir)
 	if err != nil {
 		return nil, err
@@ -89,7 +132,11 @@ func New(cfg Config) (*App, error) {
 		Router: NewRouter(),
 		Logger: cfg.Logger,
 	}
-	a.Router.HandleQuery(sts.New())
+	a.keyring = awswire.NewKeyring(cfg.Credentials)
+	a.Router.Secure(a.keyring, hosts, cfg.Logger)
+	stsService := sts.New()
+	stsService.Keyring = a.keyring
+	a.Router.HandleQuery(stsService)
 	a.Router.Handle("GET /healthz", http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
 		w.Header().Set("Content-Type", "text/plain")
 		_, _ = w.Write([]byte("ok\n"))
@@ -169,6 +216,12 @@ func (a *App) Close() error {
 		}
 	})
 	return err
+}
+
+// Authentication says how requests are authenticated, for the start-up
+// log: whether signatures are verified, and against how many keys.
+func (a *App) Authentication() (verified bool, keys int) {
+	return a.keyring.Verifying(), a.keyring.Len()
 }
 
 // EstateDescription says which simulated estate the service serves, for
