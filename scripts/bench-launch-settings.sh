@@ -65,7 +65,7 @@ resource "drsorch_launch_settings" "all" {
 TF
 cd "$work/tf"
 
-reset_stats() { curl -fsS -X DELETE "$endpoint/_sim/stats" >/dev/null; }
+reset_stats() { curl -fsS -X DELETE -H "Content-Type: application/json" "$endpoint/_sim/stats" >/dev/null; }
 report() { # phase seconds
   local stats
   stats=$(curl -fsS "$endpoint/_sim/stats")

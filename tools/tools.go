@@ -7,4 +7,6 @@ package tools
 import (
 	// Documentation generation.
 	_ "github.com/hashicorp/terraform-plugin-docs/cmd/tfplugindocs"
+	// Linting beyond go vet.
+	_ "honnef.co/go/tools/cmd/staticcheck"
 )

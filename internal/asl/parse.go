@@ -306,7 +306,7 @@ func (p *parser) nextOrEnd(st *State, o *object, w where) {
 var resourcePattern = regexp.MustCompile(`^arn:aws[a-z-]*:states:::(.+)$`)
 var sdkActionPattern = regexp.MustCompile(`^[a-z][A-Za-z0-9]*$`)
 
-const supportedResources = "arn:aws:states:::aws-sdk:drs:<action> (optionally .waitForTaskToken), arn:aws:states:::events:putEvents and arn:aws:states:::events:putEvents.waitForTaskToken"
+const supportedResources = "arn:aws:states:::aws-sdk:drs:<action> (optionally .waitForTaskToken), arn:aws:states:::events:putEvents and arn:aws:states:::events:putEvents.waitForTaskToken, arn:aws:states:::states:startExecution (optionally .sync, .sync:2 or .waitForTaskToken)"
 
 func (p *parser) task(st *State, o *object, w where) {
 	res, ok := p.str(o, w, "Resource", true)
@@ -344,6 +344,18 @@ func parseResource(res string) (Integration, error) {
 	in := Integration{}
 	if r, ok := strings.CutSuffix(rest, ".waitForTaskToken"); ok {
 		in.WaitForTaskToken, rest = true, r
+	}
+	// Nested executions: the one integration with the .sync patterns.
+	switch rest {
+	case "states:startExecution":
+		in.Service, in.Action = "states", "startExecution"
+		return in, nil
+	case "states:startExecution.sync", "states:startExecution.sync:2":
+		if in.WaitForTaskToken {
+			return Integration{}, fmt.Errorf("%q: .sync and .waitForTaskToken do not combine", res)
+		}
+		in.Service, in.Action, in.Sync, in.SyncV2 = "states", "startExecution", true, strings.HasSuffix(rest, ":2")
+		return in, nil
 	}
 	if strings.Contains(rest, ".sync") {
 		return Integration{}, fmt.Errorf("%q: the .sync pattern is not available for these integrations; poll with a Wait/Choice loop or use .waitForTaskToken", res)

@@ -197,9 +197,7 @@ func (p *Path) lookup(input any, ctx *Context) (v any, ok bool, err error) {
 		res = []any{}
 	}
 	out := make([]any, len(res))
-	for i, r := range res {
-		out[i] = r
-	}
+	copy(out, res)
 	return out, true, nil
 }
 

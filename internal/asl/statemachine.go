@@ -86,10 +86,13 @@ type State struct {
 
 // Integration tells the engine what a Task's Resource calls.
 type Integration struct {
-	Service string // "drs" or "events"
-	Action  string // DRS API action in camelCase ("startRecovery") or "putEvents"
+	Service string // "drs", "events" or "states"
+	Action  string // DRS API action in camelCase ("startRecovery"), "putEvents" or "startExecution"
 	// WaitForTaskToken is set for the ".waitForTaskToken" pattern.
 	WaitForTaskToken bool
+	// Sync is set for the ".sync" (run a job) pattern of
+	// states:startExecution, SyncV2 for ".sync:2" (output as JSON).
+	Sync, SyncV2 bool
 }
 
 // Retrier is one element of a state's Retry field.

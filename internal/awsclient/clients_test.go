@@ -96,7 +96,8 @@ func TestRunServiceGetsStaticLocalCredentials(t *testing.T) {
 	if other := c.ForRegion("eu-west-1"); other.Region != "eu-west-1" || other.DRS == c.DRS {
 		t.Fatalf("ForRegion did not build new clients: %+v", other.Region)
 	}
-	if c.ForRegion("eu-west-1") != c.ForRegion("eu-west-1") {
+	first, second := c.ForRegion("eu-west-1"), c.ForRegion("eu-west-1")
+	if first != second {
 		t.Fatal("ForRegion should cache its clients")
 	}
 }

@@ -106,7 +106,7 @@ func (d *regionsDataSource) Read(ctx context.Context, req datasource.ReadRequest
 		if g := m.Geography.ValueString(); g != "" && g != r.Geography {
 			continue
 		}
-		m.Regions = append(m.Regions, regionModel{Code: r.Code, Name: r.Name, Geography: r.Geography, Partition: r.Partition})
+		m.Regions = append(m.Regions, regionModel(r))
 		m.Codes = append(m.Codes, r.Code)
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)

@@ -9,8 +9,10 @@ import (
 	"sync"
 	"time"
 
+	"github.com/drsorch/terraform-provider-drsorch/internal/runservice/awswire"
 	"github.com/drsorch/terraform-provider-drsorch/internal/runservice/drssim"
 	"github.com/drsorch/terraform-provider-drsorch/internal/runservice/events"
+	"github.com/drsorch/terraform-provider-drsorch/internal/runservice/logs"
 	"github.com/drsorch/terraform-provider-drsorch/internal/runservice/sfn"
 	"github.com/drsorch/terraform-provider-drsorch/internal/runservice/simclock"
 	"github.com/drsorch/terraform-provider-drsorch/internal/runservice/store"
@@ -24,10 +26,53 @@ type Config struct {
 	TimeScale float64 // simulated seconds per wall second; 0 freezes time (tests)
 	StartTime time.Time
 	Logger    *slog.Logger
+	// Listen is the listen address (for the checks below and the Host
+	// allowlist); empty for an in-process or test listener on loopback.
+	Listen string
+	// AllowedHosts are host names the Host header may carry besides the
+	// loopback names and the listen address (--allowed-host).
+	AllowedHosts []string
+	// Credentials are the access key ID -> secret access key pairs SigV4
+	// signatures are verified against (--credentials-file). Without them
+	// any static credentials are accepted, so the service may then only
+	// listen on loopback and cannot forward to AWS.
+	Credentials map[string]string
 	// DRSMode is DRSSimulated (default) or DRSAWS: real DRS (and Service
 	// Quotas) through the default AWS credential chain, while state
 	// machines still run on the local engine.
 	DRSMode string
+	// AfterTaskSent is a crash-injection hook for tests (see sfn.Options).
+	AfterTaskSent func(execARN, resource string) (crash bool)
+	// SFNUpdateWindow is Step Functions' read-after-write window after
+	// UpdateStateMachine, on the simulated clock: 0 the default
+	// (sfn.DefaultUpdateConsistencyWindow), negative off.
+	SFNUpdateWindow time.Duration
+	// SFNFaults are Step Functions faults injected from the start (as
+	// POST /_sim/sfn/faults does at run time).
+	SFNFaults *sfn.Faults
+}
+
+// Check refuses a configuration that would let strangers drive the run
+// service: a listener beyond loopback, or --drs aws (which signs with the
+// operator's own AWS credentials), without configured credentials.
+func (c Config) Check() error {
+	for id, secret := range c.Credentials {
+		if err := checkKey(id, secret); err != nil {
+			return fmt.Errorf("credentials: %w", err)
+		}
+	}
+	if len(c.Credentials) > 0 {
+		return nil
+	}
+	if c.Listen != "" && !IsLoopbackListen(c.Listen) {
+		return fmt.Errorf("--listen %s is not a loopback address: without credentials anyone who reaches it could drive recoveries. "+
+			"Set --credentials-file FILE (lines \"ACCESS_KEY_ID SECRET_ACCESS_KEY\"; signatures are then verified), or listen on 127.0.0.1", c.Listen)
+	}
+	if c.DRSMode == DRSAWS {
+		return fmt.Errorf("--drs aws re-signs requests with your AWS credentials, so it needs authenticated callers: " +
+			"set --credentials-file FILE (lines \"ACCESS_KEY_ID SECRET_ACCESS_KEY\") and give clients one of those keys")
+	}
+	return nil
 }
 
 // DRS modes.
@@ -45,7 +90,9 @@ type App struct {
 	DRS    *drssim.Simulator // the DRS simulator (nil with DRSAWS), for in-process callers and tests
 	SFN    *sfn.Service      // Step Functions: API and engine
 	Events *events.Bus       // EventBridge: events published by PutEvents and pause gates
+	Logs   *logs.Service     // CloudWatch Logs: Step Functions execution logs
 
+	keyring        *awswire.Keyring
 	stopClockSaver context.CancelFunc
 	describeEstate func() string
 	drsInvoker     sfn.DRSInvoker // where Step Functions tasks send DRS calls
@@ -63,6 +110,13 @@ func New(cfg Config) (*App, error) {
 	if cfg.DataDir == "" {
 		cfg.DataDir = store.Memory
 	}
+	if err := cfg.Check(); err != nil {
+		return nil, err
+	}
+	hosts, err := NewHostAllowlist(cfg.Listen, cfg.AllowedHosts)
+	if err != nil {
+		return nil, err
+	}
 	st, err := store.Open(cfg.DataDir)
 	if err != nil {
 		return nil, err
@@ -78,13 +132,17 @@ func New(cfg Config) (*App, error) {
 		Router: NewRouter(),
 		Logger: cfg.Logger,
 	}
-	a.Router.HandleQuery(sts.New())
+	a.keyring = awswire.NewKeyring(cfg.Credentials)
+	a.Router.Secure(a.keyring, hosts, cfg.Logger)
+	stsService := sts.New()
+	stsService.Keyring = a.keyring
+	a.Router.HandleQuery(stsService)
 	a.Router.Handle("GET /healthz", http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
 		w.Header().Set("Content-Type", "text/plain")
 		_, _ = w.Write([]byte("ok\n"))
 	}))
 	// Each service mounts itself in its own file (app_<service>.go).
-	for _, mount := range []func(Config) error{a.mountDRS, a.mountStepFunctions, a.mountUI} {
+	for _, mount := range []func(Config) error{a.mountDRS, a.mountLogs, a.mountStepFunctions, a.mountUI} {
 		if err := mount(cfg); err != nil {
 			a.Clock.Close()
 			st.Close()
@@ -165,6 +223,12 @@ func (a *App) Close() error {
 		}
 	})
 	return err
+}
+
+// Authentication says how requests are authenticated, for the start-up
+// log: whether signatures are verified, and against how many keys.
+func (a *App) Authentication() (verified bool, keys int) {
+	return a.keyring.Verifying(), a.keyring.Len()
 }
 
 // EstateDescription says which simulated estate the service serves, for

@@ -49,7 +49,7 @@ func TestDRSAWSNeverInheritsASimulatedClock(t *testing.T) {
 	dir := t.TempDir()
 	ahead := storeClockAhead(t, dir)
 	var logs bytes.Buffer
-	app, err := runservice.New(runservice.Config{DataDir: dir, DRSMode: runservice.DRSAWS, TimeScale: 1,
+	app, err := runservice.New(runservice.Config{DataDir: dir, DRSMode: runservice.DRSAWS, TimeScale: 1, Credentials: runservicetest.Keys(),
 		Logger: slog.New(slog.NewTextHandler(&logs, nil))})
 	if err != nil {
 		t.Fatal(err)

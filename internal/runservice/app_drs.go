@@ -39,7 +39,9 @@ func (a *App) mountSimulator(cfg Config) error {
 
 // mountAWS drives real DRS: real jobs take real time, so the clock must
 // run at the wall clock's pace (or stand still, for tests that move it by
-// hand), and there is no estate to seed.
+// hand), and there is no estate to seed. Only the operations of
+// awsforward.Allowed are forwarded, each one logged; Config.Check has made
+// sure callers are authenticated.
 func (a *App) mountAWS(cfg Config) error {
 	if cfg.TimeScale != 1 && cfg.TimeScale != 0 {
 		return fmt.Errorf("--drs aws needs --time-scale 1: real DRS runs in real time (got %v)", cfg.TimeScale)
@@ -53,6 +55,7 @@ func (a *App) mountAWS(cfg Config) error {
 	}
 	drs := awsforward.New("drs", endpoint("DRS", "drs"), awsCfg.Credentials)
 	quotas := awsforward.New("servicequotas", endpoint("SERVICE_QUOTAS", "servicequotas"), awsCfg.Credentials)
+	drs.Logger, quotas.Logger = a.Logger, a.Logger
 	a.drsInvoker = drs
 	a.Router.HandleREST(drs.Handler())
 	a.Router.HandleTarget(drssim.QuotasTargetPrefix, awswire.ContentTypeJSON11, quotas.Handler())

@@ -18,7 +18,8 @@ func (a *App) mountStepFunctions(cfg Config) error {
 	if err != nil {
 		return err
 	}
-	opts := sfn.Options{Store: a.Store, Clock: a.Clock, Logger: a.Logger, Events: bus, DRS: a.drsInvoker}
+	opts := sfn.Options{Store: a.Store, Clock: a.Clock, Logger: a.Logger, Events: bus, DRS: a.drsInvoker,
+		UpdateConsistencyWindow: cfg.SFNUpdateWindow, Logs: a.Logs, Faults: cfg.SFNFaults, AfterTaskSent: cfg.AfterTaskSent}
 	svc, err := sfn.New(opts)
 	if err != nil {
 		return err
@@ -30,6 +31,7 @@ func (a *App) mountStepFunctions(cfg Config) error {
 	a.Router.HandleTarget(events.TargetPrefix, awswire.ContentTypeJSON11, bus)
 	a.Router.Handle("GET /_sim/events", bus.ListHandler())
 	a.Router.Handle("POST /_sim/sfn/settle", settleHandler(svc))
+	a.Router.Handle("/_sim/sfn/", svc.ControlHandler())
 	return nil
 }
 

@@ -9,7 +9,7 @@ import (
 // other services mounted first.
 func (a *App) mountUI(Config) error {
 	dash, err := ui.New(ui.Options{
-		API:     a.Router,
+		API:     a.Router.InProcess(),
 		Now:     a.Clock.Now,
 		Estates: a.simulatedEstates,
 		Logger:  a.Logger,

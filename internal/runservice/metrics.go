@@ -46,10 +46,17 @@ func (m *metrics) handler() http.Handler {
 func (m *metrics) observe(service string, h http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
-		rec := &statusRecorder{ResponseWriter: w, status: http.StatusOK}
+		// Count before the answer leaves: a client that reads /metrics
+		// right after its call must see the call counted.
+		count := func(status int) {
+			m.requests.WithLabelValues(service, operation(r), strconv.Itoa(status)).Inc()
+			m.latency.WithLabelValues(service).Observe(time.Since(start).Seconds())
+		}
+		rec := &statusRecorder{ResponseWriter: w, count: count}
 		h.ServeHTTP(rec, r)
-		m.requests.WithLabelValues(service, operation(r), strconv.Itoa(rec.status)).Inc()
-		m.latency.WithLabelValues(service).Observe(time.Since(start).Seconds())
+		if !rec.counted {
+			rec.WriteHeader(http.StatusOK)
+		}
 	})
 }
 
@@ -70,10 +77,21 @@ func operation(r *http.Request) string {
 
 type statusRecorder struct {
 	http.ResponseWriter
-	status int
+	count   func(status int)
+	counted bool
 }
 
 func (s *statusRecorder) WriteHeader(code int) {
-	s.status = code
+	if !s.counted {
+		s.counted = true
+		s.count(code)
+	}
 	s.ResponseWriter.WriteHeader(code)
+}
+
+func (s *statusRecorder) Write(p []byte) (int, error) {
+	if !s.counted {
+		s.WriteHeader(http.StatusOK)
+	}
+	return s.ResponseWriter.Write(p)
 }

@@ -40,9 +40,13 @@ func TestUnsignedAPIRequestIsRefused(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	body, _ := io.ReadAll(resp.Body)
 	resp.Body.Close()
-	if resp.StatusCode != http.StatusNotFound {
-		t.Fatalf("unsigned DRS request answered %d, want 404 (not an API route without a signature)", resp.StatusCode)
+	// restJson1, as DRS answers: the code in x-amzn-ErrorType, a JSON body.
+	if resp.StatusCode != http.StatusForbidden || resp.Header.Get("X-Amzn-ErrorType") != "MissingAuthenticationTokenException" ||
+		resp.Header.Get("Content-Type") != "application/json" || !strings.Contains(string(body), `"message"`) {
+		t.Fatalf("unsigned DRS request answered %d %s %q %s, want 403 MissingAuthenticationTokenException as restJson1",
+			resp.StatusCode, resp.Header.Get("X-Amzn-ErrorType"), resp.Header.Get("Content-Type"), body)
 	}
 	req, _ := http.NewRequest(http.MethodPost, svc.URL, strings.NewReader(`{}`))
 	req.Header.Set("X-Amz-Target", "AWSStepFunctions.ListStateMachines")
@@ -51,9 +55,9 @@ func TestUnsignedAPIRequestIsRefused(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	body, _ := io.ReadAll(resp.Body)
+	body, _ = io.ReadAll(resp.Body)
 	resp.Body.Close()
-	if resp.StatusCode != http.StatusForbidden || !strings.Contains(string(body), "AccessDeniedException") {
+	if resp.StatusCode != http.StatusForbidden || !strings.Contains(string(body), "MissingAuthenticationTokenException") {
 		t.Fatalf("unsigned Step Functions request: %d %s", resp.StatusCode, body)
 	}
 }

@@ -13,7 +13,9 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"log/slog"
 	"net/http"
+	"slices"
 	"strings"
 	"time"
 
@@ -31,9 +33,12 @@ type Forwarder struct {
 	// Endpoint returns the service's base URL in a region.
 	Endpoint    func(region string) string
 	Credentials aws.CredentialsProvider
-	client      *retryablehttp.Client
-	signer      *v4.Signer
-	now         func() time.Time
+	// Logger records every forwarded and every refused call; nil logs
+	// nothing.
+	Logger *slog.Logger
+	client *retryablehttp.Client
+	signer *v4.Signer
+	now    func() time.Time
 }
 
 // New returns a forwarder. Reads (Describe*, Get*, List*) are retried with
@@ -92,6 +97,10 @@ func isRead(op string) bool {
 // Forward sends a request to the service in region and returns the
 // response and its body. op names the operation (for the retry policy).
 func (f *Forwarder) Forward(ctx context.Context, region, method, path, rawQuery string, header http.Header, body []byte, op string) (*http.Response, []byte, error) {
+	if !slices.Contains(Allowed[f.Service], op) {
+		// Callers check first (and log who asked); this guards any other path.
+		return nil, nil, fmt.Errorf("%s %s is not on the forwarding allowlist", f.Service, op)
+	}
 	creds, err := f.Credentials.Retrieve(ctx)
 	if err != nil {
 		return nil, nil, fmt.Errorf("AWS credentials for %s: %w", f.Service, err)
@@ -131,10 +140,14 @@ func (f *Forwarder) Invoke(ctx context.Context, id awswire.Identity, operation s
 	if len(body) == 0 {
 		body = []byte("{}")
 	}
+	if err := f.permit(id, operation, "", body); err != nil {
+		return nil, err
+	}
 	resp, data, err := f.Forward(ctx, id.Region, http.MethodPost, "/"+operation, "", http.Header{"Content-Type": {"application/json"}}, body, operation)
 	if err != nil {
 		return nil, err
 	}
+	f.logForwarded(id, operation, "", body, resp.StatusCode)
 	if resp.StatusCode >= 300 {
 		return nil, apiError(resp, data)
 	}
@@ -182,15 +195,17 @@ func (f *Forwarder) Handler() http.Handler {
 			http.Error(w, err.Error(), http.StatusBadRequest)
 			return
 		}
-		op := r.Header.Get("X-Amz-Target")
-		if op == "" {
-			op = strings.TrimPrefix(r.URL.Path, "/")
+		op, resource := Operation(r)
+		if aerr := f.permit(id, op, resource, body); aerr != nil {
+			f.writeError(w, aerr)
+			return
 		}
 		resp, data, err := f.Forward(r.Context(), id.Region, r.Method, r.URL.EscapedPath(), r.URL.RawQuery, r.Header, body, op)
 		if err != nil {
-			awswire.WriteRESTJSONError(w, awswire.NewError(http.StatusBadGateway, "InternalServerException", err.Error()))
+			f.writeError(w, awswire.NewError(http.StatusBadGateway, "InternalServerException", err.Error()))
 			return
 		}
+		f.logForwarded(id, op, resource, body, resp.StatusCode)
 		for _, h := range []string{"Content-Type", "X-Amzn-ErrorType", "X-Amzn-Requestid", "Retry-After"} {
 			if v := resp.Header.Get(h); v != "" {
 				w.Header().Set(h, v)

@@ -37,16 +37,11 @@ func IdentityFrom(ctx context.Context) (Identity, bool) {
 
 var credentialScope = regexp.MustCompile(`Credential=([^/,\s]+)/\d{8}/([^/]+)/([^/]+)/aws4_request`)
 
-// ParseIdentity reads the SigV4 Authorization header. The signature itself
-// is not verified: the run service listens on loopback for local use.
+// ParseIdentity reads the caller from a SigV4 Authorization header without
+// verifying it: for requests the run service makes to itself, in process.
+// Requests from the network go through Keyring.Authenticate.
 func ParseIdentity(r *http.Request) (Identity, bool) {
 	m := credentialScope.FindStringSubmatch(r.Header.Get("Authorization"))
-	if m == nil {
-		// Presigned query form.
-		if cred := r.URL.Query().Get("X-Amz-Credential"); cred != "" {
-			m = credentialScope.FindStringSubmatch("Credential=" + cred)
-		}
-	}
 	if m == nil {
 		return Identity{}, false
 	}

@@ -16,7 +16,7 @@ type Estate struct {
 }
 
 func (r Estate) key() estateKey {
-	k := estateKey{r.Account, r.Region}
+	k := estateKey(r)
 	if k.Account == "" {
 		k.Account = awswire.DefaultAccount
 	}

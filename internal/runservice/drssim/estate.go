@@ -221,7 +221,7 @@ func (e *estate) newServer(spec ServerSpec, now time.Time) *serverRecord {
 	var repl []replicatedDiskInfo
 	var settings []replicatedDiskSetting
 	for i, d := range disks {
-		sdisks = append(sdisks, disk{DeviceName: d.DeviceName, Bytes: d.Bytes})
+		sdisks = append(sdisks, disk(d))
 		replicated := d.Bytes
 		var backlog int64
 		switch state {

@@ -55,6 +55,11 @@ const (
 	SecretAccessKey = "drsorch-local-secret"
 )
 
+// Keys are the static credentials of AWSConfig in the form of
+// runservice.Config.Credentials: a service started with them verifies the
+// signature of every request, and AWSConfig's clients pass.
+func Keys() map[string]string { return map[string]string{AccessKeyID: SecretAccessKey} }
+
 // AWSConfig is an aws-sdk-go-v2 configuration pointing every client at the
 // service, in region, with static credentials of the default account.
 func (s *Service) AWSConfig(region string) aws.Config {

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"encoding/json"
 	"errors"
+	"strconv"
 	"time"
 
 	"github.com/drsorch/terraform-provider-drsorch/internal/asl"
@@ -14,20 +15,26 @@ import (
 func (s *Service) startExecution(ctx context.Context, _ awswire.Identity, body []byte) (any, error) {
 	var req struct {
 		StateMachineArn string  `json:"stateMachineArn"`
-		Name            string  `json:"name"`
+		Name            *string `json:"name"`
 		Input           *string `json:"input"`
 		TraceHeader     string  `json:"traceHeader"`
 	}
 	if err := decodeRequest(body, &req); err != nil {
 		return nil, err
 	}
-	if _, err := checkARN(req.StateMachineArn, "stateMachine", "stateMachineArn"); err != nil {
+	if _, err := checkQualifiedARN(req.StateMachineArn, "stateMachineArn"); err != nil {
 		return nil, err
 	}
-	if req.Name == "" {
-		req.Name = newUUID()
-	} else if !validName(req.Name) {
-		return nil, apiErr("InvalidName", "Invalid Name: '%s' (1 to 80 characters; no whitespace, brackets, wildcards or punctuation such as \" # %% \\ ^ | ~ ` $ & , ; : /)", req.Name)
+	name := newUUID()
+	switch {
+	case req.Name == nil:
+	case *req.Name == "":
+		// The model's Name shape: 1 to 80 characters.
+		return nil, validationErr("1 validation error detected: Value '' at 'name' failed to satisfy constraint: Member must have length greater than or equal to 1")
+	case !validName(*req.Name):
+		return nil, apiErr("InvalidName", "Invalid Name: '%s' (1 to 80 characters; no whitespace, brackets, wildcards or punctuation such as \" # %% \\ ^ | ~ ` $ & , ; : /)", *req.Name)
+	default:
+		name = *req.Name
 	}
 	input := "{}"
 	if req.Input != nil {
@@ -40,7 +47,7 @@ func (s *Service) startExecution(ctx context.Context, _ awswire.Identity, body [
 	if err != nil {
 		return nil, apiErr("InvalidExecutionInput", "Invalid Execution Input: the input must be JSON: %v", err)
 	}
-	arn, startNS, err := s.e.Start(ctx, req.StateMachineArn, req.Name, input, decoded)
+	arn, startNS, err := s.e.Start(ctx, req.StateMachineArn, name, input, decoded)
 	if err != nil {
 		return nil, err
 	}
@@ -48,21 +55,31 @@ func (s *Service) startExecution(ctx context.Context, _ awswire.Identity, body [
 }
 
 // Start starts (or, for the same name and input while it runs, returns) an
-// execution; it returns once ExecutionStarted and the first steps are
-// committed.
+// execution of smARN (a state machine, version or alias ARN); it returns
+// once ExecutionStarted and the first steps are committed.
 func (e *Engine) Start(ctx context.Context, smARN, name, input string, decoded any) (string, int64, error) {
-	arn := executionARN(smARN, name)
+	return e.start(ctx, smARN, name, input, decoded, parentLink{})
+}
+
+// start is Start for an execution that may be the child of a .sync task.
+func (e *Engine) start(ctx context.Context, smARN, name, input string, decoded any, parent parentLink) (string, int64, error) {
+	arn := executionARN(unqualified(smARN), name)
 	var startNS int64
 	err := e.do(ctx, func(b *batch) error {
-		sm, err := queryStateMachine(b.tx, ctx, smARN)
+		target, err := resolveStart(b, smARN)
 		if err != nil {
 			return err
 		}
-		if sm.status == "DELETING" {
-			return apiErr("StateMachineDeleting", "State machine '%s' is being deleted", smARN)
-		}
 		var status, existingInput string
-		err = b.tx.QueryRow(`SELECT status, input, start_ns FROM sfn_executions WHERE arn = ?`, arn).Scan(&status, &existingInput, &startNS)
+		var existingID int64
+		var stopNS sql.NullInt64
+		err = b.tx.QueryRow(`SELECT id, status, input, start_ns, stop_ns FROM sfn_executions WHERE arn = ?`, arn).Scan(&existingID, &status, &existingInput, &startNS, &stopNS)
+		if err == nil && stopNS.Valid && stopNS.Int64 < retentionCutoff(b.now) {
+			// Past retention the name is free again.
+			if err = deleteExpired(b.tx, retentionCutoff(b.now), existingID); err == nil {
+				err = sql.ErrNoRows
+			}
+		}
 		switch {
 		case errors.Is(err, sql.ErrNoRows):
 		case err != nil:
@@ -72,13 +89,16 @@ func (e *Engine) Start(ctx context.Context, smARN, name, input string, decoded a
 		default:
 			return apiErr("ExecutionAlreadyExists", "Execution Already Exists: '%s' (an execution of this name already ran or runs with another input; start it under a new name)", arn)
 		}
-		def, err := e.definition(sm.definition)
+		startNS = nanos(b.now)
+		defText, roleARN, smUpdatedNS := target.definition, target.roleARN, target.updatedNS
+		def, err := e.definition(defText)
 		if err != nil {
 			return err
 		}
-		startNS = nanos(b.now)
-		res, err := b.tx.Exec(`INSERT INTO sfn_executions (arn, sm_arn, name, status, input, start_ns, definition, role_arn, sm_updated_ns, runtime)
-			VALUES (?, ?, ?, 'RUNNING', ?, ?, ?, ?, ?, '{}')`, arn, smARN, name, input, startNS, sm.definition, sm.roleARN, sm.updatedNS)
+		res, err := b.tx.Exec(`INSERT INTO sfn_executions (arn, sm_arn, name, status, input, start_ns, definition, role_arn, sm_updated_ns, runtime, version_arn, alias_arn,
+			parent_id, parent_thread, parent_seq, parent_mode, logging)
+			VALUES (?, ?, ?, 'RUNNING', ?, ?, ?, ?, ?, '{}', ?, ?, ?, ?, ?, ?, ?)`, arn, target.smARN, name, input, startNS, defText, roleARN, smUpdatedNS, target.versionARN, target.aliasARN,
+			parent.ExecID, parent.Thread, parent.Seq, parent.Mode, target.logging)
 		if err != nil {
 			return err
 		}
@@ -88,12 +108,12 @@ func (e *Engine) Start(ctx context.Context, smARN, name, input string, decoded a
 		}
 		root := &thread{ID: 1, State: def.StartAt, Phase: phaseEnter}
 		root.setInput(decoded, []byte(input))
-		x := &execution{id: id, arn: arn, smARN: smARN, name: name, roleARN: sm.roleARN, status: statusRunning,
+		x := &execution{id: id, arn: arn, smARN: target.smARN, name: name, parent: parent, logging: target.logging, roleARN: roleARN, status: statusRunning,
 			inputRaw: input, input: decoded, startNS: startNS, def: def,
 			rt: &runtime{NextThread: 1, Threads: map[int]*thread{1: root}}}
 		e.cache[id] = x
 		x.emit(b, nil, "ExecutionStarted", "executionStartedEventDetails",
-			executionStartedDetails{Input: input, InputDetails: notTruncated, RoleArn: sm.roleARN})
+			executionStartedDetails{Input: input, InputDetails: notTruncated, RoleArn: roleARN})
 		root.LastEvent = 0 // AWS: the first state's event follows none
 		if def.TimeoutSeconds > 0 {
 			deadline := b.now.Add(time.Duration(def.TimeoutSeconds) * time.Second)
@@ -113,6 +133,9 @@ type executionRow struct {
 	output, errName, cause                            sql.NullString
 	startNS, smUpdatedNS                              int64
 	stopNS                                            sql.NullInt64
+	versionARN, aliasARN                              string
+	redriveCount, redriveNS, lastEventID              int64
+	redriveState                                      string
 }
 
 func (s *Service) queryExecution(ctx context.Context, arn string) (*executionRow, error) {
@@ -120,9 +143,12 @@ func (s *Service) queryExecution(ctx context.Context, arn string) (*executionRow
 		return nil, err
 	}
 	r := &executionRow{arn: arn}
-	err := s.e.db.QueryRowContext(ctx, `SELECT id, sm_arn, name, status, input, definition, role_arn, output, error, cause, start_ns, sm_updated_ns, stop_ns
-		FROM sfn_executions WHERE arn = ?`, arn).Scan(&r.id, &r.smARN, &r.name, &r.status, &r.input, &r.definition, &r.role,
-		&r.output, &r.errName, &r.cause, &r.startNS, &r.smUpdatedNS, &r.stopNS)
+	err := s.e.db.QueryRowContext(ctx, `SELECT id, sm_arn, name, status, input, definition, role_arn, output, error, cause, start_ns, sm_updated_ns, stop_ns,
+		version_arn, alias_arn, redrive_count, redrive_ns,
+		COALESCE(json_extract(runtime, '$.redriveState'), ''), COALESCE(json_extract(runtime, '$.lastEventId'), 0)
+		FROM sfn_executions WHERE arn = ? AND (stop_ns IS NULL OR stop_ns >= ?)`, arn, retentionCutoff(s.e.clock.Now())).Scan(&r.id, &r.smARN, &r.name, &r.status, &r.input, &r.definition, &r.role,
+		&r.output, &r.errName, &r.cause, &r.startNS, &r.smUpdatedNS, &r.stopNS, &r.versionARN, &r.aliasARN, &r.redriveCount, &r.redriveNS,
+		&r.redriveState, &r.lastEventID)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, apiErr("ExecutionDoesNotExist", "Execution Does Not Exist: '%s'", arn)
 	}
@@ -143,10 +169,19 @@ func (s *Service) describeExecution(ctx context.Context, _ awswire.Identity, bod
 	out := map[string]any{
 		"executionArn": r.arn, "stateMachineArn": r.smARN, "name": r.name, "status": r.status,
 		"startDate": epochSeconds(fromNanos(r.startNS)), "input": r.input,
-		"inputDetails": map[string]bool{"included": true}, "redriveCount": 0,
+		"inputDetails": map[string]bool{"included": true}, "redriveCount": r.redriveCount,
+	}
+	if r.redriveNS > 0 {
+		out["redriveDate"] = epochSeconds(fromNanos(r.redriveNS))
 	}
 	if r.stopNS.Valid {
 		out["stopDate"] = epochSeconds(fromNanos(r.stopNS.Int64))
+	}
+	if r.versionARN != "" {
+		out["stateMachineVersionArn"] = r.versionARN
+	}
+	if r.aliasARN != "" {
+		out["stateMachineAliasArn"] = r.aliasARN
 	}
 	if r.output.Valid {
 		out["output"] = r.output.String
@@ -158,12 +193,10 @@ func (s *Service) describeExecution(ctx context.Context, _ awswire.Identity, bod
 	if r.cause.Valid {
 		out["cause"] = r.cause.String
 	}
-	if r.status == statusRunning || r.status == statusSucceded {
-		out["redriveStatus"] = "NOT_REDRIVABLE"
-		out["redriveStatusReason"] = "Execution is " + r.status + " and cannot be redriven"
-	} else {
-		out["redriveStatus"] = "NOT_REDRIVABLE"
-		out["redriveStatusReason"] = "the run service does not redrive executions"
+	status, reason := redriveStatus(r.status, r.startNS, r.lastEventID, r.redriveState != "", s.e.clock.Now())
+	out["redriveStatus"] = status
+	if reason != "" {
+		out["redriveStatusReason"] = reason
 	}
 	return out, nil
 }
@@ -180,8 +213,12 @@ func (s *Service) describeStateMachineForExecution(ctx context.Context, _ awswir
 		return nil, err
 	}
 	p, _ := parseARN(r.smARN)
+	smARN := r.smARN
+	if r.versionARN != "" {
+		smARN = r.versionARN // the version the execution ran
+	}
 	return map[string]any{
-		"stateMachineArn": r.smARN, "name": p.Name, "definition": r.definition, "roleArn": r.role,
+		"stateMachineArn": smARN, "name": p.Name, "definition": r.definition, "roleArn": r.role,
 		"updateDate": epochSeconds(fromNanos(r.smUpdatedNS)),
 	}, nil
 }
@@ -200,8 +237,18 @@ func (s *Service) listExecutions(ctx context.Context, _ awswire.Identity, body [
 	if req.MapRunArn != "" {
 		return nil, validationErr("the run service has no Map Runs (Distributed Map is not supported): list by stateMachineArn")
 	}
-	if _, err := checkARN(req.StateMachineArn, "stateMachine", "stateMachineArn"); err != nil {
+	qp, err := checkQualifiedARN(req.StateMachineArn, "stateMachineArn")
+	if err != nil {
 		return nil, err
+	}
+	// A version or alias ARN lists the executions started through it.
+	qualifier, qualifiedCol := "", "version_arn"
+	if qp.Qualifier != "" {
+		qualifier = req.StateMachineArn
+		if !isVersionQualifier(qp.Qualifier) {
+			qualifiedCol = "alias_arn"
+		}
+		req.StateMachineArn = unqualified(req.StateMachineArn)
 	}
 	switch req.StatusFilter {
 	case "", statusRunning, statusSucceded, statusFailed, statusTimedOut, statusAborted, "PENDING_REDRIVE":
@@ -212,9 +259,11 @@ func (s *Service) listExecutions(ctx context.Context, _ awswire.Identity, body [
 	if err != nil {
 		return nil, err
 	}
+	now := s.e.clock.Now()
+	scope := "ListExecutions\x00" + req.StateMachineArn + "\x00" + req.StatusFilter + "\x00" + qualifier
 	before := int64(1 << 62)
 	if req.NextToken != "" {
-		if before, err = decodePageToken(req.NextToken); err != nil {
+		if before, err = decodePageID(scope, req.NextToken, now); err != nil {
 			return nil, err
 		}
 	}
@@ -226,8 +275,10 @@ func (s *Service) listExecutions(ctx context.Context, _ awswire.Identity, body [
 			return nil, err
 		}
 	}
-	q := `SELECT id, arn, name, status, start_ns, stop_ns FROM sfn_executions WHERE sm_arn = ? AND id < ?`
-	args := []any{req.StateMachineArn, before}
+	cutoff := retentionCutoff(now)
+	q := `SELECT id, arn, name, status, start_ns, stop_ns, version_arn, alias_arn, redrive_count, redrive_ns FROM sfn_executions WHERE sm_arn = ? AND id < ? AND (stop_ns IS NULL OR stop_ns >= ?)
+		AND (? = '' OR ` + qualifiedCol + ` = ?)`
+	args := []any{req.StateMachineArn, before, cutoff, qualifier, qualifier}
 	if req.StatusFilter != "" {
 		q += ` AND status = ?`
 		args = append(args, req.StatusFilter)
@@ -243,9 +294,10 @@ func (s *Service) listExecutions(ctx context.Context, _ awswire.Identity, body [
 	var lastID int64
 	for rows.Next() {
 		var id, start int64
-		var arn, name, status string
+		var arn, name, status, versionARN, aliasARN string
 		var stop sql.NullInt64
-		if err := rows.Scan(&id, &arn, &name, &status, &start, &stop); err != nil {
+		var redriveCount, redriveNS int64
+		if err := rows.Scan(&id, &arn, &name, &status, &start, &stop, &versionARN, &aliasARN, &redriveCount, &redriveNS); err != nil {
 			return nil, err
 		}
 		if len(items) == size {
@@ -255,6 +307,16 @@ func (s *Service) listExecutions(ctx context.Context, _ awswire.Identity, body [
 			"status": status, "startDate": epochSeconds(fromNanos(start))}
 		if stop.Valid {
 			item["stopDate"] = epochSeconds(fromNanos(stop.Int64))
+		}
+		if versionARN != "" {
+			item["stateMachineVersionArn"] = versionARN
+		}
+		if aliasARN != "" {
+			item["stateMachineAliasArn"] = aliasARN
+		}
+		if redriveCount > 0 {
+			item["redriveCount"] = redriveCount
+			item["redriveDate"] = epochSeconds(fromNanos(redriveNS))
 		}
 		items = append(items, item)
 		lastID = id
@@ -266,10 +328,11 @@ func (s *Service) listExecutions(ctx context.Context, _ awswire.Identity, body [
 	out := map[string]any{"executions": items}
 	if len(items) == size && lastID > 0 {
 		var more int
-		_ = s.e.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM (SELECT 1 FROM sfn_executions WHERE sm_arn = ? AND id < ? AND (? = '' OR status = ?) LIMIT 1)`,
-			req.StateMachineArn, lastID, req.StatusFilter, req.StatusFilter).Scan(&more)
+		_ = s.e.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM (SELECT 1 FROM sfn_executions WHERE sm_arn = ? AND id < ? AND (? = '' OR status = ?)
+			AND (stop_ns IS NULL OR stop_ns >= ?) AND (? = '' OR `+qualifiedCol+` = ?) LIMIT 1)`,
+			req.StateMachineArn, lastID, req.StatusFilter, req.StatusFilter, cutoff, qualifier, qualifier).Scan(&more)
 		if more > 0 {
-			out["nextToken"] = encodePageToken(lastID)
+			out["nextToken"] = encodePageID(scope, lastID, now)
 		}
 	}
 	return out, nil
@@ -332,9 +395,11 @@ func (s *Service) getExecutionHistory(ctx context.Context, _ awswire.Identity, b
 	if err != nil {
 		return nil, err
 	}
+	now := s.e.clock.Now()
+	scope := "GetExecutionHistory\x00" + r.arn + "\x00" + strconv.FormatBool(req.ReverseOrder)
 	var after int64
 	if req.NextToken != "" {
-		if after, err = decodePageToken(req.NextToken); err != nil {
+		if after, err = decodePageID(scope, req.NextToken, now); err != nil {
 			return nil, err
 		}
 	}
@@ -376,7 +441,7 @@ func (s *Service) getExecutionHistory(ctx context.Context, _ awswire.Identity, b
 	}
 	out := map[string]any{"events": evs}
 	if more {
-		out["nextToken"] = encodePageToken(last)
+		out["nextToken"] = encodePageID(scope, last, now)
 	}
 	return out, nil
 }

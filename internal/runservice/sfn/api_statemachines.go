@@ -7,6 +7,7 @@ import (
 	"errors"
 	"sort"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/drsorch/terraform-provider-drsorch/internal/asl"
 	"github.com/drsorch/terraform-provider-drsorch/internal/runservice/awswire"
@@ -33,15 +34,14 @@ func normalizeTags(tags []tag) []tag {
 	return out
 }
 
-type loggingConfiguration struct {
-	Level                string `json:"level,omitempty"`
-	IncludeExecutionData bool   `json:"includeExecutionData"`
-	Destinations         []any  `json:"destinations,omitempty"`
-}
-
 // parseDefinition validates a definition; the error is InvalidDefinition
 // naming every problem.
 func (e *Engine) parseDefinition(def string) (*asl.StateMachine, error) {
+	if n := utf8.RuneCountInString(def); n > maxDefinitionChars {
+		// The model's Definition shape: max 1,048,576 characters
+		// (https://docs.aws.amazon.com/step-functions/latest/apireference/API_CreateStateMachine.html).
+		return nil, apiErr("InvalidDefinition", "Invalid State Machine Definition: 'SCHEMA_VALIDATION_FAILED: the definition is %d characters, more than the maximum of %d'", n, maxDefinitionChars)
+	}
 	sm, err := asl.Parse([]byte(def))
 	if err == nil {
 		return sm, nil
@@ -79,9 +79,13 @@ func (s *Service) createStateMachine(ctx context.Context, id awswire.Identity, b
 		Type                 string                `json:"type"`
 		Tags                 []tag                 `json:"tags"`
 		Publish              bool                  `json:"publish"`
+		VersionDescription   *string               `json:"versionDescription"`
 		LoggingConfiguration *loggingConfiguration `json:"loggingConfiguration"`
 	}
 	if err := decodeRequest(body, &req); err != nil {
+		return nil, err
+	}
+	if err := checkVersionDescription(req.Publish, req.VersionDescription); err != nil {
 		return nil, err
 	}
 	switch {
@@ -95,8 +99,6 @@ func (s *Service) createStateMachine(ctx context.Context, id awswire.Identity, b
 		return nil, validationErr("1 validation error detected: Value '%s' at 'type' failed to satisfy constraint: Member must satisfy enum value set: [STANDARD, EXPRESS]", req.Type)
 	case req.Type == "EXPRESS":
 		return nil, apiErr("StateMachineTypeNotSupported", "the run service runs STANDARD state machines only: create %q with type STANDARD (or omit type)", req.Name)
-	case req.Publish:
-		return nil, validationErr("the run service does not publish state machine versions: omit publish (or set it to false)")
 	case len(req.Tags) > maxTags:
 		return nil, apiErr("TooManyTags", "a state machine has at most %d tags, got %d", maxTags, len(req.Tags)).With("resourceName", req.Name)
 	}
@@ -104,6 +106,9 @@ func (s *Service) createStateMachine(ctx context.Context, id awswire.Identity, b
 		return nil, err
 	}
 	if _, err := s.e.parseDefinition(req.Definition); err != nil {
+		return nil, err
+	}
+	if err := s.checkLogging(ctx, id, req.LoggingConfiguration); err != nil {
 		return nil, err
 	}
 	tags := normalizeTags(req.Tags)
@@ -115,7 +120,19 @@ func (s *Service) createStateMachine(ctx context.Context, id awswire.Identity, b
 	}
 	arn := stateMachineARN(id, req.Name)
 	var createdNS int64
+	versionARN := ""
+	publish := func(b *batch) error {
+		if !req.Publish {
+			return nil
+		}
+		var err error
+		versionARN, _, err = publishVersion(b, arn, derefString(req.VersionDescription))
+		return err
+	}
 	err := s.e.do(ctx, func(b *batch) error {
+		if err := b.e.checkRolePropagation(b.tx, req.RoleArn, b.now); err != nil {
+			return err
+		}
 		var def, role, status, existingTags string
 		err := b.tx.QueryRow(`SELECT definition, role_arn, status, created_ns, tags FROM sfn_state_machines WHERE arn = ?`, arn).
 			Scan(&def, &role, &status, &createdNS, &existingTags)
@@ -126,7 +143,7 @@ func (s *Service) createStateMachine(ctx context.Context, id awswire.Identity, b
 		case status == "DELETING":
 			return apiErr("StateMachineDeleting", "State machine '%s' is being deleted: wait until its executions end, then create it again", arn)
 		case def == req.Definition && role == req.RoleArn && existingTags == string(tagsJSON):
-			return nil // idempotent: the same request again
+			return publish(b) // idempotent: the same request again
 		default:
 			return apiErr("StateMachineAlreadyExists", "State Machine Already Exists: '%s' (with a different definition, role or tags; use UpdateStateMachine to change it)", arn)
 		}
@@ -134,27 +151,39 @@ func (s *Service) createStateMachine(ctx context.Context, id awswire.Identity, b
 		_, err = b.tx.Exec(`INSERT INTO sfn_state_machines (arn, account, region, name, definition, role_arn, type, status,
 			created_ns, updated_ns, revision_id, logging, tags) VALUES (?, ?, ?, ?, ?, ?, 'STANDARD', 'ACTIVE', ?, ?, ?, ?, ?)`,
 			arn, id.Account, id.Region, req.Name, req.Definition, req.RoleArn, createdNS, createdNS, newUUID(), logging, string(tagsJSON))
-		return err
+		if err != nil {
+			return err
+		}
+		return publish(b)
 	})
 	if err != nil {
 		return nil, err
 	}
-	return map[string]any{"stateMachineArn": arn, "creationDate": epochSeconds(fromNanos(createdNS))}, nil
+	out := map[string]any{"stateMachineArn": arn, "creationDate": epochSeconds(fromNanos(createdNS))}
+	if versionARN != "" {
+		out["stateMachineVersionArn"] = versionARN
+	}
+	return out, nil
 }
 
 // stateMachineRow is one sfn_state_machines row.
 type stateMachineRow struct {
 	arn, name, definition, roleARN, typ, status, revisionID, logging, tags string
 	createdNS, updatedNS                                                   int64
+	// The read-after-write window of the last UpdateStateMachine.
+	prevDefinition, prevRoleARN string
+	prevUpdatedNS, prevUntilNS  int64
 }
 
 func queryStateMachine(q interface {
 	QueryRowContext(context.Context, string, ...any) *sql.Row
 }, ctx context.Context, arn string) (*stateMachineRow, error) {
 	r := &stateMachineRow{arn: arn}
-	err := q.QueryRowContext(ctx, `SELECT name, definition, role_arn, type, status, revision_id, logging, tags, created_ns, updated_ns
+	err := q.QueryRowContext(ctx, `SELECT name, definition, role_arn, type, status, revision_id, logging, tags, created_ns, updated_ns,
+		prev_definition, prev_role_arn, prev_updated_ns, prev_until_ns
 		FROM sfn_state_machines WHERE arn = ?`, arn).
-		Scan(&r.name, &r.definition, &r.roleARN, &r.typ, &r.status, &r.revisionID, &r.logging, &r.tags, &r.createdNS, &r.updatedNS)
+		Scan(&r.name, &r.definition, &r.roleARN, &r.typ, &r.status, &r.revisionID, &r.logging, &r.tags, &r.createdNS, &r.updatedNS,
+			&r.prevDefinition, &r.prevRoleARN, &r.prevUpdatedNS, &r.prevUntilNS)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, apiErr("StateMachineDoesNotExist", "State Machine Does Not Exist: '%s'", arn)
 	}
@@ -168,8 +197,15 @@ func (s *Service) describeStateMachine(ctx context.Context, _ awswire.Identity, 
 	if err := decodeRequest(body, &req); err != nil {
 		return nil, err
 	}
-	if _, err := checkARN(req.StateMachineArn, "stateMachine", "stateMachineArn"); err != nil {
+	p, err := checkQualifiedARN(req.StateMachineArn, "stateMachineArn")
+	if err != nil {
 		return nil, err
+	}
+	switch {
+	case isVersionQualifier(p.Qualifier):
+		return s.describeVersion(ctx, req.StateMachineArn)
+	case p.Qualifier != "":
+		return nil, apiErr("InvalidArn", "Invalid Arn: '%s' is an alias ARN: describe it with DescribeStateMachineAlias", req.StateMachineArn)
 	}
 	r, err := queryStateMachine(s.e.db, ctx, req.StateMachineArn)
 	if err != nil {
@@ -188,12 +224,13 @@ func (s *Service) describeStateMachine(ctx context.Context, _ awswire.Identity, 
 	return out, nil
 }
 
-func (s *Service) updateStateMachine(ctx context.Context, _ awswire.Identity, body []byte) (any, error) {
+func (s *Service) updateStateMachine(ctx context.Context, id awswire.Identity, body []byte) (any, error) {
 	var req struct {
 		StateMachineArn      string                `json:"stateMachineArn"`
 		Definition           *string               `json:"definition"`
 		RoleArn              *string               `json:"roleArn"`
 		Publish              bool                  `json:"publish"`
+		VersionDescription   *string               `json:"versionDescription"`
 		LoggingConfiguration *loggingConfiguration `json:"loggingConfiguration"`
 	}
 	if err := decodeRequest(body, &req); err != nil {
@@ -202,11 +239,11 @@ func (s *Service) updateStateMachine(ctx context.Context, _ awswire.Identity, bo
 	if _, err := checkARN(req.StateMachineArn, "stateMachine", "stateMachineArn"); err != nil {
 		return nil, err
 	}
+	if err := checkVersionDescription(req.Publish, req.VersionDescription); err != nil {
+		return nil, err
+	}
 	if req.Definition == nil && req.RoleArn == nil && req.LoggingConfiguration == nil {
 		return nil, apiErr("MissingRequiredParameter", "Either the definition, the roleArn or the loggingConfiguration must be specified")
-	}
-	if req.Publish {
-		return nil, validationErr("the run service does not publish state machine versions: omit publish (or set it to false)")
 	}
 	if req.Definition != nil {
 		if _, err := s.e.parseDefinition(*req.Definition); err != nil {
@@ -218,8 +255,12 @@ func (s *Service) updateStateMachine(ctx context.Context, _ awswire.Identity, bo
 			return nil, err
 		}
 	}
+	if err := s.checkLogging(ctx, id, req.LoggingConfiguration); err != nil {
+		return nil, err
+	}
 	revision := newUUID()
 	var updatedNS int64
+	versionARN := ""
 	err := s.e.do(ctx, func(b *batch) error {
 		r, err := queryStateMachine(b.tx, ctx, req.StateMachineArn)
 		if err != nil {
@@ -227,6 +268,11 @@ func (s *Service) updateStateMachine(ctx context.Context, _ awswire.Identity, bo
 		}
 		if r.status == "DELETING" {
 			return apiErr("StateMachineDeleting", "State machine '%s' is being deleted", r.arn)
+		}
+		if req.RoleArn != nil {
+			if err := b.e.checkRolePropagation(b.tx, *req.RoleArn, b.now); err != nil {
+				return err
+			}
 		}
 		def, role, logging := r.definition, r.roleARN, r.logging
 		if req.Definition != nil {
@@ -240,14 +286,33 @@ func (s *Service) updateStateMachine(ctx context.Context, _ awswire.Identity, bo
 			logging = string(lb)
 		}
 		updatedNS = nanos(b.now)
-		_, err = b.tx.Exec(`UPDATE sfn_state_machines SET definition = ?, role_arn = ?, logging = ?, updated_ns = ?, revision_id = ? WHERE arn = ?`,
-			def, role, logging, updatedNS, revision, r.arn)
+		// Read-after-write: new executions on the unqualified ARN keep
+		// getting the definition and role they got before this update
+		// until the window ends (see DefaultUpdateConsistencyWindow).
+		prevDef, prevRole, prevUpdated, prevUntil := r.prevDefinition, r.prevRoleARN, r.prevUpdatedNS, r.prevUntilNS
+		if window := b.e.UpdateConsistencyWindow(); window > 0 && (def != r.definition || role != r.roleARN) {
+			if prevUntil <= updatedNS { // not already inside a window: what starts got until now
+				prevDef, prevRole, prevUpdated = r.definition, r.roleARN, r.updatedNS
+			}
+			prevUntil = updatedNS + int64(window)
+		}
+		_, err = b.tx.Exec(`UPDATE sfn_state_machines SET definition = ?, role_arn = ?, logging = ?, updated_ns = ?, revision_id = ?,
+			prev_definition = ?, prev_role_arn = ?, prev_updated_ns = ?, prev_until_ns = ? WHERE arn = ?`,
+			def, role, logging, updatedNS, revision, prevDef, prevRole, prevUpdated, prevUntil, r.arn)
+		if err != nil || !req.Publish {
+			return err
+		}
+		versionARN, _, err = publishVersion(b, r.arn, derefString(req.VersionDescription))
 		return err
 	})
 	if err != nil {
 		return nil, err
 	}
-	return map[string]any{"updateDate": epochSeconds(fromNanos(updatedNS)), "revisionId": revision}, nil
+	out := map[string]any{"updateDate": epochSeconds(fromNanos(updatedNS)), "revisionId": revision}
+	if versionARN != "" {
+		out["stateMachineVersionArn"] = versionARN
+	}
+	return out, nil
 }
 
 func (s *Service) deleteStateMachine(ctx context.Context, _ awswire.Identity, body []byte) (any, error) {
@@ -285,19 +350,22 @@ func (s *Service) listStateMachines(ctx context.Context, id awswire.Identity, bo
 	if err != nil {
 		return nil, err
 	}
-	var offset int64
+	now := s.e.clock.Now()
+	scope := "ListStateMachines\x00" + id.Account + "\x00" + id.Region
+	var after string
 	if req.NextToken != "" {
-		if offset, err = decodePageToken(req.NextToken); err != nil {
+		if after, err = decodePageToken(scope, req.NextToken, now); err != nil {
 			return nil, err
 		}
 	}
 	rows, err := s.e.db.QueryContext(ctx, `SELECT arn, name, type, created_ns FROM sfn_state_machines
-		WHERE account = ? AND region = ? ORDER BY name LIMIT ? OFFSET ?`, id.Account, id.Region, size+1, offset)
+		WHERE account = ? AND region = ? AND name > ? ORDER BY name LIMIT ?`, id.Account, id.Region, after, size+1)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
 	items := []map[string]any{}
+	var names []string
 	for rows.Next() {
 		var arn, name, typ string
 		var created int64
@@ -305,6 +373,7 @@ func (s *Service) listStateMachines(ctx context.Context, id awswire.Identity, bo
 			return nil, err
 		}
 		items = append(items, map[string]any{"stateMachineArn": arn, "name": name, "type": typ, "creationDate": epochSeconds(fromNanos(created))})
+		names = append(names, name)
 	}
 	if err := rows.Err(); err != nil {
 		return nil, err
@@ -312,7 +381,7 @@ func (s *Service) listStateMachines(ctx context.Context, id awswire.Identity, bo
 	out := map[string]any{}
 	if len(items) > size {
 		items = items[:size]
-		out["nextToken"] = encodePageToken(offset + int64(size))
+		out["nextToken"] = encodePageToken(scope, names[size-1], now)
 	}
 	out["stateMachines"] = items
 	return out, nil
@@ -368,4 +437,11 @@ func (s *Service) validateDefinition(_ context.Context, _ awswire.Identity, body
 		diags, truncated = diags[:limit], true
 	}
 	return map[string]any{"result": result, "diagnostics": diags, "truncated": truncated}, nil
+}
+
+func derefString(p *string) string {
+	if p == nil {
+		return ""
+	}
+	return *p
 }

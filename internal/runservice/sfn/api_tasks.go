@@ -20,8 +20,11 @@ func checkToken(token string) error {
 }
 
 // openTask finds the task a token belongs to, or the error Step Functions
-// answers with: TaskTimedOut once it timed out, TaskDoesNotExist once it
-// ended any other way.
+// answers with: TaskTimedOut once the task closed in any way ("the task
+// token has either expired or the task associated with the token has
+// already been closed",
+// https://docs.aws.amazon.com/step-functions/latest/apireference/API_SendTaskSuccess.html),
+// TaskDoesNotExist for a token no task was given.
 func (b *batch) openTask(token string) (*execution, *thread, error) {
 	var execID, seq int64
 	var threadID int
@@ -33,18 +36,16 @@ func (b *batch) openTask(token string) (*execution, *thread, error) {
 	if err != nil {
 		return nil, nil, err
 	}
-	if status == tokenTimedOut {
-		return nil, nil, apiErr("TaskTimedOut", "Task Timed Out: the task of this token timed out")
-	}
+	closed := apiErr("TaskTimedOut", "Task Timed Out: the task token has either expired or the task associated with the token has already been closed")
 	if status != tokenOpen {
-		return nil, nil, apiErr("TaskDoesNotExist", "Task Does Not Exist: the task of this token already ended")
+		return nil, nil, closed
 	}
 	x, t, err := b.taskThread(execID, threadID, seq)
 	if err != nil {
 		return nil, nil, err
 	}
 	if t == nil {
-		return nil, nil, apiErr("TaskDoesNotExist", "Task Does Not Exist: the task of this token already ended")
+		return nil, nil, closed
 	}
 	return x, t, nil
 }

@@ -14,6 +14,7 @@ import (
 	"github.com/drsorch/terraform-provider-drsorch/internal/asl"
 	"github.com/drsorch/terraform-provider-drsorch/internal/runservice/awswire"
 	"github.com/drsorch/terraform-provider-drsorch/internal/runservice/events"
+	"github.com/drsorch/terraform-provider-drsorch/internal/runservice/logs"
 	"github.com/drsorch/terraform-provider-drsorch/internal/runservice/simclock"
 	"github.com/drsorch/terraform-provider-drsorch/internal/runservice/store"
 )
@@ -40,7 +41,27 @@ type Options struct {
 	// (conformance tests script task results with it). answered=false
 	// leaves the task waiting, as a call that never returns.
 	TaskHandler func(ctx context.Context, state string, params []byte) (out []byte, err *asl.Error, answered bool)
+	// UpdateConsistencyWindow is how long, on the simulated clock, new
+	// executions started on a state machine's unqualified ARN after
+	// UpdateStateMachine still get the previous definition and role. Zero
+	// means DefaultUpdateConsistencyWindow; negative turns it off.
+	UpdateConsistencyWindow time.Duration
+	// Logs receives execution logs (loggingConfiguration); nil: none.
+	Logs *logs.Service
+	// Faults are injected from the start (see Faults; /_sim/sfn/faults
+	// changes them at run time).
+	Faults *Faults
 }
+
+// DefaultUpdateConsistencyWindow: AWS documents that "all StartExecution
+// calls within a few seconds will use the updated definition and roleArn.
+// Executions started immediately after calling UpdateStateMachine may use the
+// previous state machine definition and roleArn"
+// (https://docs.aws.amazon.com/step-functions/latest/dg/concepts-read-consistency.html).
+// "A few seconds" is not a bound, so the run service takes the stricter end:
+// for 10 simulated seconds every such start gets the previous version
+// (deterministically, not "may"). Start on a version ARN to avoid it.
+const DefaultUpdateConsistencyWindow = 10 * time.Second
 
 // Engine runs executions. One goroutine (the loop) owns every execution's
 // state and commits each batch of transitions in one SQLite transaction
@@ -56,11 +77,12 @@ type Engine struct {
 	closed sync.Once
 
 	// Owned by the loop goroutine.
-	cache    map[int64]*execution
-	runQueue []int64
-	queued   map[int64]bool
-	poisoned map[int64]string // executions whose step hit an engine bug
-	reloads  []op             // executions to reload after a failed batch
+	cache     map[int64]*execution
+	runQueue  []int64
+	queued    map[int64]bool
+	poisoned  map[int64]string // executions whose step hit an engine bug
+	reloads   []op             // executions to reload after a failed batch
+	lastPurge time.Time        // simulated time of the last retention purge
 
 	defsMu sync.Mutex
 	defs   map[string]*asl.StateMachine
@@ -73,6 +95,12 @@ type Engine struct {
 	skewKnown          atomic.Bool
 	// queuedAfterBatch is the run queue's length when the last batch ended.
 	queuedAfterBatch atomic.Int64
+
+	updateWindow atomic.Int64 // nanoseconds; 0: off
+	faults       faultState
+	logCh        chan *logBatch // execution logs, written in order off the loop
+	logsDone     chan struct{}
+	logsPending  atomic.Int64 // batches sent to logCh, not written yet
 
 	timersMu    sync.Mutex
 	timerSeq    uint64
@@ -106,12 +134,39 @@ func NewEngine(opts Options) (*Engine, error) {
 		ops: make(chan op, opBuffer), stop: make(chan struct{}), done: make(chan struct{}),
 		cache: map[int64]*execution{}, queued: map[int64]bool{}, poisoned: map[int64]string{}, defs: map[string]*asl.StateMachine{}, armed: map[uint64]*armedTimer{}, armedByExec: map[int64]map[uint64]bool{},
 	}
+	e.SetUpdateConsistencyWindow(opts.UpdateConsistencyWindow)
+	if opts.Faults != nil {
+		if err := e.SetFaults(*opts.Faults); err != nil {
+			return nil, fmt.Errorf("step functions faults: %w", err)
+		}
+	}
+	if opts.Logs != nil {
+		e.logCh, e.logsDone = make(chan *logBatch, 1024), make(chan struct{})
+		go e.writeLogs()
+	}
 	go e.loop()
 	if err := e.do(context.Background(), e.resumeAll); err != nil {
 		e.Close()
 		return nil, fmt.Errorf("resume executions: %w", err)
 	}
 	return e, nil
+}
+
+// SetUpdateConsistencyWindow sets UpdateStateMachine's read-after-write
+// window (Options.UpdateConsistencyWindow: 0 the default, negative off).
+func (e *Engine) SetUpdateConsistencyWindow(d time.Duration) {
+	switch {
+	case d == 0:
+		d = DefaultUpdateConsistencyWindow
+	case d < 0:
+		d = 0
+	}
+	e.updateWindow.Store(int64(d))
+}
+
+// UpdateConsistencyWindow is the current read-after-write window (0: off).
+func (e *Engine) UpdateConsistencyWindow() time.Duration {
+	return time.Duration(e.updateWindow.Load())
 }
 
 // Close stops the loop; executions stay as recorded and resume on the next
@@ -127,6 +182,10 @@ func (e *Engine) Close() error {
 		select {
 		case <-waited:
 		case <-time.After(2 * time.Second):
+		}
+		if e.logCh != nil {
+			close(e.logCh)
+			<-e.logsDone
 		}
 	})
 	return nil
@@ -241,6 +300,9 @@ func (e *Engine) runBatch(ops []op) {
 	}
 	if fatal == nil {
 		fatal = e.guard(func() error { return e.runQueued(b) })
+	}
+	if fatal == nil {
+		fatal = e.purgeExpired(b)
 	}
 	if fatal == nil {
 		fatal = e.flush(b)
@@ -363,7 +425,7 @@ func (e *Engine) Settle(ctx context.Context) error {
 			}
 			// A failed batch: its executions are being reloaded; go on.
 		}
-		if e.queuedAfterBatch.Load() == 0 && e.inflight.Load() == 0 && e.dueTimers() == 0 && e.pending.Load() == 0 {
+		if e.queuedAfterBatch.Load() == 0 && e.inflight.Load() == 0 && e.dueTimers() == 0 && e.pending.Load() == 0 && e.logsPending.Load() == 0 {
 			return nil
 		}
 		select {

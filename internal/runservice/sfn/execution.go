@@ -42,7 +42,10 @@ type execution struct {
 	tokenWrites []tokenWrite
 	touched     bool
 	closedNow   bool // reached a terminal status in this batch
-	inserted    bool // the row does not exist yet
+	parent      parentLink
+	logging     string   // the loggingConfiguration it runs with
+	redrives    int      // RedriveExecution count ($$.Execution.RedriveCount)
+	childStops  []string // children of ended .sync tasks, to stop after the commit
 }
 
 type pendingEvent struct {
@@ -145,9 +148,9 @@ func (b *batch) load(id int64) (*execution, error) {
 	x := &execution{id: id}
 	var rt, def string
 	err := b.tx.QueryRow(`SELECT arn, sm_arn, name, role_arn, status, input, start_ns, definition, runtime,
-		output, error, cause, stop_ns FROM sfn_executions WHERE id = ?`, id).
+		output, error, cause, stop_ns, parent_id, parent_thread, parent_seq, parent_mode, logging, redrive_count FROM sfn_executions WHERE id = ?`, id).
 		Scan(&x.arn, &x.smARN, &x.name, &x.roleARN, &x.status, &x.inputRaw, &x.startNS, &def, &rt,
-			&x.output, &x.errName, &x.cause, &x.stopNS)
+			&x.output, &x.errName, &x.cause, &x.stopNS, &x.parent.ExecID, &x.parent.Thread, &x.parent.Seq, &x.parent.Mode, &x.logging, &x.redrives)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, nil
 	}
@@ -188,6 +191,9 @@ func (e *Engine) flush(b *batch) error {
 			if err := insertEvents(b.tx, x.id, x.events); err != nil {
 				return fmt.Errorf("save history of %s: %w", x.arn, err)
 			}
+			if lb := x.executionLogs(); lb != nil && e.logCh != nil {
+				b.onCommit(func() { e.logsPending.Add(1); e.logCh <- lb })
+			}
 		}
 		for _, w := range x.tokenWrites {
 			var err error
@@ -206,6 +212,7 @@ func (e *Engine) flush(b *batch) error {
 				return err
 			}
 		}
+		e.childEffects(b, x)
 	}
 	return nil
 }
@@ -236,7 +243,19 @@ func insertEvents(tx *sql.Tx, execID int64, evs []pendingEvent) error {
 // finishDeletingStateMachine removes a DELETING state machine once its last
 // execution has closed, as Step Functions does.
 func finishDeletingStateMachine(tx *sql.Tx, smARN string) error {
-	_, err := tx.Exec(`DELETE FROM sfn_state_machines WHERE arn = ? AND status = 'DELETING'
+	res, err := tx.Exec(`DELETE FROM sfn_state_machines WHERE arn = ? AND status = 'DELETING'
 		AND NOT EXISTS (SELECT 1 FROM sfn_executions WHERE sm_arn = ? AND status = 'RUNNING')`, smARN, smARN)
-	return err
+	if err != nil {
+		return err
+	}
+	if n, _ := res.RowsAffected(); n > 0 {
+		// Its versions and aliases go with it.
+		if _, err := tx.Exec(`DELETE FROM sfn_versions WHERE sm_arn = ?`, smARN); err != nil {
+			return err
+		}
+		if _, err := tx.Exec(`DELETE FROM sfn_aliases WHERE sm_arn = ?`, smARN); err != nil {
+			return err
+		}
+	}
+	return nil
 }

@@ -69,15 +69,6 @@ type (
 
 var notTruncated = &dataDetails{}
 
-// historyEvent is the wire shape of one HistoryEvent. Details is stored
-// under the member named by detailsKey.
-type historyEvent struct {
-	Timestamp       json.Number `json:"timestamp"`
-	Type            string      `json:"type"`
-	ID              int64       `json:"id"`
-	PreviousEventID int64       `json:"previousEventId"`
-}
-
 // epochSeconds renders a time as the JSON protocols' timestamp: epoch
 // seconds with millisecond precision.
 func epochSeconds(t time.Time) json.Number {

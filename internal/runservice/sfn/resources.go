@@ -19,6 +19,9 @@ func (e *Engine) invoke(ctx context.Context, id awswire.Identity, integ asl.Inte
 	if err != nil {
 		return nil, &asl.Error{Name: asl.ErrRuntime, Cause: "task parameters: " + err.Error()}
 	}
+	if ferr := e.taskFault(tr.Resource); ferr != nil {
+		return nil, ferr
+	}
 	switch integ.Service {
 	case "drs":
 		return e.invokeDRS(ctx, id, integ.Action, params, tr, reconcile)
@@ -29,6 +32,17 @@ func (e *Engine) invoke(ctx context.Context, id awswire.Identity, integ asl.Inte
 		return e.invokePutEvents(ctx, id, params)
 	}
 	return nil, &asl.Error{Name: asl.ErrRuntime, Cause: fmt.Sprintf("the run service cannot call Task resource %s", tr.Resource)}
+}
+
+// drsExceptions are the error shapes of DRS's service model
+// (botocore data/drs/2020-02-26/service-2.json). An SDK integration
+// surfaces any other error code as <Service>.<Service>Exception
+// (Drs.DrsException), as Step Functions does for errors the SDK does not
+// model (https://docs.aws.amazon.com/step-functions/latest/dg/supported-services-awssdk.html).
+var drsExceptions = map[string]bool{
+	"AccessDeniedException": true, "ConflictException": true, "InternalServerException": true,
+	"ResourceNotFoundException": true, "ServiceQuotaExceededException": true, "ThrottlingException": true,
+	"UninitializedAccountException": true, "ValidationException": true,
 }
 
 // nonIdempotentDRS are the DRS actions that must never be sent twice: a
@@ -62,8 +76,14 @@ func (e *Engine) callDRS(ctx context.Context, id awswire.Identity, operation str
 		var apiErr *awswire.APIError
 		if errors.As(err, &apiErr) {
 			// The cause reads as Step Functions writes SDK integration errors.
-			return nil, &asl.Error{Name: "Drs." + apiErr.Code, Cause: fmt.Sprintf("%s (Service: Drs, Status Code: %d, Request ID: %s)",
-				apiErr.Message, apiErr.Status, newUUID())}
+			name := "Drs." + apiErr.Code
+			if !drsExceptions[apiErr.Code] {
+				// Outside DRS's model the SDK has no exception type: Step
+				// Functions reports the service's generic one.
+				name = "Drs.DrsException"
+			}
+			return nil, &asl.Error{Name: name, Cause: fmt.Sprintf("%s (Service: Drs, Status Code: %d, Error Code: %s, Request ID: %s)",
+				apiErr.Message, apiErr.Status, apiErr.Code, newUUID())}
 		}
 		return nil, &asl.Error{Name: "Drs.SdkClientException", Cause: err.Error()}
 	}

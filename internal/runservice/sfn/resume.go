@@ -61,6 +61,12 @@ func (e *Engine) resumeOne(b *batch, id int64) error {
 				if st := x.stateOf(t); st != nil {
 					e.dispatchAfterCommit(b, x, t.ID, st.Name, *t.Task, st.Integration, true)
 				}
+			} else if t.Task.ChildARN != "" && syncResource(t.Task.Resource) {
+				// The child may have closed while the service was down.
+				link, child := parentLink{ExecID: x.id, Thread: t.ID, Seq: t.Task.Seq}, t.Task.ChildARN
+				if err := e.childClosed(b, link, child); err != nil {
+					return err
+				}
 			}
 		}
 	}

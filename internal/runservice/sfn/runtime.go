@@ -26,6 +26,10 @@ type runtime struct {
 	NextSeq     int64           `json:"nextSeq"`
 	Threads     map[int]*thread `json:"threads"`
 	TimeoutNS   int64           `json:"timeoutNs,omitempty"` // execution deadline
+	// Where RedriveExecution resumes a closed execution: the top-level
+	// state it stood in when it failed, stopped or timed out, and its input.
+	RedriveState string          `json:"redriveState,omitempty"`
+	RedriveInput json.RawMessage `json:"redriveInput,omitempty"`
 }
 
 type thread struct {
@@ -65,6 +69,7 @@ type taskRun struct {
 	HeartbeatSec int             `json:"heartbeatSec,omitempty"` // 0: none
 	HeartbeatNS  int64           `json:"heartbeatNs,omitempty"`  // absolute deadline
 	Submitted    bool            `json:"submitted,omitempty"`    // waitForTaskToken: call returned
+	ChildARN     string          `json:"childArn,omitempty"`     // states:startExecution.sync: the child
 }
 
 func (t *thread) input() (any, error) {

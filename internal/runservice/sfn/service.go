@@ -40,9 +40,28 @@ import (
 // TargetPrefix is Step Functions' X-Amz-Target prefix.
 const TargetPrefix = "AWSStepFunctions"
 
-// maxRequestBytes bounds a request body: definitions and inputs are at most
-// 1 MiB and 256 KiB.
-const maxRequestBytes = 2 << 20
+// maxRequestBytes bounds a whole request: "Maximum request size: 1 MB per
+// request. This is the total data size per Step Functions API request,
+// including the request header and all other associated request data."
+// (https://docs.aws.amazon.com/step-functions/latest/dg/service-quotas.html,
+// general quotas). The stricter reading is taken: 1 MB = 1,048,576 bytes,
+// headers counted.
+const maxRequestBytes = 1 << 20
+
+// maxDefinitionChars is the model's Definition max length (1,048,576
+// characters), refused with InvalidDefinition.
+const maxDefinitionChars = 1 << 20
+
+// headerBytes is the size of a request's header block as sent on the wire.
+func headerBytes(r *http.Request) int {
+	n := len(r.Method) + len(r.URL.RequestURI()) + len(r.Proto) + 4 + len(r.Host) + len("Host: \r\n")
+	for k, vs := range r.Header {
+		for _, v := range vs {
+			n += len(k) + len(v) + 4
+		}
+	}
+	return n + 2
+}
 
 // Service is the Step Functions API over an Engine.
 type Service struct {
@@ -78,6 +97,16 @@ func New(opts Options) (*Service, error) {
 		"TagResource":                      s.tagResource,
 		"UntagResource":                    s.untagResource,
 		"ListTagsForResource":              s.listTagsForResource,
+		"PublishStateMachineVersion":       s.publishStateMachineVersion,
+		"ListStateMachineVersions":         s.listStateMachineVersions,
+		"DeleteStateMachineVersion":        s.deleteStateMachineVersion,
+		"CreateStateMachineAlias":          s.createStateMachineAlias,
+		"DescribeStateMachineAlias":        s.describeStateMachineAlias,
+		"UpdateStateMachineAlias":          s.updateStateMachineAlias,
+		"DeleteStateMachineAlias":          s.deleteStateMachineAlias,
+		"ListStateMachineAliases":          s.listStateMachineAliases,
+		"RedriveExecution":                 s.redriveExecution,
+		"TestState":                        s.testState,
 	}
 	return s, nil
 }
@@ -89,6 +118,9 @@ func (s *Service) Engine() *Engine { return s.e }
 func (s *Service) Close() error { return s.e.Close() }
 
 func (s *Service) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if s.serveFault(w, r) {
+		return
+	}
 	out, err := s.serve(r)
 	if err != nil {
 		awswire.WriteJSONProtocolError(w, awswire.ContentTypeJSON10, toAPIError(err))
@@ -118,8 +150,8 @@ func (s *Service) serve(r *http.Request) (out any, err error) {
 	if err != nil {
 		return nil, validationErr("request body is unreadable: %v", err)
 	}
-	if len(body) > maxRequestBytes {
-		return nil, validationErr("request body is larger than %d bytes", maxRequestBytes)
+	if size := len(body) + headerBytes(r); size > maxRequestBytes {
+		return nil, validationErr("1 validation error detected: the request is %d bytes (headers and body), more than the maximum request size of 1 MB (%d bytes) per Step Functions API request", size, maxRequestBytes)
 	}
 	if len(strings.TrimSpace(string(body))) == 0 {
 		body = []byte("{}")

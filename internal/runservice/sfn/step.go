@@ -63,7 +63,7 @@ const contextTime = "2006-01-02T15:04:05.000Z"
 func (x *execution) context(t *thread) *asl.Context {
 	c := &asl.Context{
 		Execution: asl.ExecutionContext{ID: x.arn, Input: x.input, Name: x.name, RoleArn: x.roleARN,
-			StartTime: fromNanos(x.startNS).Format(contextTime)},
+			StartTime: fromNanos(x.startNS).Format(contextTime), RedriveCount: x.redrives},
 		State:        asl.StateContext{EnteredTime: fromNanos(t.EnteredNS).Format(contextTime), Name: t.State, RetryCount: t.RetryTotal},
 		StateMachine: asl.StateMachineContext{ID: x.smARN, Name: x.smName()},
 	}
@@ -447,6 +447,7 @@ func (e *Engine) abortThread(b *batch, x *execution, t *thread) {
 
 // removeThread deletes t and its descendants, closing their task tokens.
 func (e *Engine) removeThread(x *execution, t *thread) {
+	x.noteChildStop(t)
 	for _, c := range x.rt.Threads {
 		if c.Parent == t.ID {
 			e.removeThread(x, c)
@@ -461,6 +462,9 @@ func (e *Engine) removeThread(x *execution, t *thread) {
 // finish closes the execution with a terminal status and its event.
 func (e *Engine) finish(b *batch, x *execution, status, eventType string, se asl.Error) {
 	root := x.rt.Threads[1]
+	if root != nil && status != statusSucceded {
+		x.rt.RedriveState, x.rt.RedriveInput = root.State, root.Input
+	}
 	if root != nil && (status == statusAborted || status == statusTimedOut) {
 		e.abortThread(b, x, root)
 	}

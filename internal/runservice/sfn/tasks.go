@@ -5,6 +5,7 @@ import (
 	"crypto/rand"
 	"encoding/base64"
 	"encoding/binary"
+	"encoding/json"
 	"fmt"
 	"strings"
 	"time"
@@ -15,7 +16,10 @@ import (
 // splitResource turns a Task resource ARN into the history's resourceType
 // and resource ("aws-sdk:drs", "startRecovery").
 func splitResource(arn string) (resourceType, resource string) {
-	rest := strings.TrimPrefix(arn, "arn:aws:states:::")
+	rest := arn
+	if _, r, ok := strings.Cut(arn, ":states:::"); ok && strings.HasPrefix(arn, "arn:") {
+		rest = r
+	}
 	i := strings.LastIndex(rest, ":")
 	if i < 0 {
 		return rest, rest
@@ -26,6 +30,17 @@ func splitResource(arn string) (resourceType, resource string) {
 // scheduleTask records TaskScheduled/TaskStarted and, once committed, sends
 // the task's request.
 func (e *Engine) scheduleTask(b *batch, x *execution, t *thread, st *asl.State, in any) {
+	// A Task resource of another partition than the execution's region
+	// passes CreateStateMachine and fails the execution when the state runs,
+	// with States.Runtime (which no Retry or Catch handles). AWS's wording, as
+	// users of aws-cn and aws-us-gov report it (github.com/aws/aws-cdk/issues/4597,
+	// github.com/Netflix/metaflow/issues/324).
+	if p := resourcePartition(st.Resource); p != "" && p != partitionOf(x.identity().Region) {
+		e.failThread(b, x, t, asl.Error{Name: asl.ErrRuntime, Cause: fmt.Sprintf(
+			"An error occurred while executing the state '%s' (entered at the event id #%d). The resource belongs to a different partition from the running execution.",
+			st.Name, t.LastEvent)})
+		return
+	}
 	seq := x.nextSeq()
 	tr := &taskRun{Seq: seq, Resource: st.Resource, ScheduledNS: nanos(b.now)}
 	if st.Integration.WaitForTaskToken {
@@ -114,6 +129,8 @@ func (e *Engine) dispatchAfterCommit(b *batch, x *execution, threadID int, state
 				if out, terr, answered = e.opts.TaskHandler(ctx, state, tr.Params); !answered {
 					return
 				}
+			} else if integ.Service == "states" {
+				out, terr = e.invokeStartExecution(ctx, execARN, integ, tr, parentLink{ExecID: execID, Thread: threadID, Seq: tr.Seq}, reconcile)
 			} else {
 				out, terr = e.invoke(ctx, id, integ, tr, reconcile)
 			}
@@ -139,9 +156,15 @@ func (e *Engine) taskReturned(b *batch, execID int64, threadID int, seq int64, i
 		x.emit(b, t, "TaskFailed", "taskFailedEventDetails", taskDetails{ResourceType: rtype, Resource: rname, Error: terr.Name, Cause: terr.Cause})
 		e.closeToken(x, t, tokenClosed)
 		e.failState(b, x, t, st, *terr)
-	case integ.WaitForTaskToken:
+	case integ.WaitForTaskToken || integ.Sync:
 		if !t.Task.Submitted {
 			t.Task.Submitted = true
+			if integ.Sync {
+				// .sync: the child's ARN; the child's end completes the task.
+				var started struct{ ExecutionArn string }
+				_ = json.Unmarshal(out, &started)
+				t.Task.ChildARN = started.ExecutionArn
+			}
 			o := string(out)
 			x.emit(b, t, "TaskSubmitted", "taskSubmittedEventDetails", taskDetails{ResourceType: rtype, Resource: rname, Output: &o, OutputDetails: notTruncated})
 		}
@@ -213,6 +236,7 @@ func (e *Engine) taskSucceeded(b *batch, x *execution, t *thread, st *asl.State,
 func (e *Engine) timeoutTask(b *batch, x *execution, t *thread, name, cause string) {
 	st := x.stateOf(t)
 	rtype, rname := splitResource(t.Task.Resource)
+	x.noteChildStop(t)
 	x.emit(b, t, "TaskTimedOut", "taskTimedOutEventDetails", taskDetails{ResourceType: rtype, Resource: rname, Error: name, Cause: cause})
 	e.closeToken(x, t, tokenTimedOut)
 	e.failState(b, x, t, st, asl.Error{Name: name, Cause: cause})

@@ -97,8 +97,9 @@ func TestPauseGateWithTaskToken(t *testing.T) {
 		t.Fatalf("%d timers still armed after the execution ended", n)
 	}
 
+	// A token whose task closed answers TaskTimedOut, as AWS does.
 	_, err = h.sfn.SendTaskSuccess(c, &sfn.SendTaskSuccessInput{TaskToken: aws.String(token), Output: aws.String(`{}`)})
-	wantAPIError(t, err, "TaskDoesNotExist")
+	wantAPIError(t, err, "TaskTimedOut")
 	_, err = h.sfn.SendTaskFailure(c, &sfn.SendTaskFailureInput{TaskToken: aws.String("not-a-token")})
 	wantAPIError(t, err, "InvalidToken")
 	if n, err := h.svc.App.SFN.Engine().Resident(c); err != nil || n != 0 {

@@ -26,6 +26,9 @@ type Service struct {
 	mu       sync.Mutex
 	sessions map[string]string // access key -> assumed-role ARN
 	now      func() time.Time
+	// Keyring, when set, learns each issued session so that requests
+	// signed with it verify.
+	Keyring *awswire.Keyring
 }
 
 // New returns an STS service.
@@ -95,9 +98,19 @@ func (s *Service) assumeRole(w http.ResponseWriter, r *http.Request) {
 		duration = n
 	}
 	account, role := m[1], m[2]
-	suffix := randomHex(2)
-	akid := awswire.SessionAccessKey(account, suffix)
 	assumed := fmt.Sprintf("arn:aws:sts::%s:assumed-role/%s/%s", account, role, name)
+	secret, token := randomHex(20), "drsorch-"+randomHex(16)
+	expires := s.now().UTC().Add(time.Duration(duration) * time.Second)
+	// The access key carries the account and 4 random characters; with a
+	// keyring, draw again while the key is taken by a live session.
+	akid := awswire.SessionAccessKey(account, randomHex(2))
+	for try := 0; s.Keyring != nil && !s.Keyring.AddSession(akid, awswire.Session{SecretAccessKey: secret, SessionToken: token, Expires: expires}); try++ {
+		if try == 100 {
+			writeError(w, http.StatusInternalServerError, "InternalFailure", "no free session access key for account "+account)
+			return
+		}
+		akid = awswire.SessionAccessKey(account, randomHex(2))
+	}
 	s.mu.Lock()
 	s.sessions[akid] = assumed
 	s.mu.Unlock()
@@ -118,9 +131,9 @@ func (s *Service) assumeRole(w http.ResponseWriter, r *http.Request) {
 	writeResult(w, "AssumeRole", result{
 		Credentials: creds{
 			AccessKeyID:     akid,
-			SecretAccessKey: randomHex(20),
-			SessionToken:    "drsorch-" + randomHex(16),
-			Expiration:      s.now().UTC().Add(time.Duration(duration) * time.Second).Format(time.RFC3339),
+			SecretAccessKey: secret,
+			SessionToken:    token,
+			Expiration:      expires.Format(time.RFC3339),
 		},
 		AssumedRoleUser: user{Arn: assumed, AssumedRoleID: "AROA" + strings.ToUpper(randomHex(8)) + ":" + name},
 	})
