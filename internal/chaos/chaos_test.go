@@ -102,7 +102,7 @@ type report struct {
 
 func runChaos(t *testing.T, s settings) {
 	dir := t.TempDir()
-	inv := writeInventory(t, dir, s.drills*3*s.serversEach)
+	inv := writeInventory(t, dir, s.drills*3*s.serversEach, s.drsSkew)
 	sup := newSupervisor(t, filepath.Join(dir, "data"), inv, s)
 	sup.start(t)
 	defer sup.stop()
@@ -243,13 +243,17 @@ func clientsFor(url string, attempts int) executions.Clients {
 	return executions.Clients{SFN: sfn.NewFromConfig(cfg), DRS: drs.NewFromConfig(cfg), Quotas: servicequotas.NewFromConfig(cfg)}
 }
 
-func writeInventory(t *testing.T, dir string, servers int) string {
-	inv := map[string]any{"estates": []any{map[string]any{
+// writeInventory describes the estate: enough servers, DRS's clock skew,
+// and DRS losing the answers of its first StartRecovery and
+// TerminateRecoveryInstances calls after acting on them.
+func writeInventory(t *testing.T, dir string, servers int, skew time.Duration) string {
+	inv := map[string]any{"drsClockOffset": skew.String(), "estates": []any{map[string]any{
 		"account": "123456789012", "region": region,
 		// Twenty drills and their terminate jobs need more than DRS's
 		// default of 20 concurrent jobs (an adjustable quota).
 		"quotas": map[string]int{"L-D88FAC3A": 60},
 		"generate": map[string]any{"count": servers, "hostnamePrefix": "chaos"},
+		"faults":   map[string]any{"loseAnswer": map[string]int{"StartRecovery": 3, "TerminateRecoveryInstances": 3}},
 	}}}
 	raw, _ := json.Marshal(inv)
 	path := filepath.Join(dir, "inventory.json")

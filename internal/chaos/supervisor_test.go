@@ -29,7 +29,6 @@ type childConfig struct {
 	Addr       string
 	TimeScale  float64
 	WindowKill float64
-	DRSSkew    time.Duration
 }
 
 // TestChaosServeChild is not a test: the supervisor runs this test binary
@@ -63,10 +62,6 @@ func TestChaosServeChild(t *testing.T) {
 		},
 	})
 	if err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		os.Exit(2)
-	}
-	if err := applyDRSSkew(app, cfg.DRSSkew); err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(2)
 	}
@@ -109,7 +104,7 @@ func (c *child) alive() bool {
 func newSupervisor(t *testing.T, dataDir, inventory string, s settings) *supervisor {
 	addr := freePort(t)
 	return &supervisor{addr: addr, done: make(chan struct{}), cfg: childConfig{DataDir: dataDir, Inventory: inventory, Addr: addr,
-		TimeScale: s.timeScale, WindowKill: s.windowKill, DRSSkew: s.drsSkew}}
+		TimeScale: s.timeScale, WindowKill: s.windowKill}}
 }
 
 func (s *supervisor) url() string { return "http://" + s.addr }
