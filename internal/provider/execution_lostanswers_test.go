@@ -107,6 +107,29 @@ func (c expectFollowed) CheckPlan(_ context.Context, req plancheck.CheckPlanRequ
 // out): apply ends with a warning and the run in state, not tainted; the
 // next apply follows the same run to its end and starts no other.
 func TestAccExecutionFollowOutageKeepsTheRun(t *testing.T) {
+	testRunSurvivesOutage(t, func(front *runservicetest.Front) {
+		front.Outage("DescribeExecution", "GetExecutionHistory")
+	}, func(*runservicetest.Front) error { return nil })
+}
+
+// Every StartExecution answer is lost (the first attempt started the run)
+// and the lookup by name fails too: the outcome is unknown. Apply records
+// the run with a warning; the next plan reads it, and apply follows it.
+func TestAccExecutionStartOutcomeUnknownIsSettledByTheNextPlan(t *testing.T) {
+	testRunSurvivesOutage(t, func(front *runservicetest.Front) {
+		front.LoseAnswers("StartExecution", 3) // max_retries = 2: every attempt
+		front.Outage("DescribeExecution")
+	}, func(front *runservicetest.Front) error {
+		if n := front.Lost("StartExecution"); n != 3 || front.Calls("StartExecution") != 3 {
+			return fmt.Errorf("%d of %d StartExecution answers lost, want all 3", n, front.Calls("StartExecution"))
+		}
+		return nil
+	})
+}
+
+// testRunSurvivesOutage applies a drill while outage(front) holds, ends the
+// outage, and checks that the run was kept and is followed, not replaced.
+func testRunSurvivesOutage(t *testing.T, outage func(*runservicetest.Front), met func(*runservicetest.Front) error) {
 	env := acctest.Start(t)
 	old := executionPollInterval
 	executionPollInterval = 5 * time.Millisecond
@@ -115,7 +138,7 @@ func TestAccExecutionFollowOutageKeepsTheRun(t *testing.T) {
 	// Simulated time moves to its next event whenever the provider reads
 	// the execution, so the run advances exactly as it is followed.
 	front.Before("DescribeExecution", func() { tick(t, env.Service) })
-	front.Outage("DescribeExecution", "GetExecutionHistory")
+	outage(front)
 	var arn string
 	config := viaFront(env, front) + threeTierPlan("") + `
 resource "drsorch_execution" "drill" {
@@ -141,6 +164,9 @@ resource "drsorch_execution" "drill" {
 						}
 						if front.Calls("DescribeExecution") == 0 {
 							return fmt.Errorf("the outage was never met")
+						}
+						if err := met(front); err != nil {
+							return err
 						}
 						front.Restore() // the outage ends
 						return nil
