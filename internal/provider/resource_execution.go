@@ -80,11 +80,16 @@ func (r *executionResource) Schema(ctx context.Context, _ resource.SchemaRequest
 	resp.Schema = schema.Schema{
 		Description: "A drill or a recovery: one run of a recovery plan's state machine. Apply starts it and follows it (progress in the provider's logs, " +
 			"`TF_LOG=INFO`), resuming the pause gates of `approved_waves`; destroy stops it if it still runs and, for a drill, terminates the " +
-			"recovery instances it launched. The run continues in AWS even if Terraform stops waiting; the next apply waits again.",
+			"recovery instances it launched. The run continues in AWS even if Terraform stops waiting; the next apply waits again.\n\n" +
+			"Exactly one run per resource: the provider names the execution before starting it, so a start whose answer is lost and is " +
+			"retried finds the same run. Once the run exists, trouble following it (network, throttling, timeouts) is a warning, not an error: " +
+			"the run stays in state, is not tainted, and the next apply follows the same run. Another run starts only when the resource is " +
+			"replaced: `terraform apply -replace`, a change of `recovery_plan` or `type`, or after a run that itself ended FAILED, TIMED_OUT or " +
+			"ABORTED while apply created it (an error, so Terraform taints the resource).",
 		Attributes: map[string]schema.Attribute{
 			"id":   stable("The execution ARN."),
 			"arn":  stable("The execution ARN."),
-			"name": stable("The execution name."),
+			"name": stable("The execution name, chosen by the provider before the start: `<type>-<UTC time>-<random>`, e.g. `drill-20260105T090000Z-5f0c2a9b1e7d`."),
 			"recovery_plan": schema.StringAttribute{Required: true,
 				Description:   "The recovery plan to run: its name, or the ARN of its state machine. Changing it starts a new execution.",
 				PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()}},
