@@ -291,9 +291,9 @@ func (f *fixture) finishedDrill(t *testing.T) *executions.Execution {
 	return e
 }
 
-// TerminateRecoveryInstances starts its job and the answer is lost; the
-// SDK's retry meets DRS's ConflictException (the job runs). Terminate
-// adopts the job: one terminate job, every instance terminated.
+// TerminateRecoveryInstances starts its job and the answer is lost.
+// Terminate does not send it again: DescribeJobs finds the job, which it
+// adopts. One terminate job, every instance terminated.
 func TestTerminateLostAnswerAdoptsTheJob(t *testing.T) {
 	f := deploy(t, "shop")
 	e := f.finishedDrill(t)
@@ -305,7 +305,7 @@ func TestTerminateLostAnswerAdoptsTheJob(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if front.Calls("TerminateRecoveryInstances") != 2 || front.Lost("TerminateRecoveryInstances") != 1 {
+	if front.Calls("TerminateRecoveryInstances") != 1 || front.Lost("TerminateRecoveryInstances") != 1 {
 		t.Fatalf("%d TerminateRecoveryInstances calls", front.Calls("TerminateRecoveryInstances"))
 	}
 	jobs := f.terminateJobs(t)
@@ -337,6 +337,26 @@ func TestTerminateAdoptsARunningJob(t *testing.T) {
 		t.Fatal(err)
 	}
 	if front.Calls("TerminateRecoveryInstances") != 0 || res.JobID != aws.ToString(out.Job.JobID) || len(res.Terminated) != 9 {
+		t.Fatalf("%d calls, result %+v", front.Calls("TerminateRecoveryInstances"), res)
+	}
+	if n := len(f.terminateJobs(t)); n != 1 {
+		t.Fatalf("%d terminate jobs", n)
+	}
+}
+
+// A call that never reached DRS (503) left nothing behind: after looking,
+// Terminate asks again, and one job terminates everything.
+func TestTerminateRetriesWhatNeverArrived(t *testing.T) {
+	f := deploy(t, "shop")
+	e := f.finishedDrill(t)
+	front, c := f.behind(t, 3)
+	front.FailNext("TerminateRecoveryInstances", 1)
+	front.Before("DescribeJobs", func() { f.svc.App.DRS.Advance(30 * time.Second) })
+	res, err := executions.Terminate(context.Background(), c, e, false, time.Millisecond)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if front.Calls("TerminateRecoveryInstances") != 2 || len(res.Terminated) != 9 {
 		t.Fatalf("%d calls, result %+v", front.Calls("TerminateRecoveryInstances"), res)
 	}
 	if n := len(f.terminateJobs(t)); n != 1 {

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/aws/retry"
 	"github.com/aws/aws-sdk-go-v2/service/drs"
 	drstypes "github.com/aws/aws-sdk-go-v2/service/drs/types"
 )
@@ -35,7 +36,8 @@ type TerminateResult struct {
 // Terminate never sends it blindly: it first adopts a terminate job that
 // already covers the instances (an earlier attempt whose answer was lost,
 // or an operator), and when a call fails it looks for the job that call
-// may have started (DescribeJobs) before reporting the failure.
+// may have started (DescribeJobs) before trying again or reporting the
+// failure (terminateBatch).
 func Terminate(ctx context.Context, c Clients, e *Execution, allowRecovery bool, poll time.Duration) (*TerminateResult, error) {
 	if e.Type == TypeRecovery && !allowRecovery {
 		return nil, fmt.Errorf("execution %s is a RECOVERY: its instances are your production now, so drsorch does not terminate them unless explicitly asked", e.Name)
@@ -61,32 +63,9 @@ func Terminate(ctx context.Context, c Clients, e *Execution, allowRecovery bool,
 	for len(remaining) > 0 {
 		batch := remaining[:min(len(remaining), maxTerminateBatch)]
 		remaining = remaining[len(batch):]
-		out, err := c.DRS.TerminateRecoveryInstances(ctx, &drs.TerminateRecoveryInstancesInput{RecoveryInstanceIDs: batch})
-		if err == nil {
-			res.JobIDs = append(res.JobIDs, aws.ToString(out.Job.JobID))
-			continue
+		if known, err = terminateBatch(ctx, c.DRS, since, batch, known, res); err != nil {
+			return nil, err
 		}
-		// The call may have started a job before its answer was lost (and
-		// a retry then met ConflictException): find it by its instances.
-		lookCtx, cancel := context.WithTimeout(ctx, 2*time.Minute)
-		if ctx.Err() != nil {
-			lookCtx, cancel = context.WithTimeout(context.WithoutCancel(ctx), 15*time.Second)
-		}
-		now, lerr := terminateJobs(lookCtx, c.DRS, since)
-		cancel()
-		if lerr != nil {
-			return nil, fmt.Errorf("TerminateRecoveryInstances: %w (and looking for the terminate job it may have started failed: %v)", err, lerr)
-		}
-		var fresh []drstypes.Job
-		for _, j := range now {
-			if !slices.ContainsFunc(known, func(k drstypes.Job) bool { return aws.ToString(k.JobID) == aws.ToString(j.JobID) }) {
-				fresh = append(fresh, j)
-			}
-		}
-		if left := adopt(fresh, batch, res); len(left) > 0 {
-			return nil, fmt.Errorf("TerminateRecoveryInstances of %s: %w", strings.Join(left, ", "), err)
-		}
-		known = now
 	}
 	if len(res.JobIDs) > 0 {
 		res.JobID = res.JobIDs[0]
@@ -97,6 +76,65 @@ func Terminate(ctx context.Context, c Clients, e *Execution, allowRecovery bool,
 		}
 	}
 	return res, nil
+}
+
+// terminateAttempts bounds how often Terminate asks DRS for one batch.
+const terminateAttempts = 5
+
+// terminateBackoff is the wait before the attempt after attempt n.
+var terminateBackoff = func(n int) time.Duration { return min(time.Duration(1<<n)*250*time.Millisecond, 20*time.Second) }
+
+// terminateBatch asks DRS to terminate batch, once per attempt: the SDK's
+// own retry, which would resend the call blindly, is off. After a failure
+// the jobs DRS created since known are read (DescribeJobs); a job that
+// covers the batch was started by the call whose answer was lost, and is
+// adopted. Only a failure that surely left nothing behind and that a
+// retry may cure (throttling, a transient error) is tried again. It
+// returns the terminate jobs known now.
+func terminateBatch(ctx context.Context, api *drs.Client, since time.Time, batch []string, known []drstypes.Job, res *TerminateResult) ([]drstypes.Job, error) {
+	for attempt := 1; ; attempt++ {
+		out, err := api.TerminateRecoveryInstances(ctx, &drs.TerminateRecoveryInstancesInput{RecoveryInstanceIDs: batch},
+			func(o *drs.Options) { o.RetryMaxAttempts = 1 })
+		if err == nil {
+			res.JobIDs = append(res.JobIDs, aws.ToString(out.Job.JobID))
+			return known, nil
+		}
+		lookCtx, cancel := context.WithTimeout(ctx, 2*time.Minute)
+		if ctx.Err() != nil {
+			lookCtx, cancel = context.WithTimeout(context.WithoutCancel(ctx), 15*time.Second)
+		}
+		now, lerr := terminateJobs(lookCtx, api, since)
+		cancel()
+		if lerr != nil {
+			return nil, fmt.Errorf("TerminateRecoveryInstances: %w (and looking for the terminate job it may have started failed: %v)", err, lerr)
+		}
+		var fresh []drstypes.Job
+		for _, j := range now {
+			if !slices.ContainsFunc(known, func(k drstypes.Job) bool { return aws.ToString(k.JobID) == aws.ToString(j.JobID) }) {
+				fresh = append(fresh, j)
+			}
+		}
+		known = now
+		left := adopt(fresh, batch, res)
+		if len(left) == 0 {
+			return known, nil
+		}
+		if len(left) < len(batch) || attempt == terminateAttempts || !transient(err) {
+			return nil, fmt.Errorf("TerminateRecoveryInstances of %s: %w", strings.Join(left, ", "), err)
+		}
+		select {
+		case <-ctx.Done():
+			return nil, fmt.Errorf("TerminateRecoveryInstances of %s: %w (%v)", strings.Join(left, ", "), err, ctx.Err())
+		case <-time.After(terminateBackoff(attempt)):
+		}
+	}
+}
+
+// transient reports whether an error is one the SDK would retry:
+// throttling, a 5xx, a connection that failed.
+func transient(err error) bool {
+	return retry.IsErrorRetryables(retry.DefaultRetryables).IsErrorRetryable(err).Bool() ||
+		retry.IsErrorThrottles(retry.DefaultThrottles).IsErrorThrottle(err).Bool()
 }
 
 // adopt records in res the jobs that terminate any of ids and are still

@@ -21,6 +21,7 @@ type Front struct {
 	mu     sync.Mutex
 	lose   map[string]int  // operation -> answers still to lose
 	down   map[string]bool // operation -> refused with 503; "*" is every operation
+	fail   map[string]int  // operation -> requests still to refuse with 503
 	calls  map[string]int  // operation -> requests received
 	lost   map[string]int  // operation -> answers lost
 	bodies map[string][][]byte
@@ -30,7 +31,7 @@ type Front struct {
 // Front starts a front door for s that stops with the test.
 func (s *Service) Front(t testing.TB) *Front {
 	t.Helper()
-	f := &Front{svc: s, lose: map[string]int{}, down: map[string]bool{}, calls: map[string]int{},
+	f := &Front{svc: s, lose: map[string]int{}, down: map[string]bool{}, fail: map[string]int{}, calls: map[string]int{},
 		lost: map[string]int{}, bodies: map[string][][]byte{}, before: map[string]func(){}}
 	srv := httptest.NewServer(http.HandlerFunc(f.serve))
 	t.Cleanup(srv.Close)
@@ -65,6 +66,14 @@ func (f *Front) Outage(ops ...string) {
 	for _, op := range ops {
 		f.down[op] = true
 	}
+}
+
+// FailNext makes the next n requests of op fail with 503 Service
+// Unavailable without reaching the service.
+func (f *Front) FailNext(op string, n int) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.fail[op] = n
 }
 
 // Restore ends every outage.
@@ -118,7 +127,10 @@ func (f *Front) serve(w http.ResponseWriter, r *http.Request) {
 	f.mu.Lock()
 	f.calls[op]++
 	f.bodies[op] = append(f.bodies[op], body)
-	down := f.down[op] || f.down["*"]
+	down := f.down[op] || f.down["*"] || f.fail[op] > 0
+	if f.fail[op] > 0 {
+		f.fail[op]--
+	}
 	lose := !down && f.lose[op] > 0
 	if lose {
 		f.lose[op]--
