@@ -9,6 +9,8 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/drs"
+	drstypes "github.com/aws/aws-sdk-go-v2/service/drs/types"
 	"github.com/aws/aws-sdk-go-v2/service/sfn"
 	sfntypes "github.com/aws/aws-sdk-go-v2/service/sfn/types"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
@@ -292,5 +294,53 @@ resource "echo" "drill" {}
 				),
 			},
 		},
+	})
+}
+
+// Destroying a drill terminates its instances; TerminateRecoveryInstances
+// starts the job and its answer is lost. Destroy finds the job and waits
+// for it instead of asking again: one terminate job, nothing left.
+func TestAccExecutionDrillDestroyTerminateAnswerLost(t *testing.T) {
+	env := startRunning(t)
+	front := env.Service.Front(t)
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testFactories,
+		CheckDestroy: func(*terraform.State) error {
+			if front.Lost("TerminateRecoveryInstances") != 1 || front.Calls("TerminateRecoveryInstances") != 1 {
+				return fmt.Errorf("%d TerminateRecoveryInstances calls, %d answers lost; want 1 call, its answer lost",
+					front.Calls("TerminateRecoveryInstances"), front.Lost("TerminateRecoveryInstances"))
+			}
+			live, err := liveInstances(env)
+			if err != nil || len(live) != 0 {
+				return fmt.Errorf("destroy left %d recovery instances (%v)", len(live), err)
+			}
+			jobs, err := drsClient(env).DescribeJobs(context.Background(), &drs.DescribeJobsInput{})
+			if err != nil {
+				return err
+			}
+			terminates := 0
+			for _, j := range jobs.Items {
+				if j.Type == drstypes.JobTypeTerminate {
+					terminates++
+				}
+			}
+			if terminates != 1 {
+				return fmt.Errorf("%d terminate jobs, want 1", terminates)
+			}
+			return nil
+		},
+		Steps: []resource.TestStep{{
+			Config: viaFront(env, front) + threeTierPlan("") + `
+resource "drsorch_execution" "drill" {
+  recovery_plan  = drsorch_recovery_plan.shop.id
+  type           = "DRILL"
+  approved_waves = ["web"]
+}
+`,
+			Check: resource.ComposeAggregateTestCheckFunc(
+				resource.TestCheckResourceAttr("drsorch_execution.drill", "status", "SUCCEEDED"),
+				func(*terraform.State) error { front.LoseAnswers("TerminateRecoveryInstances", 1); return nil },
+			),
+		}},
 	})
 }
