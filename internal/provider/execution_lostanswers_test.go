@@ -344,3 +344,35 @@ resource "drsorch_execution" "drill" {
 		}},
 	})
 }
+
+// Apply approves the web wave; SendTaskSuccess's answer is lost and the
+// retry meets the closed task. The gate was released: apply follows the
+// drill to its end instead of failing.
+func TestAccExecutionApprovalAnswerLost(t *testing.T) {
+	env := startRunning(t)
+	front := env.Service.Front(t)
+	front.LoseAnswers("SendTaskSuccess", 1)
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testFactories,
+		Steps: []resource.TestStep{{
+			Config: viaFront(env, front) + threeTierPlan("") + `
+resource "drsorch_execution" "drill" {
+  recovery_plan  = drsorch_recovery_plan.shop.id
+  type           = "DRILL"
+  approved_waves = ["web"]
+}
+`,
+			Check: resource.ComposeAggregateTestCheckFunc(
+				func(*terraform.State) error {
+					if front.Lost("SendTaskSuccess") != 1 || front.Calls("SendTaskSuccess") != 2 {
+						return fmt.Errorf("%d SendTaskSuccess calls, %d answers lost", front.Calls("SendTaskSuccess"), front.Lost("SendTaskSuccess"))
+					}
+					return nil
+				},
+				resource.TestCheckResourceAttr("drsorch_execution.drill", "status", "SUCCEEDED"),
+				resource.TestCheckResourceAttr("drsorch_execution.drill", "waves.2.status", "RECOVERED"),
+				expectRuns(env, 1),
+			),
+		}},
+	})
+}
