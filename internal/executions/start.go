@@ -125,6 +125,9 @@ func Start(ctx context.Context, c Clients, planARN, runType, invokedBy, name str
 		}
 		return sameRun(found, arn, name, string(input))
 	}
+	if refused(err) {
+		return "", err // the request itself was wrong: nothing started
+	}
 	// The outcome is unknown: look the run up by name. A cancelled or
 	// expired context still gets a short, bounded look.
 	lookCtx, cancel := context.WithTimeout(ctx, 2*time.Minute)
@@ -141,6 +144,21 @@ func Start(ctx context.Context, c Clients, planARN, runType, invokedBy, name str
 		return "", &UnknownOutcomeError{ARN: arn, Name: name, Err: err, Check: derr}
 	}
 	return sameRun(found, arn, name, string(input))
+}
+
+// refused reports errors that say the request itself is wrong, which no
+// attempt of it can have got past.
+func refused(err error) bool {
+	var (
+		badARN     *sfntypes.InvalidArn
+		badName    *sfntypes.InvalidName
+		badInput   *sfntypes.InvalidExecutionInput
+		noMachine  *sfntypes.StateMachineDoesNotExist
+		deleting   *sfntypes.StateMachineDeleting
+		validation *sfntypes.ValidationException
+	)
+	return errors.As(err, &badARN) || errors.As(err, &badName) || errors.As(err, &badInput) ||
+		errors.As(err, &noMachine) || errors.As(err, &deleting) || errors.As(err, &validation)
 }
 
 // sameRun accepts an existing execution as the run being started when its

@@ -363,3 +363,17 @@ func TestTerminateRetriesWhatNeverArrived(t *testing.T) {
 		t.Fatalf("%d terminate jobs", n)
 	}
 }
+
+// A request that is wrong in itself is a plain error: no lookup, even
+// when the lookup would fail.
+func TestStartRefusedIsPlain(t *testing.T) {
+	f := deploy(t, "shop")
+	front, c := f.behind(t, 1)
+	front.Outage("DescribeExecution")
+	missing := strings.Replace(f.planARN, "drsorch-plan-shop", "drsorch-plan-nosuch", 1)
+	_, err := executions.Start(context.Background(), c, missing, executions.TypeDrill, "tester", "")
+	var noMachine *sfntypes.StateMachineDoesNotExist
+	if !errors.As(err, &noMachine) || front.Calls("DescribeExecution") != 0 {
+		t.Fatalf("start of a missing plan: %v (%d lookups)", err, front.Calls("DescribeExecution"))
+	}
+}
