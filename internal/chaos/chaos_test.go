@@ -44,11 +44,11 @@ const (
 
 // settings are the knobs of one chaos run.
 type settings struct {
-	drills      int           // concurrent drill loops, one plan each
-	kills       int           // kill -9s by the supervisor (the StartRecovery window adds its own)
-	windowKill  float64       // probability that the service kills itself right after sending a StartRecovery
-	loseAnswer  float64       // probability of losing an answer of a non-idempotent call (the first of each is always lost)
-	timeScale   float64       // simulated seconds per wall second
+	drills      int     // concurrent drill loops, one plan each
+	kills       int     // kill -9s by the supervisor (the StartRecovery window adds its own)
+	windowKill  float64 // probability that the service kills itself right after sending a StartRecovery
+	loseAnswer  float64 // probability of losing an answer of a non-idempotent call (the first of each is always lost)
+	timeScale   float64 // simulated seconds per wall second
 	gap         [2]time.Duration
 	drsSkew     time.Duration // DRS's clock minus the orchestrator's
 	deadline    time.Duration
@@ -251,7 +251,7 @@ func writeInventory(t *testing.T, dir string, servers int, skew time.Duration) s
 		"account": "123456789012", "region": region,
 		// Twenty drills and their terminate jobs need more than DRS's
 		// default of 20 concurrent jobs (an adjustable quota).
-		"quotas": map[string]int{"L-D88FAC3A": 60},
+		"quotas":   map[string]int{"L-D88FAC3A": 60},
 		"generate": map[string]any{"count": servers, "hostnamePrefix": "chaos"},
 		"faults":   map[string]any{"loseAnswer": map[string]int{"StartRecovery": 3, "TerminateRecoveryInstances": 3}},
 	}}}

@@ -40,7 +40,17 @@ func newResumeCommand(env *Env) *cobra.Command {
 		if err != nil {
 			return err
 		}
-		if err := executions.Resume(ctx, s.exec(), e, wave, by, s.env.now()); err != nil {
+		err = executions.Resume(ctx, s.exec(), e, wave, by, s.env.now())
+		if errors.Is(err, executions.ErrAlreadyApproved) {
+			// An earlier attempt (its answer lost) or someone else released
+			// the gate: the approval is there, nothing is left to do.
+			if s.flags.json {
+				return writeJSON(s.env.Stdout, map[string]string{"execution_arn": arn, "wave": wave, "already_approved": err.Error()})
+			}
+			fmt.Fprintf(s.env.Stdout, "Wave %s of %s was already approved (%v); the execution continues.\n", wave, e.Name, err)
+			return nil
+		}
+		if err != nil {
 			if errors.Is(err, executions.ErrNotPaused) {
 				return refused("%v (now %s); only a wave waiting at its pause gate can be resumed", err, e.Phase())
 			}
@@ -174,7 +184,7 @@ name unless --yes.`,
 			fmt.Fprintf(s.env.Stdout, "Execution %s has no recovery instances left to terminate.\n", e.Name)
 			return nil
 		}
-		fmt.Fprintf(s.env.Stdout, "Terminated %d recovery instances of %s (DRS job %s):\n", len(res.Terminated), e.Name, res.JobID)
+		fmt.Fprintf(s.env.Stdout, "Terminated %d recovery instances of %s (DRS job %s):\n", len(res.Terminated), e.Name, strings.Join(res.JobIDs, ", "))
 		tw := tabwriter.NewWriter(s.env.Stdout, 0, 0, 2, ' ', 0)
 		fmt.Fprintln(tw, "  WAVE\tSOURCE SERVER\tRECOVERY INSTANCE\tEC2 INSTANCE")
 		for _, t := range out.Terminated {

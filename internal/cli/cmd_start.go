@@ -3,6 +3,7 @@ package cli
 import (
 	"bufio"
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 
@@ -31,6 +32,12 @@ Before starting, the same checks as the Terraform provider run: a server of
 the plan in another running or paused execution, or in an active DRS job,
 refuses the start (exit 3, naming both); so does too little quota headroom
 for the first level. Quota warnings for later levels are printed.
+
+--name gives the execution its name (default: <type>-<UTC time>-<random>,
+made before the call). Starting is idempotent per name: when an answer is
+lost and the call is retried, it finds the run it started instead of
+starting a second one. A name another run of the plan already has is
+refused (exit 3).
 
 --wait started|paused|completed waits for that milestone; a run that ends
 FAILED, TIMED_OUT or ABORTED exits 4.`,
@@ -64,8 +71,21 @@ FAILED, TIMED_OUT or ABORTED exits 4.`,
 		if err != nil {
 			return err
 		}
-		arn, err := startRun(ctx, s, p.ARN, runType, by, name, adopt)
-		if err != nil {
+		// Named here, before the call: a retried StartExecution (its
+		// answer lost) finds this run instead of starting a second.
+		if name == "" {
+			name = executions.NewName(runType, s.env.now())
+		} else if err := executions.ValidateName(name); err != nil {
+			return usageError("--name: %v", err)
+		}
+		arn, err := executions.StartWith(ctx, s.exec(), p.ARN, name, executions.Input{Type: runType, InvokedBy: by, AdoptJobs: adopt})
+		var unknown *executions.UnknownOutcomeError
+		switch {
+		case errors.As(err, &unknown):
+			return apiError("start "+runType+" of plan "+p.Name, fmt.Errorf("%w\nrunning the same command again with --name %s is safe: it never starts a second run", err, name))
+		case errors.Is(err, executions.ErrNameTaken):
+			return refused("%v", err)
+		case err != nil:
 			return apiError("start "+runType+" of plan "+p.Name, err)
 		}
 		if milestone == "" {
@@ -89,7 +109,7 @@ FAILED, TIMED_OUT or ABORTED exits 4.`,
 	f.BoolVar(&recovery, "recovery", false, "start a RECOVERY (for real: asks for confirmation unless --yes)")
 	f.BoolVar(&yes, "yes", false, "do not ask for confirmation")
 	f.StringVar(&wait, "wait", "", "wait until the run is started, paused or completed")
-	f.StringVar(&name, "name", "", "execution name (default: generated)")
+	f.StringVar(&name, "name", "", "execution name (default: <type>-<UTC time>-<random>); the same name never starts a second run")
 	f.StringVar(&adoptFrom, "adopt-jobs-from", "", "EXECUTION that failed: its waves whose DRS job may still run (read failures, stopped waves) follow that job instead of starting another")
 	return cmd
 }

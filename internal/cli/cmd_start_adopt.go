@@ -44,11 +44,3 @@ func withoutAdopted(conflicts []executions.Conflict, adopt map[string]string) []
 	}
 	return out
 }
-
-// startRun starts the run, adopting jobs when asked.
-func startRun(ctx context.Context, s *session, planARN, runType, by, name string, adopt map[string]string) (string, error) {
-	if len(adopt) == 0 {
-		return executions.Start(ctx, s.exec(), planARN, runType, by, name)
-	}
-	return executions.StartAdopting(ctx, s.exec(), planARN, runType, by, name, adopt)
-}

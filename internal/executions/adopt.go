@@ -2,13 +2,9 @@ package executions
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"sort"
 	"strings"
-
-	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/service/sfn"
 
 	"github.com/drsorch/terraform-provider-drsorch/internal/statemachine"
 )
@@ -86,22 +82,4 @@ func DescribeAdoption(adopt map[string]string) string {
 		parts[i] = w + " adopts " + adopt[w]
 	}
 	return strings.Join(parts, ", ")
-}
-
-// StartAdopting is Start with waves that adopt the given DRS jobs instead
-// of starting recovery.
-func StartAdopting(ctx context.Context, c Clients, planARN, runType, invokedBy, name string, adopt map[string]string) (string, error) {
-	if runType != TypeDrill && runType != TypeRecovery {
-		return "", fmt.Errorf("run type %q: use %s or %s", runType, TypeDrill, TypeRecovery)
-	}
-	input, _ := json.Marshal(Input{Type: runType, InvokedBy: invokedBy, AdoptJobs: adopt})
-	in := &sfn.StartExecutionInput{StateMachineArn: aws.String(planARN), Input: aws.String(string(input))}
-	if name != "" {
-		in.Name = aws.String(name)
-	}
-	out, err := c.SFN.StartExecution(ctx, in)
-	if err != nil {
-		return "", err
-	}
-	return aws.ToString(out.ExecutionArn), nil
 }

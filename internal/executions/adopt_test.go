@@ -79,7 +79,7 @@ func TestReadFailureNamesTheJobAndARetryAdoptsIt(t *testing.T) {
 	}
 
 	f.svc.App.DRS.ResetStats()
-	retry, err := executions.StartAdopting(ctx, f.clients, f.planARN, executions.TypeDrill, "tester", "", adopt)
+	retry, err := executions.StartWith(ctx, f.clients, f.planARN, "", executions.Input{Type: executions.TypeDrill, InvokedBy: "tester", AdoptJobs: adopt})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -15,24 +15,6 @@ import (
 	sfntypes "github.com/aws/aws-sdk-go-v2/service/sfn/types"
 )
 
-// Start starts a run of the plan whose state machine is planARN. name may
-// be empty (a unique one is made).
-func Start(ctx context.Context, c Clients, planARN, runType, invokedBy, name string) (string, error) {
-	if runType != TypeDrill && runType != TypeRecovery {
-		return "", fmt.Errorf("run type %q: use %s or %s", runType, TypeDrill, TypeRecovery)
-	}
-	input, _ := json.Marshal(Input{Type: runType, InvokedBy: invokedBy})
-	in := &sfn.StartExecutionInput{StateMachineArn: aws.String(planARN), Input: aws.String(string(input))}
-	if name != "" {
-		in.Name = aws.String(name)
-	}
-	out, err := c.SFN.StartExecution(ctx, in)
-	if err != nil {
-		return "", err
-	}
-	return aws.ToString(out.ExecutionArn), nil
-}
-
 // Approval is what a resumed pause gate returns into the execution.
 type Approval struct {
 	ApprovedBy string    `json:"approvedBy"`
@@ -42,19 +24,63 @@ type Approval struct {
 // ErrNotPaused says a wave is not waiting at its pause gate.
 var ErrNotPaused = errors.New("wave is not paused")
 
+// ErrAlreadyApproved says the pause gate of a wave was released before
+// this approval arrived: by an earlier attempt of it whose answer was lost
+// (the SDK's retry then meets a closed task), or by someone else.
+var ErrAlreadyApproved = errors.New("already approved")
+
 // Resume releases the pause gate before wave, with the task token found in
-// the execution history.
+// the execution history. A token used once is closed: a retried
+// SendTaskSuccess answers TaskDoesNotExist (or TaskTimedOut) although the
+// first attempt approved the gate, so any failure other than a refused
+// token or output is checked by reading the execution again; a gate that
+// was released is reported as ErrAlreadyApproved, naming who approved it.
+// https://docs.aws.amazon.com/step-functions/latest/apireference/API_SendTaskSuccess.html
 func Resume(ctx context.Context, c Clients, e *Execution, wave, approvedBy string, at time.Time) error {
 	w, ok := e.Wave(wave)
 	if !ok {
 		return fmt.Errorf("plan %s has no wave %q (waves: %s)", e.Plan, wave, strings.Join(waveNames(e), ", "))
 	}
 	if w.Status != WavePaused || w.PauseToken == "" {
+		if w.Approval != nil {
+			return alreadyApproved(e, w)
+		}
 		return fmt.Errorf("%w: wave %q of %s is %s", ErrNotPaused, wave, e.Name, w.Status)
 	}
 	out, _ := json.Marshal(Approval{ApprovedBy: approvedBy, ApprovedAt: at.UTC()})
 	_, err := c.SFN.SendTaskSuccess(ctx, &sfn.SendTaskSuccessInput{TaskToken: aws.String(w.PauseToken), Output: aws.String(string(out))})
-	return err
+	if err == nil {
+		return nil
+	}
+	var badToken *sfntypes.InvalidToken
+	var badOutput *sfntypes.InvalidOutput
+	if errors.As(err, &badToken) || errors.As(err, &badOutput) {
+		return err
+	}
+	lookCtx, cancel := context.WithTimeout(ctx, 2*time.Minute)
+	if ctx.Err() != nil {
+		lookCtx, cancel = context.WithTimeout(context.WithoutCancel(ctx), 15*time.Second)
+	}
+	defer cancel()
+	now, derr := Describe(lookCtx, c, e.ARN)
+	if derr != nil {
+		return fmt.Errorf("%w (and reading %s again, to see whether the gate was released, failed: %v)", err, e.ARN, derr)
+	}
+	if nw, ok := now.Wave(wave); ok && nw.Approval != nil {
+		return alreadyApproved(now, nw)
+	}
+	return fmt.Errorf("%w (wave %q of %s is now %s)", err, wave, e.Name, now.Phase())
+}
+
+func alreadyApproved(e *Execution, w *Wave) error {
+	by := ""
+	if a := w.Approval; a.ApprovedBy != "" {
+		by = " by " + a.ApprovedBy
+		if !a.ApprovedAt.IsZero() {
+			by += " at " + a.ApprovedAt.UTC().Format(time.RFC3339)
+		}
+	}
+	return fmt.Errorf("%w: the pause gate before wave %q of %s was released%s", ErrAlreadyApproved, w.Name, e.Name, by)
 }
 
 func waveNames(e *Execution) []string {
@@ -90,38 +116,6 @@ func LaunchedInstances(e *Execution) []Server {
 		}
 	}
 	return out
-}
-
-// TerminateResult reports what Terminate did.
-type TerminateResult struct {
-	JobID      string
-	Terminated []Server
-}
-
-// Terminate terminates the recovery instances the execution launched and
-// waits for DRS's terminate job. A RECOVERY's instances are production:
-// they are only terminated when allowRecovery is set.
-func Terminate(ctx context.Context, c Clients, e *Execution, allowRecovery bool, poll time.Duration) (*TerminateResult, error) {
-	if e.Type == TypeRecovery && !allowRecovery {
-		return nil, fmt.Errorf("execution %s is a RECOVERY: its instances are your production now, so drsorch does not terminate them unless explicitly asked", e.Name)
-	}
-	servers := LaunchedInstances(e)
-	if len(servers) == 0 {
-		return &TerminateResult{}, nil
-	}
-	ids := make([]string, len(servers))
-	for i, s := range servers {
-		ids[i] = s.RecoveryInstanceID
-	}
-	out, err := c.DRS.TerminateRecoveryInstances(ctx, &drs.TerminateRecoveryInstancesInput{RecoveryInstanceIDs: ids})
-	if err != nil {
-		return nil, err
-	}
-	jobID := aws.ToString(out.Job.JobID)
-	if err := WaitForJob(ctx, c.DRS, jobID, poll); err != nil {
-		return nil, err
-	}
-	return &TerminateResult{JobID: jobID, Terminated: servers}, nil
 }
 
 // WaitForJob polls a DRS job until it is COMPLETED, with a growing

@@ -77,8 +77,11 @@ type Wave struct {
 	Servers     []Server
 	// PauseToken is the task token of the pause gate while Status is PAUSED.
 	PauseToken string
-	Error      string
-	Cause      string
+	// Approval is what released the pause gate (SendTaskSuccess's
+	// output), once it was released.
+	Approval *Approval
+	Error    string
+	Cause    string
 }
 
 // Server is one source server of a wave.
@@ -250,6 +253,9 @@ func applyHistory(e *Execution, events []sfntypes.HistoryEvent) {
 			w.PauseToken = pauseToken(aws.ToString(ev.TaskScheduledEventDetails.Parameters))
 		case ev.Type == sfntypes.HistoryEventTypeTaskSucceeded && step == "pause":
 			w.Status, w.PauseToken = WavePending, ""
+			var a Approval
+			_ = json.Unmarshal([]byte(aws.ToString(ev.TaskSucceededEventDetails.Output)), &a)
+			w.Approval = &a
 		case ev.Type == sfntypes.HistoryEventTypeTaskScheduled && step == "start recovery":
 			w.Status, w.StartedAt = WaveRunning, at
 		case ev.Type == sfntypes.HistoryEventTypeTaskSucceeded && step == "start recovery":

@@ -127,13 +127,24 @@ func (d *drillEphemeral) Open(ctx context.Context, req ephemeral.OpenRequest, re
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	arn, err := executions.Start(ctx, runner.clients(), planARN, executions.TypeDrill, "terraform (ephemeral drsorch_drill)", "")
+	// Named before the call: a retried StartExecution (its answer lost)
+	// finds this drill instead of starting a second one.
+	name := executions.NewName(executions.TypeDrill, time.Now())
+	arn, err := executions.Start(ctx, runner.clients(), planARN, executions.TypeDrill, "terraform (ephemeral drsorch_drill)", name)
 	if err != nil {
 		addAPIError(&resp.Diagnostics, "start a drill of plan "+view.Name, err)
+		var unknown *executions.UnknownOutcomeError
+		if errors.As(err, &unknown) {
+			// It may run: stop it and clean up if it does.
+			d.cleanUp(context.WithoutCancel(ctx), unknown.ARN, &resp.Diagnostics)
+		}
 		return
 	}
 	tflog.Info(ctx, "drsorch: started drill", map[string]any{"execution": arn, "plan": view.Name})
-	e := runner.follow(ctx, arn, settings, &resp.Diagnostics)
+	e, ferr := runner.follow(ctx, arn, settings, &resp.Diagnostics)
+	if ferr != nil {
+		resp.Diagnostics.AddError("Could not follow drill "+name, fmt.Sprintf("%v. The drill is stopped and its instances terminated.", ferr))
+	}
 	if resp.Diagnostics.HasError() || e == nil || e.Status != sfntypes.ExecutionStatusSucceeded {
 		if e != nil && e.Running() && !resp.Diagnostics.HasError() {
 			resp.Diagnostics.AddError("Drill did not complete", fmt.Sprintf("Drill %s is %s; it was stopped.", e.Name, e.Phase()))

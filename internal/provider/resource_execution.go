@@ -80,11 +80,16 @@ func (r *executionResource) Schema(ctx context.Context, _ resource.SchemaRequest
 	resp.Schema = schema.Schema{
 		Description: "A drill or a recovery: one run of a recovery plan's state machine. Apply starts it and follows it (progress in the provider's logs, " +
 			"`TF_LOG=INFO`), resuming the pause gates of `approved_waves`; destroy stops it if it still runs and, for a drill, terminates the " +
-			"recovery instances it launched. The run continues in AWS even if Terraform stops waiting; the next apply waits again.",
+			"recovery instances it launched. The run continues in AWS even if Terraform stops waiting; the next apply waits again.\n\n" +
+			"Exactly one run per resource: the provider names the execution before starting it, so a start whose answer is lost and is " +
+			"retried finds the same run. Once the run exists, trouble following it (network, throttling, timeouts) is a warning, not an error: " +
+			"the run stays in state, is not tainted, and the next apply follows the same run. Another run starts only when the resource is " +
+			"replaced: `terraform apply -replace`, a change of `recovery_plan` or `type`, or after a run that itself ended FAILED, TIMED_OUT or " +
+			"ABORTED while apply created it (an error, so Terraform taints the resource).",
 		Attributes: map[string]schema.Attribute{
 			"id":   stable("The execution ARN."),
 			"arn":  stable("The execution ARN."),
-			"name": stable("The execution name."),
+			"name": stable("The execution name, chosen by the provider before the start: `<type>-<UTC time>-<random>`, e.g. `drill-20260105T090000Z-5f0c2a9b1e7d`."),
 			"recovery_plan": schema.StringAttribute{Required: true,
 				Description:   "The recovery plan to run: its name, or the ARN of its state machine. Changing it starts a new execution.",
 				PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()}},
@@ -332,24 +337,55 @@ func (r *executionResource) Create(ctx context.Context, req resource.CreateReque
 	if who, err := r.data.clients.STS.GetCallerIdentity(ctx, nil); err == nil && who.Arn != nil {
 		invokedBy = *who.Arn
 	}
-	arn, err := executions.Start(ctx, r.clients(), planARN, plan.Type.ValueString(), invokedBy, "")
-	if err != nil {
+	// The run is named here, before StartExecution: a retried call (its
+	// answer lost) then finds the same run instead of starting a second.
+	name := executions.NewName(plan.Type.ValueString(), time.Now())
+	arn, err := executions.Start(ctx, r.clients(), planARN, plan.Type.ValueString(), invokedBy, name)
+	var unknown *executions.UnknownOutcomeError
+	switch {
+	case errors.As(err, &unknown):
+		// It may run: record it, so that the next plan reads it (and
+		// forgets it if it does not exist) rather than starting another.
+		plan.ID, plan.ARN, plan.PlanARN, plan.Name = types.StringValue(unknown.ARN), types.StringValue(unknown.ARN), types.StringValue(planARN), types.StringValue(name)
+		resp.Diagnostics.AddWarning("Could not confirm that the "+plan.Type.ValueString()+" started",
+			fmt.Sprintf("%v\n\nThe execution %s is recorded in state. The next plan reads it: if it runs, apply follows it; if it never started, the next apply starts it. No second run is started meanwhile.", err, unknown.ARN))
+		r.setFrom(ctx, &plan, nil, &resp.Diagnostics)
+		resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+		return
+	case err != nil:
 		addAPIError(&resp.Diagnostics, "start "+plan.Type.ValueString()+" of plan "+view.Name, err)
 		return
 	}
 	// Record the run at once: whatever happens while waiting, it is in
 	// state, never orphaned.
-	plan.ID, plan.ARN, plan.PlanARN = types.StringValue(arn), types.StringValue(arn), types.StringValue(planARN)
+	plan.ID, plan.ARN, plan.PlanARN, plan.Name = types.StringValue(arn), types.StringValue(arn), types.StringValue(planARN), types.StringValue(name)
 	tflog.Info(ctx, "drsorch: started "+plan.Type.ValueString(), map[string]any{"execution": arn, "plan": view.Name})
-	e := r.follow(ctx, arn, plan, &resp.Diagnostics)
+	e, ferr := r.follow(ctx, arn, plan, &resp.Diagnostics)
+	if ferr != nil {
+		addFollowWarning(&resp.Diagnostics, arn, ferr)
+	}
 	r.setFrom(ctx, &plan, e, &resp.Diagnostics)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 }
 
+// addFollowWarning reports that apply stopped following a run that
+// exists. It is a warning, never an error: an error after Create would
+// taint the resource, and the next apply would replace it, starting a
+// second drill or recovery. The run is in state; the next plan reads it and
+// the next apply follows the same run.
+func addFollowWarning(diags *diag.Diagnostics, arn string, err error) {
+	diags.AddWarning("Stopped following the execution",
+		fmt.Sprintf("%v.\n\nThe execution exists and keeps running in AWS; it is recorded in state (not tainted). The next plan reads it again and, "+
+			"if it has not reached wait_until, the next apply follows the same execution; no other run is started unless you replace the resource "+
+			"(terraform apply -replace). Meanwhile: drsorch status %s --watch", err, arn))
+}
+
 // follow waits for the run as wait_until asks, resuming approved gates
-// and logging progress. Errors are diagnostics; the latest view is
-// returned whenever one was read.
-func (r *executionResource) follow(ctx context.Context, arn string, plan executionModel, diags *diag.Diagnostics) *executions.Execution {
+// and logging progress. It returns the latest view read (nil if none),
+// and why it could not follow the run that far (reads failing, a deadline):
+// the run goes on regardless, so callers decide what that means. A run
+// that ended badly is an error diagnostic.
+func (r *executionResource) follow(ctx context.Context, arn string, plan executionModel, diags *diag.Diagnostics) (*executions.Execution, error) {
 	approved := setStrings(ctx, plan.ApprovedWaves, diags)
 	until := executions.Milestone(plan.WaitUntil.ValueString())
 	var last *executions.Execution
@@ -362,15 +398,12 @@ func (r *executionResource) follow(ctx context.Context, arn string, plan executi
 		}
 		if err != nil {
 			if errors.Is(err, context.DeadlineExceeded) || errors.Is(err, context.Canceled) {
-				diags.AddWarning("Stopped waiting for the execution",
-					fmt.Sprintf("%v. The execution keeps running in AWS and is recorded in state; the next apply follows it again (or use `drsorch status %s --watch`).", err, arn))
-				return last
+				return last, err
 			}
-			addAPIError(diags, "follow execution "+arn, err)
-			return last
+			return last, fmt.Errorf("read execution %s: %w", arn, err)
 		}
 		if until == executions.UntilStarted {
-			return e
+			return e, nil
 		}
 		if paused := e.PausedBefore(); paused != "" {
 			if !approved[paused] {
@@ -378,20 +411,24 @@ func (r *executionResource) follow(ctx context.Context, arn string, plan executi
 					diags.AddWarning("Execution paused before wave "+paused,
 						fmt.Sprintf("The run waits at the pause gate before wave %q. Add %q to approved_waves and apply to resume it (or `drsorch resume %s --wave %s`).", paused, paused, e.Name, paused))
 				}
-				return e
+				return e, nil
 			}
-			if err := executions.Resume(ctx, r.clients(), e, paused, "terraform (approved_waves)", time.Now()); err != nil && !errors.Is(err, executions.ErrNotPaused) {
-				addAPIError(diags, "resume wave "+paused, err)
-				return e
+			err := executions.Resume(ctx, r.clients(), e, paused, "terraform (approved_waves)", time.Now())
+			switch {
+			case errors.Is(err, executions.ErrAlreadyApproved):
+				tflog.Info(ctx, "drsorch: "+err.Error())
+			case err != nil && !errors.Is(err, executions.ErrNotPaused):
+				return e, fmt.Errorf("resume wave %s: %w", paused, err)
+			default:
+				tflog.Info(ctx, "drsorch: resumed the pause gate before wave "+paused)
 			}
-			tflog.Info(ctx, "drsorch: resumed the pause gate before wave "+paused)
 			continue
 		}
 		if !e.Running() && e.Status != sfntypes.ExecutionStatusSucceeded {
 			diags.AddError(fmt.Sprintf("Execution %s %s", e.Name, e.Phase()),
 				fmt.Sprintf("%s: %s\n\nLater waves did not start. The execution is kept in state; destroy it to clean up its recovery instances.", e.Error, e.Cause))
 		}
-		return e
+		return e, nil
 	}
 }
 
@@ -475,7 +512,10 @@ func (r *executionResource) Update(ctx context.Context, req resource.UpdateReque
 	resp.Diagnostics.Append(d...)
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
-	e := r.follow(ctx, plan.ARN.ValueString(), plan, &resp.Diagnostics)
+	e, ferr := r.follow(ctx, plan.ARN.ValueString(), plan, &resp.Diagnostics)
+	if ferr != nil {
+		addFollowWarning(&resp.Diagnostics, plan.ARN.ValueString(), ferr)
+	}
 	r.setFrom(ctx, &plan, e, &resp.Diagnostics)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 }
@@ -532,7 +572,7 @@ func (r *executionResource) Delete(ctx context.Context, req resource.DeleteReque
 		}
 		sort.Strings(lines)
 		resp.Diagnostics.AddWarning(fmt.Sprintf("Terminated %d drill instances", len(res.Terminated)),
-			fmt.Sprintf("DRS job %s terminated the recovery instances of drill %s:\n  %s", res.JobID, e.Name, strings.Join(lines, "\n  ")))
+			fmt.Sprintf("DRS job %s terminated the recovery instances of drill %s:\n  %s", strings.Join(res.JobIDs, ", "), e.Name, strings.Join(lines, "\n  ")))
 	}
 }
 

@@ -58,6 +58,9 @@ func (d *Dashboard) resume(w http.ResponseWriter, r *http.Request) {
 	}
 	err = executions.Resume(r.Context(), d.clients(data.Estate), data.Exec, wave, actor, d.opts.Now())
 	switch {
+	case errors.Is(err, executions.ErrAlreadyApproved):
+		// Released already (an earlier click whose answer was lost, or
+		// someone else): the approval is there.
 	case errors.Is(err, executions.ErrNotPaused):
 		d.actionFailed(w, data, http.StatusConflict, fmt.Sprintf("Cannot resume wave %q: it is not waiting at its pause gate (%v). Nothing was changed.", wave, err))
 		return
