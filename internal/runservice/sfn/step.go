@@ -20,10 +20,10 @@ const inlineMapLimit = 40
 // returns the number of steps taken.
 func (e *Engine) run(b *batch, x *execution, limit int) int {
 	n := 0
-	for n < limit && x.status == statusRunning {
+	for n < limit && x.status == statusRunning && (n == 0 || !b.overTime()) {
 		progressed := false
 		for _, t := range x.sortedThreads() {
-			if x.status != statusRunning || n >= limit {
+			if x.status != statusRunning || n >= limit || (n > 0 && b.overTime()) {
 				break
 			}
 			if x.rt.Threads[t.ID] != t || !t.runnable() {
