@@ -30,10 +30,10 @@ func Open(dataDir string) (*Store, error) {
 	dsn := "file::memory:"
 	path := Memory
 	if dataDir != Memory {
-		if err := os.MkdirAll(dataDir, 0o755); err != nil {
-			return nil, fmt.Errorf("create data dir %q: %w", dataDir, err)
-		}
 		path = filepath.Join(dataDir, "drsorch.db")
+		if err := privateFiles(dataDir, path); err != nil {
+			return nil, err
+		}
 		// WAL with synchronous=NORMAL: a commit survives the process being
 		// killed at any instant (the crash the run service must survive).
 		dsn = "file:" + path + "?_pragma=journal_mode(WAL)&_pragma=synchronous(NORMAL)"
@@ -51,7 +51,55 @@ func Open(dataDir string) (*Store, error) {
 		db.Close()
 		return nil, fmt.Errorf("open %s: %w", path, err)
 	}
+	if path != Memory {
+		// SQLite gives the WAL and shared-memory files the database's mode;
+		// tighten them anyway in case they were left by an older version.
+		for _, f := range []string{path + "-wal", path + "-shm"} {
+			if err := tighten(f, 0o600); err != nil && !errors.Is(err, os.ErrNotExist) {
+				db.Close()
+				return nil, err
+			}
+		}
+	}
 	return s, nil
+}
+
+// privateFiles makes the data dir (0700) and the database file (0600)
+// readable by their owner only, creating them when missing and tightening
+// them when they exist with wider permissions: the database holds task
+// tokens, which let anyone who reads them resume or fail paused executions.
+func privateFiles(dir, db string) error {
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return fmt.Errorf("create data dir %q: %w", dir, err)
+	}
+	if err := tighten(dir, 0o700); err != nil {
+		return err
+	}
+	f, err := os.OpenFile(db, os.O_RDWR|os.O_CREATE, 0o600)
+	if err != nil {
+		return fmt.Errorf("open %s: %w", db, err)
+	}
+	f.Close()
+	for _, p := range []string{db, db + "-wal", db + "-shm"} {
+		if err := tighten(p, 0o600); err != nil && !errors.Is(err, os.ErrNotExist) {
+			return err
+		}
+	}
+	return nil
+}
+
+// tighten removes the permission bits of path that mode does not allow.
+func tighten(path string, mode os.FileMode) error {
+	fi, err := os.Stat(path)
+	if err != nil {
+		return err
+	}
+	if perm := fi.Mode().Perm(); perm&^mode != 0 {
+		if err := os.Chmod(path, perm&mode); err != nil {
+			return fmt.Errorf("restrict the permissions of %s to %v: %w", path, mode, err)
+		}
+	}
+	return nil
 }
 
 func sep(dsn string) string {
