@@ -35,7 +35,10 @@ func (s *Simulator) mutate(ref Estate, fn func(e *estate, now time.Time) error) 
 	if !reRegion.MatchString(k.Region) {
 		return fmt.Errorf("region %q is not an AWS region such as us-east-1", k.Region)
 	}
-	e := s.estate(k)
+	e, regionErr := s.estateFor(k)
+	if regionErr != nil {
+		return fmt.Errorf("region %q: Elastic Disaster Recovery is not offered there", k.Region)
+	}
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	now := s.clock.Now()
