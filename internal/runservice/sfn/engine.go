@@ -260,6 +260,9 @@ func (e *Engine) runBatch(ops []op) {
 	if fatal == nil {
 		fatal = e.flush(b)
 	}
+	if fatal == nil && len(b.touched) > 0 {
+		fatal = store.RecordTime(ctx, tx, b.now)
+	}
 	if fatal == nil {
 		fatal = tx.Commit()
 	} else {

@@ -11,6 +11,8 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strconv"
+	"time"
 
 	_ "modernc.org/sqlite" // registers the "sqlite" driver
 )
@@ -147,4 +149,32 @@ func (s *Store) Tx(ctx context.Context, fn func(*sql.Tx) error) error {
 		return err
 	}
 	return tx.Commit()
+}
+
+// highWaterSetting is the latest simulated time any committed record carries.
+const highWaterSetting = "clock.high-water"
+
+// RecordTime raises the high-water mark of recorded time to t inside tx, so
+// that it commits together with the records stamped with t: after a crash
+// (kill -9 between two saves of the clock) the clock resumes no earlier than
+// the newest timestamp in the store, and history never goes backwards.
+func RecordTime(ctx context.Context, tx *sql.Tx, t time.Time) error {
+	_, err := tx.ExecContext(ctx, `INSERT INTO settings (key, value) VALUES (?, ?)
+		ON CONFLICT(key) DO UPDATE SET value = CASE
+			WHEN CAST(excluded.value AS INTEGER) > CAST(settings.value AS INTEGER) THEN excluded.value
+			ELSE settings.value END`, highWaterSetting, strconv.FormatInt(t.UnixNano(), 10))
+	return err
+}
+
+// HighWater is the latest time recorded by RecordTime; ok is false when none was.
+func (s *Store) HighWater(ctx context.Context) (t time.Time, ok bool, err error) {
+	v, ok, err := s.Setting(ctx, highWaterSetting)
+	if err != nil || !ok {
+		return time.Time{}, false, err
+	}
+	ns, err := strconv.ParseInt(v, 10, 64)
+	if err != nil {
+		return time.Time{}, false, fmt.Errorf("stored %s %q: %w", highWaterSetting, v, err)
+	}
+	return time.Unix(0, ns).UTC(), true, nil
 }

@@ -2,9 +2,12 @@ package store
 
 import (
 	"context"
+	"database/sql"
+	"errors"
 	"os"
 	"path/filepath"
 	"testing"
+	"time"
 )
 
 func TestSettingsPersistAcrossReopen(t *testing.T) {
@@ -112,5 +115,30 @@ func TestExistingDataDirIsTightened(t *testing.T) {
 	}
 	if v, ok, err := s.Setting(context.Background(), "k"); err != nil || !ok || v != "v" {
 		t.Fatalf("the setting after tightening: %q %v %v", v, ok, err)
+	}
+}
+
+// The high-water mark only rises, and commits with the transaction that
+// carries it.
+func TestHighWaterOnlyRises(t *testing.T) {
+	s, err := Open(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	ctx := context.Background()
+	base := time.Date(2026, 1, 5, 9, 0, 0, 0, time.UTC)
+	for _, at := range []time.Time{base.Add(time.Hour), base, base.Add(30 * time.Minute)} {
+		if err := s.Tx(ctx, func(tx *sql.Tx) error { return RecordTime(ctx, tx, at) }); err != nil {
+			t.Fatal(err)
+		}
+	}
+	_ = s.Tx(ctx, func(tx *sql.Tx) error {
+		_ = RecordTime(ctx, tx, base.Add(5*time.Hour))
+		return errors.New("rolled back")
+	})
+	got, ok, err := s.HighWater(ctx)
+	if err != nil || !ok || !got.Equal(base.Add(time.Hour)) {
+		t.Fatalf("high water = %v %v %v, want %v", got, ok, err, base.Add(time.Hour))
 	}
 }
