@@ -30,10 +30,11 @@ func (s *Simulator) estateFor(k estateKey) (*estate, *awswire.APIError) {
 // "Credential should be scoped to a valid region".
 func invalidRegion(region string) *awswire.APIError {
 	return awswire.NewError(http.StatusForbidden, "InvalidSignatureException",
-		fmt.Sprintf("Credential should be scoped to a valid region, not '%s'. Elastic Disaster Recovery is offered in: %s.", truncateRegion(region), regionList()))
+		fmt.Sprintf("Credential should be scoped to a valid region, not '%s'. Elastic Disaster Recovery is offered in: %s.", truncateForMessage(region), regionList()))
 }
 
-func truncateRegion(r string) string {
+// truncateForMessage shortens a client-supplied string quoted in an error.
+func truncateForMessage(r string) string {
 	if len(r) > 64 {
 		return r[:64] + "…"
 	}
