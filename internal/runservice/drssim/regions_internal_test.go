@@ -3,6 +3,7 @@ package drssim
 import (
 	"context"
 	"fmt"
+	"math"
 	"testing"
 	"time"
 
@@ -56,5 +57,23 @@ func TestUnknownRegionsCreateNoEstate(t *testing.T) {
 		if _, err := s.Invoke(context.Background(), id, "InitializeService", nil); err != nil {
 			t.Fatalf("InitializeService in %s: %v", region, err)
 		}
+	}
+}
+
+// JSON cannot carry NaN or infinities, but Advance's check refuses them for
+// in-process callers too.
+func TestCheckAdvance(t *testing.T) {
+	for _, v := range []float64{math.NaN(), math.Inf(1), math.Inf(-1), -1e-9, 1e308, maxAdvance.Seconds() + 1} {
+		if err := checkAdvance(&v); err == nil {
+			t.Errorf("checkAdvance(%v) accepted it", v)
+		}
+	}
+	for _, v := range []float64{0, 0.5, 3600, maxAdvance.Seconds()} {
+		if err := checkAdvance(&v); err != nil {
+			t.Errorf("checkAdvance(%v): %v", v, err)
+		}
+	}
+	if checkAdvance(nil) == nil {
+		t.Error("checkAdvance(nil) accepted it")
 	}
 }
