@@ -47,8 +47,13 @@ func (m *metrics) observe(service string, h http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
 		rec := &statusRecorder{ResponseWriter: w, status: http.StatusOK}
+		// Counted before the first byte of the answer leaves: a client that
+		// has its answer finds the request in /metrics.
+		rec.count = func(status int) {
+			m.requests.WithLabelValues(service, operation(r), strconv.Itoa(status)).Inc()
+		}
 		h.ServeHTTP(rec, r)
-		m.requests.WithLabelValues(service, operation(r), strconv.Itoa(rec.status)).Inc()
+		rec.counted()
 		m.latency.WithLabelValues(service).Observe(time.Since(start).Seconds())
 	})
 }
@@ -71,9 +76,26 @@ func operation(r *http.Request) string {
 type statusRecorder struct {
 	http.ResponseWriter
 	status int
+	count  func(status int) // called once, with the status sent
+	done   bool
+}
+
+func (s *statusRecorder) counted() {
+	if !s.done {
+		s.done = true
+		s.count(s.status)
+	}
 }
 
 func (s *statusRecorder) WriteHeader(code int) {
-	s.status = code
+	if !s.done {
+		s.status = code
+		s.counted()
+	}
 	s.ResponseWriter.WriteHeader(code)
+}
+
+func (s *statusRecorder) Write(b []byte) (int, error) {
+	s.counted() // an implicit 200
+	return s.ResponseWriter.Write(b)
 }
