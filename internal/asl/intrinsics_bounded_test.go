@@ -124,3 +124,54 @@ func BenchmarkArrayUnique256KiB(b *testing.B) {
 		}
 	}
 }
+
+// A state cannot multiply the work by repeating heavy fields: a definition may
+// hold thousands of them (1 MiB), each over the whole payload. The state fails
+// with States.Runtime, fast, once its work budget is spent; a state within the
+// budget runs.
+func TestStateWorkIsBounded(t *testing.T) {
+	in := map[string]any{"a": bigStrings(20000), "o": map[string]any{"x": map[string]any{"y": bigStrings(2000)}}}
+	fields := func(n int, expr string) string {
+		var b strings.Builder
+		for i := range n {
+			if i > 0 {
+				b.WriteByte(',')
+			}
+			fmt.Fprintf(&b, `"f%d.$":%q`, i, expr)
+		}
+		return b.String()
+	}
+	for _, c := range []struct {
+		name, params string
+		fails        bool
+	}{
+		{"one ArrayUnique", fields(1, "States.ArrayUnique($.a)"), false},
+		{"3,000 ArrayUniques", fields(3000, "States.ArrayLength(States.ArrayUnique($.a))"), true},
+		{"3,000 ArrayContains", fields(3000, "States.ArrayContains($.a, 'zz')"), true},
+		{"3,000 recursive descents", fields(3000, "$..y"), true},
+		{"3,000 simple paths", fields(3000, "$.o.x"), false},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			sm, err := Parse([]byte(wrap(`"A":{"Type":"Pass","Parameters":{` + c.params + `},"End":true}`)))
+			if err != nil {
+				t.Fatal(err)
+			}
+			start := time.Now()
+			_, err = sm.States["A"].EffectiveInput(in, &Context{})
+			took := time.Since(start)
+			if !c.fails {
+				if err != nil {
+					t.Fatalf("within the budget: %v", err)
+				}
+				return
+			}
+			e, ok := err.(*Error)
+			if !ok || e.Name != ErrRuntime || !strings.Contains(e.Cause, "more data than the run service allows") {
+				t.Fatalf("err = %v, want the States.Runtime work-budget error", err)
+			}
+			if took > 2*time.Second {
+				t.Fatalf("failing took %v", took)
+			}
+		})
+	}
+}
