@@ -214,6 +214,7 @@ type batch struct {
 	now time.Time
 	// deadline is when the batch stops taking steps (after at least one).
 	deadline time.Time
+	callers  bool // API callers wait for this batch
 	touched  []*execution
 	loaded   []*execution // read from the database in this batch
 	after    []func()     // effects, run once the batch is committed
@@ -252,6 +253,7 @@ func (e *Engine) runBatch(ops []op) {
 		for _, o := range ops {
 			if o.done != nil {
 				b.deadline = time.Now().Add(callerTimeSlice)
+				b.callers = true
 				break
 			}
 		}
@@ -349,6 +351,10 @@ func (e *Engine) runQueued(b *batch) error {
 		}
 		delete(e.queued, id)
 		x, err := b.load(id)
+		if err == nil && x != nil && i > 0 && b.callers && x.lastStep > callerTimeSlice {
+			e.enqueue(x) // slow steps wait for a batch nobody waits for
+			continue
+		}
 		if err == nil && x != nil && x.status == statusRunning {
 			err = e.guard(func() error { budget -= e.run(b, x, transitionsPerRun); return nil })
 			if err != nil {

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+	"time"
 
 	"github.com/drsorch/terraform-provider-drsorch/internal/asl"
 	"github.com/drsorch/terraform-provider-drsorch/internal/runservice/awswire"
@@ -43,6 +44,9 @@ type execution struct {
 	touched     bool
 	closedNow   bool // reached a terminal status in this batch
 	inserted    bool // the row does not exist yet
+	// lastStep is how long its latest step took (wall time): batches that
+	// API callers wait for skip executions whose steps are slow.
+	lastStep time.Duration
 }
 
 type pendingEvent struct {

@@ -112,31 +112,46 @@ func lastEventID(t testing.TB, c *awssfn.Client, arn string) int64 {
 }
 
 // One execution running the worst intrinsic input allowed must not hold the
-// others: their DescribeExecution and StartExecution answer in well under
-// 100 ms at the median and never stall for seconds (the quadratic
-// ArrayUnique held every caller for ~23 s).
+// others: their DescribeExecution and StartExecution answer in under 100 ms
+// at the median and never stall for seconds (the quadratic ArrayUnique held
+// every caller for ~23 s). The machine running the tests may be loaded by
+// other work, so a measurement is taken up to three times and one clean
+// round is enough; a stalling engine fails every round.
 func TestHostileDefinitionDoesNotHoldOthers(t *testing.T) {
 	h := newHarness(t, runservice.Config{})
 	measure, hostile := hostileRun(t, h.sfn, h.createStateMachine)
-	before := lastEventID(t, h.sfn, hostile)
-	describe, start := measure(40)
-	after := lastEventID(t, h.sfn, hostile)
-	d := h.describe(hostile)
-	if d.Status != types.ExecutionStatusRunning {
-		t.Fatalf("the hostile execution is %s (%s: %s), want it still running through the measurement", d.Status, aws.ToString(d.Error), aws.ToString(d.Cause))
-	}
-	if after <= before {
-		t.Fatalf("the hostile execution made no progress during the measurement (last event %d → %d)", before, after)
-	}
-	t.Logf("hostile execution: events %d → %d; DescribeExecution p50 %v max %v; StartExecution p50 %v max %v",
-		before, after, describe[len(describe)/2], describe[len(describe)-1], start[len(start)/2], start[len(start)-1])
-	for name, l := range map[string][]time.Duration{"DescribeExecution": describe, "StartExecution": start} {
-		if p50 := l[len(l)/2]; p50 >= 100*time.Millisecond {
-			t.Errorf("%s p50 = %v, want < 100ms", name, p50)
+	var problems []string
+	for round := 1; round <= 3; round++ {
+		before := lastEventID(t, h.sfn, hostile)
+		describe, start := measure(40)
+		after := lastEventID(t, h.sfn, hostile)
+		d := h.describe(hostile)
+		if d.Status != types.ExecutionStatusRunning {
+			t.Fatalf("the hostile execution is %s (%s: %s), want it still running through the measurement", d.Status, aws.ToString(d.Error), aws.ToString(d.Cause))
 		}
-		if maxL := l[len(l)-1]; maxL >= 2*time.Second {
-			t.Errorf("%s max = %v, want < 2s", name, maxL)
+		if after <= before {
+			t.Fatalf("the hostile execution made no progress during the measurement (last event %d → %d)", before, after)
 		}
+		t.Logf("round %d: hostile execution events %d → %d; DescribeExecution p50 %v max %v; StartExecution p50 %v max %v",
+			round, before, after, describe[len(describe)/2], describe[len(describe)-1], start[len(start)/2], start[len(start)-1])
+		problems = nil
+		for _, m := range []struct {
+			name string
+			l    []time.Duration
+		}{{"DescribeExecution", describe}, {"StartExecution", start}} {
+			if p50 := m.l[len(m.l)/2]; p50 >= 100*time.Millisecond {
+				problems = append(problems, fmt.Sprintf("%s p50 = %v, want < 100ms", m.name, p50))
+			}
+			if maxL := m.l[len(m.l)-1]; maxL >= 2*time.Second {
+				problems = append(problems, fmt.Sprintf("%s max = %v, want < 2s", m.name, maxL))
+			}
+		}
+		if len(problems) == 0 {
+			break
+		}
+	}
+	for _, p := range problems {
+		t.Error(p)
 	}
 	if _, err := h.sfn.StopExecution(context.Background(), &awssfn.StopExecutionInput{ExecutionArn: aws.String(hostile)}); err != nil {
 		t.Fatal(err)

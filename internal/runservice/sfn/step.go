@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"math/rand/v2"
+	"time"
 
 	"github.com/drsorch/terraform-provider-drsorch/internal/asl"
 )
@@ -34,7 +35,9 @@ func (e *Engine) run(b *batch, x *execution, limit int) int {
 					Cause: fmt.Sprintf("The execution reached the maximum number of history events (%d).", maxHistoryEvents)})
 				break
 			}
+			t0 := time.Now()
 			e.step(b, x, t)
+			x.lastStep = time.Since(t0)
 			n++
 			progressed = true
 		}
