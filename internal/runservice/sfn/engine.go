@@ -342,19 +342,22 @@ func (e *Engine) runQueued(b *batch) error {
 	budget := batchBudget
 	queue := e.runQueue
 	e.runQueue = nil
+	// skipped are slow executions a batch with waiting callers leaves for a
+	// later batch; they keep their turn. Executions not reached go next, then
+	// those that ran in this batch and queued themselves again.
+	var skipped []int64
+	requeue := func(rest []int64) { e.runQueue = slices.Concat(skipped, rest, e.runQueue) }
 	for i, id := range queue {
 		if budget <= 0 || (i > 0 && b.overTime()) {
-			// The ones not reached go first next time, before those that ran
-			// in this batch and queued themselves again.
-			e.runQueue = slices.Concat(queue[i:], e.runQueue)
-			break
+			requeue(queue[i:])
+			return nil
+		}
+		if x, ok := e.cache[id]; ok && i > 0 && b.callers && x.lastStep > callerTimeSlice {
+			skipped = append(skipped, id) // stays queued
+			continue
 		}
 		delete(e.queued, id)
 		x, err := b.load(id)
-		if err == nil && x != nil && i > 0 && b.callers && x.lastStep > callerTimeSlice {
-			e.enqueue(x) // slow steps wait for a batch nobody waits for
-			continue
-		}
 		if err == nil && x != nil && x.status == statusRunning {
 			err = e.guard(func() error { budget -= e.run(b, x, transitionsPerRun); return nil })
 			if err != nil {
@@ -364,10 +367,11 @@ func (e *Engine) runQueued(b *batch) error {
 		}
 		if err != nil {
 			// The batch rolls back: the others still queued run next time.
-			e.runQueue = append(e.runQueue, queue[i+1:]...)
+			requeue(queue[i+1:])
 			return err
 		}
 	}
+	requeue(nil)
 	return nil
 }
 
