@@ -93,3 +93,40 @@ func (c *Context) chargeCall(name string, args []any) error {
 	}
 	return c.charge(units)
 }
+
+// EncodedSizeExceeds reports whether v's JSON encoding is certainly longer
+// than limit bytes, without encoding it: it adds up a lower bound of the
+// encoded size (strings unescaped, numbers one digit) and stops counting past
+// limit. A Parameters block of a thousand fields each naming a 256 KiB value
+// builds cheaply (the values are shared) but would take hundreds of MB to
+// encode; the engine checks this first.
+func EncodedSizeExceeds(v any, limit int) bool {
+	n := 0
+	var walk func(v any)
+	walk = func(v any) {
+		if n > limit {
+			return
+		}
+		switch t := v.(type) {
+		case nil, bool:
+			n += 4
+		case string:
+			n += len(t) + 2
+		case []any:
+			n += 1 + len(t)
+			for _, e := range t {
+				walk(e)
+			}
+		case map[string]any:
+			n += 1 + len(t)
+			for k, e := range t {
+				n += len(k) + 3
+				walk(e)
+			}
+		default:
+			n++
+		}
+	}
+	walk(v)
+	return n > limit
+}

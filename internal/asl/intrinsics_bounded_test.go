@@ -175,3 +175,37 @@ func TestStateWorkIsBounded(t *testing.T) {
 		})
 	}
 }
+
+// EncodedSizeExceeds is a lower bound of the encoded size (never claims too
+// big for what fits) and answers fast for a value that shares one large
+// subtree a thousand times (≈ 256 MB once encoded).
+func TestEncodedSizeExceeds(t *testing.T) {
+	big := strings.Repeat("x", 256*1024)
+	shared := map[string]any{}
+	for i := range 1000 {
+		shared[fmt.Sprintf("f%d", i)] = big
+	}
+	start := time.Now()
+	if !EncodedSizeExceeds(shared, MaxPayloadBytes) {
+		t.Fatal("a thousand copies of 256 KiB reported as fitting")
+	}
+	if took := time.Since(start); took > time.Second {
+		t.Fatalf("the check took %v", took)
+	}
+	for _, s := range []string{`null`, `true`, `false`, `0`, `-1.5e300`, `"é\u0000\"<>"`, `[]`, `{}`, `[1,[2,[3]],{"a":{"b":null}}]`,
+		`{"k\"ey":"v\\alue","n":[true,false,null,123456789,0.000001]}`, intrinsicInput} {
+		v := js(t, s)
+		enc, err := EncodeJSON(v)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for limit := range len(enc) + 2 {
+			if EncodedSizeExceeds(v, limit) && len(enc) <= limit {
+				t.Fatalf("%s (%d bytes) reported as exceeding %d", s, len(enc), limit)
+			}
+		}
+		if EncodedSizeExceeds(v, len(enc)) {
+			t.Fatalf("%s reported as exceeding its own size", s)
+		}
+	}
+}

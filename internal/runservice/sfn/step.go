@@ -168,12 +168,12 @@ func (x *execution) nextSeq() int64 {
 // exitState leaves st with out: records ...StateExited and moves to next,
 // or ends the thread when next is empty and the state ends it.
 func (e *Engine) exitState(b *batch, x *execution, t *thread, st *asl.State, next string, out any) {
-	enc, err := asl.EncodeJSON(out)
+	enc, tooBig, err := encodePayload(out)
 	if err != nil {
 		e.failThread(b, x, t, asStatesError(err))
 		return
 	}
-	if len(enc) > maxPayload {
+	if tooBig {
 		e.failThread(b, x, t, asl.Error{Name: asl.ErrDataLimitExceeded,
 			Cause: fmt.Sprintf("The state/task '%s' returned a result with a size exceeding the maximum number of bytes service limit.", st.Name)})
 		return
