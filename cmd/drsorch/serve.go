@@ -114,7 +114,7 @@ func serve(ctx context.Context, listen string, cfg runservice.Config) error {
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", listen, err)
 	}
-	srv := &http.Server{Handler: app.Handler(), ReadHeaderTimeout: 10 * time.Second}
+	srv := runservice.NewHTTPServer(app.Handler(), runservice.DefaultServerLimits)
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	verified, keys := app.Authentication()

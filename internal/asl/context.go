@@ -8,6 +8,8 @@ type Context struct {
 	StateMachine StateMachineContext
 	Task         *TaskContext
 	Map          *MapContext
+
+	work int // units of data processing used by this state so far (see MaxWorkUnits)
 }
 
 type ExecutionContext struct {

@@ -90,6 +90,9 @@ func (c *call) eval(input any, ctx *Context) (any, error) {
 			args[i] = a.lit
 		}
 	}
+	if err := ctx.chargeCall(c.name, args); err != nil {
+		return nil, err
+	}
 	v, err := fn.impl(c, args)
 	if err != nil {
 		if e, ok := err.(*Error); ok {

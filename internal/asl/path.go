@@ -181,6 +181,10 @@ func (p *Path) lookup(input any, ctx *Context) (v any, ok bool, err error) {
 		return v, ok, nil
 	}
 	src := p.source(input, ctx)
+	// Filters, wildcards and recursive descent may visit the whole source.
+	if err := ctx.charge(weight(src, ctx.remaining())); err != nil {
+		return nil, false, err
+	}
 	defer func() {
 		if r := recover(); r != nil {
 			v, ok, err = nil, false, errorf(ErrRuntime, "the JSONPath %s could not be evaluated: %v", p.Raw, r)

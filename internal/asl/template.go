@@ -104,7 +104,7 @@ func (n *tnode) eval(input any, ctx *Context) (any, error) {
 	case n.expr != nil:
 		v, err := n.expr.Eval(input, ctx)
 		if err != nil {
-			if e, ok := err.(*Error); ok && e.Name == ErrRuntime && n.expr.path != nil {
+			if e, ok := err.(*Error); ok && e.Name == ErrRuntime && n.expr.path != nil && !isBudgetError(e) {
 				return nil, errorf(ErrRuntime, "The JSONPath '%s' specified for the field '%s' could not be found in the input '%s'",
 					n.expr.Raw, n.field, truncate(compactJSON(n.expr.path.source(input, ctx)), 200))
 			}

@@ -122,6 +122,9 @@ func New(cfg Config) (*App, error) {
 		return nil, err
 	}
 	start, err := startTime(st, cfg)
+	if err == nil {
+		start, err = notBeforeRecords(st, start, cfg)
+	}
 	if err != nil {
 		st.Close()
 		return nil, err

@@ -3,6 +3,7 @@ package drssim
 import (
 	"context"
 	"fmt"
+	"math"
 	"time"
 
 	"github.com/drsorch/terraform-provider-drsorch/internal/runservice/awswire"
@@ -35,7 +36,10 @@ func (s *Simulator) mutate(ref Estate, fn func(e *estate, now time.Time) error) 
 	if !reRegion.MatchString(k.Region) {
 		return fmt.Errorf("region %q is not an AWS region such as us-east-1", k.Region)
 	}
-	e := s.estate(k)
+	e, regionErr := s.estateFor(k)
+	if regionErr != nil {
+		return fmt.Errorf("region %q: Elastic Disaster Recovery is not offered there", k.Region)
+	}
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	now := s.now()
@@ -108,6 +112,27 @@ func (s *Simulator) AddServers(ref Estate, g GenerateSpec) ([]string, error) {
 		return nil
 	})
 	return ids, err
+}
+
+// maxAdvance is the longest single step of /_sim/advance: a year and a day
+// covers the longest wait anything in the service has (a Step Functions
+// execution, and so a pause gate, lasts at most a year); larger numbers
+// (1e308) would overflow the clock.
+const maxAdvance = 366 * 24 * time.Hour
+
+// checkAdvance validates the seconds of an advance request.
+func checkAdvance(seconds *float64) error {
+	switch {
+	case seconds == nil:
+		return fmt.Errorf(`"seconds" is required`)
+	case math.IsNaN(*seconds) || math.IsInf(*seconds, 0):
+		return fmt.Errorf(`"seconds" must be a finite number, got %v`, *seconds)
+	case *seconds < 0:
+		return fmt.Errorf(`"seconds" must be 0 or more (time only moves forward), got %v`, *seconds)
+	case *seconds > maxAdvance.Seconds():
+		return fmt.Errorf(`"seconds" must be at most %.0f (366 days) per request, got %g`, maxAdvance.Seconds(), *seconds)
+	}
+	return nil
 }
 
 // Advance moves simulated time forward and applies what became due.

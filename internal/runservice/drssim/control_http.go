@@ -32,8 +32,8 @@ func (s *Simulator) ControlHandler() http.Handler {
 		if !readControl(w, r, &req) {
 			return
 		}
-		if req.Seconds == nil || *req.Seconds < 0 {
-			controlError(w, `"seconds" is required and must be 0 or more`)
+		if err := checkAdvance(req.Seconds); err != nil {
+			controlError(w, err.Error())
 			return
 		}
 		now := s.Advance(time.Duration(*req.Seconds * float64(time.Second)))

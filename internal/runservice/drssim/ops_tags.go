@@ -61,7 +61,7 @@ func checkTags(field string, tags map[string]string) *awswire.APIError {
 	for _, k := range keys {
 		switch {
 		case k == "" || len(k) > 128:
-			return invalidField(field, "tag key %q must be 1 to 128 characters long", k)
+			return invalidField(field, "tag key %q must be 1 to 128 characters long", truncateForMessage(k))
 		case strings.HasPrefix(strings.ToLower(k), "aws:"):
 			return invalidField(field, "tag key %q uses the reserved prefix aws:", k)
 		case len(tags[k]) > 256:
@@ -118,6 +118,11 @@ func opUntagResource(c *opContext, body []byte) (any, *awswire.APIError) {
 	}
 	if len(req.TagKeys) == 0 {
 		return nil, invalidField("tagKeys", "is required: name at least one tag key")
+	}
+	for _, k := range req.TagKeys {
+		if k == "" || len(k) > 128 {
+			return nil, invalidField("tagKeys", "tag key %q must be 1 to 128 characters long", truncateForMessage(k))
+		}
 	}
 	tags, set, err := c.taggable(req.ResourceArn)
 	if err != nil {

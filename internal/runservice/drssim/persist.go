@@ -6,6 +6,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"sort"
+
+	"github.com/drsorch/terraform-provider-drsorch/internal/runservice/store"
 )
 
 // Tables of the DRS simulator. Each row holds one record as JSON: the
@@ -173,6 +175,9 @@ func (s *Simulator) flush(ctx context.Context, e *estate) error {
 				return err
 			}
 		}
+	}
+	if err := store.RecordTime(ctx, tx, s.clock.Now()); err != nil {
+		return err
 	}
 	if err := tx.Commit(); err != nil {
 		return err

@@ -72,7 +72,10 @@ func (s *Simulator) serviceQuotas(id awswire.Identity, op string, body []byte) (
 	if account == "" {
 		account = awswire.DefaultAccount
 	}
-	e := s.estate(estateKey{account, id.Region})
+	e, regionErr := s.estateFor(estateKey{account, id.Region})
+	if regionErr != nil {
+		return nil, regionErr
+	}
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	view := func(q quotaDef, value int) serviceQuota {

@@ -228,7 +228,10 @@ func (s *Simulator) call(ctx context.Context, id awswire.Identity, name string, 
 	if id.Region == "" {
 		return 0, nil, validationError(reasonOther, "the request names no region: sign it for a region such as us-east-1")
 	}
-	e := s.estate(estateKey{account, id.Region})
+	e, regionErr := s.estateFor(estateKey{account, id.Region})
+	if regionErr != nil {
+		return 0, nil, regionErr
+	}
 
 	e.mu.Lock()
 	faults := e.faults

@@ -77,7 +77,12 @@ func New(st *store.Store, clock *simclock.Clock) (*Bus, error) {
 
 // Put stores valid entries; each invalid entry gets an ErrorCode, as
 // EventBridge reports per-entry failures instead of failing the request.
+// Entries over MaxEntriesBytes in total fail the whole call with
+// ErrEntriesTooLarge.
 func (b *Bus) Put(ctx context.Context, id awswire.Identity, entries []Entry) ([]Result, error) {
+	if EntriesSize(entries) > MaxEntriesBytes {
+		return nil, ErrEntriesTooLarge
+	}
 	results := make([]Result, len(entries))
 	for i, e := range entries {
 		if code, msg := validate(e); code != "" {

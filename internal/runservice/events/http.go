@@ -2,6 +2,7 @@ package events
 
 import (
 	"encoding/json"
+	"errors"
 	"io"
 	"net/http"
 	"strconv"
@@ -36,13 +37,17 @@ func (b *Bus) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		fail(awswire.NewError(http.StatusBadRequest, "SerializationException", "request body is not a valid PutEvents request: "+err.Error()))
 		return
 	}
-	if len(req.Entries) < 1 || len(req.Entries) > 10 {
+	if len(req.Entries) < 1 || len(req.Entries) > MaxEntries {
 		fail(awswire.NewError(http.StatusBadRequest, "ValidationException",
 			"1 validation error detected: Value at 'entries' failed to satisfy constraint: Member must have length between 1 and 10, got "+strconv.Itoa(len(req.Entries))))
 		return
 	}
 	id, _ := awswire.IdentityFrom(r.Context())
 	results, err := b.Put(r.Context(), id, req.Entries)
+	if errors.Is(err, ErrEntriesTooLarge) {
+		fail(awswire.NewError(http.StatusBadRequest, "ValidationException", totalSizeExceeded))
+		return
+	}
 	if err != nil {
 		fail(awswire.NewError(http.StatusInternalServerError, "InternalException", err.Error()))
 		return

@@ -120,7 +120,9 @@ func (e *Engine) start(ctx context.Context, smARN, name, input string, decoded a
 			x.rt.TimeoutNS = nanos(deadline)
 			e.armTimer(b, id, 0, 0, deadline, timerExecutionTimeout)
 		}
-		e.enqueue(x)
+		// First in the queue: its first steps run in this batch, before any
+		// long-running execution uses the batch's time slice.
+		e.enqueueFirst(x)
 		return nil
 	})
 	return arn, startNS, err

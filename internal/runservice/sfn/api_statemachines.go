@@ -102,6 +102,9 @@ func (s *Service) createStateMachine(ctx context.Context, id awswire.Identity, b
 	case len(req.Tags) > maxTags:
 		return nil, apiErr("TooManyTags", "a state machine has at most %d tags, got %d", maxTags, len(req.Tags)).With("resourceName", req.Name)
 	}
+	if err := checkTagList("tags", req.Tags); err != nil {
+		return nil, err
+	}
 	if err := checkRoleARN(req.RoleArn); err != nil {
 		return nil, err
 	}

@@ -42,6 +42,9 @@ func (s *Service) tagResource(ctx context.Context, _ awswire.Identity, body []by
 	if req.Tags == nil {
 		return nil, missing("tags")
 	}
+	if err := checkTagList("tags", req.Tags); err != nil {
+		return nil, err
+	}
 	err := s.e.do(ctx, func(b *batch) error {
 		_, tags, err := s.taggedStateMachine(ctx, b, req.ResourceArn)
 		if err != nil {
@@ -71,6 +74,9 @@ func (s *Service) untagResource(ctx context.Context, _ awswire.Identity, body []
 	}
 	if req.TagKeys == nil {
 		return nil, missing("tagKeys")
+	}
+	if err := checkTagKeys(req.TagKeys); err != nil {
+		return nil, err
 	}
 	err := s.e.do(ctx, func(b *batch) error {
 		_, tags, err := s.taggedStateMachine(ctx, b, req.ResourceArn)

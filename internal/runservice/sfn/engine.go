@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"log/slog"
 	"runtime/debug"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -118,6 +119,13 @@ const (
 	maxOpsPerBatch    = 256
 	transitionsPerRun = 200 // per execution per batch: fairness between executions
 	batchBudget       = 2000
+	// batchTimeSlice bounds how long one batch keeps running executions: the
+	// loop, and the one database connection, serve API calls between batches,
+	// so a run of heavy states (large payloads through intrinsic functions)
+	// yields every slice instead of holding everyone for its whole budget.
+	batchTimeSlice = 20 * time.Millisecond
+	// callerTimeSlice is the slice of a batch that API callers wait for.
+	callerTimeSlice = 2 * time.Millisecond
 )
 
 // NewEngine creates the tables, resumes every running execution and starts
@@ -263,12 +271,15 @@ func (e *Engine) loop() {
 
 // batch is one transaction of the loop.
 type batch struct {
-	e       *Engine
-	tx      *sql.Tx
-	now     time.Time
-	touched []*execution
-	loaded  []*execution // read from the database in this batch
-	after   []func()     // effects, run once the batch is committed
+	e   *Engine
+	tx  *sql.Tx
+	now time.Time
+	// deadline is when the batch stops taking steps (after at least one).
+	deadline time.Time
+	callers  bool // API callers wait for this batch
+	touched  []*execution
+	loaded   []*execution // read from the database in this batch
+	after    []func()     // effects, run once the batch is committed
 }
 
 func (b *batch) onCommit(fn func()) { b.after = append(b.after, fn) }
@@ -287,7 +298,7 @@ func (e *Engine) runBatch(ops []op) {
 		e.failOps(ops, err)
 		return
 	}
-	b := &batch{e: e, tx: tx, now: e.clock.Now()}
+	b := &batch{e: e, tx: tx, now: e.clock.Now(), deadline: time.Now().Add(batchTimeSlice)}
 	results := make([]error, len(ops))
 	var fatal error
 	for i, o := range ops {
@@ -299,6 +310,15 @@ func (e *Engine) runBatch(ops []op) {
 		}
 	}
 	if fatal == nil {
+		// Callers wait for this batch: keep it short (their own executions
+		// are at the head of the queue and take their first step).
+		for _, o := range ops {
+			if o.done != nil {
+				b.deadline = time.Now().Add(callerTimeSlice)
+				b.callers = true
+				break
+			}
+		}
 		fatal = e.guard(func() error { return e.runQueued(b) })
 	}
 	if fatal == nil {
@@ -306,6 +326,9 @@ func (e *Engine) runBatch(ops []op) {
 	}
 	if fatal == nil {
 		fatal = e.flush(b)
+	}
+	if fatal == nil && len(b.touched) > 0 {
+		fatal = store.RecordTime(ctx, tx, b.now)
 	}
 	if fatal == nil {
 		fatal = tx.Commit()
@@ -372,14 +395,31 @@ func (e *Engine) enqueue(x *execution) {
 	}
 }
 
+// enqueueFirst is enqueue at the head of the queue.
+func (e *Engine) enqueueFirst(x *execution) {
+	if !e.queued[x.id] {
+		e.queued[x.id] = true
+		e.runQueue = slices.Insert(e.runQueue, 0, x.id)
+	}
+}
+
 func (e *Engine) runQueued(b *batch) error {
 	budget := batchBudget
 	queue := e.runQueue
 	e.runQueue = nil
+	// skipped are slow executions a batch with waiting callers leaves for a
+	// later batch; they keep their turn. Executions not reached go next, then
+	// those that ran in this batch and queued themselves again.
+	var skipped []int64
+	requeue := func(rest []int64) { e.runQueue = slices.Concat(skipped, rest, e.runQueue) }
 	for i, id := range queue {
-		if budget <= 0 {
-			e.runQueue = append(e.runQueue, queue[i:]...)
-			break
+		if budget <= 0 || (i > 0 && b.overTime()) {
+			requeue(queue[i:])
+			return nil
+		}
+		if x, ok := e.cache[id]; ok && i > 0 && b.callers && x.lastStep > callerTimeSlice {
+			skipped = append(skipped, id) // stays queued
+			continue
 		}
 		delete(e.queued, id)
 		x, err := b.load(id)
@@ -392,12 +432,16 @@ func (e *Engine) runQueued(b *batch) error {
 		}
 		if err != nil {
 			// The batch rolls back: the others still queued run next time.
-			e.runQueue = append(e.runQueue, queue[i+1:]...)
+			requeue(queue[i+1:])
 			return err
 		}
 	}
+	requeue(nil)
 	return nil
 }
+
+// overTime reports whether the batch has used its time slice.
+func (b *batch) overTime() bool { return time.Now().After(b.deadline) }
 
 // definition parses a definition once per distinct text.
 func (e *Engine) definition(text string) (*asl.StateMachine, error) {

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+	"time"
 
 	"github.com/drsorch/terraform-provider-drsorch/internal/asl"
 	"github.com/drsorch/terraform-provider-drsorch/internal/runservice/awswire"
@@ -46,6 +47,9 @@ type execution struct {
 	logging     string   // the loggingConfiguration it runs with
 	redrives    int      // RedriveExecution count ($$.Execution.RedriveCount)
 	childStops  []string // children of ended .sync tasks, to stop after the commit
+	// lastStep is how long its latest step took (wall time): batches that
+	// API callers wait for skip executions whose steps are slow.
+	lastStep time.Duration
 }
 
 type pendingEvent struct {

@@ -111,3 +111,14 @@ var stateEventPrefix = map[string]string{
 	"Pass": "PassState", "Task": "TaskState", "Choice": "ChoiceState", "Wait": "WaitState",
 	"Succeed": "SucceedState", "Fail": "FailState", "Parallel": "ParallelState", "Map": "MapState",
 }
+
+// encodePayload encodes a state's input, output or parameters; tooBig says it
+// exceeds maxPayload. Values certainly too big are refused before encoding
+// (a value may hold the same large subtree many times over).
+func encodePayload(v any) (enc []byte, tooBig bool, err error) {
+	if asl.EncodedSizeExceeds(v, maxPayload) {
+		return nil, true, nil
+	}
+	enc, err = asl.EncodeJSON(v)
+	return enc, err == nil && len(enc) > maxPayload, err
+}

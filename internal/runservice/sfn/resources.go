@@ -190,6 +190,9 @@ func (e *Engine) invokePutEvents(ctx context.Context, id awswire.Identity, param
 		entries = append(entries, ent)
 	}
 	results, err := e.opts.Events.Put(ctx, id, entries)
+	if errors.Is(err, events.ErrEntriesTooLarge) {
+		return nil, &asl.Error{Name: "EventBridge.ValidationException", Cause: err.Error()}
+	}
 	if err != nil {
 		return nil, &asl.Error{Name: "EventBridge.InternalException", Cause: err.Error()}
 	}

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"math/rand/v2"
+	"time"
 
 	"github.com/drsorch/terraform-provider-drsorch/internal/asl"
 )
@@ -20,10 +21,10 @@ const inlineMapLimit = 40
 // returns the number of steps taken.
 func (e *Engine) run(b *batch, x *execution, limit int) int {
 	n := 0
-	for n < limit && x.status == statusRunning {
+	for n < limit && x.status == statusRunning && (n == 0 || !b.overTime()) {
 		progressed := false
 		for _, t := range x.sortedThreads() {
-			if x.status != statusRunning || n >= limit {
+			if x.status != statusRunning || n >= limit || (n > 0 && b.overTime()) {
 				break
 			}
 			if x.rt.Threads[t.ID] != t || !t.runnable() {
@@ -34,7 +35,9 @@ func (e *Engine) run(b *batch, x *execution, limit int) int {
 					Cause: fmt.Sprintf("The execution reached the maximum number of history events (%d).", maxHistoryEvents)})
 				break
 			}
+			t0 := time.Now()
 			e.step(b, x, t)
+			x.lastStep = time.Since(t0)
 			n++
 			progressed = true
 		}
@@ -165,12 +168,12 @@ func (x *execution) nextSeq() int64 {
 // exitState leaves st with out: records ...StateExited and moves to next,
 // or ends the thread when next is empty and the state ends it.
 func (e *Engine) exitState(b *batch, x *execution, t *thread, st *asl.State, next string, out any) {
-	enc, err := asl.EncodeJSON(out)
+	enc, tooBig, err := encodePayload(out)
 	if err != nil {
 		e.failThread(b, x, t, asStatesError(err))
 		return
 	}
-	if len(enc) > maxPayload {
+	if tooBig {
 		e.failThread(b, x, t, asl.Error{Name: asl.ErrDataLimitExceeded,
 			Cause: fmt.Sprintf("The state/task '%s' returned a result with a size exceeding the maximum number of bytes service limit.", st.Name)})
 		return

@@ -64,12 +64,12 @@ func (e *Engine) scheduleTask(b *batch, x *execution, t *thread, st *asl.State, 
 		e.failState(b, x, t, st, asStatesError(err))
 		return
 	}
-	enc, err := asl.EncodeJSON(params)
+	enc, tooBig, err := encodePayload(params)
 	if err != nil {
 		e.failState(b, x, t, st, asStatesError(err))
 		return
 	}
-	if len(enc) > maxPayload {
+	if tooBig {
 		e.failThread(b, x, t, asl.Error{Name: asl.ErrDataLimitExceeded,
 			Cause: fmt.Sprintf("The parameters of state '%s' exceed the maximum size of %d bytes.", st.Name, maxPayload)})
 		return
