@@ -84,8 +84,10 @@ func (r *executionResource) Schema(ctx context.Context, _ resource.SchemaRequest
 			"Exactly one run per resource: the provider names the execution before starting it, so a start whose answer is lost and is " +
 			"retried finds the same run. Once the run exists, trouble following it (network, throttling, timeouts) is a warning, not an error: " +
 			"the run stays in state, is not tainted, and the next apply follows the same run. Another run starts only when the resource is " +
-			"replaced: `terraform apply -replace`, a change of `recovery_plan` or `type`, or after a run that itself ended FAILED, TIMED_OUT or " +
-			"ABORTED while apply created it (an error, so Terraform taints the resource).",
+			"replaced: `terraform apply -replace`, a change of `recovery_plan` or `type`, or after a DRILL that itself ended FAILED, TIMED_OUT or " +
+			"ABORTED while apply created it (an error, so Terraform taints the resource and the next apply drills again). A RECOVERY that ends " +
+			"that way is a warning instead: it stays in state untainted, so no second recovery starts on its own; " +
+			"`drsorch start --adopt-jobs-from` or `terraform apply -replace` runs the plan again.",
 		Attributes: map[string]schema.Attribute{
 			"id":   stable("The execution ARN."),
 			"arn":  stable("The execution ARN."),
@@ -425,11 +427,28 @@ func (r *executionResource) follow(ctx context.Context, arn string, plan executi
 			continue
 		}
 		if !e.Running() && e.Status != sfntypes.ExecutionStatusSucceeded {
-			diags.AddError(fmt.Sprintf("Execution %s %s", e.Name, e.Phase()),
-				fmt.Sprintf("%s: %s\n\nLater waves did not start. The execution is kept in state; destroy it to clean up its recovery instances.", e.Error, e.Cause))
+			failedRun(e, diags)
 		}
 		return e, nil
 	}
+}
+
+// failedRun reports a run that ended without succeeding. A failed drill is
+// an error (a drill pipeline must fail; the tainted resource is replaced by
+// the next apply, which runs a fresh drill). A failed RECOVERY is a warning:
+// an error would taint the resource and the next apply would start a second
+// full recovery on its own, relaunching waves that did recover. Starting
+// another recovery takes an explicit action.
+func failedRun(e *executions.Execution, diags *diag.Diagnostics) {
+	summary := fmt.Sprintf("Execution %s %s", e.Name, e.Phase())
+	detail := fmt.Sprintf("%s: %s\n\nLater waves did not start. The execution is kept in state; destroy it to clean up its recovery instances.", e.Error, e.Cause)
+	if e.Type != executions.TypeRecovery {
+		diags.AddError(summary, detail)
+		return
+	}
+	diags.AddWarning(summary, detail+fmt.Sprintf("\n\nThis RECOVERY stays in state as %s and Terraform will not start another on its own. "+
+		"To run the plan again, follow the DRS jobs it left with `drsorch start %s --recovery --adopt-jobs-from %s`, "+
+		"or start a new run explicitly with `terraform apply -replace=<this resource>`.", e.Status, e.Plan, e.Name))
 }
 
 func waveSummary(e *executions.Execution) string {

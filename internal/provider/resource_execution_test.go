@@ -160,6 +160,45 @@ resource "drsorch_execution" "drill" {
 	}
 }
 
+// A RECOVERY whose wave fails is kept in state untainted, with a warning:
+// the next plan changes nothing, so no second recovery starts on its own.
+func TestAccExecutionFailedRecoveryIsNotReplaced(t *testing.T) {
+	env := startRunning(t)
+	ids, _ := demoServers(t, env)
+	if err := env.Service.App.DRS.SetFailLaunch(drssim.Estate{Account: "123456789012", Region: env.Region}, true, ids["shop-app-2"]); err != nil {
+		t.Fatal(err)
+	}
+	config := drillConfig(env, `
+resource "drsorch_execution" "recovery" {
+  recovery_plan    = drsorch_recovery_plan.shop.id
+  type             = "RECOVERY"
+  confirm_recovery = true
+  approved_waves   = ["web"]
+}
+`)
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testFactories,
+		Steps: []resource.TestStep{
+			{
+				Config: config,
+				Check: resource.ComposeAggregateTestCheckFunc(
+					resource.TestCheckResourceAttr("drsorch_execution.recovery", "status", "FAILED"),
+					expectRuns(env, 1),
+				),
+			},
+			{
+				Config:             config,
+				PlanOnly:           true,
+				ExpectNonEmptyPlan: false,
+			},
+		},
+	})
+	runs, err := runsOf(env)
+	if err != nil || len(runs) != 1 {
+		t.Fatalf("%d executions (%v), want the one failed recovery", len(runs), err)
+	}
+}
+
 func TestAccExecutionRecoveryNeedsConfirmation(t *testing.T) {
 	env := acctest.Start(t)
 	for _, tc := range []struct{ body, want string }{
