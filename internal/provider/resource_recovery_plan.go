@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"regexp"
 	"strings"
 	"time"
 
@@ -107,8 +108,12 @@ func (r *recoveryPlanResource) Schema(_ context.Context, _ resource.SchemaReques
 				PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()},
 				Validators:    []validator.String{funcValidator{"a recovery plan name", plans.ValidateName}},
 			},
-			"description": schema.StringAttribute{Optional: true, Description: "What the plan recovers (stored as a tag of the state machine).",
-				Validators: []validator.String{stringvalidator.LengthAtMost(256)}},
+			"description": schema.StringAttribute{Optional: true,
+				Description: "What the plan recovers (stored as a tag of the state machine, so at most 256 characters of letters, digits, spaces and `_ . : / = + - @`).",
+				Validators: []validator.String{stringvalidator.LengthAtMost(256),
+					// Step Functions refuses other characters in tag values:
+					// https://docs.aws.amazon.com/step-functions/latest/dg/sfn-best-practices.html#tagging
+					stringvalidator.RegexMatches(tagValuePattern, "may contain only letters, digits, spaces and _ . : / = + - @ (it is stored as a Step Functions tag value)")}},
 			"execution_role_arn": schema.StringAttribute{
 				Optional: true, Computed: true,
 				Description: "IAM role the state machine runs as (see data.drsorch_orchestrator_policy for its policy). Defaults to the provider's `execution_role_arn`.",
@@ -344,6 +349,9 @@ func (r *recoveryPlanResource) ensureCompiled(ctx context.Context, plan *recover
 	plan.Levels = levelsValue(compiled.Levels)
 	return true
 }
+
+// tagValuePattern is what Step Functions accepts in a tag value.
+var tagValuePattern = regexp.MustCompile(`^[\p{L}\p{N}\s_.:/=+\-@]*$`)
 
 func (m recoveryPlanModel) tags() map[string]string {
 	tags := map[string]string{plans.TagPlan: m.Name.ValueString(), plans.TagManagedBy: "terraform"}

@@ -166,14 +166,15 @@ func TestAccRecoveryPlanPlanTimeErrors(t *testing.T) {
 		want  string
 		setup func()
 	}{
-		"duplicate wave":       {wave("db", db, "") + wave("DB", app, ""), `(?s)wave 2 is named "DB" like wave 1`, nil},
-		"unknown depends_on":   {wave("db", db, "") + wave("app", app, `depends_on = ["cache"]`), `(?s)depends on "cache", which is not a wave of this plan`, nil},
-		"cycle":                {wave("db", db, "") + wave("app", app, `depends_on = ["db", "web"]`) + wave("web", web, `depends_on = ["app"]`), `(app → web → app|web → app → web)`, nil},
-		"pause on first level": {wave("db", db, "pause_before = true"), `(?s)runs in the first level`, nil},
-		"bad duration":         {wave("db", db, `timeout = "ten minutes"`), `(?s)timeout`, nil},
-		"short timeout":        {wave("db", db, `timeout = "30s"`), `(?s)between 1m and 24h`, nil},
-		"server in two waves":  {wave("db", db, "") + wave("db-again", db, ""), `(?s)is in wave "db" \(group "shop-db"\) and wave\s+"db-again"`, nil},
-		"empty group":          {wave("db", `"no-such-group"`, ""), `(?s)protection group "no-such-group", which has no\s+source\s+servers`, nil},
+		"duplicate wave":              {wave("db", db, "") + wave("DB", app, ""), `(?s)wave 2 is named "DB" like wave 1`, nil},
+		"unknown depends_on":          {wave("db", db, "") + wave("app", app, `depends_on = ["cache"]`), `(?s)depends on "cache", which is not a wave of this plan`, nil},
+		"cycle":                       {wave("db", db, "") + wave("app", app, `depends_on = ["db", "web"]`) + wave("web", web, `depends_on = ["app"]`), `(app → web → app|web → app → web)`, nil},
+		"pause on first level":        {wave("db", db, "pause_before = true"), `(?s)runs in the first level`, nil},
+		"bad duration":                {wave("db", db, `timeout = "ten minutes"`), `(?s)timeout`, nil},
+		"short timeout":               {wave("db", db, `timeout = "30s"`), `(?s)between 1m and 24h`, nil},
+		"server in two waves":         {wave("db", db, "") + wave("db-again", db, ""), `(?s)is in wave "db" \(group "shop-db"\) and wave\s+"db-again"`, nil},
+		"empty group":                 {wave("db", `"no-such-group"`, ""), `(?s)protection group "no-such-group", which has no\s+source\s+servers`, nil},
+		"description not a tag value": {"  description = \"db → app\"\n" + wave("db", db, ""), `(?s)description.*may contain only letters, digits, spaces`, nil},
 		"wave over per-job quota": {wave("web", web, ""), `(?s)recovers 4 servers but DRS allows 3 source servers in a single job`,
 			func() { setQuota(t, env, "L-B827C881", 3) }},
 		"level over concurrent jobs": {wave("db", db, "") + wave("app", app, "depends_on = []") + wave("web", web, "depends_on = []"),

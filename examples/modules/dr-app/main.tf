@@ -36,7 +36,7 @@ resource "drsorch_protection_group" "tier" {
 
 resource "drsorch_recovery_plan" "this" {
   name        = var.app
-  description = "${var.app}: ${join(" → ", var.tiers)}"
+  description = "${var.app}: ${join(" then ", var.tiers)}"
 
   dynamic "wave" {
     for_each = var.tiers
