@@ -82,7 +82,7 @@ func opDescribeSourceServers(c *opContext, body []byte) (any, *awswire.APIError)
 			hits = append(hits, r)
 		}
 	}
-	from, to, next, err := page("DescribeSourceServers", len(hits), req.MaxResults, req.NextToken)
+	from, to, next, err := page("DescribeSourceServers", len(hits), func(i int) int64 { return hits[i].Ord }, req.MaxResults, req.NextToken)
 	if err != nil {
 		return nil, err
 	}
@@ -134,7 +134,7 @@ func opListStagingAccounts(c *opContext, body []byte) (any, *awswire.APIError) {
 	if err := decode(body, &req); err != nil {
 		return nil, err
 	}
-	if _, err := checkMaxResults(req.MaxResults, 50); err != nil {
+	if _, err := checkMaxResults(req.MaxResults, modelMaxResults["ListStagingAccounts"]); err != nil {
 		return nil, err
 	}
 	return map[string]any{"accounts": []any{}}, nil

@@ -111,12 +111,12 @@ func (s *Simulator) serviceQuotas(id awswire.Identity, op string, body []byte) (
 			if err != nil {
 				return nil, sqError("InvalidPaginationTokenException", "NextToken is not a token ListServiceQuotas returned")
 			}
-			from = min(n, len(all))
+			from = min(int(n)+1, len(all))
 		}
 		to := min(from+size, len(all))
 		out := map[string]any{"Quotas": all[from:to]}
 		if to < len(all) {
-			out["NextToken"] = encodeToken("ListServiceQuotas", to)
+			out["NextToken"] = encodeToken("ListServiceQuotas", int64(to-1))
 		}
 		return out, nil
 	}

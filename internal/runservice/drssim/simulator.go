@@ -235,6 +235,7 @@ func (s *Simulator) call(ctx context.Context, id awswire.Identity, name string, 
 	} else {
 		result, apiErr = op.run(c, body)
 	}
+	apiErr = conform(name, apiErr)
 	if err := s.flush(context.WithoutCancel(ctx), e); err != nil {
 		s.logger.Error("drs simulator: persist estate", "estate", e.key.String(), "err", err)
 		return 0, nil, internalError(fmt.Errorf("persist estate: %w", err))
