@@ -13,6 +13,7 @@ import (
 	"strings"
 
 	"github.com/drsorch/terraform-provider-drsorch/internal/runservice/awswire"
+	"github.com/drsorch/terraform-provider-drsorch/internal/runservice/wirefault"
 )
 
 // Router dispatches requests to the services registered on it.
@@ -22,6 +23,7 @@ type Router struct {
 	targets map[string]targetRoute // X-Amz-Target prefix (before the '.')
 	query   http.Handler           // awsQuery form posts (STS)
 	rest    http.Handler           // restJson1 (DRS)
+	faults  wirefault.Injector     // wire faults for any API (router_wire.go)
 }
 
 type targetRoute struct {
@@ -52,6 +54,7 @@ func (r *Router) HandleREST(h http.Handler) { r.rest = r.metrics.observe("drs", 
 func (r *Router) Handle(pattern string, h http.Handler) { r.mux.Handle(pattern, h) }
 
 func (r *Router) ServeHTTP(w http.ResponseWriter, req *http.Request) {
+	w.Header().Set(awswire.RequestIDHeader, awswire.NewRequestID())
 	if target := req.Header.Get("X-Amz-Target"); target != "" {
 		prefix, _, _ := strings.Cut(target, ".")
 		route, ok := r.targets[prefix]
@@ -105,6 +108,9 @@ func (r *Router) signed(w http.ResponseWriter, req *http.Request, h http.Handler
 		} else {
 			http.Error(w, e.Message, e.Status)
 		}
+		return
+	}
+	if r.injectFault(w, req, body, fail) {
 		return
 	}
 	req.Body = io.NopCloser(bytes.NewReader(body))

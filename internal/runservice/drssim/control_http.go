@@ -6,6 +6,8 @@ import (
 	"io"
 	"net/http"
 	"time"
+
+	"github.com/drsorch/terraform-provider-drsorch/internal/runservice/wirefault"
 )
 
 // ControlHandler serves the unsigned /_sim/ endpoints (JSON):
@@ -19,6 +21,8 @@ import (
 //	POST   /_sim/fail-launch   {"account","region","sourceServerIDs":[…],"fail":true}
 //	POST   /_sim/quotas        {"account","region","quotas":{"L-…":N}}
 //	POST   /_sim/servers       {"account","region","count":N,"hostnamePrefix","tags"}
+//	GET    /_sim/wire-faults               wire-fault rules and their counts
+//	POST   /_sim/wire-faults   {"rules":[{"service","operation","kind","status","after","count","probability","seed"}]}
 func (s *Simulator) ControlHandler() http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /_sim/state", func(w http.ResponseWriter, _ *http.Request) {
@@ -107,6 +111,17 @@ func (s *Simulator) ControlHandler() http.Handler {
 			return
 		}
 		writeControl(w, http.StatusOK, map[string]any{"sourceServerIDs": ids})
+	})
+	mux.HandleFunc("GET /_sim/wire-faults", func(w http.ResponseWriter, _ *http.Request) {
+		writeControl(w, http.StatusOK, map[string]any{"rules": s.WireFaultStatus()})
+	})
+	mux.HandleFunc("POST /_sim/wire-faults", func(w http.ResponseWriter, r *http.Request) {
+		var req struct {
+			Rules []wirefault.Rule `json:"rules"`
+		}
+		if readControl(w, r, &req) {
+			respond(w, s.SetWireFaults(req.Rules))
+		}
 	})
 	return mux
 }

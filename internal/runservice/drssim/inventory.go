@@ -12,6 +12,7 @@ import (
 	"strings"
 
 	"github.com/drsorch/terraform-provider-drsorch/internal/runservice/awswire"
+	"github.com/drsorch/terraform-provider-drsorch/internal/runservice/wirefault"
 )
 
 // Inventory is the simulated estate file (`drsorch serve --inventory`).
@@ -19,6 +20,9 @@ import (
 // sees it; later starts keep what the store holds.
 type Inventory struct {
 	Estates []EstateSpec `json:"estates"`
+	// WireFaults are HTTP 5xx answers and connection resets on any API
+	// the run service serves (package wirefault).
+	WireFaults []wirefault.Rule `json:"wireFaults,omitempty"`
 }
 
 // EstateSpec is one account and region.
@@ -64,6 +68,9 @@ type Faults struct {
 	ThrottlePercent int `json:"throttlePercent"`
 	// LatencyMs of wall-clock delay added to every request.
 	LatencyMs int `json:"latencyMs"`
+	// Errors are failures AWS has and the DRS model does not list
+	// (faults.go).
+	Errors []OperationFault `json:"errors,omitempty"`
 }
 
 const maxGenerated = 20000
@@ -205,6 +212,11 @@ func (f Faults) validate() error {
 	}
 	if f.LatencyMs < 0 || f.LatencyMs > 60000 {
 		return fmt.Errorf("latencyMs: %d must be between 0 and 60000", f.LatencyMs)
+	}
+	for i, ef := range f.Errors {
+		if err := ef.validate(); err != nil {
+			return fmt.Errorf("errors[%d]: %w", i, err)
+		}
 	}
 	return nil
 }

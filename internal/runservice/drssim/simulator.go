@@ -27,6 +27,7 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"log/slog"
 	"net/http"
@@ -38,6 +39,7 @@ import (
 	"github.com/drsorch/terraform-provider-drsorch/internal/runservice/awswire"
 	"github.com/drsorch/terraform-provider-drsorch/internal/runservice/simclock"
 	"github.com/drsorch/terraform-provider-drsorch/internal/runservice/store"
+	"github.com/drsorch/terraform-provider-drsorch/internal/runservice/wirefault"
 )
 
 // Options configure a Simulator.
@@ -47,6 +49,10 @@ type Options struct {
 	Logger *slog.Logger
 	// Inventory is the estate file; empty serves DemoInventory.
 	Inventory string
+	// WireFaults, when set, is the router's wire-fault injector: the
+	// inventory's wireFaults are set on it and /_sim/wire-faults changes
+	// them.
+	WireFaults *wirefault.Injector
 }
 
 // Simulator is the simulated DRS service of one run service.
@@ -63,6 +69,8 @@ type Simulator struct {
 	calls   map[string]int64
 
 	sleep func(context.Context, time.Duration) // wall-clock latency injection
+
+	wireFaults *wirefault.Injector
 }
 
 // New opens the simulator's tables, loads stored estates and seeds the
@@ -81,7 +89,15 @@ func New(opts Options) (*Simulator, error) {
 		source = "inventory " + opts.Inventory
 	}
 	s := &Simulator{db: opts.Store.DB(), clock: opts.Clock, logger: opts.Logger, source: source,
-		estates: map[estateKey]*estate{}, calls: map[string]int64{}, sleep: sleepCtx}
+		estates: map[estateKey]*estate{}, calls: map[string]int64{}, sleep: sleepCtx, wireFaults: opts.WireFaults}
+	if len(inv.WireFaults) > 0 {
+		if s.wireFaults == nil {
+			return nil, fmt.Errorf("inventory: wireFaults need the run service's router")
+		}
+		if err := s.wireFaults.Set(inv.WireFaults); err != nil {
+			return nil, fmt.Errorf("inventory: wireFaults: %w", err)
+		}
+	}
 	ctx := context.Background()
 	if err := s.migrate(ctx); err != nil {
 		return nil, fmt.Errorf("drs simulator tables: %w", err)
@@ -183,6 +199,9 @@ func init() {
 // of body). The error is always an *awswire.APIError.
 func (s *Simulator) Invoke(ctx context.Context, id awswire.Identity, operation string, body []byte) ([]byte, error) {
 	_, out, apiErr := s.call(ctx, id, operation, body)
+	if apiErr == errClientFault {
+		return nil, errors.New(apiErr.Message)
+	}
 	if apiErr != nil {
 		return nil, apiErr
 	}
@@ -228,6 +247,12 @@ func (s *Simulator) call(ctx context.Context, id awswire.Identity, name string, 
 	defer e.mu.Unlock()
 	c := &opContext{ctx: ctx, s: s, e: e, now: s.clock.Now()}
 	s.advanceEstate(e, c.now)
+	if fault := e.operationFault(name); fault != nil {
+		if err := s.flush(context.WithoutCancel(ctx), e); err != nil {
+			s.logger.Error("drs simulator: persist estate", "estate", e.key.String(), "err", err)
+		}
+		return 0, nil, fault
+	}
 	var result any
 	var apiErr *awswire.APIError
 	if !e.initialized && name != "InitializeService" {
