@@ -22,8 +22,12 @@ type serverRecord struct {
 	Launch      launchConfiguration      `json:"launch"`
 	Replication replicationConfiguration `json:"replication"`
 	FailLaunch  bool                     `json:"failLaunch,omitempty"`
-	LagSeconds  int64                    `json:"lagSeconds"`
-	AddedAt     time.Time                `json:"addedAt"`
+	Actions     []launchAction           `json:"actions,omitempty"`
+	Replicating *replicationRun          `json:"replicating,omitempty"`
+	// Disconnected: DisconnectSourceServer was called (the agent is gone).
+	Disconnected bool      `json:"disconnected,omitempty"`
+	LagSeconds   int64     `json:"lagSeconds"`
+	AddedAt      time.Time `json:"addedAt"`
 }
 
 // jobRecord is a job, its log and its planned timeline. Events whose time
@@ -43,6 +47,7 @@ func (j *jobRecord) active() bool { return j.Job.Status != "COMPLETED" }
 type instanceRecord struct {
 	Seq      int64            `json:"seq"`
 	Instance recoveryInstance `json:"instance"`
+	Failback *failbackConfig  `json:"failbackConfig,omitempty"`
 }
 
 // estate is one account+region. Every field is guarded by mu; changes are
@@ -61,11 +66,13 @@ type estate struct {
 	jobs      []*jobRecord
 	jobByID   map[string]*jobRecord
 	instances map[string]*instanceRecord
+	templates templateStore // launch and replication configuration templates (templates.go)
 
 	requests int64 // for deterministic throttling; not persisted
 
 	dirtyMeta      bool
 	dirtyServers   map[string]bool
+	deletedServers map[string]bool
 	dirtyJobs      map[string]bool
 	deletedJobs    map[string]bool
 	dirtyInstances map[string]bool
@@ -82,6 +89,7 @@ func newEstate(k estateKey) *estate {
 func (e *estate) resetDirty() {
 	e.dirtyMeta = false
 	e.dirtyServers = map[string]bool{}
+	e.deletedServers = map[string]bool{}
 	e.dirtyJobs = map[string]bool{}
 	e.deletedJobs = map[string]bool{}
 	e.dirtyInstances = map[string]bool{}

@@ -27,8 +27,13 @@ func TestModelledErrorsMatchTheModel(t *testing.T) {
 		}
 	}
 	for _, op := range OperationNames() {
-		if _, ok := m.Operations[op]; !ok {
+		mo, ok := m.Operations[op]
+		if !ok {
 			t.Errorf("served operation %s is not in the DRS model", op)
+			continue
+		}
+		if want := mo.HTTP.ResponseCode; want != 0 && operations[op].status != want {
+			t.Errorf("%s answers %d, the model says %d", op, operations[op].status, want)
 		}
 	}
 	for code, status := range statusOf {

@@ -110,7 +110,9 @@ func (r *serverRecord) hasHardwareID(id string) bool {
 // view is the server as DescribeSourceServers shows it at now.
 func (r *serverRecord) view(now time.Time) sourceServer {
 	v := r.Server
-	v.DataReplicationInfo.LagDuration = fmt.Sprintf("PT%dS", r.LagSeconds)
+	if !r.Disconnected {
+		v.DataReplicationInfo.LagDuration = fmt.Sprintf("PT%dS", r.LagSeconds)
+	}
 	if v.DataReplicationInfo.DataReplicationState == "INITIAL_SYNC" {
 		v.DataReplicationInfo.EtaDateTime = formatTime(now.Add(2 * time.Hour))
 	}

@@ -115,6 +115,7 @@ func (s *Simulator) advanceEstate(e *estate, now time.Time) {
 			}
 		}
 		if next == nil {
+			e.advanceReplication(now)
 			return
 		}
 		ev := next.Plan[next.Next]

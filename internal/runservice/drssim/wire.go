@@ -198,18 +198,20 @@ type jobLogDetail struct {
 }
 
 type recoveryInstance struct {
-	Ec2InstanceID               string                     `json:"ec2InstanceID"`
-	Ec2InstanceState            string                     `json:"ec2InstanceState"`
-	JobID                       string                     `json:"jobID"`
-	RecoveryInstanceID          string                     `json:"recoveryInstanceID"`
-	SourceServerID              string                     `json:"sourceServerID"`
-	Arn                         string                     `json:"arn"`
-	Tags                        map[string]string          `json:"tags"`
-	RecoveryInstanceProperties  recoveryInstanceProperties `json:"recoveryInstanceProperties"`
-	PointInTimeSnapshotDateTime string                     `json:"pointInTimeSnapshotDateTime,omitempty"`
-	IsDrill                     bool                       `json:"isDrill"`
-	OriginEnvironment           string                     `json:"originEnvironment"`
-	AgentVersion                string                     `json:"agentVersion,omitempty"`
+	Ec2InstanceID               string                               `json:"ec2InstanceID"`
+	Ec2InstanceState            string                               `json:"ec2InstanceState"`
+	JobID                       string                               `json:"jobID"`
+	RecoveryInstanceID          string                               `json:"recoveryInstanceID"`
+	SourceServerID              string                               `json:"sourceServerID"`
+	Arn                         string                               `json:"arn"`
+	Tags                        map[string]string                    `json:"tags"`
+	RecoveryInstanceProperties  recoveryInstanceProperties           `json:"recoveryInstanceProperties"`
+	PointInTimeSnapshotDateTime string                               `json:"pointInTimeSnapshotDateTime,omitempty"`
+	IsDrill                     bool                                 `json:"isDrill"`
+	OriginEnvironment           string                               `json:"originEnvironment"`
+	Failback                    *recoveryInstanceFailback            `json:"failback,omitempty"`
+	DataReplicationInfo         *recoveryInstanceDataReplicationInfo `json:"dataReplicationInfo,omitempty"`
+	AgentVersion                string                               `json:"agentVersion,omitempty"`
 }
 
 type recoveryInstanceProperties struct {

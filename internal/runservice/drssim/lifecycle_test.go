@@ -1,0 +1,272 @@
+package drssim_test
+
+import (
+	"errors"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/drs"
+	"github.com/aws/aws-sdk-go-v2/service/drs/types"
+)
+
+func wantTyped[T error](t *testing.T, err error, what string) T {
+	t.Helper()
+	var target T
+	if !errors.As(err, &target) {
+		t.Fatalf("%s: want %T, got %v", what, target, err)
+	}
+	return target
+}
+
+func TestLaunchConfigurationTemplatesAndTheirLaunchActions(t *testing.T) {
+	svc := start(t, nil)
+	c := drsClient(svc, "us-east-1")
+	created, err := c.CreateLaunchConfigurationTemplate(ctx, &drs.CreateLaunchConfigurationTemplateInput{
+		LaunchDisposition: types.LaunchDispositionStopped, CopyTags: aws.Bool(true), Tags: map[string]string{"team": "dr"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tpl := created.LaunchConfigurationTemplate
+	id := aws.ToString(tpl.LaunchConfigurationTemplateID)
+	if len(id) != 21 || tpl.LaunchDisposition != types.LaunchDispositionStopped || !aws.ToBool(tpl.CopyTags) || tpl.Tags["team"] != "dr" {
+		t.Fatalf("created %+v", tpl)
+	}
+	// Quota L-1F3FAE4D: one launch configuration template per account and region.
+	_, err = c.CreateLaunchConfigurationTemplate(ctx, &drs.CreateLaunchConfigurationTemplateInput{})
+	if q := wantTyped[*types.ServiceQuotaExceededException](t, err, "second template"); aws.ToString(q.QuotaCode) != "L-1F3FAE4D" {
+		t.Fatalf("quota %s", aws.ToString(q.QuotaCode))
+	}
+	up, err := c.UpdateLaunchConfigurationTemplate(ctx, &drs.UpdateLaunchConfigurationTemplateInput{LaunchConfigurationTemplateID: aws.String(id),
+		TargetInstanceTypeRightSizingMethod: types.TargetInstanceTypeRightSizingMethodInAws})
+	if err != nil || up.LaunchConfigurationTemplate.TargetInstanceTypeRightSizingMethod != types.TargetInstanceTypeRightSizingMethodInAws ||
+		up.LaunchConfigurationTemplate.LaunchDisposition != types.LaunchDispositionStopped {
+		t.Fatalf("update: %v %+v", err, up)
+	}
+	_, err = c.UpdateLaunchConfigurationTemplate(ctx, &drs.UpdateLaunchConfigurationTemplateInput{LaunchConfigurationTemplateID: aws.String(id), LaunchDisposition: "SIDEWAYS"})
+	wantValidation(t, err, "launchDisposition")
+
+	put, err := c.PutLaunchAction(ctx, &drs.PutLaunchActionInput{ResourceId: aws.String(id), ActionId: aws.String("3f2a3b4c-0000-4000-8000-00000000000a"),
+		ActionCode: aws.String("AWS-RunShellScript"), Name: aws.String("warm cache"), Order: aws.Int32(10), Optional: aws.Bool(true), Active: aws.Bool(true),
+		ActionVersion: aws.String("$DEFAULT"), Category: types.LaunchActionCategoryConfiguration, Description: aws.String("warm the cache"),
+		Parameters: map[string]types.LaunchActionParameter{"commands": {Value: aws.String("echo hi"), Type: types.LaunchActionParameterTypeDynamic}}})
+	if err != nil || put.Type != types.LaunchActionTypeSsmCommand || aws.ToString(put.ResourceId) != id {
+		t.Fatalf("PutLaunchAction on a template: %v %+v", err, put)
+	}
+	list, err := c.ListLaunchActions(ctx, &drs.ListLaunchActionsInput{ResourceId: aws.String(id)})
+	if err != nil || len(list.Items) != 1 || aws.ToString(list.Items[0].Name) != "warm cache" {
+		t.Fatalf("ListLaunchActions: %v %+v", err, list)
+	}
+
+	desc, err := c.DescribeLaunchConfigurationTemplates(ctx, &drs.DescribeLaunchConfigurationTemplatesInput{})
+	if err != nil || len(desc.Items) != 1 {
+		t.Fatalf("describe: %v %+v", err, desc)
+	}
+	if _, err := c.DeleteLaunchConfigurationTemplate(ctx, &drs.DeleteLaunchConfigurationTemplateInput{LaunchConfigurationTemplateID: aws.String(id)}); err != nil {
+		t.Fatal(err)
+	}
+	_, err = c.DescribeLaunchConfigurationTemplates(ctx, &drs.DescribeLaunchConfigurationTemplatesInput{LaunchConfigurationTemplateIDs: []string{id}})
+	wantTyped[*types.ResourceNotFoundException](t, err, "deleted template by ID")
+	_, err = c.DeleteLaunchConfigurationTemplate(ctx, &drs.DeleteLaunchConfigurationTemplateInput{LaunchConfigurationTemplateID: aws.String(id)})
+	wantTyped[*types.ResourceNotFoundException](t, err, "second delete")
+	_, err = c.ListLaunchActions(ctx, &drs.ListLaunchActionsInput{ResourceId: aws.String(id)})
+	wantTyped[*types.ResourceNotFoundException](t, err, "actions of a deleted template")
+}
+
+func TestReplicationConfigurationTemplates(t *testing.T) {
+	svc := start(t, nil)
+	c := drsClient(svc, "us-east-1")
+	in := &drs.CreateReplicationConfigurationTemplateInput{
+		StagingAreaSubnetId: aws.String("subnet-0123456789abcdef0"), AssociateDefaultSecurityGroup: aws.Bool(true),
+		ReplicationServersSecurityGroupsIDs: []string{}, ReplicationServerInstanceType: aws.String("t3.small"),
+		UseDedicatedReplicationServer: aws.Bool(false), DefaultLargeStagingDiskType: types.ReplicationConfigurationDefaultLargeStagingDiskTypeGp3,
+		EbsEncryption: types.ReplicationConfigurationEbsEncryptionDefault, BandwidthThrottling: 0,
+		DataPlaneRouting: types.ReplicationConfigurationDataPlaneRoutingPrivateIp, CreatePublicIP: aws.Bool(false),
+		StagingAreaTags: map[string]string{}, PitPolicy: []types.PITPolicyRule{{Units: types.PITPolicyRuleUnitsDay, Interval: aws.Int32(1), RetentionDuration: aws.Int32(7)}}}
+	out, err := c.CreateReplicationConfigurationTemplate(ctx, in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	id := out.ReplicationConfigurationTemplateID
+	if len(aws.ToString(id)) != 21 || len(out.PitPolicy) != 1 || !aws.ToBool(out.PitPolicy[0].Enabled) {
+		t.Fatalf("created %+v", out)
+	}
+	_, err = c.UpdateReplicationConfigurationTemplate(ctx, &drs.UpdateReplicationConfigurationTemplateInput{ReplicationConfigurationTemplateID: id,
+		EbsEncryption: types.ReplicationConfigurationEbsEncryptionCustom})
+	wantValidation(t, err, "ebsEncryptionKeyArn")
+	up, err := c.UpdateReplicationConfigurationTemplate(ctx, &drs.UpdateReplicationConfigurationTemplateInput{ReplicationConfigurationTemplateID: id,
+		BandwidthThrottling: 100})
+	if err != nil || up.BandwidthThrottling != 100 || aws.ToString(up.StagingAreaSubnetId) != "subnet-0123456789abcdef0" {
+		t.Fatalf("update: %v %+v", err, up)
+	}
+	list, err := c.DescribeReplicationConfigurationTemplates(ctx, &drs.DescribeReplicationConfigurationTemplatesInput{ReplicationConfigurationTemplateIDs: []string{aws.ToString(id)}})
+	if err != nil || len(list.Items) != 1 || list.Items[0].BandwidthThrottling != 100 {
+		t.Fatalf("describe: %v %+v", err, list)
+	}
+	if _, err := c.DeleteReplicationConfigurationTemplate(ctx, &drs.DeleteReplicationConfigurationTemplateInput{ReplicationConfigurationTemplateID: id}); err != nil {
+		t.Fatal(err)
+	}
+	_, err = c.DeleteReplicationConfigurationTemplate(ctx, &drs.DeleteReplicationConfigurationTemplateInput{ReplicationConfigurationTemplateID: id})
+	wantTyped[*types.ResourceNotFoundException](t, err, "second delete")
+}
+
+func TestLaunchActionsOnASourceServer(t *testing.T) {
+	svc := start(t, nil)
+	c := drsClient(svc, "us-east-1")
+	id := aws.String(serverIDs(t, c, "shop-db-1")[0])
+	put := func(actionID string, order int32) error {
+		_, err := c.PutLaunchAction(ctx, &drs.PutLaunchActionInput{ResourceId: id, ActionId: aws.String(actionID),
+			ActionCode: aws.String("AWSEC2-CreateVssSnapshot"), Name: aws.String("action " + actionID[:4]), Order: aws.Int32(order),
+			Optional: aws.Bool(false), Active: aws.Bool(true), ActionVersion: aws.String("$LATEST"),
+			Category: types.LaunchActionCategoryValidation, Description: aws.String("check")})
+		return err
+	}
+	for i, a := range []string{"bbbbbbbb-0000-4000-8000-000000000002", "aaaaaaaa-0000-4000-8000-000000000001"} {
+		if err := put(a, int32(200-i*100)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	err := put("cccccccc-0000-4000-8000-000000000003", 100)
+	wantTyped[*types.ConflictException](t, err, "a second action at order 100")
+	err = put("cccccccc-0000-4000-8000-000000000003", 1)
+	wantValidation(t, err, "order")
+	// Listed in run order, a page at a time.
+	first, err := c.ListLaunchActions(ctx, &drs.ListLaunchActionsInput{ResourceId: id, MaxResults: aws.Int32(1)})
+	if err != nil || len(first.Items) != 1 || aws.ToInt32(first.Items[0].Order) != 100 || first.NextToken == nil {
+		t.Fatalf("first page: %v %+v", err, first)
+	}
+	second, err := c.ListLaunchActions(ctx, &drs.ListLaunchActionsInput{ResourceId: id, MaxResults: aws.Int32(1), NextToken: first.NextToken})
+	if err != nil || len(second.Items) != 1 || aws.ToInt32(second.Items[0].Order) != 200 || second.NextToken != nil {
+		t.Fatalf("second page: %v %+v", err, second)
+	}
+	if first.Items[0].Type != types.LaunchActionTypeSsmAutomation {
+		t.Errorf("type %s", first.Items[0].Type)
+	}
+	if _, err := c.DeleteLaunchAction(ctx, &drs.DeleteLaunchActionInput{ResourceId: id, ActionId: first.Items[0].ActionId}); err != nil {
+		t.Fatal(err)
+	}
+	_, err = c.DeleteLaunchAction(ctx, &drs.DeleteLaunchActionInput{ResourceId: id, ActionId: first.Items[0].ActionId})
+	wantTyped[*types.ResourceNotFoundException](t, err, "second delete")
+	_, err = c.ListLaunchActions(ctx, &drs.ListLaunchActionsInput{ResourceId: aws.String("s-00000000000000000")})
+	wantTyped[*types.ResourceNotFoundException](t, err, "unknown server")
+}
+
+func TestReplicationLifeCycleOverSimulatedTime(t *testing.T) {
+	svc := start(t, nil)
+	c := drsClient(svc, "us-east-1")
+	id := aws.String(serverIDs(t, c, "shop-app-1")[0])
+	state := func() types.DataReplicationState {
+		t.Helper()
+		out, err := c.DescribeSourceServers(ctx, &drs.DescribeSourceServersInput{Filters: &types.DescribeSourceServersRequestFilters{SourceServerIDs: []string{*id}}})
+		if err != nil || len(out.Items) != 1 {
+			t.Fatalf("describe: %v", err)
+		}
+		return out.Items[0].DataReplicationInfo.DataReplicationState
+	}
+	_, err := c.StartReplication(ctx, &drs.StartReplicationInput{SourceServerID: id})
+	wantTyped[*types.ConflictException](t, err, "start while replicating")
+	_, err = c.RetryDataReplication(ctx, &drs.RetryDataReplicationInput{SourceServerID: id})
+	wantTyped[*types.ValidationException](t, err, "retry while healthy")
+
+	stopped, err := c.StopReplication(ctx, &drs.StopReplicationInput{SourceServerID: id})
+	if err != nil || stopped.SourceServer.DataReplicationInfo.DataReplicationState != types.DataReplicationStateStopped {
+		t.Fatalf("stop: %v %+v", err, stopped)
+	}
+	snaps, err := c.DescribeRecoverySnapshots(ctx, &drs.DescribeRecoverySnapshotsInput{SourceServerID: id})
+	if err != nil || len(snaps.Items) != 0 {
+		t.Fatalf("a stopped server keeps no snapshots: %v %d", err, len(snaps.Items))
+	}
+	started, err := c.StartReplication(ctx, &drs.StartReplicationInput{SourceServerID: id})
+	if err != nil || started.SourceServer.DataReplicationInfo.DataReplicationState != types.DataReplicationStateInitiating {
+		t.Fatalf("start: %v %+v", err, started)
+	}
+	advance(svc, 5*time.Minute)
+	if s := state(); s != types.DataReplicationStateInitialSync {
+		t.Fatalf("after 5 minutes: %s, want INITIAL_SYNC", s)
+	}
+	advance(svc, 40*time.Minute)
+	if s := state(); s != types.DataReplicationStateContinuous {
+		t.Fatalf("after 45 minutes: %s, want CONTINUOUS", s)
+	}
+
+	disc, err := c.DisconnectSourceServer(ctx, &drs.DisconnectSourceServerInput{SourceServerID: id})
+	if err != nil || disc.DataReplicationInfo.DataReplicationState != types.DataReplicationStateDisconnected || disc.DataReplicationInfo.LagDuration != nil ||
+		disc.DataReplicationInfo.ReplicatedDisks[0].TotalStorageBytes != 0 {
+		t.Fatalf("disconnect: %v %+v", err, disc)
+	}
+	if _, err := c.DeleteSourceServer(ctx, &drs.DeleteSourceServerInput{SourceServerID: id}); err != nil {
+		t.Fatal(err)
+	}
+	_, err = c.GetLaunchConfiguration(ctx, &drs.GetLaunchConfigurationInput{SourceServerID: id})
+	wantTyped[*types.ResourceNotFoundException](t, err, "deleted server")
+	other := aws.String(serverIDs(t, c, "shop-app-2")[0])
+	_, err = c.DeleteSourceServer(ctx, &drs.DeleteSourceServerInput{SourceServerID: other})
+	wantTyped[*types.ConflictException](t, err, "delete a connected server")
+}
+
+func TestRecoveryInstanceFailbackDisconnectAndDelete(t *testing.T) {
+	svc := start(t, nil)
+	c := drsClient(svc, "us-east-1")
+	sid := serverIDs(t, c, "shop-db-1")[0]
+	if _, err := c.StartRecovery(ctx, recoveryInput(true, sid)); err != nil {
+		t.Fatal(err)
+	}
+	svc.App.DRS.RunUntilIdle()
+	insts, err := c.DescribeRecoveryInstances(ctx, &drs.DescribeRecoveryInstancesInput{})
+	if err != nil || len(insts.Items) != 1 {
+		t.Fatalf("instances: %v", err)
+	}
+	iid := insts.Items[0].RecoveryInstanceID
+	_, err = c.DisconnectSourceServer(ctx, &drs.DisconnectSourceServerInput{SourceServerID: aws.String(sid)})
+	wantTyped[*types.ConflictException](t, err, "disconnect a server that has a recovery instance")
+
+	cfg, err := c.GetFailbackReplicationConfiguration(ctx, &drs.GetFailbackReplicationConfigurationInput{RecoveryInstanceID: iid})
+	if err != nil || aws.ToString(cfg.RecoveryInstanceID) != aws.ToString(iid) || cfg.InternetProtocol != types.InternetProtocolIpv4 {
+		t.Fatalf("failback configuration: %v %+v", err, cfg)
+	}
+	if _, err := c.UpdateFailbackReplicationConfiguration(ctx, &drs.UpdateFailbackReplicationConfigurationInput{RecoveryInstanceID: iid,
+		BandwidthThrottling: 50, UsePrivateIP: aws.Bool(true)}); err != nil {
+		t.Fatal(err)
+	}
+	cfg, _ = c.GetFailbackReplicationConfiguration(ctx, &drs.GetFailbackReplicationConfigurationInput{RecoveryInstanceID: iid})
+	if cfg.BandwidthThrottling != 50 || !aws.ToBool(cfg.UsePrivateIP) {
+		t.Fatalf("updated failback configuration %+v", cfg)
+	}
+	_, err = c.GetFailbackReplicationConfiguration(ctx, &drs.GetFailbackReplicationConfigurationInput{RecoveryInstanceID: aws.String("i-0123456789abcdef0")})
+	wantTyped[*types.ResourceNotFoundException](t, err, "unknown instance")
+	if _, err := c.StopFailback(ctx, &drs.StopFailbackInput{RecoveryInstanceID: iid}); err != nil {
+		t.Fatal(err)
+	}
+	insts, _ = c.DescribeRecoveryInstances(ctx, &drs.DescribeRecoveryInstancesInput{})
+	if f := insts.Items[0].Failback; f == nil || f.State != types.FailbackStateFailbackNotStarted {
+		t.Fatalf("failback after StopFailback: %+v", f)
+	}
+
+	_, err = c.DeleteRecoveryInstance(ctx, &drs.DeleteRecoveryInstanceInput{RecoveryInstanceID: iid})
+	wantTyped[*types.ConflictException](t, err, "delete before disconnect")
+	if _, err := c.DisconnectRecoveryInstance(ctx, &drs.DisconnectRecoveryInstanceInput{RecoveryInstanceID: iid}); err != nil {
+		t.Fatal(err)
+	}
+	insts, _ = c.DescribeRecoveryInstances(ctx, &drs.DescribeRecoveryInstancesInput{})
+	if d := insts.Items[0].DataReplicationInfo; d == nil || d.DataReplicationState != types.RecoveryInstanceDataReplicationStateDisconnected {
+		t.Fatalf("after disconnect: %+v", d)
+	}
+	if _, err := c.DeleteRecoveryInstance(ctx, &drs.DeleteRecoveryInstanceInput{RecoveryInstanceID: iid}); err != nil {
+		t.Fatal(err)
+	}
+	insts, _ = c.DescribeRecoveryInstances(ctx, &drs.DescribeRecoveryInstancesInput{})
+	if len(insts.Items) != 0 {
+		t.Fatalf("%d instances after delete", len(insts.Items))
+	}
+	// DeleteRecoveryInstance models no ResourceNotFoundException.
+	_, err = c.DeleteRecoveryInstance(ctx, &drs.DeleteRecoveryInstanceInput{RecoveryInstanceID: iid})
+	wantTyped[*types.ConflictException](t, err, "delete twice")
+	// Now the server has no recovery instance and can be disconnected.
+	if _, err := c.DisconnectSourceServer(ctx, &drs.DisconnectSourceServerInput{SourceServerID: aws.String(sid)}); err != nil {
+		t.Fatal(err)
+	}
+	nets, err := c.DescribeSourceNetworks(ctx, &drs.DescribeSourceNetworksInput{})
+	if err != nil || len(nets.Items) != 0 {
+		t.Fatalf("source networks: %v %+v", err, nets)
+	}
+}
