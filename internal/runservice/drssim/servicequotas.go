@@ -49,6 +49,12 @@ func sqError(code, msg string) *awswire.APIError {
 
 func (s *Simulator) serviceQuotas(id awswire.Identity, op string, body []byte) (any, *awswire.APIError) {
 	s.count("servicequotas:" + op)
+	switch op {
+	case "GetServiceQuota", "GetAWSDefaultServiceQuota", "ListServiceQuotas":
+	default:
+		return nil, awswire.NewError(http.StatusBadRequest, "UnknownOperationException",
+			fmt.Sprintf("the run service's Service Quotas does not serve %q (served: GetServiceQuota, GetAWSDefaultServiceQuota, ListServiceQuotas)", op))
+	}
 	var req struct {
 		ServiceCode string  `json:"ServiceCode"`
 		QuotaCode   string  `json:"QuotaCode"`

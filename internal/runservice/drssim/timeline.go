@@ -278,7 +278,9 @@ func (e *estate) launchInstance(j *jobRecord, p *participatingSrv, srv *serverRe
 	var disks []recoveryInstanceDisk
 	for _, d := range props.Disks {
 		disks = append(disks, recoveryInstanceDisk{InternalDeviceName: d.DeviceName, Bytes: d.Bytes,
-			EbsVolumeID: hashID("vol-", 17, id, d.DeviceName)})
+			// The model's EbsVolumeID is vol- and 8 or 17 hex digits but at
+			// most 19 characters: only the 8-digit form satisfies both.
+			EbsVolumeID: hashID("vol-", 8, id, d.DeviceName)})
 	}
 	tags := map[string]string{}
 	if srv.Launch.CopyTags {
