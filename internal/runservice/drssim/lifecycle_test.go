@@ -270,3 +270,24 @@ func TestRecoveryInstanceFailbackDisconnectAndDelete(t *testing.T) {
 		t.Fatalf("source networks: %v %+v", err, nets)
 	}
 }
+
+func TestTemplatesAreTaggable(t *testing.T) {
+	svc := start(t, nil)
+	c := drsClient(svc, "us-east-1")
+	out, err := c.CreateLaunchConfigurationTemplate(ctx, &drs.CreateLaunchConfigurationTemplateInput{Tags: map[string]string{"a": "1"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	arn := out.LaunchConfigurationTemplate.Arn
+	if _, err := c.TagResource(ctx, &drs.TagResourceInput{ResourceArn: arn, Tags: map[string]string{"b": "2"}}); err != nil {
+		t.Fatal(err)
+	}
+	tags, err := c.ListTagsForResource(ctx, &drs.ListTagsForResourceInput{ResourceArn: arn})
+	if err != nil || len(tags.Tags) != 2 {
+		t.Fatalf("template tags: %v %+v", err, tags)
+	}
+	desc, _ := c.DescribeLaunchConfigurationTemplates(ctx, &drs.DescribeLaunchConfigurationTemplatesInput{})
+	if desc.Items[0].Tags["b"] != "2" {
+		t.Fatalf("described tags %v", desc.Items[0].Tags)
+	}
+}
