@@ -8,6 +8,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/drs"
 	"github.com/aws/aws-sdk-go-v2/service/drs/types"
+
+	"github.com/drsorch/terraform-provider-drsorch/internal/runservice/drssim"
 )
 
 func wantTyped[T error](t *testing.T, err error, what string) T {
@@ -290,4 +292,29 @@ func TestTemplatesAreTaggable(t *testing.T) {
 	if desc.Items[0].Tags["b"] != "2" {
 		t.Fatalf("described tags %v", desc.Items[0].Tags)
 	}
+}
+
+func TestListExtensibleSourceServersOfAStagingAccount(t *testing.T) {
+	svc := start(t, &drssim.Inventory{Estates: []drssim.EstateSpec{
+		{Region: "us-east-1", Servers: []drssim.ServerSpec{{Hostname: "target-1"}}},
+		{Account: "111122223333", Region: "us-east-1", Servers: []drssim.ServerSpec{{Hostname: "staged-1", Tags: map[string]string{"app": "erp"}}, {Hostname: "staged-2"}}},
+		{Account: "111122223333", Region: "eu-west-1", Servers: []drssim.ServerSpec{{Hostname: "elsewhere"}}},
+	}})
+	c := drsClient(svc, "us-east-1")
+	first, err := c.ListExtensibleSourceServers(ctx, &drs.ListExtensibleSourceServersInput{StagingAccountID: aws.String("111122223333"), MaxResults: aws.Int32(1)})
+	if err != nil || len(first.Items) != 1 || aws.ToString(first.Items[0].Hostname) != "staged-1" || first.Items[0].Tags["app"] != "erp" || first.NextToken == nil {
+		t.Fatalf("first page: %v %+v", err, first)
+	}
+	second, err := c.ListExtensibleSourceServers(ctx, &drs.ListExtensibleSourceServersInput{StagingAccountID: aws.String("111122223333"), NextToken: first.NextToken})
+	if err != nil || len(second.Items) != 1 || aws.ToString(second.Items[0].Hostname) != "staged-2" {
+		t.Fatalf("second page: %v %+v", err, second)
+	}
+	none, err := c.ListExtensibleSourceServers(ctx, &drs.ListExtensibleSourceServersInput{StagingAccountID: aws.String("444455556666")})
+	if err != nil || len(none.Items) != 0 {
+		t.Fatalf("account without DRS: %v %+v", err, none)
+	}
+	_, err = c.ListExtensibleSourceServers(ctx, &drs.ListExtensibleSourceServersInput{StagingAccountID: aws.String("123456789012")})
+	wantValidation(t, err, "stagingAccountID")
+	_, err = c.ListExtensibleSourceServers(ctx, &drs.ListExtensibleSourceServersInput{StagingAccountID: aws.String("111122223333"), MaxResults: aws.Int32(301)})
+	wantValidation(t, err, "maxResults")
 }

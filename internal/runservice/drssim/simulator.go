@@ -161,6 +161,9 @@ type opContext struct {
 	s   *Simulator
 	e   *estate
 	now time.Time
+	// staging holds a staging account's servers, read before e was
+	// locked (ListExtensibleSourceServers).
+	staging []stagingSourceServer
 }
 
 type operation struct {
@@ -212,6 +215,7 @@ func init() {
 		"UpdateFailbackReplicationConfiguration":    {http.StatusOK, opUpdateFailbackReplicationConfiguration},
 		"StopFailback":                              {http.StatusOK, opStopFailback},
 		"DescribeSourceNetworks":                    {http.StatusOK, opDescribeSourceNetworks},
+		"ListExtensibleSourceServers":               {http.StatusOK, opListExtensibleSourceServers},
 	}
 }
 
@@ -253,6 +257,10 @@ func (s *Simulator) call(ctx context.Context, id awswire.Identity, name string, 
 		return 0, nil, validationError(reasonOther, "the request names no region: sign it for a region such as us-east-1")
 	}
 	e := s.estate(estateKey{account, id.Region})
+	var staging []stagingSourceServer
+	if name == "ListExtensibleSourceServers" {
+		staging = s.stagingServers(e.key, body)
+	}
 
 	e.mu.Lock()
 	faults := e.faults
@@ -268,7 +276,7 @@ func (s *Simulator) call(ctx context.Context, id awswire.Identity, name string, 
 
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	c := &opContext{ctx: ctx, s: s, e: e, now: s.clock.Now()}
+	c := &opContext{ctx: ctx, s: s, e: e, now: s.clock.Now(), staging: staging}
 	s.advanceEstate(e, c.now)
 	if fault := e.operationFault(name); fault != nil {
 		if err := s.flush(context.WithoutCancel(ctx), e); err != nil {
