@@ -21,6 +21,7 @@ import (
 //	POST   /_sim/fail-launch   {"account","region","sourceServerIDs":[…],"fail":true}
 //	POST   /_sim/quotas        {"account","region","quotas":{"L-…":N}}
 //	POST   /_sim/servers       {"account","region","count":N,"hostnamePrefix","tags"}
+//	POST   /_sim/failback-client {"account","region","recoveryInstanceID"}  the Failback Client connects
 //	GET    /_sim/wire-faults               wire-fault rules and their counts
 //	POST   /_sim/wire-faults   {"rules":[{"service","operation","kind","status","after","count","probability","seed"}]}
 func (s *Simulator) ControlHandler() http.Handler {
@@ -111,6 +112,15 @@ func (s *Simulator) ControlHandler() http.Handler {
 			return
 		}
 		writeControl(w, http.StatusOK, map[string]any{"sourceServerIDs": ids})
+	})
+	mux.HandleFunc("POST /_sim/failback-client", func(w http.ResponseWriter, r *http.Request) {
+		var req struct {
+			Estate
+			RecoveryInstanceID string `json:"recoveryInstanceID"`
+		}
+		if readControl(w, r, &req) {
+			respond(w, s.ConnectFailbackClient(req.Estate, req.RecoveryInstanceID))
+		}
 	})
 	mux.HandleFunc("GET /_sim/wire-faults", func(w http.ResponseWriter, _ *http.Request) {
 		writeControl(w, http.StatusOK, map[string]any{"rules": s.WireFaultStatus()})

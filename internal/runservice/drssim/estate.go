@@ -48,6 +48,8 @@ type instanceRecord struct {
 	Seq      int64            `json:"seq"`
 	Instance recoveryInstance `json:"instance"`
 	Failback *failbackConfig  `json:"failbackConfig,omitempty"`
+	// FailbackRun is the failback replication the Failback Client drives.
+	FailbackRun *replicationRun `json:"failbackRun,omitempty"`
 }
 
 // estate is one account+region. Every field is guarded by mu; changes are

@@ -2,6 +2,8 @@ package drssim_test
 
 import (
 	"errors"
+	"net/http"
+	"strings"
 	"testing"
 	"time"
 
@@ -317,4 +319,65 @@ func TestListExtensibleSourceServersOfAStagingAccount(t *testing.T) {
 	wantValidation(t, err, "stagingAccountID")
 	_, err = c.ListExtensibleSourceServers(ctx, &drs.ListExtensibleSourceServersInput{StagingAccountID: aws.String("111122223333"), MaxResults: aws.Int32(301)})
 	wantValidation(t, err, "maxResults")
+}
+
+func TestFailbackLaunchAfterTheFailbackClientReplicates(t *testing.T) {
+	svc := start(t, nil)
+	c := drsClient(svc, "us-east-1")
+	sid := serverIDs(t, c, "shop-db-1")[0]
+	if _, err := c.StartRecovery(ctx, recoveryInput(false, sid)); err != nil {
+		t.Fatal(err)
+	}
+	svc.App.DRS.RunUntilIdle()
+	insts, _ := c.DescribeRecoveryInstances(ctx, &drs.DescribeRecoveryInstancesInput{})
+	iid := aws.ToString(insts.Items[0].RecoveryInstanceID)
+	_, err := c.StartFailbackLaunch(ctx, &drs.StartFailbackLaunchInput{RecoveryInstanceIDs: []string{iid}})
+	wantTyped[*types.ConflictException](t, err, "failback before the client replicated")
+
+	resp, err := http.Post(svc.URL+"/_sim/failback-client", "application/json", strings.NewReader(`{"recoveryInstanceID":"`+iid+`"}`))
+	if err != nil || resp.StatusCode != http.StatusNoContent {
+		t.Fatalf("failback client: %v %v", err, resp)
+	}
+	resp.Body.Close()
+	failback := func() (types.FailbackState, types.RecoveryInstanceDataReplicationState) {
+		out, err := c.DescribeRecoveryInstances(ctx, &drs.DescribeRecoveryInstancesInput{})
+		if err != nil || out.Items[0].Failback == nil || out.Items[0].DataReplicationInfo == nil {
+			t.Fatalf("describe: %v %+v", err, out)
+		}
+		return out.Items[0].Failback.State, out.Items[0].DataReplicationInfo.DataReplicationState
+	}
+	if st, rep := failback(); st != types.FailbackStateFailbackInProgress || rep != types.RecoveryInstanceDataReplicationStateInitiating {
+		t.Fatalf("after connecting: %s %s", st, rep)
+	}
+	advance(svc, 35*time.Minute)
+	if st, rep := failback(); st != types.FailbackStateFailbackReadyForLaunch || rep != types.RecoveryInstanceDataReplicationStateContinuous {
+		t.Fatalf("after 35 minutes: %s %s", st, rep)
+	}
+	out, err := c.StartFailbackLaunch(ctx, &drs.StartFailbackLaunchInput{RecoveryInstanceIDs: []string{iid}, Tags: map[string]string{"why": "failback"}})
+	if err != nil || out.Job.InitiatedBy != types.InitiatedByFailback || out.Job.Type != types.JobTypeLaunch {
+		t.Fatalf("StartFailbackLaunch: %v %+v", err, out)
+	}
+	svc.App.DRS.RunUntilIdle()
+	j := describeJob(t, c, aws.ToString(out.Job.JobID))
+	if j.Status != types.JobStatusCompleted || j.ParticipatingServers[0].LaunchStatus != types.LaunchStatusLaunched {
+		t.Fatalf("failback job %+v", j)
+	}
+	if st, _ := failback(); st != types.FailbackStateFailbackCompleted {
+		t.Fatalf("after the job: %s", st)
+	}
+	_, err = c.StartFailbackLaunch(ctx, &drs.StartFailbackLaunchInput{RecoveryInstanceIDs: []string{"i-0123456789abcdef0"}})
+	wantTyped[*types.ConflictException](t, err, "unknown instance")
+}
+
+func TestDrillInstancesDoNotFailBack(t *testing.T) {
+	svc := start(t, nil)
+	c := drsClient(svc, "us-east-1")
+	if _, err := c.StartRecovery(ctx, recoveryInput(true, serverIDs(t, c, "shop-db-1")...)); err != nil {
+		t.Fatal(err)
+	}
+	svc.App.DRS.RunUntilIdle()
+	insts, _ := c.DescribeRecoveryInstances(ctx, &drs.DescribeRecoveryInstancesInput{})
+	if err := svc.App.DRS.ConnectFailbackClient(drssim.Estate{}, aws.ToString(insts.Items[0].RecoveryInstanceID)); err == nil {
+		t.Fatal("a drill instance started failback replication")
+	}
 }

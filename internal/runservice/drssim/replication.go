@@ -247,7 +247,10 @@ func opDeleteSourceServer(c *opContext, body []byte) (any, *awswire.APIError) {
 // Recovery instances.
 
 type recoveryInstanceFailback struct {
-	State string `json:"state"`
+	State                  string `json:"state"`
+	FailbackClientID       string `json:"failbackClientID,omitempty"`
+	FailbackInitiationTime string `json:"failbackInitiationTime,omitempty"`
+	FailbackJobID          string `json:"failbackJobID,omitempty"`
 }
 
 type recoveryInstanceDataReplicationInfo struct {

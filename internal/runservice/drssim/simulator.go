@@ -216,6 +216,7 @@ func init() {
 		"StopFailback":                              {http.StatusOK, opStopFailback},
 		"DescribeSourceNetworks":                    {http.StatusOK, opDescribeSourceNetworks},
 		"ListExtensibleSourceServers":               {http.StatusOK, opListExtensibleSourceServers},
+		"StartFailbackLaunch":                       {http.StatusOK, opStartFailbackLaunch},
 	}
 }
 

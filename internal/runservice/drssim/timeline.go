@@ -116,6 +116,7 @@ func (s *Simulator) advanceEstate(e *estate, now time.Time) {
 		}
 		if next == nil {
 			e.advanceReplication(now)
+			e.advanceFailback(now)
 			return
 		}
 		ev := next.Plan[next.Next]
@@ -163,6 +164,9 @@ func (e *estate) apply(j *jobRecord, ev plannedEvent) {
 		j.Job.Status = "COMPLETED"
 		j.Job.EndDateTime = formatTime(ev.At)
 		j.log(ev.At, "JOB_END", nil)
+		return
+	case evFailbackLaunchStart, evFailbackLaunched:
+		e.applyFailback(j, ev)
 		return
 	}
 	p := j.participant(ev.ServerID)

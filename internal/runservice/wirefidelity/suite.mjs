@@ -263,7 +263,8 @@ for (const svc of SERVICES) {
   };
   for (const step of table[svc.name] || []) {
     if (step.sim) {
-      const r = await fetch(`${endpoint}${step.sim}`, { method: 'POST' });
+      const r = await fetch(`${endpoint}${step.sim}`, { method: 'POST', headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(substitute(step.body || {}, saved)) });
       if (!r.ok) { console.error(`${svc.name}: ${step.sim}: ${r.status}`); failed = true; }
       continue;
     }
