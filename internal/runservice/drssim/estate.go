@@ -50,6 +50,9 @@ type instanceRecord struct {
 	Failback *failbackConfig  `json:"failbackConfig,omitempty"`
 	// FailbackRun is the failback replication the Failback Client drives.
 	FailbackRun *replicationRun `json:"failbackRun,omitempty"`
+	// ReversedArn is the source server ReverseReplication created in the
+	// origin region.
+	ReversedArn string `json:"reversedArn,omitempty"`
 }
 
 // estate is one account+region. Every field is guarded by mu; changes are
@@ -292,6 +295,11 @@ func (e *estate) newServer(spec ServerSpec, now time.Time) *serverRecord {
 			RawError: "replication server lost its connection to the agent"}
 	case "DISCONNECTED":
 		r.Server.DataReplicationInfo.DataReplicationError = &dataReplicationError{Error: "AGENT_NOT_SEEN"}
+	}
+	if spec.SourceRegion != "" {
+		r.Server.SourceCloudProperties = &sourceCloudProperties{OriginAccountID: k.Account, OriginRegion: spec.SourceRegion,
+			OriginAvailabilityZone: spec.SourceRegion + "a"}
+		r.Server.SourceProperties.IdentificationHints.AwsInstanceID = hashID("i-", 17, k.Account, spec.SourceRegion, "ec2", spec.Hostname)
 	}
 	return r
 }

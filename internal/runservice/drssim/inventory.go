@@ -53,6 +53,10 @@ type ServerSpec struct {
 	RecommendedInstanceType string            `json:"recommendedInstanceType,omitempty"`
 	Disks                   []DiskSpec        `json:"disks,omitempty"`
 	FailLaunch              bool              `json:"failLaunch,omitempty"`
+	// SourceRegion makes the server an EC2 instance of the same account in
+	// another region (cross-region DR): its recovery instances can be
+	// replicated back with ReverseReplication.
+	SourceRegion string `json:"sourceRegion,omitempty"`
 }
 
 // DiskSpec is one disk of a source server.
@@ -186,6 +190,9 @@ func (inv *Inventory) validate() error {
 			ids[id] = true
 			if s.OS != "" && s.OS != "LINUX" && s.OS != "WINDOWS" {
 				return fmt.Errorf("field %s.os: %q must be LINUX or WINDOWS", sat, s.OS)
+			}
+			if s.SourceRegion != "" && (!reRegion.MatchString(s.SourceRegion) || s.SourceRegion == e.Region) {
+				return fmt.Errorf("field %s.sourceRegion: %q must be another AWS region than the estate's", sat, s.SourceRegion)
 			}
 			if s.ReplicationState != "" && !slices.Contains(enumReplicationStates, s.ReplicationState) {
 				return fmt.Errorf("field %s.replicationState: %q is not one of %s", sat, s.ReplicationState, strings.Join(enumReplicationStates, ", "))

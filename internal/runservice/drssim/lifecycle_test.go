@@ -381,3 +381,53 @@ func TestDrillInstancesDoNotFailBack(t *testing.T) {
 		t.Fatal("a drill instance started failback replication")
 	}
 }
+
+func TestReverseReplicationOfAnEC2SourceServer(t *testing.T) {
+	svc := start(t, &drssim.Inventory{Estates: []drssim.EstateSpec{
+		{Region: "us-east-1", Servers: []drssim.ServerSpec{{Hostname: "ec2-app", SourceRegion: "us-west-2"}, {Hostname: "onprem-db"},
+			{Hostname: "ec2-orphan", SourceRegion: "eu-north-1"}}},
+		{Region: "us-west-2"},
+	}})
+	c := drsClient(svc, "us-east-1")
+	ids := serverIDs(t, c, "ec2-app", "onprem-db", "ec2-orphan")
+	for _, id := range ids {
+		if _, err := c.StartRecovery(ctx, recoveryInput(false, id)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	svc.App.DRS.RunUntilIdle()
+	instOf := func(sid string) string {
+		out, err := c.DescribeRecoveryInstances(ctx, &drs.DescribeRecoveryInstancesInput{Filters: &types.DescribeRecoveryInstancesRequestFilters{SourceServerIDs: []string{sid}}})
+		if err != nil || len(out.Items) != 1 {
+			t.Fatalf("instance of %s: %v", sid, err)
+		}
+		return aws.ToString(out.Items[0].RecoveryInstanceID)
+	}
+	ec2Inst := instOf(ids[0])
+	out, err := c.ReverseReplication(ctx, &drs.ReverseReplicationInput{RecoveryInstanceID: aws.String(ec2Inst)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	arn := aws.ToString(out.ReversedDirectionSourceServerArn)
+	west := drsClient(svc, "us-west-2")
+	servers, _ := allServers(t, west, 0)
+	if len(servers) != 1 || aws.ToString(servers[0].Arn) != arn || servers[0].ReplicationDirection != types.ReplicationDirectionFailback ||
+		servers[0].DataReplicationInfo.DataReplicationState != types.DataReplicationStateInitiating {
+		t.Fatalf("reversed server in us-west-2: %+v (want %s)", servers, arn)
+	}
+	orig, _ := allServers(t, c, 0)
+	if a := aws.ToString(serverByHost(t, orig, "ec2-app").ReversedDirectionSourceServerArn); a != arn {
+		t.Fatalf("forward server's reversed ARN %q, want %q", a, arn)
+	}
+	if aws.ToString(servers[0].ReversedDirectionSourceServerArn) != aws.ToString(serverByHost(t, orig, "ec2-app").Arn) {
+		t.Fatal("the reversed server does not point back to the forward one")
+	}
+	_, err = c.ReverseReplication(ctx, &drs.ReverseReplicationInput{RecoveryInstanceID: aws.String(ec2Inst)})
+	wantTyped[*types.ConflictException](t, err, "reverse twice")
+	_, err = c.ReverseReplication(ctx, &drs.ReverseReplicationInput{RecoveryInstanceID: aws.String(instOf(ids[1]))})
+	wantTyped[*types.ValidationException](t, err, "on-premises origin")
+	_, err = c.ReverseReplication(ctx, &drs.ReverseReplicationInput{RecoveryInstanceID: aws.String(instOf(ids[2]))})
+	wantTyped[*types.ValidationException](t, err, "origin region without DRS")
+	_, err = c.ReverseReplication(ctx, &drs.ReverseReplicationInput{RecoveryInstanceID: aws.String("i-0123456789abcdef0")})
+	wantTyped[*types.ResourceNotFoundException](t, err, "unknown instance")
+}

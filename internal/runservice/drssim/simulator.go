@@ -164,6 +164,12 @@ type opContext struct {
 	// staging holds a staging account's servers, read before e was
 	// locked (ListExtensibleSourceServers).
 	staging []stagingSourceServer
+	// originReady: DRS is initialized in the origin region of the
+	// instance ReverseReplication names (read before e was locked).
+	originReady bool
+	// after runs once e is unlocked, before the answer is returned (work
+	// in another estate).
+	after []func()
 }
 
 type operation struct {
@@ -217,6 +223,7 @@ func init() {
 		"DescribeSourceNetworks":                    {http.StatusOK, opDescribeSourceNetworks},
 		"ListExtensibleSourceServers":               {http.StatusOK, opListExtensibleSourceServers},
 		"StartFailbackLaunch":                       {http.StatusOK, opStartFailbackLaunch},
+		"ReverseReplication":                        {http.StatusOK, opReverseReplication},
 	}
 }
 
@@ -262,6 +269,7 @@ func (s *Simulator) call(ctx context.Context, id awswire.Identity, name string, 
 	if name == "ListExtensibleSourceServers" {
 		staging = s.stagingServers(e.key, body)
 	}
+	originReady := name == "ReverseReplication" && s.originReady(e, body)
 
 	e.mu.Lock()
 	faults := e.faults
@@ -275,9 +283,15 @@ func (s *Simulator) call(ctx context.Context, id awswire.Identity, name string, 
 		return 0, nil, throttled(1)
 	}
 
+	var c *opContext
 	e.mu.Lock()
-	defer e.mu.Unlock()
-	c := &opContext{ctx: ctx, s: s, e: e, now: s.clock.Now(), staging: staging}
+	defer func() {
+		e.mu.Unlock()
+		for _, f := range c.after {
+			f()
+		}
+	}()
+	c = &opContext{ctx: ctx, s: s, e: e, now: s.clock.Now(), staging: staging, originReady: originReady}
 	s.advanceEstate(e, c.now)
 	if fault := e.operationFault(name); fault != nil {
 		if err := s.flush(context.WithoutCancel(ctx), e); err != nil {

@@ -292,6 +292,10 @@ func (e *estate) launchInstance(j *jobRecord, p *participatingSrv, srv *serverRe
 			tags[k] = v
 		}
 	}
+	origin, originAZ := "ON_PREMISES", ""
+	if cp := srv.Server.SourceCloudProperties; cp != nil {
+		origin, originAZ = "AWS", cp.OriginAvailabilityZone
+	}
 	hints := identificationHints{Hostname: props.IdentificationHints.Hostname, Fqdn: props.IdentificationHints.Fqdn, AwsInstanceID: id}
 	e.putInstance(&instanceRecord{Seq: e.nextSeq(), Instance: recoveryInstance{
 		Ec2InstanceID:      id,
@@ -312,7 +316,8 @@ func (e *estate) launchInstance(j *jobRecord, p *participatingSrv, srv *serverRe
 		},
 		PointInTimeSnapshotDateTime: formatTime(pit),
 		IsDrill:                     j.IsDrill,
-		OriginEnvironment:           "ON_PREMISES",
+		OriginEnvironment:           origin,
+		OriginAvailabilityZone:      originAZ,
 		AgentVersion:                srv.Server.AgentVersion,
 	}})
 	p.RecoveryInstanceID = id

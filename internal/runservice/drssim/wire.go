@@ -16,6 +16,15 @@ type sourceServer struct {
 	StagingArea          stagingArea         `json:"stagingArea"`
 	ReplicationDirection string              `json:"replicationDirection"`
 	AgentVersion         string              `json:"agentVersion,omitempty"`
+	// EC2-originated servers (cross-region DR) and their reversed twins.
+	SourceCloudProperties            *sourceCloudProperties `json:"sourceCloudProperties,omitempty"`
+	ReversedDirectionSourceServerArn string                 `json:"reversedDirectionSourceServerArn,omitempty"`
+}
+
+type sourceCloudProperties struct {
+	OriginAccountID        string `json:"originAccountID"`
+	OriginRegion           string `json:"originRegion"`
+	OriginAvailabilityZone string `json:"originAvailabilityZone"`
 }
 
 type dataReplicationInfo struct {
@@ -210,6 +219,7 @@ type recoveryInstance struct {
 	IsDrill                     bool                                 `json:"isDrill"`
 	OriginEnvironment           string                               `json:"originEnvironment"`
 	Failback                    *recoveryInstanceFailback            `json:"failback,omitempty"`
+	OriginAvailabilityZone      string                               `json:"originAvailabilityZone,omitempty"`
 	DataReplicationInfo         *recoveryInstanceDataReplicationInfo `json:"dataReplicationInfo,omitempty"`
 	AgentVersion                string                               `json:"agentVersion,omitempty"`
 }
