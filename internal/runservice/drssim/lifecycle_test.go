@@ -431,3 +431,54 @@ func TestReverseReplicationOfAnEC2SourceServer(t *testing.T) {
 	_, err = c.ReverseReplication(ctx, &drs.ReverseReplicationInput{RecoveryInstanceID: aws.String("i-0123456789abcdef0")})
 	wantTyped[*types.ResourceNotFoundException](t, err, "unknown instance")
 }
+
+func TestSourceNetworks(t *testing.T) {
+	svc := start(t, nil)
+	c := drsClient(svc, "us-east-1")
+	in := &drs.CreateSourceNetworkInput{VpcID: aws.String("vpc-0123456789abcdef0"), OriginAccountID: aws.String("123456789012"),
+		OriginRegion: aws.String("us-west-2"), Tags: map[string]string{"app": "shop"}}
+	out, err := c.CreateSourceNetwork(ctx, in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	id := out.SourceNetworkID
+	_, err = c.CreateSourceNetwork(ctx, in)
+	wantTyped[*types.ConflictException](t, err, "the same VPC twice")
+	status := func() types.ReplicationStatus {
+		list, err := c.DescribeSourceNetworks(ctx, &drs.DescribeSourceNetworksInput{Filters: &types.DescribeSourceNetworksRequestFilters{SourceNetworkIDs: []string{*id}}})
+		if err != nil || len(list.Items) != 1 {
+			t.Fatalf("describe: %v", err)
+		}
+		return list.Items[0].ReplicationStatus
+	}
+	if st := status(); st != types.ReplicationStatusInProgress {
+		t.Fatalf("new network %s", st)
+	}
+	advance(svc, 10*time.Minute)
+	if st := status(); st != types.ReplicationStatusProtected {
+		t.Fatalf("after 10 minutes %s", st)
+	}
+	_, err = c.DeleteSourceNetwork(ctx, &drs.DeleteSourceNetworkInput{SourceNetworkID: id})
+	wantTyped[*types.ConflictException](t, err, "delete while replicating")
+	stopped, err := c.StopSourceNetworkReplication(ctx, &drs.StopSourceNetworkReplicationInput{SourceNetworkID: id})
+	if err != nil || stopped.SourceNetwork.ReplicationStatus != types.ReplicationStatusStopped {
+		t.Fatalf("stop: %v %+v", err, stopped)
+	}
+	started, err := c.StartSourceNetworkReplication(ctx, &drs.StartSourceNetworkReplicationInput{SourceNetworkID: id})
+	if err != nil || started.SourceNetwork.ReplicationStatus != types.ReplicationStatusInProgress {
+		t.Fatalf("start: %v %+v", err, started)
+	}
+	if _, err := c.StopSourceNetworkReplication(ctx, &drs.StopSourceNetworkReplicationInput{SourceNetworkID: id}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.DeleteSourceNetwork(ctx, &drs.DeleteSourceNetworkInput{SourceNetworkID: id}); err != nil {
+		t.Fatal(err)
+	}
+	_, err = c.StartSourceNetworkReplication(ctx, &drs.StartSourceNetworkReplicationInput{SourceNetworkID: id})
+	wantTyped[*types.ResourceNotFoundException](t, err, "deleted network")
+	if err := svc.App.DRS.SetQuota(drssim.Estate{}, drssim.QuotaSourceNetworks, 0); err != nil {
+		t.Fatal(err)
+	}
+	_, err = c.CreateSourceNetwork(ctx, in)
+	wantTyped[*types.ServiceQuotaExceededException](t, err, "quota L-4B0323BD")
+}

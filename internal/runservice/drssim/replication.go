@@ -2,7 +2,6 @@ package drssim
 
 import (
 	"fmt"
-	"regexp"
 	"slices"
 	"time"
 
@@ -410,42 +409,3 @@ func opStopFailback(c *opContext, body []byte) (any, *awswire.APIError) {
 	c.e.dirtyInstances[r.Instance.RecoveryInstanceID] = true
 	return nil, nil
 }
-
-// opDescribeSourceNetworks lists the estate's source networks. The
-// simulator models no source networks (CreateSourceNetwork is not served),
-// so every estate has none; the request is still checked as DRS does.
-func opDescribeSourceNetworks(c *opContext, body []byte) (any, *awswire.APIError) {
-	var req struct {
-		listRequest
-		Filters *struct {
-			SourceNetworkIDs []string `json:"sourceNetworkIDs"`
-			OriginAccountID  *string  `json:"originAccountID"`
-			OriginRegion     *string  `json:"originRegion"`
-		} `json:"filters"`
-	}
-	if err := decode(body, &req); err != nil {
-		return nil, err
-	}
-	if f := req.Filters; f != nil {
-		if len(f.SourceNetworkIDs) > 100 {
-			return nil, invalidField("filters.sourceNetworkIDs", "lists %d IDs; at most 100 are allowed", len(f.SourceNetworkIDs))
-		}
-		for i, id := range f.SourceNetworkIDs {
-			if err := checkRequiredPattern(fmt.Sprintf("filters.sourceNetworkIDs[%d]", i), id, reSourceNetworkID, "a source network ID (sn- and 17 letters or digits)"); err != nil {
-				return nil, err
-			}
-		}
-		if f.OriginAccountID != nil && !reAccountID.MatchString(*f.OriginAccountID) {
-			return nil, invalidField("filters.originAccountID", "%q is not a 12-digit account ID", *f.OriginAccountID)
-		}
-		if f.OriginRegion != nil && !reRegion.MatchString(*f.OriginRegion) {
-			return nil, invalidField("filters.originRegion", "%q is not an AWS region", *f.OriginRegion)
-		}
-	}
-	if _, _, _, err := page("DescribeSourceNetworks", 0, func(int) int64 { return 0 }, req.MaxResults, req.NextToken); err != nil {
-		return nil, err
-	}
-	return listResponse{Items: []any{}}, nil
-}
-
-var reSourceNetworkID = regexp.MustCompile(`^sn-[0-9a-zA-Z]{17}$`)

@@ -224,6 +224,10 @@ func init() {
 		"ListExtensibleSourceServers":               {http.StatusOK, opListExtensibleSourceServers},
 		"StartFailbackLaunch":                       {http.StatusOK, opStartFailbackLaunch},
 		"ReverseReplication":                        {http.StatusOK, opReverseReplication},
+		"CreateSourceNetwork":                       {http.StatusCreated, opCreateSourceNetwork},
+		"DeleteSourceNetwork":                       {http.StatusNoContent, opDeleteSourceNetwork},
+		"StartSourceNetworkReplication":             {http.StatusOK, opStartSourceNetworkReplication},
+		"StopSourceNetworkReplication":              {http.StatusOK, opStopSourceNetworkReplication},
 	}
 }
 

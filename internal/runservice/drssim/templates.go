@@ -62,6 +62,7 @@ type replicationTemplateRecord struct {
 type templateStore struct {
 	Launch      []*launchTemplateRecord      `json:"launch,omitempty"`
 	Replication []*replicationTemplateRecord `json:"replication,omitempty"`
+	Networks    []*sourceNetworkRecord       `json:"networks,omitempty"` // source networks (networks.go)
 }
 
 var (

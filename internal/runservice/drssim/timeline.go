@@ -117,6 +117,7 @@ func (s *Simulator) advanceEstate(e *estate, now time.Time) {
 		if next == nil {
 			e.advanceReplication(now)
 			e.advanceFailback(now)
+			e.advanceNetworks(now)
 			return
 		}
 		ev := next.Plan[next.Next]
