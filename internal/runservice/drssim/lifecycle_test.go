@@ -482,3 +482,41 @@ func TestSourceNetworks(t *testing.T) {
 	_, err = c.CreateSourceNetwork(ctx, in)
 	wantTyped[*types.ServiceQuotaExceededException](t, err, "quota L-4B0323BD")
 }
+
+func TestCreateExtendedSourceServerFromAStagingAccount(t *testing.T) {
+	svc := start(t, &drssim.Inventory{Estates: []drssim.EstateSpec{
+		{Region: "us-east-1", Servers: []drssim.ServerSpec{{Hostname: "target-1"}}},
+		{Account: "111122223333", Region: "us-east-1", Servers: []drssim.ServerSpec{{Hostname: "staged-1", OS: "WINDOWS"}, {Hostname: "staged-2"}}},
+	}})
+	c := drsClient(svc, "us-east-1")
+	list, err := c.ListExtensibleSourceServers(ctx, &drs.ListExtensibleSourceServersInput{StagingAccountID: aws.String("111122223333")})
+	if err != nil || len(list.Items) != 2 {
+		t.Fatalf("extensible: %v %+v", err, list)
+	}
+	arn := list.Items[0].Arn
+	out, err := c.CreateExtendedSourceServer(ctx, &drs.CreateExtendedSourceServerInput{SourceServerArn: arn, Tags: map[string]string{"from": "staging"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := out.SourceServer
+	if s.StagingArea.Status != types.ExtensionStatusExtended || aws.ToString(s.StagingArea.StagingAccountID) != "111122223333" ||
+		aws.ToString(s.StagingArea.StagingSourceServerArn) != aws.ToString(arn) || s.Tags["from"] != "staging" ||
+		aws.ToString(s.SourceProperties.IdentificationHints.Hostname) != "staged-1" {
+		t.Fatalf("extended server %+v", s)
+	}
+	list, _ = c.ListExtensibleSourceServers(ctx, &drs.ListExtensibleSourceServersInput{StagingAccountID: aws.String("111122223333")})
+	if len(list.Items) != 1 || aws.ToString(list.Items[0].Hostname) != "staged-2" {
+		t.Fatalf("extensible after extending staged-1: %+v", list.Items)
+	}
+	staged, err := c.DescribeSourceServers(ctx, &drs.DescribeSourceServersInput{Filters: &types.DescribeSourceServersRequestFilters{StagingAccountIDs: []string{"111122223333"}}})
+	if err != nil || len(staged.Items) != 1 {
+		t.Fatalf("staging-account filter: %v %d", err, len(staged.Items))
+	}
+	_, err = c.CreateExtendedSourceServer(ctx, &drs.CreateExtendedSourceServerInput{SourceServerArn: arn})
+	wantTyped[*types.ValidationException](t, err, "extend twice")
+	_, err = c.CreateExtendedSourceServer(ctx, &drs.CreateExtendedSourceServerInput{SourceServerArn: aws.String("arn:aws:drs:us-east-1:111122223333:source-server/s-00000000000000000")})
+	wantTyped[*types.ResourceNotFoundException](t, err, "unknown staging server")
+	own := serverByHost(t, mustServers(t, c), "target-1").Arn
+	_, err = c.CreateExtendedSourceServer(ctx, &drs.CreateExtendedSourceServerInput{SourceServerArn: own})
+	wantTyped[*types.ValidationException](t, err, "a server of this account")
+}

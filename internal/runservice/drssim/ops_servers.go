@@ -67,8 +67,8 @@ func opDescribeSourceServers(c *opContext, body []byte) (any, *awswire.APIError)
 			if len(f.SourceServerIDs) > 0 && !slices.Contains(f.SourceServerIDs, r.Server.SourceServerID) {
 				return false
 			}
-			if len(f.StagingAccountIDs) > 0 {
-				return false // no simulated server is replicated through a staging account
+			if len(f.StagingAccountIDs) > 0 && !slices.Contains(f.StagingAccountIDs, r.Server.StagingArea.StagingAccountID) {
+				return false // only extended servers replicate through a staging account
 			}
 			if f.HardwareID != nil && *f.HardwareID != "" && !r.hasHardwareID(*f.HardwareID) {
 				return false

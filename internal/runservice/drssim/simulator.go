@@ -164,6 +164,9 @@ type opContext struct {
 	// staging holds a staging account's servers, read before e was
 	// locked (ListExtensibleSourceServers).
 	staging []stagingSourceServer
+	// extension is the staging server CreateExtendedSourceServer names
+	// (read before e was locked).
+	extension *stagingSourceServer
 	// originReady: DRS is initialized in the origin region of the
 	// instance ReverseReplication names (read before e was locked).
 	originReady bool
@@ -225,6 +228,7 @@ func init() {
 		"StartFailbackLaunch":                       {http.StatusOK, opStartFailbackLaunch},
 		"ReverseReplication":                        {http.StatusOK, opReverseReplication},
 		"CreateSourceNetwork":                       {http.StatusCreated, opCreateSourceNetwork},
+		"CreateExtendedSourceServer":                {http.StatusCreated, opCreateExtendedSourceServer},
 		"DeleteSourceNetwork":                       {http.StatusNoContent, opDeleteSourceNetwork},
 		"StartSourceNetworkReplication":             {http.StatusOK, opStartSourceNetworkReplication},
 		"StopSourceNetworkReplication":              {http.StatusOK, opStopSourceNetworkReplication},
@@ -274,6 +278,10 @@ func (s *Simulator) call(ctx context.Context, id awswire.Identity, name string, 
 		staging = s.stagingServers(e.key, body)
 	}
 	originReady := name == "ReverseReplication" && s.originReady(e, body)
+	var extension *stagingSourceServer
+	if name == "CreateExtendedSourceServer" {
+		extension = s.extensionSource(e.key, body)
+	}
 
 	e.mu.Lock()
 	faults := e.faults
@@ -295,7 +303,7 @@ func (s *Simulator) call(ctx context.Context, id awswire.Identity, name string, 
 			f()
 		}
 	}()
-	c = &opContext{ctx: ctx, s: s, e: e, now: s.clock.Now(), staging: staging, originReady: originReady}
+	c = &opContext{ctx: ctx, s: s, e: e, now: s.clock.Now(), staging: staging, originReady: originReady, extension: extension}
 	s.advanceEstate(e, c.now)
 	if fault := e.operationFault(name); fault != nil {
 		if err := s.flush(context.WithoutCancel(ctx), e); err != nil {

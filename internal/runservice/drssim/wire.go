@@ -113,7 +113,9 @@ type osInfo struct {
 }
 
 type stagingArea struct {
-	Status string `json:"status"`
+	Status                 string `json:"status"`
+	StagingAccountID       string `json:"stagingAccountID,omitempty"`
+	StagingSourceServerArn string `json:"stagingSourceServerArn,omitempty"`
 }
 
 type launchConfiguration struct {
