@@ -520,3 +520,55 @@ func TestCreateExtendedSourceServerFromAStagingAccount(t *testing.T) {
 	_, err = c.CreateExtendedSourceServer(ctx, &drs.CreateExtendedSourceServerInput{SourceServerArn: own})
 	wantTyped[*types.ValidationException](t, err, "a server of this account")
 }
+
+func TestSourceNetworkRecoveryAndStackAssociation(t *testing.T) {
+	svc := start(t, nil)
+	c := drsClient(svc, "us-east-1")
+	out, err := c.CreateSourceNetwork(ctx, &drs.CreateSourceNetworkInput{VpcID: aws.String("vpc-0123456789abcdef0"),
+		OriginAccountID: aws.String("123456789012"), OriginRegion: aws.String("us-west-2")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	id := out.SourceNetworkID
+	rec, err := c.StartSourceNetworkRecovery(ctx, &drs.StartSourceNetworkRecoveryInput{
+		SourceNetworks: []types.StartSourceNetworkRecoveryRequestNetworkEntry{{SourceNetworkID: id}}, Tags: map[string]string{"why": "dr"}})
+	if err != nil || rec.Job.InitiatedBy != types.InitiatedByCreateNetworkRecovery || len(rec.Job.ParticipatingResources) != 1 {
+		t.Fatalf("StartSourceNetworkRecovery: %v %+v", err, rec)
+	}
+	_, err = c.AssociateSourceNetworkStack(ctx, &drs.AssociateSourceNetworkStackInput{SourceNetworkID: id, CfnStackName: aws.String("old-stack")})
+	wantTyped[*types.ConflictException](t, err, "associate while a network job runs")
+	svc.App.DRS.RunUntilIdle()
+	j := describeJob(t, c, aws.ToString(rec.Job.JobID))
+	if j.Status != types.JobStatusCompleted || j.ParticipatingResources[0].LaunchStatus != types.LaunchStatusLaunched {
+		t.Fatalf("network job %+v", j)
+	}
+	nets, _ := c.DescribeSourceNetworks(ctx, &drs.DescribeSourceNetworksInput{})
+	n := nets.Items[0]
+	if aws.ToString(n.LaunchedVpcID) == "" || aws.ToString(n.CfnStackName) == "" || n.LastRecovery == nil ||
+		n.LastRecovery.LastRecoveryResult != types.RecoveryResultSuccess || aws.ToString(n.LastRecovery.JobID) != aws.ToString(rec.Job.JobID) {
+		t.Fatalf("network after recovery %+v %+v", n, n.LastRecovery)
+	}
+	// Again, without deployAsNew: the stack is updated.
+	again, err := c.StartSourceNetworkRecovery(ctx, &drs.StartSourceNetworkRecoveryInput{SourceNetworks: []types.StartSourceNetworkRecoveryRequestNetworkEntry{{SourceNetworkID: id}}})
+	if err != nil || again.Job.InitiatedBy != types.InitiatedByUpdateNetworkRecovery {
+		t.Fatalf("second recovery: %v %+v", err, again)
+	}
+	svc.App.DRS.RunUntilIdle()
+	assoc, err := c.AssociateSourceNetworkStack(ctx, &drs.AssociateSourceNetworkStackInput{SourceNetworkID: id, CfnStackName: aws.String("old-stack")})
+	if err != nil || assoc.Job.InitiatedBy != types.InitiatedByAssociateNetworkRecovery {
+		t.Fatalf("associate: %v %+v", err, assoc)
+	}
+	svc.App.DRS.RunUntilIdle()
+	nets, _ = c.DescribeSourceNetworks(ctx, &drs.DescribeSourceNetworksInput{})
+	if aws.ToString(nets.Items[0].CfnStackName) != "old-stack" || nets.Items[0].LastRecovery.LastRecoveryResult != types.RecoveryResultAssociateSuccess {
+		t.Fatalf("after associate %+v", nets.Items[0])
+	}
+	logs := jobEvents(t, c, aws.ToString(assoc.Job.JobID))
+	if len(logs) < 4 || logs[0].Event != types.JobLogEventJobStart || logs[len(logs)-1].Event != types.JobLogEventJobEnd {
+		t.Fatalf("associate job log %+v", logs)
+	}
+	_, err = c.StartSourceNetworkRecovery(ctx, &drs.StartSourceNetworkRecoveryInput{SourceNetworks: []types.StartSourceNetworkRecoveryRequestNetworkEntry{{SourceNetworkID: aws.String("sn-00000000000000000")}}})
+	wantTyped[*types.ConflictException](t, err, "unknown network (StartSourceNetworkRecovery models no ResourceNotFoundException)")
+	_, err = c.AssociateSourceNetworkStack(ctx, &drs.AssociateSourceNetworkStackInput{SourceNetworkID: id, CfnStackName: aws.String("9-bad")})
+	wantValidation(t, err, "cfnStackName")
+}

@@ -13,13 +13,22 @@ import (
 // be recreated in the recovery region.
 
 type sourceNetwork struct {
-	SourceNetworkID   string            `json:"sourceNetworkID"`
-	SourceVpcID       string            `json:"sourceVpcID"`
-	Arn               string            `json:"arn"`
-	Tags              map[string]string `json:"tags"`
-	ReplicationStatus string            `json:"replicationStatus"`
-	SourceRegion      string            `json:"sourceRegion"`
-	SourceAccountID   string            `json:"sourceAccountID"`
+	SourceNetworkID   string             `json:"sourceNetworkID"`
+	SourceVpcID       string             `json:"sourceVpcID"`
+	Arn               string             `json:"arn"`
+	Tags              map[string]string  `json:"tags"`
+	ReplicationStatus string             `json:"replicationStatus"`
+	SourceRegion      string             `json:"sourceRegion"`
+	SourceAccountID   string             `json:"sourceAccountID"`
+	CfnStackName      string             `json:"cfnStackName,omitempty"`
+	LaunchedVpcID     string             `json:"launchedVpcID,omitempty"`
+	LastRecovery      *recoveryLifeCycle `json:"lastRecovery,omitempty"`
+}
+
+type recoveryLifeCycle struct {
+	APICallDateTime    string `json:"apiCallDateTime"`
+	JobID              string `json:"jobID"`
+	LastRecoveryResult string `json:"lastRecoveryResult"`
 }
 
 type sourceNetworkRecord struct {

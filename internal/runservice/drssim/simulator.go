@@ -229,6 +229,8 @@ func init() {
 		"ReverseReplication":                        {http.StatusOK, opReverseReplication},
 		"CreateSourceNetwork":                       {http.StatusCreated, opCreateSourceNetwork},
 		"CreateExtendedSourceServer":                {http.StatusCreated, opCreateExtendedSourceServer},
+		"StartSourceNetworkRecovery":                {http.StatusAccepted, opStartSourceNetworkRecovery},
+		"AssociateSourceNetworkStack":               {http.StatusAccepted, opAssociateSourceNetworkStack},
 		"DeleteSourceNetwork":                       {http.StatusNoContent, opDeleteSourceNetwork},
 		"StartSourceNetworkReplication":             {http.StatusOK, opStartSourceNetworkReplication},
 		"StopSourceNetworkReplication":              {http.StatusOK, opStopSourceNetworkReplication},

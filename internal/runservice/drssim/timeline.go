@@ -169,6 +169,9 @@ func (e *estate) apply(j *jobRecord, ev plannedEvent) {
 	case evFailbackLaunchStart, evFailbackLaunched:
 		e.applyFailback(j, ev)
 		return
+	case evNetworkDeployStart, evNetworkDeployEnd, evNetworkTemplates:
+		e.applyNetwork(j, ev)
+		return
 	}
 	p := j.participant(ev.ServerID)
 	if p == nil || p.LaunchStatus == "FAILED" {

@@ -187,6 +187,17 @@ type job struct {
 	Status               string             `json:"status"`
 	ParticipatingServers []participatingSrv `json:"participatingServers"`
 	Tags                 map[string]string  `json:"tags"`
+	// Network recovery jobs (networks_recovery.go).
+	ParticipatingResources []participatingResource `json:"participatingResources,omitempty"`
+}
+
+type participatingResource struct {
+	ParticipatingResourceID participatingResourceID `json:"participatingResourceID"`
+	LaunchStatus            string                  `json:"launchStatus"`
+}
+
+type participatingResourceID struct {
+	SourceNetworkID string `json:"sourceNetworkID"`
 }
 
 type participatingSrv struct {
