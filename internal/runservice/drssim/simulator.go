@@ -3,6 +3,9 @@
 // Service Quotas API for service code "drs", and /_sim/ control endpoints
 // for tests (time, faults, quotas, extra servers, call counts).
 //
+// It serves 49 of DRS's 50 operations (all but ExportSourceNetworkCfnTemplate,
+// which needs S3), each answering only the errors its model lists (conform).
+//
 // Estates are kept per account and region. Jobs store their planned
 // timeline; each request first applies every event whose simulated time
 // has passed, under the estate's lock. That keeps the simulation
