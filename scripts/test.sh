@@ -1,11 +1,15 @@
 #!/usr/bin/env bash
 # The whole test suite: unit tests, acceptance tests through the terraform
-# CLI (TF_ACC=1), and the ASL conformance suite (needs node + npm).
+# CLI (TF_ACC=1), the ASL conformance suite and the wire-fidelity suite
+# (both need node + npm).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ./scripts/check-terraform.sh
 if [ -f internal/runservice/sfn/conformance/setup.sh ]; then
   bash internal/runservice/sfn/conformance/setup.sh
+fi
+if [ -f internal/runservice/wirefidelity/setup.sh ]; then
+  bash internal/runservice/wirefidelity/setup.sh
 fi
 export TF_ACC=1
 go vet ./...

@@ -16,6 +16,7 @@ import (
 	"strings"
 
 	"github.com/drsorch/terraform-provider-drsorch/internal/runservice/awswire"
+	"github.com/drsorch/terraform-provider-drsorch/internal/runservice/wirefault"
 )
 
 // Router dispatches requests to the services registered on it. Requests
@@ -35,6 +36,7 @@ type Router struct {
 	keyring *awswire.Keyring
 	hosts   *HostAllowlist
 	logger  *slog.Logger
+	faults  wirefault.Injector // wire faults for any API (router_wire.go)
 }
 
 type targetRoute struct {
@@ -92,6 +94,7 @@ func (r *Router) InProcess() http.Handler {
 }
 
 func (r *Router) ServeHTTP(w http.ResponseWriter, req *http.Request) {
+	w.Header().Set(awswire.RequestIDHeader, awswire.NewRequestID())
 	if !r.hosts.Allows(req.Host) {
 		msg := fmt.Sprintf("Host %q is not allowed: the run service answers only loopback names, its listen address and the names given with --allowed-host (this guards against DNS rebinding)", req.Host)
 		r.refuse(w, req, msg)
@@ -198,6 +201,9 @@ func (r *Router) signed(w http.ResponseWriter, req *http.Request, api apiRoute, 
 	}
 	if api.handler == nil {
 		api.fail(w, awswire.NewError(http.StatusNotFound, "UnknownOperationException", "the run service serves no operation at "+req.Method+" "+req.URL.Path))
+		return
+	}
+	if r.injectFault(w, req, body, func(e *awswire.APIError) { api.fail(w, e) }) {
 		return
 	}
 	req.Body = io.NopCloser(bytes.NewReader(body))
