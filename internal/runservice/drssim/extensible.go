@@ -19,7 +19,6 @@ type stagingSourceServer struct {
 	Tags     map[string]string `json:"tags"`
 	ord      int64
 	spec     ServerSpec // for CreateExtendedSourceServer
-	extended bool       // the staging server is itself an extension
 }
 
 // stagingServers reads the staging account's servers before the caller's
@@ -94,7 +93,7 @@ func specOf(r *serverRecord) ServerSpec {
 		sp.OS = "WINDOWS"
 	}
 	for _, d := range r.Server.SourceProperties.Disks {
-		sp.Disks = append(sp.Disks, DiskSpec{DeviceName: d.DeviceName, Bytes: d.Bytes})
+		sp.Disks = append(sp.Disks, DiskSpec(d))
 	}
 	return sp
 }

@@ -169,6 +169,7 @@ func TestReplicationLifeCycleOverSimulatedTime(t *testing.T) {
 	}
 	_, err := c.StartReplication(ctx, &drs.StartReplicationInput{SourceServerID: id})
 	wantTyped[*types.ConflictException](t, err, "start while replicating")
+	//lint:ignore SA1019 DRS still serves this deprecated operation, so the simulator does
 	_, err = c.RetryDataReplication(ctx, &drs.RetryDataReplicationInput{SourceServerID: id})
 	wantTyped[*types.ValidationException](t, err, "retry while healthy")
 

@@ -87,7 +87,7 @@ func opReverseReplication(c *opContext, body []byte) (any, *awswire.APIError) {
 		disks = append(disks, DiskSpec{DeviceName: d.InternalDeviceName, Bytes: d.Bytes})
 	}
 	c.after = append(c.after, func() {
-		err := c.s.mutate(Estate{Account: origin.Account, Region: origin.Region}, func(oe *estate, now time.Time) error {
+		err := c.s.mutate(Estate(origin), func(oe *estate, now time.Time) error {
 			if _, exists := oe.byID[newID]; exists {
 				return nil
 			}
