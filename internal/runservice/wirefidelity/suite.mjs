@@ -10,7 +10,8 @@
 // <service>.json.gz models), WIRE_CASES (cases.json; default beside this
 // file). Prints one line per service:
 //   drs: N of 50 implemented, N shape-valid
-// and exits 1 when any answer is invalid.
+// and exits 1 when any answer is invalid, when an operation is served
+// without a case, or when a case's operation is not served.
 import { readFileSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
 import { Readable } from 'node:stream';
