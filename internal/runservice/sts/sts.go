@@ -41,6 +41,12 @@ var (
 	sessionName = regexp.MustCompile(`^[\w+=,.@-]{2,64}$`)
 )
 
+// Serves reports whether the service serves an action: the router answers
+// other actions InvalidAction whether or not the call is signed.
+func (s *Service) Serves(action string) bool {
+	return action == "GetCallerIdentity" || action == "AssumeRole"
+}
+
 func (s *Service) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	id, _ := awswire.IdentityFrom(r.Context())
 	if err := r.ParseForm(); err != nil {
