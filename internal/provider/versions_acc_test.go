@@ -103,10 +103,16 @@ resource "drsorch_execution" "drill" {
 				),
 			},
 			{
-				// Only the description changes: no new version.
-				Config: withFiles("three-tier shop and files"),
+				// Only the description changes: no new version. The
+				// execution data source shows the version too.
+				Config: withFiles("three-tier shop and files") + `
+data "drsorch_execution" "drill" {
+  arn = drsorch_execution.drill.arn
+}
+`,
 				Check: resource.ComposeAggregateTestCheckFunc(
 					resource.TestCheckResourceAttr("drsorch_recovery_plan.shop", "version_arn", arn+":2"),
+					resource.TestCheckResourceAttrPair("data.drsorch_execution.drill", "state_machine_version_arn", "drsorch_recovery_plan.shop", "version_arn"),
 					resource.TestCheckResourceAttrPair("drsorch_execution.drill", "state_machine_version_arn", "drsorch_recovery_plan.shop", "version_arn"),
 					func(s *terraform.State) error {
 						if got := s.RootModule().Resources["drsorch_execution.drill"].Primary.Attributes["arn"]; got != drillARN {
