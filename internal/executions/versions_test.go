@@ -2,6 +2,7 @@ package executions_test
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -11,19 +12,26 @@ import (
 	"github.com/drsorch/terraform-provider-drsorch/internal/executions"
 	"github.com/drsorch/terraform-provider-drsorch/internal/plans"
 	"github.com/drsorch/terraform-provider-drsorch/internal/recoveryplan"
-	"github.com/drsorch/terraform-provider-drsorch/internal/statemachine"
 )
+
+// scratchPlans counts the scratch plans publish deployed.
+var scratchPlans int
 
 // publish deploys p as the provider does since versions: CreateStateMachine
 // (or UpdateStateMachine when it exists) with publish = true. It returns
 // the version ARN.
 func (f *fixture) publish(t *testing.T, p recoveryplan.Plan) string {
 	t.Helper()
-	c, err := statemachine.Compile(p)
+	ctx := context.Background()
+	// Compiled by deployPlan (the one place these tests compile), deployed
+	// under a scratch name and read back.
+	scratchPlans++
+	scratch, err := f.clients.SFN.DescribeStateMachine(ctx, &sfn.DescribeStateMachineInput{
+		StateMachineArn: aws.String(deployPlan(t, f, fmt.Sprintf("scratch-%d", scratchPlans), p))})
 	if err != nil {
 		t.Fatal(err)
 	}
-	ctx := context.Background()
+	c := struct{ Definition string }{aws.ToString(scratch.Definition)}
 	if f.planARN == "" {
 		out, err := f.clients.SFN.CreateStateMachine(ctx, &sfn.CreateStateMachineInput{
 			Name: aws.String(plans.StateMachineName(p.Name)), Definition: aws.String(c.Definition),
