@@ -23,8 +23,9 @@ import (
 
 // LatestVersion returns the ARN of the newest published version of the
 // state machine planARN (unqualified), or "" when it has none (a plan
-// deployed by a drsorch before versions). ListStateMachineVersions lists
-// versions newest first
+// deployed by a drsorch before versions). ListStateMachineVersions sorts
+// "in descending order of the version creation time", so the first is the
+// newest
 // (https://docs.aws.amazon.com/step-functions/latest/apireference/API_ListStateMachineVersions.html).
 func LatestVersion(ctx context.Context, api *sfn.Client, planARN string) (string, error) {
 	out, err := api.ListStateMachineVersions(ctx, &sfn.ListStateMachineVersionsInput{
