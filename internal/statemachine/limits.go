@@ -707,7 +707,7 @@ func historyProblem(plan recoveryplan.Plan, f Figures) recoveryplan.Problem {
 	var fixes []string
 	for iv := recoveryplan.MinPollInterval; iv <= recoveryplan.MaxPollInterval; iv += time.Second {
 		if MaxPolls(PollSchedule(iv), w.EffectiveTimeout()) <= keep {
-			fixes = append(fixes, fmt.Sprintf("raise poll_interval to at least %s", iv))
+			fixes = append(fixes, fmt.Sprintf("Raise poll_interval to at least %s", iv))
 			break
 		}
 	}

@@ -91,7 +91,7 @@ func TestLongWaveShortPollRefused(t *testing.T) {
 	if len(ps) != 1 || ps[0].Wave != 1 || ps[0].Attribute != "poll_interval" {
 		t.Fatalf("problems = %+v", ps)
 	}
-	for _, want := range []string{"25000 events", fmt.Sprint(f.HistoryEvents), "raise poll_interval to at least", "lower timeout to at most"} {
+	for _, want := range []string{"25000 events", fmt.Sprint(f.HistoryEvents), "Raise poll_interval to at least", "lower timeout to at most"} {
 		if !strings.Contains(ps[0].Detail, want) {
 			t.Fatalf("detail %q lacks %q", ps[0].Detail, want)
 		}
