@@ -1,6 +1,7 @@
 package statemachine
 
 import (
+	"encoding/json"
 	"fmt"
 	"strings"
 	"testing"
@@ -161,4 +162,59 @@ func BenchmarkLimits24hWave(b *testing.B) {
 		f = measure(b, p)
 	}
 	b.Logf("24 h wave polling every %s: %d history events (limit %d): %v", recoveryplan.MinPollInterval, f.HistoryEvents, MaxHistoryEvents, Problems(p, f))
+}
+
+// RequestBytes counts the definition as the JSON body carries it.
+func TestRequestBytesEscapesTheDefinition(t *testing.T) {
+	def := "{\n  \"Comment\": \"a <b> & c → d \\\\ \u2028\"\n}"
+	req := RequestInfo{Name: "n", RoleARN: "arn:aws:iam::1:role/r", Tags: map[string]string{"k": "v"}}
+	body, err := json.Marshal(map[string]any{"name": req.Name, "definition": def, "roleArn": req.RoleARN,
+		"tags": []map[string]string{{"key": "k", "value": "v"}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := RequestBytes(def, req), len(body)+requestOverhead; got != want {
+		t.Fatalf("RequestBytes = %d, want %d", got, want)
+	}
+}
+
+// States added to a wave (another step, an event) are counted from the
+// definition; a loop nobody bounds is refused rather than guessed.
+func TestHistoryCountsTheDefinitionsStates(t *testing.T) {
+	p := threeTier()
+	c, err := Compile(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	base, err := Measure(p, c, RequestInfo{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var def map[string]any
+	if err := json.Unmarshal([]byte(c.Definition), &def); err != nil {
+		t.Fatal(err)
+	}
+	level3 := def["States"].(map[string]any)["Level 3"].(map[string]any)
+	states := level3["Branches"].([]any)[0].(map[string]any)["States"].(map[string]any)
+	// An event published before the wave's end: a request-response Task.
+	states["web: published"] = map[string]any{"Type": "Task", "Resource": "arn:aws:states:::events:putEvents",
+		"Parameters": map[string]any{"Entries": []any{}}, "Next": "web: recovered"}
+	states["web: healthy?"].(map[string]any)["Choices"].([]any)[0].(map[string]any)["Next"] = "web: published"
+	b, _ := json.Marshal(def)
+	f, err := Measure(p, &Compiled{Definition: string(b)}, RequestInfo{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d := f.HistoryEvents - base.HistoryEvents; d != eventsTask {
+		t.Fatalf("an added Task adds %d events, want %d", d, eventsTask)
+	}
+	// A loop of states no bound covers.
+	states["web: again"] = map[string]any{"Type": "Pass", "Next": "web: again?"}
+	states["web: again?"] = map[string]any{"Type": "Choice", "Choices": []any{map[string]any{"Variable": "$.x", "IsPresent": true, "Next": "web: again"}},
+		"Default": "web: recovered"}
+	states["web: published"].(map[string]any)["Next"] = "web: again"
+	b, _ = json.Marshal(def)
+	if _, err := Measure(p, &Compiled{Definition: string(b)}, RequestInfo{}); err == nil || !strings.Contains(err.Error(), "loop without a known bound") {
+		t.Fatalf("unbounded loop: err = %v", err)
+	}
 }
