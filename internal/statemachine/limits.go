@@ -115,6 +115,10 @@ type Figures struct {
 	// StateBytes is the largest state the execution carries: the output
 	// of the last level, holding every level's per-server results.
 	StateBytes int
+
+	// what Measure read, for the fixes Problems proposes
+	branches map[string]aslBranch
+	bounds   map[string]int
 }
 
 // LoopBounds returns, for the states of plan's loops, the most times one
@@ -122,22 +126,27 @@ type Figures struct {
 // the health checks. States of a loop without their own bound take the
 // loop's largest, so a state added to a loop is counted, not missed.
 func LoopBounds(plan recoveryplan.Plan) map[string]int {
-	b := make(map[string]int, len(plan.Waves)*8)
+	b := make(map[string]int, len(plan.Waves)*11)
 	for _, w := range plan.Waves {
-		s := func(step string) string { return w.Name + ": " + step }
 		schedule := PollSchedule(w.EffectivePollInterval())
-		polls := MaxPolls(schedule, w.EffectiveTimeout())
-		for _, st := range []string{"wait", "describe job", "count", "check"} {
-			b[s(st)] = polls
-		}
-		b[s("next interval")] = polls - 1
-		b[s("ramp up")] = min(polls-1, len(schedule)-1)
-		for _, st := range []string{"describe instances", "health", "healthy?", "recheck?"} {
-			b[s(st)] = healthChecks
-		}
-		b[s("wait for instances")] = healthChecks - 1
+		waveBounds(b, w.Name, len(schedule), MaxPolls(schedule, w.EffectiveTimeout()))
 	}
 	return b
+}
+
+// waveBounds sets the bounds of wave's loops when it polls at most polls
+// times under a schedule of steps intervals.
+func waveBounds(b map[string]int, wave string, steps, polls int) {
+	s := func(step string) string { return wave + ": " + step }
+	for _, st := range []string{"wait", "describe job", "count", "check"} {
+		b[s(st)] = polls
+	}
+	b[s("next interval")] = polls - 1
+	b[s("ramp up")] = min(polls-1, steps-1)
+	for _, st := range []string{"describe instances", "health", "healthy?", "recheck?"} {
+		b[s(st)] = healthChecks
+	}
+	b[s("wait for instances")] = healthChecks - 1
 }
 
 // MaxPolls is the most DescribeJobs polls a wave makes before it times
@@ -168,13 +177,13 @@ func Measure(plan recoveryplan.Plan, c *Compiled, req RequestInfo) (Figures, err
 	if err := json.Unmarshal([]byte(c.Definition), &def); err != nil {
 		return f, fmt.Errorf("read the compiled definition: %w", err)
 	}
-	h := historyCounter{bounds: LoopBounds(plan), waves: map[string]int{}}
+	h := historyCounter{bounds: LoopBounds(plan), waves: map[string]int{}, branches: map[string]aslBranch{}}
 	top, err := h.branch(def.StartAt, def.States)
 	if err != nil {
 		return f, err
 	}
 	f.HistoryEvents = eventsExecution + max(top.ok, top.fail)
-	f.WaveHistoryEvents = h.waves
+	f.WaveHistoryEvents, f.branches, f.bounds = h.waves, h.branches, h.bounds
 	f.StateBytes, err = stateBytes(plan, def.States)
 	return f, err
 }
@@ -241,8 +250,9 @@ func escapedLen(s string) int {
 type cost struct{ ok, fail int }
 
 type historyCounter struct {
-	bounds map[string]int
-	waves  map[string]int
+	bounds   map[string]int
+	waves    map[string]int
+	branches map[string]aslBranch
 }
 
 type aslState struct {
@@ -396,6 +406,9 @@ func (h *historyCounter) visit(name string, st *aslState) (cost, error) {
 			}
 			if wave, _, found := strings.Cut(b.StartAt, ": "); found {
 				h.waves[wave] = max(bc.ok, bc.fail)
+				if h.branches != nil {
+					h.branches[wave] = b
+				}
 			}
 			ok += max(bc.ok, 0)
 			fail += max(bc.ok, bc.fail, 0)
@@ -694,7 +707,7 @@ func historyProblem(plan recoveryplan.Plan, f Figures) recoveryplan.Problem {
 	// Each poll of w costs perPoll events; find the polls it may keep.
 	schedule := PollSchedule(w.EffectivePollInterval())
 	polls := MaxPolls(schedule, w.EffectiveTimeout())
-	perPoll := eventsSimpleState*4 + eventsTask // wait, describe job, count, check, next interval
+	perPoll := f.eventsPerPoll(w.Name, len(schedule), polls)
 	excess := f.HistoryEvents - (MaxHistoryEvents - 1)
 	keep := polls - (excess+perPoll-1)/perPoll
 	p.Wave, p.Attribute = worst, "poll_interval"
@@ -723,4 +736,33 @@ func historyProblem(plan recoveryplan.Plan, f Figures) recoveryplan.Problem {
 	}
 	p.Detail = detail + strings.Join(fixes, ", or ") + "."
 	return p
+}
+
+// eventsPerPoll is what one more poll of wave adds to its branch's worst
+// case, counted on its branch in the definition (wait, describe job,
+// count, check, next interval today: 13).
+func (f Figures) eventsPerPoll(wave string, steps, polls int) int {
+	const fallback = eventsSimpleState*4 + eventsTask
+	b, ok := f.branches[wave]
+	if !ok || polls < steps+1 {
+		return fallback
+	}
+	bounds := make(map[string]int, len(f.bounds))
+	for k, v := range f.bounds {
+		bounds[k] = v
+	}
+	at := func(n int) int {
+		waveBounds(bounds, wave, steps, n)
+		h := historyCounter{bounds: bounds, waves: map[string]int{}}
+		c, err := h.branch(b.StartAt, b.States)
+		if err != nil {
+			return -1
+		}
+		return max(c.ok, c.fail)
+	}
+	hi, lo := at(polls), at(polls-1)
+	if hi < 0 || lo < 0 || hi <= lo {
+		return fallback
+	}
+	return hi - lo
 }
