@@ -232,7 +232,11 @@ func (r *recoveryPlanResource) ValidateConfig(ctx context.Context, req resource.
 	if !known || len(p.Waves) == 0 {
 		return
 	}
-	addProblems(p.ValidateStructure(), &resp.Diagnostics)
+	ps := p.ValidateStructure()
+	addProblems(ps, &resp.Diagnostics)
+	if !ps.HasErrors() {
+		checkHistoryOffline(p, &resp.Diagnostics)
+	}
 }
 
 func (r *recoveryPlanResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
@@ -277,6 +281,10 @@ func (r *recoveryPlanResource) ModifyPlan(ctx context.Context, req resource.Modi
 	}
 	plan.Levels = levelsValue(levels)
 	if compiled, ok := r.resolveAndCompile(ctx, &plan, domain, &resp.Diagnostics); ok {
+		// resolveAndCompile filled domain's waves (shared) with their servers.
+		if checkLimits(plan, domain, compiled, &resp.Diagnostics); resp.Diagnostics.HasError() {
+			return
+		}
 		plan.Definition = types.StringValue(compiled.Definition)
 		plan.EstimatedStateTransitions = types.Int64Value(int64(compiled.EstimatedTransitions))
 	}
