@@ -71,6 +71,19 @@ var (
 	reARN                   = regexp.MustCompile(`^arn:.{16,}$`)
 )
 
+// Bodies that name one template and nothing else (the Delete operations).
+type (
+	launchTemplateIDRequest struct {
+		ID string `json:"launchConfigurationTemplateID"`
+	}
+	replicationTemplateIDRequest struct {
+		ID string `json:"replicationConfigurationTemplateID"`
+	}
+)
+
+func (r launchTemplateIDRequest) resourceID() string      { return r.ID }
+func (r replicationTemplateIDRequest) resourceID() string { return r.ID }
+
 func (e *estate) launchTemplate(id string) (*launchTemplateRecord, *awswire.APIError) {
 	if err := checkRequiredPattern("launchConfigurationTemplateID", id, reLaunchTemplateID, "a launch configuration template ID (lct- and 17 letters or digits)"); err != nil {
 		return nil, err
@@ -201,13 +214,7 @@ func opUpdateLaunchConfigurationTemplate(c *opContext, body []byte) (any, *awswi
 }
 
 func opDeleteLaunchConfigurationTemplate(c *opContext, body []byte) (any, *awswire.APIError) {
-	var req struct {
-		ID string `json:"launchConfigurationTemplateID"`
-	}
-	if err := decode(body, &req); err != nil {
-		return nil, err
-	}
-	r, err := c.e.launchTemplate(req.ID)
+	r, err := decodeLookup[launchTemplateIDRequest](body, c.e.launchTemplate)
 	if err != nil {
 		return nil, err
 	}
@@ -460,13 +467,7 @@ func opUpdateReplicationConfigurationTemplate(c *opContext, body []byte) (any, *
 }
 
 func opDeleteReplicationConfigurationTemplate(c *opContext, body []byte) (any, *awswire.APIError) {
-	var req struct {
-		ID string `json:"replicationConfigurationTemplateID"`
-	}
-	if err := decode(body, &req); err != nil {
-		return nil, err
-	}
-	r, err := c.e.replicationTemplate(req.ID)
+	r, err := decodeLookup[replicationTemplateIDRequest](body, c.e.replicationTemplate)
 	if err != nil {
 		return nil, err
 	}
