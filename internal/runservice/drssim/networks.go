@@ -204,13 +204,6 @@ func opDescribeSourceNetworks(c *opContext, body []byte) (any, *awswire.APIError
 			hits = append(hits, n)
 		}
 	}
-	from, to, next, err := page("DescribeSourceNetworks", len(hits), func(i int) int64 { return hits[i].Seq }, req.MaxResults, req.NextToken)
-	if err != nil {
-		return nil, err
-	}
-	items := make([]sourceNetwork, 0, to-from)
-	for _, n := range hits[from:to] {
-		items = append(items, n.Network)
-	}
-	return listResponse{Items: items, NextToken: next}, nil
+	return pageOf("DescribeSourceNetworks", req.listRequest, hits, func(n *sourceNetworkRecord) int64 { return n.Seq },
+		func(n *sourceNetworkRecord) sourceNetwork { return n.Network })
 }

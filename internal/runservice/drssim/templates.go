@@ -258,15 +258,8 @@ func opDescribeLaunchConfigurationTemplates(c *opContext, body []byte) (any, *aw
 			hits = append(hits, t)
 		}
 	}
-	from, to, next, err := page("DescribeLaunchConfigurationTemplates", len(hits), func(i int) int64 { return hits[i].Seq }, req.MaxResults, req.NextToken)
-	if err != nil {
-		return nil, err
-	}
-	items := make([]launchConfigurationTemplate, 0, to-from)
-	for _, t := range hits[from:to] {
-		items = append(items, t.Template)
-	}
-	return listResponse{Items: items, NextToken: next}, nil
+	return pageOf("DescribeLaunchConfigurationTemplates", req.listRequest, hits, func(t *launchTemplateRecord) int64 { return t.Seq },
+		func(t *launchTemplateRecord) launchConfigurationTemplate { return t.Template })
 }
 
 // replicationTemplateFields are the settable members of a replication
@@ -498,13 +491,6 @@ func opDescribeReplicationConfigurationTemplates(c *opContext, body []byte) (any
 			hits = append(hits, t)
 		}
 	}
-	from, to, next, err := page("DescribeReplicationConfigurationTemplates", len(hits), func(i int) int64 { return hits[i].Seq }, req.MaxResults, req.NextToken)
-	if err != nil {
-		return nil, err
-	}
-	items := make([]replicationConfigurationTemplate, 0, to-from)
-	for _, t := range hits[from:to] {
-		items = append(items, t.Template)
-	}
-	return listResponse{Items: items, NextToken: next}, nil
+	return pageOf("DescribeReplicationConfigurationTemplates", req.listRequest, hits, func(t *replicationTemplateRecord) int64 { return t.Seq },
+		func(t *replicationTemplateRecord) replicationConfigurationTemplate { return t.Template })
 }
