@@ -2,7 +2,6 @@ package drssim
 
 import (
 	"fmt"
-	"net/http"
 	"slices"
 
 	"github.com/drsorch/terraform-provider-drsorch/internal/runservice/awswire"
@@ -67,10 +66,7 @@ func (f OperationFault) validate() error {
 	if f.After < 0 || f.Count < 0 || f.Seen < 0 || f.Failed < 0 {
 		return fmt.Errorf("after, count, seen and failed must be 0 or more")
 	}
-	if !(f.Probability >= 0 && f.Probability <= 1) {
-		return fmt.Errorf("probability %v must be between 0 and 1", f.Probability)
-	}
-	return nil
+	return wirefault.CheckProbability(f.Probability)
 }
 
 // errClientFault marks an injected client-side failure: Invoke returns a
@@ -86,24 +82,16 @@ func (e *estate) operationFault(op string) *awswire.APIError {
 		if f.Operation != "" && f.Operation != op {
 			continue
 		}
-		f.Seen++
-		e.dirtyMeta = true
-		if out != nil || f.Seen <= f.After || (f.Count > 0 && f.Failed >= f.Count) {
+		fires := wirefault.Schedule{After: f.After, Count: f.Count, Probability: f.Probability, Seed: f.Seed}.Next(i, &f.Seen, &f.Failed, out != nil)
+		e.dirtyMeta = true // Seen (and Failed) moved
+		if !fires {
 			continue
 		}
-		if f.Probability > 0 && wirefault.Draw(f.Seed, i, f.Seen) >= f.Probability {
-			continue
-		}
-		f.Failed++
 		if f.Kind == FaultClient {
 			out = errClientFault
 			continue
 		}
-		status := f.Status
-		if status == 0 {
-			status = http.StatusInternalServerError
-		}
-		code := wirefault.CodeFor(status)
+		status, code := wirefault.StatusCode(f.Status)
 		out = awswire.NewError(status, code, fmt.Sprintf("simulated unmodelled %d %s on %s (operation fault injected through /_sim/faults)", status, code, op))
 	}
 	return out

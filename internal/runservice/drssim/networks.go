@@ -46,6 +46,12 @@ var (
 	reVpcID           = regexp.MustCompile(`^vpc-[0-9a-fA-F]{8,17}$`)
 )
 
+type sourceNetworkIDRequest struct {
+	SourceNetworkID string `json:"sourceNetworkID"`
+}
+
+func (r sourceNetworkIDRequest) resourceID() string { return r.SourceNetworkID }
+
 func (e *estate) network(id string) (*sourceNetworkRecord, *awswire.APIError) {
 	if err := checkRequiredPattern("sourceNetworkID", id, reSourceNetworkID, "a source network ID (sn- and 17 letters or digits)"); err != nil {
 		return nil, err
@@ -119,13 +125,7 @@ func opCreateSourceNetwork(c *opContext, body []byte) (any, *awswire.APIError) {
 }
 
 func opDeleteSourceNetwork(c *opContext, body []byte) (any, *awswire.APIError) {
-	var req struct {
-		SourceNetworkID string `json:"sourceNetworkID"`
-	}
-	if err := decode(body, &req); err != nil {
-		return nil, err
-	}
-	n, err := c.e.network(req.SourceNetworkID)
+	n, err := decodeLookup[sourceNetworkIDRequest](body, c.e.network)
 	if err != nil {
 		return nil, err
 	}
@@ -138,13 +138,7 @@ func opDeleteSourceNetwork(c *opContext, body []byte) (any, *awswire.APIError) {
 }
 
 func opStartSourceNetworkReplication(c *opContext, body []byte) (any, *awswire.APIError) {
-	var req struct {
-		SourceNetworkID string `json:"sourceNetworkID"`
-	}
-	if err := decode(body, &req); err != nil {
-		return nil, err
-	}
-	n, err := c.e.network(req.SourceNetworkID)
+	n, err := decodeLookup[sourceNetworkIDRequest](body, c.e.network)
 	if err != nil {
 		return nil, err
 	}
@@ -157,13 +151,7 @@ func opStartSourceNetworkReplication(c *opContext, body []byte) (any, *awswire.A
 }
 
 func opStopSourceNetworkReplication(c *opContext, body []byte) (any, *awswire.APIError) {
-	var req struct {
-		SourceNetworkID string `json:"sourceNetworkID"`
-	}
-	if err := decode(body, &req); err != nil {
-		return nil, err
-	}
-	n, err := c.e.network(req.SourceNetworkID)
+	n, err := decodeLookup[sourceNetworkIDRequest](body, c.e.network)
 	if err != nil {
 		return nil, err
 	}
@@ -216,13 +204,6 @@ func opDescribeSourceNetworks(c *opContext, body []byte) (any, *awswire.APIError
 			hits = append(hits, n)
 		}
 	}
-	from, to, next, err := page("DescribeSourceNetworks", len(hits), func(i int) int64 { return hits[i].Seq }, req.MaxResults, req.NextToken)
-	if err != nil {
-		return nil, err
-	}
-	items := make([]sourceNetwork, 0, to-from)
-	for _, n := range hits[from:to] {
-		items = append(items, n.Network)
-	}
-	return listResponse{Items: items, NextToken: next}, nil
+	return pageOf("DescribeSourceNetworks", req.listRequest, hits, func(n *sourceNetworkRecord) int64 { return n.Seq },
+		func(n *sourceNetworkRecord) sourceNetwork { return n.Network })
 }

@@ -11,6 +11,22 @@ type serverIDRequest struct {
 	SourceServerID string `json:"sourceServerID"`
 }
 
+func (r serverIDRequest) resourceID() string { return r.SourceServerID }
+
+// decodeLookup decodes a body that names one resource and nothing else
+// into Req, then looks that resource up by the ID Req carries. Every
+// operation on a single source server, recovery instance, source network
+// or template that takes no other member opens this way, so all of them
+// report a bad body before a malformed or unknown ID.
+func decodeLookup[Req interface{ resourceID() string }, R any](body []byte, lookup func(id string) (R, *awswire.APIError)) (R, *awswire.APIError) {
+	var req Req
+	if err := decode(body, &req); err != nil {
+		var none R
+		return none, err
+	}
+	return lookup(req.resourceID())
+}
+
 func (c *opContext) server(id string) (*serverRecord, *awswire.APIError) {
 	if err := checkSourceServerID("sourceServerID", id); err != nil {
 		return nil, err
@@ -23,11 +39,7 @@ func (c *opContext) server(id string) (*serverRecord, *awswire.APIError) {
 }
 
 func opGetLaunchConfiguration(c *opContext, body []byte) (any, *awswire.APIError) {
-	var req serverIDRequest
-	if err := decode(body, &req); err != nil {
-		return nil, err
-	}
-	r, err := c.server(req.SourceServerID)
+	r, err := decodeLookup[serverIDRequest](body, c.server)
 	if err != nil {
 		return nil, err
 	}
@@ -116,11 +128,7 @@ func checkEnumSet(name, v string, allowed []string) *awswire.APIError {
 }
 
 func opGetReplicationConfiguration(c *opContext, body []byte) (any, *awswire.APIError) {
-	var req serverIDRequest
-	if err := decode(body, &req); err != nil {
-		return nil, err
-	}
-	r, err := c.server(req.SourceServerID)
+	r, err := decodeLookup[serverIDRequest](body, c.server)
 	if err != nil {
 		return nil, err
 	}

@@ -233,15 +233,8 @@ func opDescribeJobs(c *opContext, body []byte) (any, *awswire.APIError) {
 			hits = append(hits, j)
 		}
 	}
-	from, to, next, err := page("DescribeJobs", len(hits), func(i int) int64 { return hits[i].Seq }, req.MaxResults, req.NextToken)
-	if err != nil {
-		return nil, err
-	}
-	items := make([]job, 0, to-from)
-	for _, j := range hits[from:to] {
-		items = append(items, j.Job)
-	}
-	return listResponse{Items: items, NextToken: next}, nil
+	return pageOf("DescribeJobs", req.listRequest, hits, func(j *jobRecord) int64 { return j.Seq },
+		func(j *jobRecord) job { return j.Job })
 }
 
 func (c *opContext) job(id string) (*jobRecord, *awswire.APIError) {
@@ -335,13 +328,6 @@ func opDescribeRecoveryInstances(c *opContext, body []byte) (any, *awswire.APIEr
 		}
 	}
 	slices.SortFunc(hits, func(a, b *instanceRecord) int { return int(a.Seq - b.Seq) })
-	from, to, next, err := page("DescribeRecoveryInstances", len(hits), func(i int) int64 { return hits[i].Seq }, req.MaxResults, req.NextToken)
-	if err != nil {
-		return nil, err
-	}
-	items := make([]recoveryInstance, 0, to-from)
-	for _, r := range hits[from:to] {
-		items = append(items, r.Instance)
-	}
-	return listResponse{Items: items, NextToken: next}, nil
+	return pageOf("DescribeRecoveryInstances", req.listRequest, hits, func(r *instanceRecord) int64 { return r.Seq },
+		func(r *instanceRecord) recoveryInstance { return r.Instance })
 }

@@ -82,15 +82,8 @@ func opDescribeSourceServers(c *opContext, body []byte) (any, *awswire.APIError)
 			hits = append(hits, r)
 		}
 	}
-	from, to, next, err := page("DescribeSourceServers", len(hits), func(i int) int64 { return hits[i].Ord }, req.MaxResults, req.NextToken)
-	if err != nil {
-		return nil, err
-	}
-	items := make([]sourceServer, 0, to-from)
-	for _, r := range hits[from:to] {
-		items = append(items, r.view(c.now))
-	}
-	return listResponse{Items: items, NextToken: next}, nil
+	return pageOf("DescribeSourceServers", req.listRequest, hits, func(r *serverRecord) int64 { return r.Ord },
+		func(r *serverRecord) sourceServer { return r.view(c.now) })
 }
 
 // hardwareId matches the server's EC2 instance ID, VMware UUID or a MAC.

@@ -54,6 +54,21 @@ func page(op string, n int, key func(i int) int64, maxResults *int32, token *str
 	return from, to, next, nil
 }
 
+// pageOf serves the page req asks for out of hits (listed in the order of
+// key) as a listResponse whose items are view of each hit. The items are
+// never nil: an empty page lists [] rather than null.
+func pageOf[R, T any](op string, req listRequest, hits []R, key func(R) int64, view func(R) T) (any, *awswire.APIError) {
+	from, to, next, err := page(op, len(hits), func(i int) int64 { return key(hits[i]) }, req.MaxResults, req.NextToken)
+	if err != nil {
+		return nil, err
+	}
+	items := make([]T, 0, to-from)
+	for _, h := range hits[from:to] {
+		items = append(items, view(h))
+	}
+	return listResponse{Items: items, NextToken: next}, nil
+}
+
 // tokenSalt makes a token's checksum the simulator's own.
 const tokenSalt = "drsorch-drssim-page-token-v2"
 

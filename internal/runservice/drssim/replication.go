@@ -116,11 +116,7 @@ func (r *serverRecord) replicating() bool {
 }
 
 func opStartReplication(c *opContext, body []byte) (any, *awswire.APIError) {
-	var req serverIDRequest
-	if err := decode(body, &req); err != nil {
-		return nil, err
-	}
-	r, err := c.server(req.SourceServerID)
+	r, err := decodeLookup[serverIDRequest](body, c.server)
 	if err != nil {
 		return nil, err
 	}
@@ -144,11 +140,7 @@ func opStartReplication(c *opContext, body []byte) (any, *awswire.APIError) {
 }
 
 func opStopReplication(c *opContext, body []byte) (any, *awswire.APIError) {
-	var req serverIDRequest
-	if err := decode(body, &req); err != nil {
-		return nil, err
-	}
-	r, err := c.server(req.SourceServerID)
+	r, err := decodeLookup[serverIDRequest](body, c.server)
 	if err != nil {
 		return nil, err
 	}
@@ -176,11 +168,7 @@ func opStopReplication(c *opContext, body []byte) (any, *awswire.APIError) {
 }
 
 func opRetryDataReplication(c *opContext, body []byte) (any, *awswire.APIError) {
-	var req serverIDRequest
-	if err := decode(body, &req); err != nil {
-		return nil, err
-	}
-	r, err := c.server(req.SourceServerID)
+	r, err := decodeLookup[serverIDRequest](body, c.server)
 	if err != nil {
 		return nil, err
 	}
@@ -193,11 +181,7 @@ func opRetryDataReplication(c *opContext, body []byte) (any, *awswire.APIError) 
 }
 
 func opDisconnectSourceServer(c *opContext, body []byte) (any, *awswire.APIError) {
-	var req serverIDRequest
-	if err := decode(body, &req); err != nil {
-		return nil, err
-	}
-	r, err := c.server(req.SourceServerID)
+	r, err := decodeLookup[serverIDRequest](body, c.server)
 	if err != nil {
 		return nil, err
 	}
@@ -224,11 +208,7 @@ func opDisconnectSourceServer(c *opContext, body []byte) (any, *awswire.APIError
 }
 
 func opDeleteSourceServer(c *opContext, body []byte) (any, *awswire.APIError) {
-	var req serverIDRequest
-	if err := decode(body, &req); err != nil {
-		return nil, err
-	}
-	r, err := c.server(req.SourceServerID)
+	r, err := decodeLookup[serverIDRequest](body, c.server)
 	if err != nil {
 		return nil, err
 	}
@@ -277,6 +257,8 @@ type instanceIDRequest struct {
 	RecoveryInstanceID string `json:"recoveryInstanceID"`
 }
 
+func (r instanceIDRequest) resourceID() string { return r.RecoveryInstanceID }
+
 func (c *opContext) instance(id string) (*instanceRecord, *awswire.APIError) {
 	if err := checkRequiredPattern("recoveryInstanceID", id, reRecoveryInstance, "a recovery instance ID (i- and 8 to 17 hex digits)"); err != nil {
 		return nil, err
@@ -289,11 +271,7 @@ func (c *opContext) instance(id string) (*instanceRecord, *awswire.APIError) {
 }
 
 func opDisconnectRecoveryInstance(c *opContext, body []byte) (any, *awswire.APIError) {
-	var req instanceIDRequest
-	if err := decode(body, &req); err != nil {
-		return nil, err
-	}
-	r, err := c.instance(req.RecoveryInstanceID)
+	r, err := decodeLookup[instanceIDRequest](body, c.instance)
 	if err != nil {
 		return nil, err
 	}
@@ -314,11 +292,7 @@ func opDisconnectRecoveryInstance(c *opContext, body []byte) (any, *awswire.APIE
 }
 
 func opDeleteRecoveryInstance(c *opContext, body []byte) (any, *awswire.APIError) {
-	var req instanceIDRequest
-	if err := decode(body, &req); err != nil {
-		return nil, err
-	}
-	r, err := c.instance(req.RecoveryInstanceID)
+	r, err := decodeLookup[instanceIDRequest](body, c.instance)
 	if err != nil {
 		return nil, err
 	}
@@ -342,11 +316,7 @@ func (r *instanceRecord) failbackConfig() failbackConfig {
 }
 
 func opGetFailbackReplicationConfiguration(c *opContext, body []byte) (any, *awswire.APIError) {
-	var req instanceIDRequest
-	if err := decode(body, &req); err != nil {
-		return nil, err
-	}
-	r, err := c.instance(req.RecoveryInstanceID)
+	r, err := decodeLookup[instanceIDRequest](body, c.instance)
 	if err != nil {
 		return nil, err
 	}
@@ -397,11 +367,7 @@ func opUpdateFailbackReplicationConfiguration(c *opContext, body []byte) (any, *
 }
 
 func opStopFailback(c *opContext, body []byte) (any, *awswire.APIError) {
-	var req instanceIDRequest
-	if err := decode(body, &req); err != nil {
-		return nil, err
-	}
-	r, err := c.instance(req.RecoveryInstanceID)
+	r, err := decodeLookup[instanceIDRequest](body, c.instance)
 	if err != nil {
 		return nil, err
 	}

@@ -45,11 +45,7 @@ func (s *Simulator) originReady(e *estate, body []byte) bool {
 }
 
 func opReverseReplication(c *opContext, body []byte) (any, *awswire.APIError) {
-	var req instanceIDRequest
-	if err := decode(body, &req); err != nil {
-		return nil, err
-	}
-	r, err := c.instance(req.RecoveryInstanceID)
+	r, err := decodeLookup[instanceIDRequest](body, c.instance)
 	if err != nil {
 		return nil, err
 	}

@@ -71,6 +71,19 @@ var (
 	reARN                   = regexp.MustCompile(`^arn:.{16,}$`)
 )
 
+// Bodies that name one template and nothing else (the Delete operations).
+type (
+	launchTemplateIDRequest struct {
+		ID string `json:"launchConfigurationTemplateID"`
+	}
+	replicationTemplateIDRequest struct {
+		ID string `json:"replicationConfigurationTemplateID"`
+	}
+)
+
+func (r launchTemplateIDRequest) resourceID() string      { return r.ID }
+func (r replicationTemplateIDRequest) resourceID() string { return r.ID }
+
 func (e *estate) launchTemplate(id string) (*launchTemplateRecord, *awswire.APIError) {
 	if err := checkRequiredPattern("launchConfigurationTemplateID", id, reLaunchTemplateID, "a launch configuration template ID (lct- and 17 letters or digits)"); err != nil {
 		return nil, err
@@ -201,13 +214,7 @@ func opUpdateLaunchConfigurationTemplate(c *opContext, body []byte) (any, *awswi
 }
 
 func opDeleteLaunchConfigurationTemplate(c *opContext, body []byte) (any, *awswire.APIError) {
-	var req struct {
-		ID string `json:"launchConfigurationTemplateID"`
-	}
-	if err := decode(body, &req); err != nil {
-		return nil, err
-	}
-	r, err := c.e.launchTemplate(req.ID)
+	r, err := decodeLookup[launchTemplateIDRequest](body, c.e.launchTemplate)
 	if err != nil {
 		return nil, err
 	}
@@ -251,15 +258,8 @@ func opDescribeLaunchConfigurationTemplates(c *opContext, body []byte) (any, *aw
 			hits = append(hits, t)
 		}
 	}
-	from, to, next, err := page("DescribeLaunchConfigurationTemplates", len(hits), func(i int) int64 { return hits[i].Seq }, req.MaxResults, req.NextToken)
-	if err != nil {
-		return nil, err
-	}
-	items := make([]launchConfigurationTemplate, 0, to-from)
-	for _, t := range hits[from:to] {
-		items = append(items, t.Template)
-	}
-	return listResponse{Items: items, NextToken: next}, nil
+	return pageOf("DescribeLaunchConfigurationTemplates", req.listRequest, hits, func(t *launchTemplateRecord) int64 { return t.Seq },
+		func(t *launchTemplateRecord) launchConfigurationTemplate { return t.Template })
 }
 
 // replicationTemplateFields are the settable members of a replication
@@ -460,13 +460,7 @@ func opUpdateReplicationConfigurationTemplate(c *opContext, body []byte) (any, *
 }
 
 func opDeleteReplicationConfigurationTemplate(c *opContext, body []byte) (any, *awswire.APIError) {
-	var req struct {
-		ID string `json:"replicationConfigurationTemplateID"`
-	}
-	if err := decode(body, &req); err != nil {
-		return nil, err
-	}
-	r, err := c.e.replicationTemplate(req.ID)
+	r, err := decodeLookup[replicationTemplateIDRequest](body, c.e.replicationTemplate)
 	if err != nil {
 		return nil, err
 	}
@@ -497,13 +491,6 @@ func opDescribeReplicationConfigurationTemplates(c *opContext, body []byte) (any
 			hits = append(hits, t)
 		}
 	}
-	from, to, next, err := page("DescribeReplicationConfigurationTemplates", len(hits), func(i int) int64 { return hits[i].Seq }, req.MaxResults, req.NextToken)
-	if err != nil {
-		return nil, err
-	}
-	items := make([]replicationConfigurationTemplate, 0, to-from)
-	for _, t := range hits[from:to] {
-		items = append(items, t.Template)
-	}
-	return listResponse{Items: items, NextToken: next}, nil
+	return pageOf("DescribeReplicationConfigurationTemplates", req.listRequest, hits, func(t *replicationTemplateRecord) int64 { return t.Seq },
+		func(t *replicationTemplateRecord) replicationConfigurationTemplate { return t.Template })
 }

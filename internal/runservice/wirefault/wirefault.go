@@ -78,8 +78,13 @@ func (r Rule) Validate() error {
 	if r.After < 0 || r.Count < 0 {
 		return fmt.Errorf("after and count must be 0 or more")
 	}
-	if r.Probability < 0 || r.Probability > 1 || math.IsNaN(r.Probability) {
-		return fmt.Errorf("probability %v must be between 0 and 1", r.Probability)
+	return CheckProbability(r.Probability)
+}
+
+// CheckProbability checks a fault's probability: 0 to 1 (NaN is refused).
+func CheckProbability(p float64) error {
+	if p < 0 || p > 1 || math.IsNaN(p) {
+		return fmt.Errorf("probability %v must be between 0 and 1", p)
 	}
 	return nil
 }
@@ -154,25 +159,58 @@ func (in *Injector) Decide(service, operation string) (Fault, bool) {
 		if (r.Service != "" && r.Service != service) || (r.Operation != "" && r.Operation != operation) {
 			continue
 		}
-		r.seen++
-		if fired || r.seen <= r.After || (r.Count > 0 && r.failed >= r.Count) {
+		if !r.schedule().Next(i, &r.seen, &r.failed, fired) {
 			continue
 		}
-		if r.Probability > 0 && Draw(r.Seed, i, r.seen) >= r.Probability {
-			continue
-		}
-		r.failed++
 		fired = true
 		fault = Fault{Kind: r.Kind}
 		if r.Kind == KindStatus {
-			fault.Status = r.Status
-			if fault.Status == 0 {
-				fault.Status = 500
-			}
-			fault.Code = CodeFor(fault.Status)
+			fault.Status, fault.Code = StatusCode(r.Status)
 		}
 	}
 	return fault, fired
+}
+
+func (r Rule) schedule() Schedule {
+	return Schedule{After: r.After, Count: r.Count, Probability: r.Probability, Seed: r.Seed}
+}
+
+// Schedule is the part of a fault that decides which of the requests it
+// matches fail: the first After pass, at most Count fail (0: no limit),
+// and with a Probability each fails when Draw says so (0: every one).
+// Wire rules here and the DRS simulator's operation faults both decide
+// through it, so the same settings fail the same requests in both.
+type Schedule struct {
+	After       int
+	Count       int
+	Probability float64
+	Seed        int64
+}
+
+// Next counts one more request the fault matches in *seen and reports
+// whether it fails; a failure is counted in *failed. taken says an earlier
+// fault already fails this request: it is counted but not failed again, so
+// each fault's sequence does not depend on the others'. index is the
+// fault's position among its peers, which Draw mixes in.
+func (s Schedule) Next(index int, seen, failed *int, taken bool) bool {
+	*seen++
+	if taken || *seen <= s.After || (s.Count > 0 && *failed >= s.Count) {
+		return false
+	}
+	if s.Probability > 0 && Draw(s.Seed, index, *seen) >= s.Probability {
+		return false
+	}
+	*failed++
+	return true
+}
+
+// StatusCode is the HTTP status and error code a status fault answers
+// with: status, or 500 when it is zero.
+func StatusCode(status int) (int, string) {
+	if status == 0 {
+		status = 500
+	}
+	return status, CodeFor(status)
 }
 
 // Draw is a number in [0, 1) fixed by the seed, the rule and the
