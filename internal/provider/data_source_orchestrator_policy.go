@@ -123,7 +123,7 @@ func checkPolicyAccount(s string) error {
 
 func checkEventBusARN(s string) error {
 	if !eventBusARNPattern.MatchString(s) {
-		return fmt.Errorf("%q is not an EventBridge event bus ARN; expected arn:aws:events:<region>:<account>:event-bus/<name>", s)
+		return fmt.Errorf("%q is not an EventBridge event bus ARN; expected arn:<partition>:events:<region>:<account>:event-bus/<name>", s)
 	}
 	return nil
 }
@@ -137,7 +137,7 @@ func (d *orchestratorPolicyDataSource) ValidateConfig(ctx context.Context, req d
 	if !strings.HasSuffix(bus.ValueString(), ":event-bus/default") {
 		resp.Diagnostics.AddAttributeWarning(path.Root("event_bus_arn"), "Pause gates publish to the default bus",
 			fmt.Sprintf("The compiled recovery plans publish their pause and wave events to the default event bus, so a role allowed only %s cannot run a pause gate or publish wave events. "+
-				"Use arn:aws:events:<region>:<account>:event-bus/default, or leave event_bus_arn unset.", bus.ValueString()))
+				"Use arn:<partition>:events:<region>:<account>:event-bus/default, or leave event_bus_arn unset.", bus.ValueString()))
 	}
 }
 
