@@ -78,7 +78,9 @@ FAILED, TIMED_OUT or ABORTED exits 4.`,
 		} else if err := executions.ValidateName(name); err != nil {
 			return usageError("--name: %v", err)
 		}
-		arn, err := executions.StartWith(ctx, s.exec(), p.ARN, name, executions.Input{Type: runType, InvokedBy: by, AdoptJobs: adopt})
+		c := s.exec()
+		c.Warn = func(msg string) { fmt.Fprintln(s.env.Stderr, "warning: "+msg) }
+		arn, err := executions.StartWith(ctx, c, p.ARN, name, executions.Input{Type: runType, InvokedBy: by, AdoptJobs: adopt})
 		var unknown *executions.UnknownOutcomeError
 		switch {
 		case errors.As(err, &unknown):

@@ -18,7 +18,10 @@ type ExecutionJSON struct {
 	Name    string `json:"name"`
 	Plan    string `json:"plan"`
 	PlanARN string `json:"plan_arn"`
-	Type    string `json:"type"`
+	// StateMachineVersionARN is the version of the plan the run started
+	// on; "" for a run on the unqualified ARN (a plan without versions).
+	StateMachineVersionARN string `json:"state_machine_version_arn"`
+	Type                   string `json:"type"`
 	// Status is the Step Functions status: RUNNING, SUCCEEDED, FAILED,
 	// TIMED_OUT, ABORTED.
 	Status string `json:"status"`
@@ -70,7 +73,7 @@ func timePtr(t time.Time) *time.Time {
 
 func executionJSON(e *executions.Execution) ExecutionJSON {
 	out := ExecutionJSON{
-		ARN: e.ARN, Name: e.Name, Plan: e.Plan, PlanARN: e.PlanARN, Type: e.Type,
+		ARN: e.ARN, Name: e.Name, Plan: e.Plan, PlanARN: e.PlanARN, StateMachineVersionARN: e.VersionARN, Type: e.Type,
 		Status: string(e.Status), Phase: e.Phase(), PausedBefore: e.PausedBefore(),
 		InvokedBy: e.InvokedBy, StartedAt: timePtr(e.StartedAt), StoppedAt: timePtr(e.StoppedAt),
 		Error: e.Error, Cause: e.Cause, Waves: []WaveJSON{},

@@ -82,10 +82,19 @@ func orDash(s string) string {
 	return s
 }
 
+// versionLine says which version of the plan a run started on.
+func versionLine(versionARN string) string {
+	if n := executions.VersionNumber(versionARN); n > 0 {
+		return fmt.Sprintf("%d (%s)", n, versionARN)
+	}
+	return "- (started on the unqualified state machine: the plan has no published version)"
+}
+
 // renderExecution is the per-wave, per-server view of an execution.
 func renderExecution(w io.Writer, e *executions.Execution, now time.Time, p painter) {
 	fmt.Fprintf(w, "%s  %s of plan %s\n", p.bold(e.Name), orDash(e.Type), e.Plan)
 	fmt.Fprintf(w, "  ARN      %s\n", e.ARN)
+	fmt.Fprintf(w, "  Version  %s\n", versionLine(e.VersionARN))
 	fmt.Fprintf(w, "  Status   %s\n", p.status(e.Phase()))
 	fmt.Fprintf(w, "  Started  %s by %s\n", formatTime(e.StartedAt), orDash(e.InvokedBy))
 	if e.Running() {

@@ -87,6 +87,11 @@ func (e *UnknownOutcomeError) Unwrap() error { return e.Err }
 // idempotent: whatever happens to StartExecution's answer, one name makes
 // at most one run.
 //
+// The run starts on the plan's newest published version (StartTarget), so
+// it runs the definition the last apply deployed even inside
+// UpdateStateMachine's read-after-write window; a version or alias ARN
+// given as planARN is used as it is.
+//
 //   - Step Functions itself answers a repeated StartExecution of a running
 //     execution with the same name and input with that execution, and with
 //     ExecutionAlreadyExists once it closed or when the input differs
@@ -118,9 +123,17 @@ func StartWith(ctx context.Context, c Clients, planARN, name string, in Input) (
 	if err != nil {
 		return "", err
 	}
+	target, fallback, err := StartTarget(ctx, c.SFN, planARN)
+	if err != nil {
+		return "", err
+	}
+	if fallback && c.Warn != nil {
+		c.Warn(fmt.Sprintf("state machine %s has no published version (deployed by an earlier drsorch): starting on the unqualified ARN, "+
+			"which right after an update may still run the previous definition; apply the plan with this drsorch to publish a version", planARN))
+	}
 	input, _ := json.Marshal(in)
 	out, err := c.SFN.StartExecution(ctx, &sfn.StartExecutionInput{
-		StateMachineArn: aws.String(planARN), Name: aws.String(name), Input: aws.String(string(input))})
+		StateMachineArn: aws.String(target), Name: aws.String(name), Input: aws.String(string(input))})
 	if err == nil {
 		return aws.ToString(out.ExecutionArn), nil
 	}

@@ -52,18 +52,22 @@ type Input struct {
 
 // Execution is a run of a recovery plan, as drsorch sees it.
 type Execution struct {
-	ARN       string
-	Name      string
-	Plan      string
-	PlanARN   string
-	Type      string // DRILL or RECOVERY
-	InvokedBy string
-	Status    sfntypes.ExecutionStatus
-	StartedAt time.Time
-	StoppedAt time.Time // zero while running
-	Error     string
-	Cause     string
-	Waves     []Wave
+	ARN     string
+	Name    string
+	Plan    string
+	PlanARN string
+	// VersionARN is the state machine version the run started on
+	// (DescribeExecution's stateMachineVersionArn); "" for a run started
+	// on the unqualified ARN.
+	VersionARN string
+	Type       string // DRILL or RECOVERY
+	InvokedBy  string
+	Status     sfntypes.ExecutionStatus
+	StartedAt  time.Time
+	StoppedAt  time.Time // zero while running
+	Error      string
+	Cause      string
+	Waves      []Wave
 }
 
 // Wave is the progress of one wave.
@@ -150,6 +154,9 @@ type Clients struct {
 	SFN    *sfn.Client
 	DRS    *drs.Client
 	Quotas drsapi.ServiceQuotasAPI
+	// Warn, when set, hears what callers should pass on to people (a
+	// start that falls back to the unqualified state machine ARN).
+	Warn func(string)
 }
 
 // Describe reads an execution: its Step Functions status, its plan's
@@ -175,7 +182,8 @@ func (d *describer) describe(ctx context.Context, arn string) (*Execution, error
 	}
 	e := &Execution{
 		ARN: arn, Name: aws.ToString(out.Name), PlanARN: aws.ToString(out.StateMachineArn), Status: out.Status,
-		StartedAt: aws.ToTime(out.StartDate), StoppedAt: aws.ToTime(out.StopDate),
+		VersionARN: aws.ToString(out.StateMachineVersionArn),
+		StartedAt:  aws.ToTime(out.StartDate), StoppedAt: aws.ToTime(out.StopDate),
 		Error: aws.ToString(out.Error), Cause: aws.ToString(out.Cause),
 	}
 	var in Input

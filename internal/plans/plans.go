@@ -5,6 +5,8 @@ package plans
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"regexp"
@@ -116,4 +118,83 @@ func Executions(ctx context.Context, api *sfn.Client, arn string, status sfntype
 		all = append(all, page.Executions...)
 	}
 	return all, nil
+}
+
+// KeepVersions is how many published versions of a plan's state machine
+// drsorch keeps: Step Functions allows 1,000 per state machine ("Maximum
+// number of published state machine versions: 1000",
+// https://docs.aws.amazon.com/step-functions/latest/dg/service-quotas.html),
+// and a publish past it fails, so older ones are deleted after each publish.
+const KeepVersions = 50
+
+// VersionDescription describes the version an apply publishes: who
+// published it and a digest of the definition it holds (at most 256
+// characters, the limit of versionDescription).
+func VersionDescription(publisher, definition string) string {
+	sum := sha256.Sum256([]byte(definition))
+	d := fmt.Sprintf("%s; definition sha256:%s", publisher, hex.EncodeToString(sum[:])[:16])
+	if len(d) > 256 {
+		d = d[len(d)-256:]
+	}
+	return d
+}
+
+// Versions lists the published versions of the state machine arn, newest
+// first, across every page.
+func Versions(ctx context.Context, api *sfn.Client, arn string) ([]string, error) {
+	var all []string
+	in := &sfn.ListStateMachineVersionsInput{StateMachineArn: aws.String(arn), MaxResults: 1000}
+	for {
+		page, err := api.ListStateMachineVersions(ctx, in)
+		if err != nil {
+			return nil, err
+		}
+		for _, v := range page.StateMachineVersions {
+			all = append(all, aws.ToString(v.StateMachineVersionArn))
+		}
+		if aws.ToString(page.NextToken) == "" {
+			return all, nil
+		}
+		in.NextToken = page.NextToken
+	}
+}
+
+// PruneVersions deletes the versions of the state machine arn older than
+// its newest keep, except those a running execution started on: deleting a
+// version does not stop its running executions ("Deleting a state machine
+// version won't terminate its in-progress executions",
+// https://docs.aws.amazon.com/step-functions/latest/apireference/API_DeleteStateMachineVersion.html),
+// but drsorch keeps them so that their definition stays readable by
+// version while they run. A version an alias references cannot be deleted
+// (ConflictException, same page): it is kept and skipped. It returns the
+// versions deleted.
+func PruneVersions(ctx context.Context, api *sfn.Client, arn string, keep int) ([]string, error) {
+	versions, err := Versions(ctx, api, arn)
+	if err != nil || len(versions) <= keep {
+		return nil, err
+	}
+	running, err := Executions(ctx, api, arn, sfntypes.ExecutionStatusRunning)
+	if err != nil {
+		return nil, err
+	}
+	inUse := map[string]bool{}
+	for _, e := range running {
+		inUse[aws.ToString(e.StateMachineVersionArn)] = true
+	}
+	var deleted []string
+	for _, v := range versions[keep:] {
+		if inUse[v] {
+			continue
+		}
+		_, err := api.DeleteStateMachineVersion(ctx, &sfn.DeleteStateMachineVersionInput{StateMachineVersionArn: aws.String(v)})
+		var conflict *sfntypes.ConflictException
+		switch {
+		case errors.As(err, &conflict): // referenced by an alias
+		case err != nil:
+			return deleted, err
+		default:
+			deleted = append(deleted, v)
+		}
+	}
+	return deleted, nil
 }

@@ -38,6 +38,7 @@ type executionDataModel struct {
 	StartedAt    types.String         `tfsdk:"started_at"`
 	StoppedAt    types.String         `tfsdk:"stopped_at"`
 	InvokedBy    types.String         `tfsdk:"invoked_by"`
+	VersionARN   types.String         `tfsdk:"state_machine_version_arn"`
 	PausedBefore types.String         `tfsdk:"paused_before"`
 	Error        types.String         `tfsdk:"error"`
 	Cause        types.String         `tfsdk:"cause"`
@@ -92,15 +93,16 @@ func (d *executionDataSource) Schema(_ context.Context, _ datasource.SchemaReque
 				Description: "Execution name. Set together with `plan`.",
 				Validators:  []validator.String{funcValidator{what: "execution name", check: checkExecutionName}},
 			},
-			"type":          str("`DRILL` or `RECOVERY`, from the execution input."),
-			"status":        str("Step Functions status: `RUNNING`, `SUCCEEDED`, `FAILED`, `TIMED_OUT`, `ABORTED`, …"),
-			"phase":         str("drsorch-level status in one line, e.g. `PAUSED before wave web`, `RUNNING wave app` or `FAILED in wave db`."),
-			"started_at":    str("When the execution started (RFC 3339)."),
-			"stopped_at":    str("When it ended (RFC 3339); null while it runs."),
-			"invoked_by":    str("Who started it, as recorded in the execution input; null when not recorded."),
-			"paused_before": str("The wave whose pause gate is waiting for approval; null when none is."),
-			"error":         str("Error name of a failed execution, e.g. `drsorch.WaveFailed`."),
-			"cause":         str("Cause of a failed execution: names the wave, the job and the servers."),
+			"type":                      str("`DRILL` or `RECOVERY`, from the execution input."),
+			"status":                    str("Step Functions status: `RUNNING`, `SUCCEEDED`, `FAILED`, `TIMED_OUT`, `ABORTED`, …"),
+			"phase":                     str("drsorch-level status in one line, e.g. `PAUSED before wave web`, `RUNNING wave app` or `FAILED in wave db`."),
+			"started_at":                str("When the execution started (RFC 3339)."),
+			"stopped_at":                str("When it ended (RFC 3339); null while it runs."),
+			"invoked_by":                str("Who started it, as recorded in the execution input; null when not recorded."),
+			"paused_before":             str("The wave whose pause gate is waiting for approval; null when none is."),
+			"state_machine_version_arn": str("The state machine version the run started on (`<plan arn>:<version>`, DescribeExecution's `stateMachineVersionArn`): which definition ran. Null for a run started on the unqualified state machine ARN (a plan deployed by an earlier drsorch)."),
+			"error":                     str("Error name of a failed execution, e.g. `drsorch.WaveFailed`."),
+			"cause":                     str("Cause of a failed execution: names the wave, the job and the servers."),
 			"waves": schema.ListNestedAttribute{
 				Computed: true, Description: "Every wave of the plan, in level order.",
 				NestedObject: schema.NestedAttributeObject{Attributes: map[string]schema.Attribute{
@@ -233,6 +235,7 @@ func executionToModel(e *executions.Execution) executionDataModel {
 		ARN: types.StringValue(e.ARN), Plan: types.StringValue(e.Plan), Name: types.StringValue(e.Name),
 		Type: optString(e.Type), Status: types.StringValue(string(e.Status)), Phase: types.StringValue(e.Phase()),
 		StartedAt: optTime(e.StartedAt), StoppedAt: optTime(e.StoppedAt), InvokedBy: optString(e.InvokedBy),
+		VersionARN:   optString(e.VersionARN),
 		PausedBefore: optString(e.PausedBefore()), Error: optString(e.Error), Cause: optString(e.Cause),
 		Waves: []executionWaveModel{},
 	}

@@ -130,7 +130,7 @@ func (d *drillEphemeral) Open(ctx context.Context, req ephemeral.OpenRequest, re
 	// Named before the call: a retried StartExecution (its answer lost)
 	// finds this drill instead of starting a second one.
 	name := executions.NewName(executions.TypeDrill, time.Now())
-	arn, err := executions.Start(ctx, runner.clients(), planARN, executions.TypeDrill, "terraform (ephemeral drsorch_drill)", name)
+	arn, err := executions.Start(ctx, runner.startClients(&resp.Diagnostics), planARN, executions.TypeDrill, "terraform (ephemeral drsorch_drill)", name)
 	if err != nil {
 		addAPIError(&resp.Diagnostics, "start a drill of plan "+view.Name, err)
 		var unknown *executions.UnknownOutcomeError

@@ -58,6 +58,7 @@ type executionModel struct {
 	Phase              types.String   `tfsdk:"phase"`
 	PausedBefore       types.String   `tfsdk:"paused_before"`
 	InvokedBy          types.String   `tfsdk:"invoked_by"`
+	VersionARN         types.String   `tfsdk:"state_machine_version_arn"`
 	StartedAt          types.String   `tfsdk:"started_at"`
 	StoppedAt          types.String   `tfsdk:"stopped_at"`
 	Error              types.String   `tfsdk:"error"`
@@ -113,10 +114,13 @@ func (r *executionResource) Schema(ctx context.Context, _ resource.SchemaRequest
 			"phase":         computed("drsorch-level status: which wave is paused, running or failed, e.g. `PAUSED before wave web`."),
 			"paused_before": computed("The wave whose pause gate is waiting, if any."),
 			"invoked_by":    stable("Who started the run (the caller's ARN)."),
-			"started_at":    stable("When the run started (RFC 3339)."),
-			"stopped_at":    computed("When the run ended (RFC 3339), if it did."),
-			"error":         computed("Error name of a failed run."),
-			"cause":         computed("Why the run failed: names the wave and the servers."),
+			"state_machine_version_arn": stable("The version of the plan's state machine the run started on (`<plan arn>:<version>`): runs start on the " +
+				"plan's newest published version, so this equals the `version_arn` of the drsorch_recovery_plan applied before it. Null for a run " +
+				"of a plan deployed by an earlier drsorch, which has no version (the run started on the unqualified ARN)."),
+			"started_at": stable("When the run started (RFC 3339)."),
+			"stopped_at": computed("When the run ended (RFC 3339), if it did."),
+			"error":      computed("Error name of a failed run."),
+			"cause":      computed("Why the run failed: names the wave and the servers."),
 			"waves": schema.ListNestedAttribute{Computed: true, Description: "Progress of each wave.",
 				NestedObject: schema.NestedAttributeObject{Attributes: map[string]schema.Attribute{
 					"name":       computed("Wave name."),
@@ -148,6 +152,14 @@ func (r *executionResource) Configure(_ context.Context, req resource.ConfigureR
 func (r *executionResource) clients() executions.Clients {
 	c := r.data.clients
 	return executions.Clients{SFN: c.SFN, DRS: c.DRS, Quotas: c.ServiceQuotas}
+}
+
+// startClients are clients whose warnings (a plan without versions) become
+// warning diagnostics.
+func (r *executionResource) startClients(diags *diag.Diagnostics) executions.Clients {
+	c := r.clients()
+	c.Warn = func(s string) { diags.AddWarning("Recovery plan has no published version", s) }
+	return c
 }
 
 func (r *executionResource) ValidateConfig(ctx context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {
@@ -342,7 +354,7 @@ func (r *executionResource) Create(ctx context.Context, req resource.CreateReque
 	// The run is named here, before StartExecution: a retried call (its
 	// answer lost) then finds the same run instead of starting a second.
 	name := executions.NewName(plan.Type.ValueString(), time.Now())
-	arn, err := executions.Start(ctx, r.clients(), planARN, plan.Type.ValueString(), invokedBy, name)
+	arn, err := executions.Start(ctx, r.startClients(&resp.Diagnostics), planARN, plan.Type.ValueString(), invokedBy, name)
 	var unknown *executions.UnknownOutcomeError
 	switch {
 	case errors.As(err, &unknown):
@@ -468,7 +480,7 @@ func waveSummary(e *executions.Execution) string {
 // setFrom copies an execution's state into the model.
 func (r *executionResource) setFrom(ctx context.Context, m *executionModel, e *executions.Execution, diags *diag.Diagnostics) {
 	if e == nil {
-		for _, p := range []*types.String{&m.Status, &m.Phase, &m.PausedBefore, &m.InvokedBy, &m.StartedAt, &m.StoppedAt, &m.Error, &m.Cause, &m.Name} {
+		for _, p := range []*types.String{&m.Status, &m.Phase, &m.PausedBefore, &m.InvokedBy, &m.StartedAt, &m.StoppedAt, &m.Error, &m.Cause, &m.Name, &m.VersionARN} {
 			if p.IsUnknown() {
 				*p = types.StringNull()
 			}
@@ -483,6 +495,7 @@ func (r *executionResource) setFrom(ctx context.Context, m *executionModel, e *e
 	m.Phase = types.StringValue(e.Phase())
 	m.PausedBefore = optionalString(e.PausedBefore())
 	m.InvokedBy = optionalString(e.InvokedBy)
+	m.VersionARN = optionalString(e.VersionARN)
 	m.StartedAt = optionalTime(e.StartedAt)
 	m.StoppedAt = optionalTime(e.StoppedAt)
 	m.Error = optionalString(e.Error)

@@ -20,12 +20,14 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/booldefault"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/int64planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/drsorch/terraform-provider-drsorch/internal/drsapi"
+	"github.com/drsorch/terraform-provider-drsorch/internal/executions"
 	"github.com/drsorch/terraform-provider-drsorch/internal/plans"
 	"github.com/drsorch/terraform-provider-drsorch/internal/protectiongroup"
 	"github.com/drsorch/terraform-provider-drsorch/internal/recoveryplan"
@@ -55,6 +57,8 @@ type recoveryPlanModel struct {
 	ServerCount               types.Int64  `tfsdk:"server_count"`
 	Definition                types.String `tfsdk:"definition"`
 	EstimatedStateTransitions types.Int64  `tfsdk:"estimated_state_transitions"`
+	VersionARN                types.String `tfsdk:"version_arn"`
+	Version                   types.Int64  `tfsdk:"version"`
 }
 
 type waveModel struct {
@@ -127,6 +131,15 @@ func (r *recoveryPlanResource) Schema(_ context.Context, _ resource.SchemaReques
 			"definition":   computedString("The Amazon States Language definition deployed for the plan."),
 			"estimated_state_transitions": schema.Int64Attribute{Computed: true,
 				Description: "State transitions of one successful run, assuming launches of about ten minutes (Step Functions bills per transition)."},
+			"version_arn": schema.StringAttribute{Computed: true,
+				Description: "ARN of the state machine version the last apply published (`<arn>:<version>`). Every apply that changes the definition or " +
+					"the role publishes a version, and runs (drsorch_execution, drsorch_drill, `drsorch start`) start on the newest one, so a run " +
+					"started right after an update runs the new definition (a start on the unqualified ARN may get the previous one for a while). " +
+					"Null for a plan deployed by an earlier drsorch until the next apply publishes one. drsorch keeps the newest " +
+					fmt.Sprint(plans.KeepVersions) + " versions (and any a running execution uses) of Step Functions' 1,000.",
+				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()}},
+			"version": schema.Int64Attribute{Computed: true, Description: "The number of `version_arn`.",
+				PlanModifiers: []planmodifier.Int64{int64planmodifier.UseStateForUnknown()}},
 		},
 		Blocks: map[string]schema.Block{
 			"wave": schema.ListNestedBlock{
@@ -219,7 +232,11 @@ func (r *recoveryPlanResource) ValidateConfig(ctx context.Context, req resource.
 	if !known || len(p.Waves) == 0 {
 		return
 	}
-	addProblems(p.ValidateStructure(), &resp.Diagnostics)
+	ps := p.ValidateStructure()
+	addProblems(ps, &resp.Diagnostics)
+	if !ps.HasErrors() {
+		checkHistoryOffline(p, &resp.Diagnostics)
+	}
 }
 
 func (r *recoveryPlanResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
@@ -254,6 +271,7 @@ func (r *recoveryPlanResource) ModifyPlan(ctx context.Context, req resource.Modi
 	}
 	domain, known := plan.domainPlan(ctx, &resp.Diagnostics)
 	if !known {
+		r.planVersion(ctx, req, &plan, &resp.Diagnostics)
 		resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
 		return
 	}
@@ -263,10 +281,46 @@ func (r *recoveryPlanResource) ModifyPlan(ctx context.Context, req resource.Modi
 	}
 	plan.Levels = levelsValue(levels)
 	if compiled, ok := r.resolveAndCompile(ctx, &plan, domain, &resp.Diagnostics); ok {
+		// resolveAndCompile filled domain's waves (shared) with their servers.
+		if checkLimits(plan, domain, compiled, &resp.Diagnostics); resp.Diagnostics.HasError() {
+			return
+		}
 		plan.Definition = types.StringValue(compiled.Definition)
 		plan.EstimatedStateTransitions = types.Int64Value(int64(compiled.EstimatedTransitions))
 	}
+	r.planVersion(ctx, req, &plan, &resp.Diagnostics)
 	resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
+}
+
+// planVersion plans a new version (version_arn unknown) when the apply
+// will publish one: the definition or the role changes, or the plan has
+// none yet (deployed by an earlier drsorch). Otherwise the version stays.
+func (r *recoveryPlanResource) planVersion(ctx context.Context, req resource.ModifyPlanRequest, plan *recoveryPlanModel, diags *diag.Diagnostics) {
+	if req.State.Raw.IsNull() {
+		plan.VersionARN, plan.Version = types.StringUnknown(), types.Int64Unknown()
+		return
+	}
+	var state recoveryPlanModel
+	diags.Append(req.State.Get(ctx, &state)...)
+	if plan.Definition.IsUnknown() || !plan.Definition.Equal(state.Definition) || plan.ExecutionRoleARN.IsUnknown() ||
+		!plan.ExecutionRoleARN.Equal(state.ExecutionRoleARN) || state.VersionARN.ValueString() == "" {
+		plan.VersionARN, plan.Version = types.StringUnknown(), types.Int64Unknown()
+	}
+}
+
+// publishDescription is the description of the versions applies publish.
+func publishDescription(m recoveryPlanModel) *string {
+	return aws.String(plans.VersionDescription("drsorch (terraform apply)", m.Definition.ValueString()))
+}
+
+// setVersion records a published version, and prunes old versions (a
+// failure there is a warning: the plan is deployed).
+func (r *recoveryPlanResource) setVersion(ctx context.Context, m *recoveryPlanModel, versionARN string, diags *diag.Diagnostics) {
+	m.VersionARN, m.Version = types.StringValue(versionARN), types.Int64Value(executions.VersionNumber(versionARN))
+	if _, err := plans.PruneVersions(ctx, r.data.clients.SFN, m.ARN.ValueString(), plans.KeepVersions); err != nil {
+		diags.AddWarning("Could not delete old versions of recovery plan "+m.Name.ValueString(),
+			fmt.Sprintf("drsorch keeps the newest %d versions of a plan's state machine (Step Functions allows 1,000): %v. The next apply tries again.", plans.KeepVersions, err))
+	}
 }
 
 // resolveAndCompile reads each wave's protection-group members, checks
@@ -373,6 +427,10 @@ func (r *recoveryPlanResource) Create(ctx context.Context, req resource.CreateRe
 		RoleArn:    aws.String(plan.ExecutionRoleARN.ValueString()),
 		Type:       sfntypes.StateMachineTypeStandard,
 		Tags:       plans.SFNTags(plan.tags()),
+		// Publish a version: runs start on it, never on a stale definition
+		// (https://docs.aws.amazon.com/step-functions/latest/apireference/API_CreateStateMachine.html).
+		Publish:            true,
+		VersionDescription: publishDescription(plan),
 	})
 	var exists *sfntypes.StateMachineAlreadyExists
 	if errors.As(err, &exists) {
@@ -387,6 +445,7 @@ func (r *recoveryPlanResource) Create(ctx context.Context, req resource.CreateRe
 	}
 	plan.ARN = types.StringValue(aws.ToString(out.StateMachineArn))
 	plan.ID = plan.Name
+	r.setVersion(ctx, &plan, aws.ToString(out.StateMachineVersionArn), &resp.Diagnostics)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 }
 
@@ -412,6 +471,16 @@ func (r *recoveryPlanResource) Read(ctx context.Context, req resource.ReadReques
 	}
 	state.Definition = types.StringValue(aws.ToString(out.Definition))
 	state.ExecutionRoleARN = types.StringValue(aws.ToString(out.RoleArn))
+	latest, err := executions.LatestVersion(ctx, r.data.clients.SFN, state.ARN.ValueString())
+	if err != nil {
+		addAPIError(&resp.Diagnostics, "list the versions of recovery plan "+state.Name.ValueString(), err)
+		return
+	}
+	if latest == "" { // deployed by an earlier drsorch: the next apply publishes one
+		state.VersionARN, state.Version = types.StringNull(), types.Int64Null()
+	} else {
+		state.VersionARN, state.Version = types.StringValue(latest), types.Int64Value(executions.VersionNumber(latest))
+	}
 	if d, ok := tags[plans.TagDescription]; ok {
 		state.Description = types.StringValue(d)
 	} else if !state.Description.IsNull() {
@@ -476,11 +545,21 @@ func (r *recoveryPlanResource) Update(ctx context.Context, req resource.UpdateRe
 		return
 	}
 	arn := state.ARN.ValueString()
-	_, err := r.data.clients.SFN.UpdateStateMachine(ctx, &sfn.UpdateStateMachineInput{
+	in := &sfn.UpdateStateMachineInput{
 		StateMachineArn: aws.String(arn),
 		Definition:      aws.String(plan.Definition.ValueString()),
 		RoleArn:         aws.String(plan.ExecutionRoleARN.ValueString()),
-	})
+	}
+	// A new definition or role is published as a version (planVersion):
+	// executions started on the unqualified ARN right after an update may
+	// still get the previous definition and role, those started on the
+	// version never do
+	// (https://docs.aws.amazon.com/step-functions/latest/apireference/API_UpdateStateMachine.html).
+	publish := plan.VersionARN.IsUnknown()
+	if publish {
+		in.Publish, in.VersionDescription = true, publishDescription(plan)
+	}
+	out, err := r.data.clients.SFN.UpdateStateMachine(ctx, in)
 	if err != nil {
 		addAPIError(&resp.Diagnostics, "update the state machine of recovery plan "+plan.Name.ValueString(), err)
 		return
@@ -496,6 +575,19 @@ func (r *recoveryPlanResource) Update(ctx context.Context, req resource.UpdateRe
 		}
 	}
 	plan.ARN = state.ARN
+	if publish {
+		versionARN := aws.ToString(out.StateMachineVersionArn)
+		if versionARN == "" { // not published by the update itself
+			pub, err := r.data.clients.SFN.PublishStateMachineVersion(ctx, &sfn.PublishStateMachineVersionInput{
+				StateMachineArn: aws.String(arn), RevisionId: out.RevisionId, Description: publishDescription(plan)})
+			if err != nil {
+				addAPIError(&resp.Diagnostics, "publish a version of recovery plan "+plan.Name.ValueString(), err)
+				return
+			}
+			versionARN = aws.ToString(pub.StateMachineVersionArn)
+		}
+		r.setVersion(ctx, &plan, versionARN, &resp.Diagnostics)
+	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 }
 
@@ -561,6 +653,7 @@ func (r *recoveryPlanResource) ImportState(ctx context.Context, req resource.Imp
 	for attrName, v := range map[string]attr.Value{
 		"id": types.StringValue(name), "name": types.StringValue(name), "arn": types.StringValue(arn),
 		"force_destroy": types.BoolValue(false), "estimated_state_transitions": types.Int64Null(),
+		"version_arn": types.StringNull(), "version": types.Int64Null(),
 	} {
 		resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root(attrName), v)...)
 	}

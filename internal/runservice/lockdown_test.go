@@ -571,3 +571,20 @@ func TestUnsignedSTSRequestIsRefusedAsXML(t *testing.T) {
 		t.Fatalf("unsigned GetCallerIdentity: %+v", a)
 	}
 }
+
+// AWS serves some STS actions unsigned (AssumeRoleWithWebIdentity): the run
+// service, which does not serve them, says so rather than asking for a
+// signature; an action it serves still needs one.
+func TestUnsignedSTSActionNotServedIsInvalidAction(t *testing.T) {
+	svc := runservicetest.Start(t, runservice.Config{})
+	req := getCallerIdentity(svc)
+	req.body = "Action=AssumeRoleWithWebIdentity&Version=2011-06-15&RoleArn=arn%3Aaws%3Aiam%3A%3A123456789012%3Arole%2Fr&RoleSessionName=s&WebIdentityToken=t"
+	a := do(t, req.build(t))
+	if a.status != http.StatusBadRequest || !strings.Contains(a.body, "<Code>InvalidAction</Code>") || !strings.Contains(a.body, "<ErrorResponse") {
+		t.Fatalf("unsigned AssumeRoleWithWebIdentity: %+v", a)
+	}
+	req.body = "Action=AssumeRole&Version=2011-06-15&RoleArn=arn%3Aaws%3Aiam%3A%3A123456789012%3Arole%2Fr&RoleSessionName=s"
+	if a := do(t, req.build(t)); a.status != http.StatusForbidden || !strings.Contains(a.body, "<Code>MissingAuthenticationToken</Code>") {
+		t.Fatalf("unsigned AssumeRole: %+v", a)
+	}
+}

@@ -81,6 +81,10 @@ type statusRecorder struct {
 	counted bool
 }
 
+// Unwrap lets http.ResponseController reach the connection (wire faults
+// reset it).
+func (s *statusRecorder) Unwrap() http.ResponseWriter { return s.ResponseWriter }
+
 func (s *statusRecorder) WriteHeader(code int) {
 	if !s.counted {
 		s.counted = true

@@ -16,6 +16,7 @@ import (
 	"strings"
 
 	"github.com/drsorch/terraform-provider-drsorch/internal/runservice/awswire"
+	"github.com/drsorch/terraform-provider-drsorch/internal/runservice/wirefault"
 )
 
 // Router dispatches requests to the services registered on it. Requests
@@ -29,12 +30,14 @@ import (
 type Router struct {
 	metrics *metrics
 	mux     *http.ServeMux
-	targets map[string]targetRoute // X-Amz-Target prefix (before the '.')
-	query   http.Handler           // awsQuery form posts (STS)
-	rest    http.Handler           // restJson1 (DRS)
+	targets map[string]targetRoute   // X-Amz-Target prefix (before the '.')
+	query   http.Handler             // awsQuery form posts (STS)
+	queryOp func(action string) bool // whether query serves an action; nil: any
+	rest    http.Handler             // restJson1 (DRS)
 	keyring *awswire.Keyring
 	hosts   *HostAllowlist
 	logger  *slog.Logger
+	faults  wirefault.Injector // wire faults for any API (router_wire.go)
 }
 
 type targetRoute struct {
@@ -75,8 +78,19 @@ func (r *Router) HandleTarget(prefix, contentType string, h http.Handler) {
 	r.targets[prefix] = targetRoute{handler: r.metrics.observe(prefix, h), contentType: contentType}
 }
 
-// HandleQuery routes awsQuery form posts to h.
-func (r *Router) HandleQuery(h http.Handler) { r.query = r.metrics.observe("sts", h) }
+// HandleQuery routes awsQuery form posts to h. When h tells which actions
+// it serves (a Serves(action string) bool method), an action it does not
+// serve is answered InvalidAction before the signature is checked: AWS
+// serves some STS actions unsigned (AssumeRoleWithWebIdentity,
+// AssumeRoleWithSAML), so an unsigned call of one must not be told it
+// needs a signature by a run service that does not serve it.
+func (r *Router) HandleQuery(h http.Handler) {
+	r.query = r.metrics.observe("sts", h)
+	r.queryOp = nil
+	if s, ok := h.(interface{ Serves(action string) bool }); ok {
+		r.queryOp = s.Serves
+	}
+}
 
 // HandleREST routes every other signed request (restJson1) to h.
 func (r *Router) HandleREST(h http.Handler) { r.rest = r.metrics.observe("drs", h) }
@@ -92,6 +106,7 @@ func (r *Router) InProcess() http.Handler {
 }
 
 func (r *Router) ServeHTTP(w http.ResponseWriter, req *http.Request) {
+	w.Header().Set(awswire.RequestIDHeader, awswire.NewRequestID())
 	if !r.hosts.Allows(req.Host) {
 		msg := fmt.Sprintf("Host %q is not allowed: the run service answers only loopback names, its listen address and the names given with --allowed-host (this guards against DNS rebinding)", req.Host)
 		r.refuse(w, req, msg)
@@ -176,6 +191,13 @@ func (r *Router) signed(w http.ResponseWriter, req *http.Request, api apiRoute, 
 			fmt.Sprintf("request body unreadable or larger than %d bytes: %v", maxRequestBytes, err)))
 		return
 	}
+	if api.proto == awswire.ProtocolQuery && r.queryOp != nil {
+		form, _ := url.ParseQuery(string(body))
+		if action := form.Get("Action"); !r.queryOp(action) {
+			api.fail(w, awswire.NewError(http.StatusBadRequest, "InvalidAction", fmt.Sprintf("the run service's STS does not serve action %q", action)))
+			return
+		}
+	}
 	var id awswire.Identity
 	if trusted {
 		var ok bool
@@ -198,6 +220,9 @@ func (r *Router) signed(w http.ResponseWriter, req *http.Request, api apiRoute, 
 	}
 	if api.handler == nil {
 		api.fail(w, awswire.NewError(http.StatusNotFound, "UnknownOperationException", "the run service serves no operation at "+req.Method+" "+req.URL.Path))
+		return
+	}
+	if r.injectFault(w, req, body, func(e *awswire.APIError) { api.fail(w, e) }) {
 		return
 	}
 	req.Body = io.NopCloser(bytes.NewReader(body))

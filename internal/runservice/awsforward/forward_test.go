@@ -146,8 +146,10 @@ func TestErrorsAreForwarded(t *testing.T) {
 	local := runservicetest.Start(t, runservice.Config{DRSMode: runservice.DRSAWS, Credentials: runservicetest.Keys()})
 	client := drs.NewFromConfig(local.AWSConfig("us-east-1"))
 	_, err := client.StartRecovery(ctx, &drs.StartRecoveryInput{SourceServers: []drstypes.StartRecoveryRequestSourceServer{{SourceServerID: aws.String("s-00000000000000000")}}})
+	// StartRecovery models no ResourceNotFoundException: the remote (the
+	// simulator, as strict as AWS) answers ConflictException.
 	var apiErr smithy.APIError
-	if !errors.As(err, &apiErr) || apiErr.ErrorCode() != "ResourceNotFoundException" {
+	if !errors.As(err, &apiErr) || apiErr.ErrorCode() != "ConflictException" {
 		t.Fatalf("StartRecovery of an unknown server through the forwarder: %v", err)
 	}
 

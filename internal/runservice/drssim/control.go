@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/drsorch/terraform-provider-drsorch/internal/runservice/awswire"
+	"github.com/drsorch/terraform-provider-drsorch/internal/runservice/wirefault"
 )
 
 // Estate names one simulated estate for the control API. An empty Account
@@ -210,8 +211,19 @@ func (s *Simulator) State() State {
 		}
 		st.Estates = append(st.Estates, EstateState{Account: e.key.Account, Region: e.key.Region,
 			Initialized: e.initialized, Servers: len(e.servers), Jobs: len(e.jobs), ActiveJobs: active,
-			RecoveryInstances: len(e.instances), Quotas: quotas, Faults: e.faults})
+			RecoveryInstances: len(e.instances), Quotas: quotas, Faults: e.faults.clone()})
 		e.mu.Unlock()
 	}
 	return st
 }
+
+// SetWireFaults replaces the router's wire-fault rules.
+func (s *Simulator) SetWireFaults(rules []wirefault.Rule) error {
+	if s.wireFaults == nil {
+		return fmt.Errorf("this simulator has no router to inject wire faults into")
+	}
+	return s.wireFaults.Set(rules)
+}
+
+// WireFaultStatus lists the router's wire-fault rules with their counts.
+func (s *Simulator) WireFaultStatus() []wirefault.RuleStatus { return s.wireFaults.Status() }

@@ -6,6 +6,8 @@ import (
 	"io"
 	"net/http"
 	"time"
+
+	"github.com/drsorch/terraform-provider-drsorch/internal/runservice/wirefault"
 )
 
 // ControlHandler serves the unsigned /_sim/ endpoints (JSON):
@@ -20,6 +22,9 @@ import (
 //	POST   /_sim/quotas        {"account","region","quotas":{"L-…":N}}
 //	POST   /_sim/servers       {"account","region","count":N,"hostnamePrefix","tags"}
 //	POST   /_sim/clock-offset  {"seconds": N}  DRS's clock N s ahead of the run service's (negative: behind)
+//	POST   /_sim/failback-client {"account","region","recoveryInstanceID"}  the Failback Client connects
+//	GET    /_sim/wire-faults               wire-fault rules and their counts
+//	POST   /_sim/wire-faults   {"rules":[{"service","operation","kind","status","after","count","probability","seed"}]}
 func (s *Simulator) ControlHandler() http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /_sim/state", func(w http.ResponseWriter, _ *http.Request) {
@@ -121,6 +126,26 @@ func (s *Simulator) ControlHandler() http.Handler {
 			return
 		}
 		respond(w, s.SetClockOffset(time.Duration(*req.Seconds*float64(time.Second))))
+	})
+	mux.HandleFunc("POST /_sim/failback-client", func(w http.ResponseWriter, r *http.Request) {
+		var req struct {
+			Estate
+			RecoveryInstanceID string `json:"recoveryInstanceID"`
+		}
+		if readControl(w, r, &req) {
+			respond(w, s.ConnectFailbackClient(req.Estate, req.RecoveryInstanceID))
+		}
+	})
+	mux.HandleFunc("GET /_sim/wire-faults", func(w http.ResponseWriter, _ *http.Request) {
+		writeControl(w, http.StatusOK, map[string]any{"rules": s.WireFaultStatus()})
+	})
+	mux.HandleFunc("POST /_sim/wire-faults", func(w http.ResponseWriter, r *http.Request) {
+		var req struct {
+			Rules []wirefault.Rule `json:"rules"`
+		}
+		if readControl(w, r, &req) {
+			respond(w, s.SetWireFaults(req.Rules))
+		}
 	})
 	return mux
 }

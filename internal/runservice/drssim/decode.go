@@ -102,13 +102,20 @@ func checkSourceServerID(name, id string) *awswire.APIError {
 	return checkPattern(name, id, reSourceServerID, "a source server ID (s- and 17 letters or digits)")
 }
 
-// checkMaxResults enforces the model's StrictlyPositiveInteger and the
-// largest page DRS serves.
+// checkMaxResults enforces the model's bounds on maxResults: at least 1
+// and, when the model sets one, at most limit (0: no upper bound). The
+// default page is the largest the operation serves.
 func checkMaxResults(v *int32, limit int) (int, *awswire.APIError) {
 	if v == nil {
+		if limit == 0 {
+			return maxPageSize, nil
+		}
 		return limit, nil
 	}
-	if *v < 1 || int(*v) > limit {
+	if *v < 1 {
+		return 0, invalidField("maxResults", "%d is out of range: use 1 or more", *v)
+	}
+	if limit > 0 && int(*v) > limit {
 		return 0, invalidField("maxResults", "%d is out of range: use 1 to %d", *v, limit)
 	}
 	return int(*v), nil

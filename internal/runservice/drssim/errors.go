@@ -3,6 +3,7 @@ package drssim
 import (
 	"fmt"
 	"net/http"
+	"slices"
 	"strconv"
 
 	"github.com/drsorch/terraform-provider-drsorch/internal/runservice/awswire"
@@ -69,4 +70,87 @@ func throttled(retryAfter int) *awswire.APIError {
 
 func internalError(err error) *awswire.APIError {
 	return awswire.NewError(http.StatusInternalServerError, "InternalServerException", err.Error())
+}
+
+// statusOf is the HTTP status of each DRS error shape in the model.
+var statusOf = map[string]int{
+	eAccessDenied:  http.StatusForbidden,
+	eConflict:      http.StatusConflict,
+	eInternal:      http.StatusInternalServerError,
+	eNotFound:      http.StatusNotFound,
+	eQuota:         http.StatusPaymentRequired,
+	eThrottling:    http.StatusTooManyRequests,
+	eUninitialized: http.StatusBadRequest,
+	eValidation:    http.StatusBadRequest,
+}
+
+// substitutes says which modelled error stands in for an error an
+// operation's model does not list, in order of preference. The DRS model
+// leaves ValidationException out of many operations (StartRecovery,
+// TerminateRecoveryInstances, the Get*/Delete* calls …) and
+// ResourceNotFoundException out of some (StartRecovery,
+// TerminateRecoveryInstances, DeleteRecoveryInstance). An SDK decodes only
+// the modelled errors into typed ones (aws-sdk-go-v2's errors.As, the Step
+// Functions task error Drs.<Exception>), so the simulator answers with the
+// closest modelled error: a request that names something that does not
+// exist, or cannot be served in the resource's present state, is a
+// ConflictException on the resource where ResourceNotFoundException is
+// not modelled, and a malformed request is a ResourceNotFoundException or
+// ConflictException where ValidationException is not.
+var substitutes = map[string][]string{
+	eValidation:    {eNotFound, eConflict, eAccessDenied},
+	eNotFound:      {eConflict, eValidation, eAccessDenied},
+	eUninitialized: {eNotFound, eAccessDenied, eValidation},
+	eConflict:      {eValidation, eNotFound},
+	eQuota:         {eConflict, eValidation},
+	eAccessDenied:  {eValidation, eConflict, eNotFound},
+}
+
+// errorMembers are the members each error shape defines besides message.
+var errorMembers = map[string][]string{
+	eConflict:      {"code", "resourceId", "resourceType"},
+	eNotFound:      {"code", "resourceId", "resourceType"},
+	eQuota:         {"code", "resourceId", "resourceType", "serviceCode", "quotaCode"},
+	eThrottling:    {"serviceCode", "quotaCode", "retryAfterSeconds"},
+	eInternal:      {"retryAfterSeconds"},
+	eValidation:    {"code", "reason", "fieldList"},
+	eAccessDenied:  {"code"},
+	eUninitialized: {"code"},
+}
+
+// conform returns e as one of the errors the model lists for op (see
+// substitutes). The members the new shape does not define are dropped.
+func conform(op string, e *awswire.APIError) *awswire.APIError {
+	allowed, known := modelledErrors[op]
+	if e == nil || !known || slices.Contains(allowed, e.Code) {
+		return e
+	}
+	code := eInternal
+	for _, alt := range substitutes[e.Code] {
+		if slices.Contains(allowed, alt) {
+			code = alt
+			break
+		}
+	}
+	out := awswire.NewError(statusOf[code], code, e.Message)
+	for _, k := range errorMembers[code] {
+		if v, ok := e.Fields[k]; ok {
+			out.With(k, v)
+		}
+	}
+	if code == eNotFound || code == eConflict {
+		if _, ok := out.Fields["resourceId"]; !ok {
+			if fl, ok := e.Fields["fieldList"].([]fieldError); ok && len(fl) > 0 {
+				out.With("resourceId", fl[0].Name)
+			}
+		}
+	}
+	return out
+}
+
+// IsModelledError reports whether the DRS model lists code among the
+// errors of operation: Step Functions surfaces an SDK integration's
+// unmodelled errors as Drs.DrsException.
+func IsModelledError(operation, code string) bool {
+	return slices.Contains(modelledErrors[operation], code)
 }

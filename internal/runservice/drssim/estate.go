@@ -22,8 +22,12 @@ type serverRecord struct {
 	Launch      launchConfiguration      `json:"launch"`
 	Replication replicationConfiguration `json:"replication"`
 	FailLaunch  bool                     `json:"failLaunch,omitempty"`
-	LagSeconds  int64                    `json:"lagSeconds"`
-	AddedAt     time.Time                `json:"addedAt"`
+	Actions     []launchAction           `json:"actions,omitempty"`
+	Replicating *replicationRun          `json:"replicating,omitempty"`
+	// Disconnected: DisconnectSourceServer was called (the agent is gone).
+	Disconnected bool      `json:"disconnected,omitempty"`
+	LagSeconds   int64     `json:"lagSeconds"`
+	AddedAt      time.Time `json:"addedAt"`
 }
 
 // jobRecord is a job, its log and its planned timeline. Events whose time
@@ -43,6 +47,12 @@ func (j *jobRecord) active() bool { return j.Job.Status != "COMPLETED" }
 type instanceRecord struct {
 	Seq      int64            `json:"seq"`
 	Instance recoveryInstance `json:"instance"`
+	Failback *failbackConfig  `json:"failbackConfig,omitempty"`
+	// FailbackRun is the failback replication the Failback Client drives.
+	FailbackRun *replicationRun `json:"failbackRun,omitempty"`
+	// ReversedArn is the source server ReverseReplication created in the
+	// origin region.
+	ReversedArn string `json:"reversedArn,omitempty"`
 }
 
 // estate is one account+region. Every field is guarded by mu; changes are
@@ -61,11 +71,13 @@ type estate struct {
 	jobs      []*jobRecord
 	jobByID   map[string]*jobRecord
 	instances map[string]*instanceRecord
+	templates templateStore // launch and replication configuration templates (templates.go)
 
 	requests int64 // for deterministic throttling; not persisted
 
 	dirtyMeta      bool
 	dirtyServers   map[string]bool
+	deletedServers map[string]bool
 	dirtyJobs      map[string]bool
 	deletedJobs    map[string]bool
 	dirtyInstances map[string]bool
@@ -82,6 +94,7 @@ func newEstate(k estateKey) *estate {
 func (e *estate) resetDirty() {
 	e.dirtyMeta = false
 	e.dirtyServers = map[string]bool{}
+	e.deletedServers = map[string]bool{}
 	e.dirtyJobs = map[string]bool{}
 	e.deletedJobs = map[string]bool{}
 	e.dirtyInstances = map[string]bool{}
@@ -282,6 +295,11 @@ func (e *estate) newServer(spec ServerSpec, now time.Time) *serverRecord {
 			RawError: "replication server lost its connection to the agent"}
 	case "DISCONNECTED":
 		r.Server.DataReplicationInfo.DataReplicationError = &dataReplicationError{Error: "AGENT_NOT_SEEN"}
+	}
+	if spec.SourceRegion != "" {
+		r.Server.SourceCloudProperties = &sourceCloudProperties{OriginAccountID: k.Account, OriginRegion: spec.SourceRegion,
+			OriginAvailabilityZone: spec.SourceRegion + "a"}
+		r.Server.SourceProperties.IdentificationHints.AwsInstanceID = hashID("i-", 17, k.Account, spec.SourceRegion, "ec2", spec.Hostname)
 	}
 	return r
 }

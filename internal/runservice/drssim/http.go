@@ -25,6 +25,10 @@ func (s *Simulator) RESTHandler() http.Handler {
 		}
 		id, _ := awswire.IdentityFrom(r.Context())
 		status, out, apiErr := s.call(r.Context(), id, name, body)
+		if apiErr == errClientFault {
+			awswire.ResetConnection(w)
+			return
+		}
 		if apiErr != nil {
 			awswire.WriteRESTJSONError(w, apiErr)
 			return

@@ -12,6 +12,7 @@ import (
 	"strings"
 
 	"github.com/drsorch/terraform-provider-drsorch/internal/runservice/awswire"
+	"github.com/drsorch/terraform-provider-drsorch/internal/runservice/wirefault"
 )
 
 // Inventory is the simulated estate file (`drsorch serve --inventory`).
@@ -22,6 +23,9 @@ type Inventory struct {
 	// DRSClockOffset puts the simulated DRS's clock ahead of the run
 	// service's clock ("10m"), or behind it ("-10m"), to test clock skew.
 	DRSClockOffset string `json:"drsClockOffset,omitempty"`
+	// WireFaults are HTTP 5xx answers and connection resets on any API
+	// the run service serves (package wirefault).
+	WireFaults []wirefault.Rule `json:"wireFaults,omitempty"`
 }
 
 // EstateSpec is one account and region.
@@ -52,6 +56,10 @@ type ServerSpec struct {
 	RecommendedInstanceType string            `json:"recommendedInstanceType,omitempty"`
 	Disks                   []DiskSpec        `json:"disks,omitempty"`
 	FailLaunch              bool              `json:"failLaunch,omitempty"`
+	// SourceRegion makes the server an EC2 instance of the same account in
+	// another region (cross-region DR): its recovery instances can be
+	// replicated back with ReverseReplication.
+	SourceRegion string `json:"sourceRegion,omitempty"`
 }
 
 // DiskSpec is one disk of a source server.
@@ -71,6 +79,9 @@ type Faults struct {
 	// operation after DRS carried them out ({"StartRecovery": 1}): the
 	// caller sees a broken connection and cannot know the outcome.
 	LoseAnswer map[string]int `json:"loseAnswer,omitempty"`
+	// Errors are failures AWS has and the DRS model does not list
+	// (faults.go).
+	Errors []OperationFault `json:"errors,omitempty"`
 }
 
 const maxGenerated = 20000
@@ -190,6 +201,9 @@ func (inv *Inventory) validate() error {
 			if s.OS != "" && s.OS != "LINUX" && s.OS != "WINDOWS" {
 				return fmt.Errorf("field %s.os: %q must be LINUX or WINDOWS", sat, s.OS)
 			}
+			if s.SourceRegion != "" && (!reRegion.MatchString(s.SourceRegion) || s.SourceRegion == e.Region) {
+				return fmt.Errorf("field %s.sourceRegion: %q must be another AWS region than the estate's", sat, s.SourceRegion)
+			}
 			if s.ReplicationState != "" && !slices.Contains(enumReplicationStates, s.ReplicationState) {
 				return fmt.Errorf("field %s.replicationState: %q is not one of %s", sat, s.ReplicationState, strings.Join(enumReplicationStates, ", "))
 			}
@@ -215,6 +229,11 @@ func (f Faults) validate() error {
 	}
 	if f.LatencyMs < 0 || f.LatencyMs > 60000 {
 		return fmt.Errorf("latencyMs: %d must be between 0 and 60000", f.LatencyMs)
+	}
+	for i, ef := range f.Errors {
+		if err := ef.validate(); err != nil {
+			return fmt.Errorf("errors[%d]: %w", i, err)
+		}
 	}
 	return validateLoseAnswer(f.LoseAnswer)
 }

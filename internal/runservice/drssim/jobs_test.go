@@ -270,22 +270,31 @@ func wantQuota(t *testing.T, err error, code string) {
 func TestStartRecoveryErrors(t *testing.T) {
 	svc := start(t, nil)
 	c := drsClient(svc, "us-east-1")
-	_, err := c.StartRecovery(ctx, recoveryInput(true, "s-00000000000000000"))
-	var nf *types.ResourceNotFoundException
-	if !errors.As(err, &nf) {
-		wantAPIError(t, err, "ResourceNotFoundException")
+	// StartRecovery's model lists neither ResourceNotFoundException nor
+	// ValidationException: an unknown or malformed server is a typed
+	// ConflictException naming it, never an error the SDK cannot type.
+	wantConflict := func(err error, id string) {
+		t.Helper()
+		var ce *types.ConflictException
+		if !errors.As(err, &ce) || aws.ToString(ce.ResourceId) != id {
+			t.Fatalf("want ConflictException on %s, got %v", id, err)
+		}
 	}
-	// StartRecovery's model lists no ValidationException: the SDK sees a
-	// generic API error with that code.
+	_, err := c.StartRecovery(ctx, recoveryInput(true, "s-00000000000000000"))
+	wantConflict(err, "s-00000000000000000")
 	_, err = c.StartRecovery(ctx, recoveryInput(true, "s-1"))
-	wantAPIError(t, err, "ValidationException")
+	wantConflict(err, "sourceServers[0].sourceServerID")
 	id := serverIDs(t, c, "shop-db-1")[0]
 	_, err = c.StartRecovery(ctx, recoveryInput(true, id, id))
-	wantAPIError(t, err, "ValidationException")
+	wantConflict(err, "sourceServers[1].sourceServerID")
 	_, err = c.TerminateRecoveryInstances(ctx, &drs.TerminateRecoveryInstancesInput{RecoveryInstanceIDs: []string{"i-0123456789abcdef0"}})
-	wantAPIError(t, err, "ResourceNotFoundException")
+	wantConflict(err, "i-0123456789abcdef0")
 	_, err = c.DescribeJobLogItems(ctx, &drs.DescribeJobLogItemsInput{JobID: aws.String("drsjob-00000000000000000")})
-	wantAPIError(t, err, "ResourceNotFoundException")
+	var ve *types.ValidationException
+	if !errors.As(err, &ve) {
+		// DescribeJobLogItems models no ResourceNotFoundException either.
+		t.Fatalf("DescribeJobLogItems of an unknown job: want ValidationException, got %v", err)
+	}
 }
 
 func TestRecoverySnapshots(t *testing.T) {
@@ -324,7 +333,10 @@ func TestRecoverySnapshots(t *testing.T) {
 	}
 	in.SourceServers[0].RecoverySnapshotID = aws.String("pit-00000000000000000")
 	_, err = c.StartRecovery(ctx, in)
-	wantAPIError(t, err, "ResourceNotFoundException")
+	var ce *types.ConflictException
+	if !errors.As(err, &ce) || aws.ToString(ce.ResourceId) != "pit-00000000000000000" {
+		t.Fatalf("unknown snapshot: want ConflictException naming it, got %v", err)
+	}
 }
 
 func TestDescribeJobsFiltersAndPages(t *testing.T) {

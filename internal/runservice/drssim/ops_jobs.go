@@ -233,7 +233,7 @@ func opDescribeJobs(c *opContext, body []byte) (any, *awswire.APIError) {
 			hits = append(hits, j)
 		}
 	}
-	from, to, next, err := page("DescribeJobs", len(hits), req.MaxResults, req.NextToken)
+	from, to, next, err := page("DescribeJobs", len(hits), func(i int) int64 { return hits[i].Seq }, req.MaxResults, req.NextToken)
 	if err != nil {
 		return nil, err
 	}
@@ -270,7 +270,7 @@ func opDescribeJobLogItems(c *opContext, body []byte) (any, *awswire.APIError) {
 	if err != nil {
 		return nil, err
 	}
-	from, to, next, err := page("DescribeJobLogItems", len(j.Logs), req.MaxResults, req.NextToken)
+	from, to, next, err := page("DescribeJobLogItems", len(j.Logs), func(i int) int64 { return int64(i) }, req.MaxResults, req.NextToken)
 	if err != nil {
 		return nil, err
 	}
@@ -335,7 +335,7 @@ func opDescribeRecoveryInstances(c *opContext, body []byte) (any, *awswire.APIEr
 		}
 	}
 	slices.SortFunc(hits, func(a, b *instanceRecord) int { return int(a.Seq - b.Seq) })
-	from, to, next, err := page("DescribeRecoveryInstances", len(hits), req.MaxResults, req.NextToken)
+	from, to, next, err := page("DescribeRecoveryInstances", len(hits), func(i int) int64 { return hits[i].Seq }, req.MaxResults, req.NextToken)
 	if err != nil {
 		return nil, err
 	}

@@ -67,8 +67,8 @@ func opDescribeSourceServers(c *opContext, body []byte) (any, *awswire.APIError)
 			if len(f.SourceServerIDs) > 0 && !slices.Contains(f.SourceServerIDs, r.Server.SourceServerID) {
 				return false
 			}
-			if len(f.StagingAccountIDs) > 0 {
-				return false // no simulated server is replicated through a staging account
+			if len(f.StagingAccountIDs) > 0 && !slices.Contains(f.StagingAccountIDs, r.Server.StagingArea.StagingAccountID) {
+				return false // only extended servers replicate through a staging account
 			}
 			if f.HardwareID != nil && *f.HardwareID != "" && !r.hasHardwareID(*f.HardwareID) {
 				return false
@@ -82,7 +82,7 @@ func opDescribeSourceServers(c *opContext, body []byte) (any, *awswire.APIError)
 			hits = append(hits, r)
 		}
 	}
-	from, to, next, err := page("DescribeSourceServers", len(hits), req.MaxResults, req.NextToken)
+	from, to, next, err := page("DescribeSourceServers", len(hits), func(i int) int64 { return hits[i].Ord }, req.MaxResults, req.NextToken)
 	if err != nil {
 		return nil, err
 	}
@@ -110,7 +110,9 @@ func (r *serverRecord) hasHardwareID(id string) bool {
 // view is the server as DescribeSourceServers shows it at now.
 func (r *serverRecord) view(now time.Time) sourceServer {
 	v := r.Server
-	v.DataReplicationInfo.LagDuration = fmt.Sprintf("PT%dS", r.LagSeconds)
+	if !r.Disconnected {
+		v.DataReplicationInfo.LagDuration = fmt.Sprintf("PT%dS", r.LagSeconds)
+	}
 	if v.DataReplicationInfo.DataReplicationState == "INITIAL_SYNC" {
 		v.DataReplicationInfo.EtaDateTime = formatTime(now.Add(2 * time.Hour))
 	}
@@ -134,7 +136,7 @@ func opListStagingAccounts(c *opContext, body []byte) (any, *awswire.APIError) {
 	if err := decode(body, &req); err != nil {
 		return nil, err
 	}
-	if _, err := checkMaxResults(req.MaxResults, 50); err != nil {
+	if _, err := checkMaxResults(req.MaxResults, modelMaxResults["ListStagingAccounts"]); err != nil {
 		return nil, err
 	}
 	return map[string]any{"accounts": []any{}}, nil

@@ -8,7 +8,7 @@ import (
 	"github.com/drsorch/terraform-provider-drsorch/internal/runservice/awswire"
 )
 
-var reDRSArn = regexp.MustCompile(`^arn:aws[a-z-]*:drs:([a-z0-9-]+):(\d{12}):(source-server|job|recovery-instance)/(.+)$`)
+var reDRSArn = regexp.MustCompile(`^arn:aws[a-z-]*:drs:([a-z0-9-]+):(\d{12}):(source-server|job|recovery-instance|launch-configuration-template|replication-configuration-template|source-network)/(.+)$`)
 
 // taggable returns the tag map of the resource an ARN names.
 func (c *opContext) taggable(arn string) (map[string]string, func(map[string]string), *awswire.APIError) {
@@ -17,7 +17,7 @@ func (c *opContext) taggable(arn string) (map[string]string, func(map[string]str
 	}
 	m := reDRSArn.FindStringSubmatch(arn)
 	if m == nil {
-		return nil, nil, invalidField("resourceArn", "%q is not the ARN of a DRS source server, job or recovery instance", arn)
+		return nil, nil, invalidField("resourceArn", "%q is not the ARN of a DRS source server, job, recovery instance, configuration template or source network", arn)
 	}
 	if m[1] != c.e.key.Region || m[2] != c.e.key.Account {
 		return nil, nil, notFound("RESOURCE", arn)
@@ -37,6 +37,33 @@ func (c *opContext) taggable(arn string) (map[string]string, func(map[string]str
 				j.Job.Tags = t
 				c.e.dirtyJobs[id] = true
 			}, nil
+		}
+	case "launch-configuration-template":
+		for _, t := range c.e.templates.Launch {
+			if t.Template.LaunchConfigurationTemplateID == id {
+				return t.Template.Tags, func(tags map[string]string) {
+					t.Template.Tags = tags
+					c.e.dirtyMeta = true
+				}, nil
+			}
+		}
+	case "replication-configuration-template":
+		for _, t := range c.e.templates.Replication {
+			if t.Template.ReplicationConfigurationTemplateID == id {
+				return t.Template.Tags, func(tags map[string]string) {
+					t.Template.Tags = tags
+					c.e.dirtyMeta = true
+				}, nil
+			}
+		}
+	case "source-network":
+		for _, n := range c.e.templates.Networks {
+			if n.Network.SourceNetworkID == id {
+				return n.Network.Tags, func(tags map[string]string) {
+					n.Network.Tags = tags
+					c.e.dirtyMeta = true
+				}, nil
+			}
 		}
 	case "recovery-instance":
 		if r, ok := c.e.instances[id]; ok {

@@ -34,6 +34,7 @@ type estateMeta struct {
 	Faults      Faults         `json:"faults"`
 	Seq         int64          `json:"seq"`
 	Ord         int64          `json:"ord"`
+	Templates   templateStore  `json:"templates"`
 }
 
 func (s *Simulator) migrate(ctx context.Context) error {
@@ -61,7 +62,7 @@ func (s *Simulator) loadAll(ctx context.Context) error {
 			return fmt.Errorf("stored estate %s: %w", k, err)
 		}
 		e := newEstate(k)
-		e.initialized, e.faults, e.seq, e.ord = m.Initialized, m.Faults, m.Seq, m.Ord
+		e.initialized, e.faults, e.seq, e.ord, e.templates = m.Initialized, m.Faults, m.Seq, m.Ord, m.Templates
 		if m.Quotas != nil {
 			e.quotas = m.Quotas
 		}
@@ -136,7 +137,7 @@ func scanDocs(ctx context.Context, db *sql.DB, query string, k estateKey, fn fun
 
 // flush writes the estate's dirty records in one transaction.
 func (s *Simulator) flush(ctx context.Context, e *estate) error {
-	if !e.dirtyMeta && len(e.dirtyServers) == 0 && len(e.dirtyJobs) == 0 && len(e.deletedJobs) == 0 &&
+	if !e.dirtyMeta && len(e.dirtyServers) == 0 && len(e.deletedServers) == 0 && len(e.dirtyJobs) == 0 && len(e.deletedJobs) == 0 &&
 		len(e.dirtyInstances) == 0 && len(e.deletedInst) == 0 {
 		return nil
 	}
@@ -146,7 +147,7 @@ func (s *Simulator) flush(ctx context.Context, e *estate) error {
 		return err
 	}
 	defer func() { _ = tx.Rollback() }()
-	meta, _ := json.Marshal(estateMeta{Initialized: e.initialized, Quotas: e.quotas, Faults: e.faults, Seq: e.seq, Ord: e.ord})
+	meta, _ := json.Marshal(estateMeta{Initialized: e.initialized, Quotas: e.quotas, Faults: e.faults, Seq: e.seq, Ord: e.ord, Templates: e.templates})
 	if _, err := tx.ExecContext(ctx, `INSERT INTO drs_estates (account, region, doc) VALUES (?, ?, ?)
 		ON CONFLICT(account, region) DO UPDATE SET doc = excluded.doc`, k.Account, k.Region, string(meta)); err != nil {
 		return err
@@ -169,7 +170,7 @@ func (s *Simulator) flush(ctx context.Context, e *estate) error {
 	}); err != nil {
 		return err
 	}
-	for table, ids := range map[string]map[string]bool{"drs_jobs": e.deletedJobs, "drs_instances": e.deletedInst} {
+	for table, ids := range map[string]map[string]bool{"drs_jobs": e.deletedJobs, "drs_instances": e.deletedInst, "drs_servers": e.deletedServers} {
 		for id := range ids {
 			if _, err := tx.ExecContext(ctx, `DELETE FROM `+table+` WHERE account=? AND region=? AND id=?`, k.Account, k.Region, id); err != nil {
 				return err

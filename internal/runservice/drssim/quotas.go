@@ -16,15 +16,27 @@ const (
 	QuotaServersActiveJobs  = "L-05AFA8C6"
 	QuotaConcurrentJobs     = "L-D88FAC3A"
 	QuotaJobsPerServer      = "L-DD6D028C"
+	QuotaLaunchActions      = "L-0588D03B"
+	QuotaLaunchTemplates    = "L-1F3FAE4D"
+	QuotaSourceNetworks     = "L-4B0323BD"
 )
 
+// quotaDefs are DRS's quotas with the names, defaults and adjustability
+// Service Quotas lists for service code drs, per "AWS Elastic Disaster
+// Recovery endpoints and quotas" (https://docs.aws.amazon.com/general/latest/gr/drs.html).
+// Every one is per account and region (GlobalQuota false) and counted
+// without a unit ("None"). Where sources differ on adjustability, the
+// stricter answer (not adjustable) is kept.
 var quotaDefs = []quotaDef{
-	{QuotaReplicatingServers, "Replicating source servers", 300, false},
-	{QuotaTotalServers, "Total source servers", 4000, true},
-	{QuotaServersPerJob, "Source servers in a single job", 100, true},
-	{QuotaServersActiveJobs, "Source servers in all active jobs", 500, true},
-	{QuotaConcurrentJobs, "Concurrent jobs in progress", 20, true},
-	{QuotaJobsPerServer, "Concurrent jobs per source server", 1, false},
+	{QuotaReplicatingServers, "Max Total replicating source servers Per AWS Account", 300, false},
+	{QuotaTotalServers, "Max Total source servers Per AWS Account", 4000, true},
+	{QuotaServersPerJob, "Max source servers in a single Job", 100, false},
+	{QuotaServersActiveJobs, "Max source servers in all Jobs", 500, false},
+	{QuotaConcurrentJobs, "Concurrent jobs in progress", 20, false},
+	{QuotaJobsPerServer, "Max concurrent Jobs per source server", 1, false},
+	{QuotaLaunchActions, "Max number of launch actions per resource", 200, false},
+	{QuotaLaunchTemplates, "Max number of launch configuration templates per AWS account", 1, false},
+	{QuotaSourceNetworks, "Max number of source networks per AWS account", 100, true},
 }
 
 func quotaByCode(code string) (quotaDef, bool) {

@@ -50,6 +50,12 @@ func sqError(code, msg string) *awswire.APIError {
 
 func (s *Simulator) serviceQuotas(id awswire.Identity, op string, body []byte) (any, *awswire.APIError) {
 	s.count("servicequotas:" + op)
+	switch op {
+	case "GetServiceQuota", "GetAWSDefaultServiceQuota", "ListServiceQuotas":
+	default:
+		return nil, awswire.NewError(http.StatusBadRequest, "UnknownOperationException",
+			fmt.Sprintf("the run service's Service Quotas does not serve %q (served: GetServiceQuota, GetAWSDefaultServiceQuota, ListServiceQuotas)", op))
+	}
 	var req struct {
 		ServiceCode string  `json:"ServiceCode"`
 		QuotaCode   string  `json:"QuotaCode"`
@@ -115,12 +121,12 @@ func (s *Simulator) serviceQuotas(id awswire.Identity, op string, body []byte) (
 			if err != nil {
 				return nil, sqError("InvalidPaginationTokenException", "NextToken is not a token ListServiceQuotas returned")
 			}
-			from = min(n, len(all))
+			from = min(int(n)+1, len(all))
 		}
 		to := min(from+size, len(all))
 		out := map[string]any{"Quotas": all[from:to]}
 		if to < len(all) {
-			out["NextToken"] = encodeToken("ListServiceQuotas", to)
+			out["NextToken"] = encodeToken("ListServiceQuotas", int64(to-1))
 		}
 		return out, nil
 	}

@@ -3,6 +3,9 @@
 // Service Quotas API for service code "drs", and /_sim/ control endpoints
 // for tests (time, faults, quotas, extra servers, call counts).
 //
+// It serves 49 of DRS's 50 operations (all but ExportSourceNetworkCfnTemplate,
+// which needs S3), each answering only the errors its model lists (conform).
+//
 // Estates are kept per account and region. Jobs store their planned
 // timeline; each request first applies every event whose simulated time
 // has passed, under the estate's lock. That keeps the simulation
@@ -27,6 +30,7 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"log/slog"
 	"net/http"
@@ -39,6 +43,7 @@ import (
 	"github.com/drsorch/terraform-provider-drsorch/internal/runservice/awswire"
 	"github.com/drsorch/terraform-provider-drsorch/internal/runservice/simclock"
 	"github.com/drsorch/terraform-provider-drsorch/internal/runservice/store"
+	"github.com/drsorch/terraform-provider-drsorch/internal/runservice/wirefault"
 )
 
 // Options configure a Simulator.
@@ -51,6 +56,10 @@ type Options struct {
 	// ClockOffset puts DRS's clock ahead of Clock (negative: behind); an
 	// inventory's drsClockOffset, when set, wins.
 	ClockOffset time.Duration
+	// WireFaults, when set, is the router's wire-fault injector: the
+	// inventory's wireFaults are set on it and /_sim/wire-faults changes
+	// them.
+	WireFaults *wirefault.Injector
 }
 
 // Simulator is the simulated DRS service of one run service.
@@ -68,7 +77,8 @@ type Simulator struct {
 
 	sleep func(context.Context, time.Duration) // wall-clock latency injection
 
-	offset atomic.Int64 // DRS's clock minus the run service's clock, in nanoseconds (skew.go)
+	offset     atomic.Int64 // DRS's clock minus the run service's clock, in nanoseconds (skew.go)
+	wireFaults *wirefault.Injector
 }
 
 // New opens the simulator's tables, loads stored estates and seeds the
@@ -87,7 +97,15 @@ func New(opts Options) (*Simulator, error) {
 		source = "inventory " + opts.Inventory
 	}
 	s := &Simulator{db: opts.Store.DB(), clock: opts.Clock, logger: opts.Logger, source: source,
-		estates: map[estateKey]*estate{}, calls: map[string]int64{}, sleep: sleepCtx}
+		estates: map[estateKey]*estate{}, calls: map[string]int64{}, sleep: sleepCtx, wireFaults: opts.WireFaults}
+	if len(inv.WireFaults) > 0 {
+		if s.wireFaults == nil {
+			return nil, fmt.Errorf("inventory: wireFaults need the run service's router")
+		}
+		if err := s.wireFaults.Set(inv.WireFaults); err != nil {
+			return nil, fmt.Errorf("inventory: wireFaults: %w", err)
+		}
+	}
 	offset := opts.ClockOffset
 	if inv.DRSClockOffset != "" {
 		offset, _ = parseClockOffset(inv.DRSClockOffset) // validated by ParseInventory
@@ -160,6 +178,18 @@ type opContext struct {
 	s   *Simulator
 	e   *estate
 	now time.Time
+	// staging holds a staging account's servers, read before e was
+	// locked (ListExtensibleSourceServers).
+	staging []stagingSourceServer
+	// extension is the staging server CreateExtendedSourceServer names
+	// (read before e was locked).
+	extension *stagingSourceServer
+	// originReady: DRS is initialized in the origin region of the
+	// instance ReverseReplication names (read before e was locked).
+	originReady bool
+	// after runs once e is unlocked, before the answer is returned (work
+	// in another estate).
+	after []func()
 }
 
 type operation struct {
@@ -188,6 +218,39 @@ func init() {
 		"DescribeRecoveryInstances":      {http.StatusOK, opDescribeRecoveryInstances},
 		"DescribeRecoverySnapshots":      {http.StatusOK, opDescribeRecoverySnapshots},
 		"ListStagingAccounts":            {http.StatusOK, opListStagingAccounts},
+
+		"CreateLaunchConfigurationTemplate":         {http.StatusCreated, opCreateLaunchConfigurationTemplate},
+		"DescribeLaunchConfigurationTemplates":      {http.StatusOK, opDescribeLaunchConfigurationTemplates},
+		"UpdateLaunchConfigurationTemplate":         {http.StatusOK, opUpdateLaunchConfigurationTemplate},
+		"DeleteLaunchConfigurationTemplate":         {http.StatusNoContent, opDeleteLaunchConfigurationTemplate},
+		"CreateReplicationConfigurationTemplate":    {http.StatusCreated, opCreateReplicationConfigurationTemplate},
+		"DescribeReplicationConfigurationTemplates": {http.StatusOK, opDescribeReplicationConfigurationTemplates},
+		"UpdateReplicationConfigurationTemplate":    {http.StatusOK, opUpdateReplicationConfigurationTemplate},
+		"DeleteReplicationConfigurationTemplate":    {http.StatusNoContent, opDeleteReplicationConfigurationTemplate},
+		"PutLaunchAction":                           {http.StatusOK, opPutLaunchAction},
+		"ListLaunchActions":                         {http.StatusOK, opListLaunchActions},
+		"DeleteLaunchAction":                        {http.StatusNoContent, opDeleteLaunchAction},
+		"StartReplication":                          {http.StatusOK, opStartReplication},
+		"StopReplication":                           {http.StatusOK, opStopReplication},
+		"RetryDataReplication":                      {http.StatusOK, opRetryDataReplication},
+		"DisconnectSourceServer":                    {http.StatusOK, opDisconnectSourceServer},
+		"DeleteSourceServer":                        {http.StatusNoContent, opDeleteSourceServer},
+		"DisconnectRecoveryInstance":                {http.StatusOK, opDisconnectRecoveryInstance},
+		"DeleteRecoveryInstance":                    {http.StatusOK, opDeleteRecoveryInstance},
+		"GetFailbackReplicationConfiguration":       {http.StatusOK, opGetFailbackReplicationConfiguration},
+		"UpdateFailbackReplicationConfiguration":    {http.StatusOK, opUpdateFailbackReplicationConfiguration},
+		"StopFailback":                              {http.StatusOK, opStopFailback},
+		"DescribeSourceNetworks":                    {http.StatusOK, opDescribeSourceNetworks},
+		"ListExtensibleSourceServers":               {http.StatusOK, opListExtensibleSourceServers},
+		"StartFailbackLaunch":                       {http.StatusOK, opStartFailbackLaunch},
+		"ReverseReplication":                        {http.StatusOK, opReverseReplication},
+		"CreateSourceNetwork":                       {http.StatusCreated, opCreateSourceNetwork},
+		"CreateExtendedSourceServer":                {http.StatusCreated, opCreateExtendedSourceServer},
+		"StartSourceNetworkRecovery":                {http.StatusAccepted, opStartSourceNetworkRecovery},
+		"AssociateSourceNetworkStack":               {http.StatusAccepted, opAssociateSourceNetworkStack},
+		"DeleteSourceNetwork":                       {http.StatusNoContent, opDeleteSourceNetwork},
+		"StartSourceNetworkReplication":             {http.StatusOK, opStartSourceNetworkReplication},
+		"StopSourceNetworkReplication":              {http.StatusOK, opStopSourceNetworkReplication},
 	}
 }
 
@@ -198,6 +261,9 @@ func init() {
 // of body). The error is always an *awswire.APIError.
 func (s *Simulator) Invoke(ctx context.Context, id awswire.Identity, operation string, body []byte) ([]byte, error) {
 	_, out, apiErr := s.call(ctx, id, operation, body)
+	if apiErr == errClientFault {
+		return nil, errors.New(apiErr.Message)
+	}
 	if apiErr != nil {
 		return nil, apiErr
 	}
@@ -232,6 +298,15 @@ func (s *Simulator) call(ctx context.Context, id awswire.Identity, name string, 
 	if regionErr != nil {
 		return 0, nil, regionErr
 	}
+	var staging []stagingSourceServer
+	if name == "ListExtensibleSourceServers" {
+		staging = s.stagingServers(e.key, body)
+	}
+	originReady := name == "ReverseReplication" && s.originReady(e, body)
+	var extension *stagingSourceServer
+	if name == "CreateExtendedSourceServer" {
+		extension = s.extensionSource(e.key, body)
+	}
 
 	e.mu.Lock()
 	faults := e.faults
@@ -245,10 +320,22 @@ func (s *Simulator) call(ctx context.Context, id awswire.Identity, name string, 
 		return 0, nil, throttled(1)
 	}
 
+	var c *opContext
 	e.mu.Lock()
-	defer e.mu.Unlock()
-	c := &opContext{ctx: ctx, s: s, e: e, now: s.now()}
+	defer func() {
+		e.mu.Unlock()
+		for _, f := range c.after {
+			f()
+		}
+	}()
+	c = &opContext{ctx: ctx, s: s, e: e, now: s.now(), staging: staging, originReady: originReady, extension: extension}
 	s.advanceEstate(e, c.now)
+	if fault := e.operationFault(name); fault != nil {
+		if err := s.flush(context.WithoutCancel(ctx), e); err != nil {
+			s.logger.Error("drs simulator: persist estate", "estate", e.key.String(), "err", err)
+		}
+		return 0, nil, fault
+	}
 	var result any
 	var apiErr *awswire.APIError
 	if !e.initialized && name != "InitializeService" {
@@ -256,6 +343,7 @@ func (s *Simulator) call(ctx context.Context, id awswire.Identity, name string, 
 	} else {
 		result, apiErr = op.run(c, body)
 	}
+	apiErr = conform(name, apiErr)
 	if err := s.flush(context.WithoutCancel(ctx), e); err != nil {
 		s.logger.Error("drs simulator: persist estate", "estate", e.key.String(), "err", err)
 		return 0, nil, internalError(fmt.Errorf("persist estate: %w", err))

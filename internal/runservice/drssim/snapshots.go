@@ -110,7 +110,12 @@ func opDescribeRecoverySnapshots(c *opContext, body []byte) (any, *awswire.APIEr
 			hits[i], hits[j] = hits[j], hits[i]
 		}
 	}
-	start, end, next, err := page("DescribeRecoverySnapshots", len(hits), req.MaxResults, req.NextToken)
+	start, end, next, err := page("DescribeRecoverySnapshots", len(hits), func(i int) int64 {
+		if req.Order == "DESC" {
+			return -hits[i].UnixNano()
+		}
+		return hits[i].UnixNano()
+	}, req.MaxResults, req.NextToken)
 	if err != nil {
 		return nil, err
 	}

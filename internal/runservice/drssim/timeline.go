@@ -115,6 +115,9 @@ func (s *Simulator) advanceEstate(e *estate, now time.Time) {
 			}
 		}
 		if next == nil {
+			e.advanceReplication(now)
+			e.advanceFailback(now)
+			e.advanceNetworks(now)
 			return
 		}
 		ev := next.Plan[next.Next]
@@ -162,6 +165,12 @@ func (e *estate) apply(j *jobRecord, ev plannedEvent) {
 		j.Job.Status = "COMPLETED"
 		j.Job.EndDateTime = formatTime(ev.At)
 		j.log(ev.At, "JOB_END", nil)
+		return
+	case evFailbackLaunchStart, evFailbackLaunched:
+		e.applyFailback(j, ev)
+		return
+	case evNetworkDeployStart, evNetworkDeployEnd, evNetworkTemplates:
+		e.applyNetwork(j, ev)
 		return
 	}
 	p := j.participant(ev.ServerID)
@@ -277,13 +286,19 @@ func (e *estate) launchInstance(j *jobRecord, p *participatingSrv, srv *serverRe
 	var disks []recoveryInstanceDisk
 	for _, d := range props.Disks {
 		disks = append(disks, recoveryInstanceDisk{InternalDeviceName: d.DeviceName, Bytes: d.Bytes,
-			EbsVolumeID: hashID("vol-", 17, id, d.DeviceName)})
+			// The model's EbsVolumeID is vol- and 8 or 17 hex digits but at
+			// most 19 characters: only the 8-digit form satisfies both.
+			EbsVolumeID: hashID("vol-", 8, id, d.DeviceName)})
 	}
 	tags := map[string]string{}
 	if srv.Launch.CopyTags {
 		for k, v := range srv.Server.Tags {
 			tags[k] = v
 		}
+	}
+	origin, originAZ := "ON_PREMISES", ""
+	if cp := srv.Server.SourceCloudProperties; cp != nil {
+		origin, originAZ = "AWS", cp.OriginAvailabilityZone
 	}
 	hints := identificationHints{Hostname: props.IdentificationHints.Hostname, Fqdn: props.IdentificationHints.Fqdn, AwsInstanceID: id}
 	e.putInstance(&instanceRecord{Seq: e.nextSeq(), Instance: recoveryInstance{
@@ -305,7 +320,8 @@ func (e *estate) launchInstance(j *jobRecord, p *participatingSrv, srv *serverRe
 		},
 		PointInTimeSnapshotDateTime: formatTime(pit),
 		IsDrill:                     j.IsDrill,
-		OriginEnvironment:           "ON_PREMISES",
+		OriginEnvironment:           origin,
+		OriginAvailabilityZone:      originAZ,
 		AgentVersion:                srv.Server.AgentVersion,
 	}})
 	p.RecoveryInstanceID = id

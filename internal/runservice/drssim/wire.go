@@ -16,6 +16,15 @@ type sourceServer struct {
 	StagingArea          stagingArea         `json:"stagingArea"`
 	ReplicationDirection string              `json:"replicationDirection"`
 	AgentVersion         string              `json:"agentVersion,omitempty"`
+	// EC2-originated servers (cross-region DR) and their reversed twins.
+	SourceCloudProperties            *sourceCloudProperties `json:"sourceCloudProperties,omitempty"`
+	ReversedDirectionSourceServerArn string                 `json:"reversedDirectionSourceServerArn,omitempty"`
+}
+
+type sourceCloudProperties struct {
+	OriginAccountID        string `json:"originAccountID"`
+	OriginRegion           string `json:"originRegion"`
+	OriginAvailabilityZone string `json:"originAvailabilityZone"`
 }
 
 type dataReplicationInfo struct {
@@ -104,7 +113,9 @@ type osInfo struct {
 }
 
 type stagingArea struct {
-	Status string `json:"status"`
+	Status                 string `json:"status"`
+	StagingAccountID       string `json:"stagingAccountID,omitempty"`
+	StagingSourceServerArn string `json:"stagingSourceServerArn,omitempty"`
 }
 
 type launchConfiguration struct {
@@ -176,6 +187,17 @@ type job struct {
 	Status               string             `json:"status"`
 	ParticipatingServers []participatingSrv `json:"participatingServers"`
 	Tags                 map[string]string  `json:"tags"`
+	// Network recovery jobs (networks_recovery.go).
+	ParticipatingResources []participatingResource `json:"participatingResources,omitempty"`
+}
+
+type participatingResource struct {
+	ParticipatingResourceID participatingResourceID `json:"participatingResourceID"`
+	LaunchStatus            string                  `json:"launchStatus"`
+}
+
+type participatingResourceID struct {
+	SourceNetworkID string `json:"sourceNetworkID"`
 }
 
 type participatingSrv struct {
@@ -198,18 +220,21 @@ type jobLogDetail struct {
 }
 
 type recoveryInstance struct {
-	Ec2InstanceID               string                     `json:"ec2InstanceID"`
-	Ec2InstanceState            string                     `json:"ec2InstanceState"`
-	JobID                       string                     `json:"jobID"`
-	RecoveryInstanceID          string                     `json:"recoveryInstanceID"`
-	SourceServerID              string                     `json:"sourceServerID"`
-	Arn                         string                     `json:"arn"`
-	Tags                        map[string]string          `json:"tags"`
-	RecoveryInstanceProperties  recoveryInstanceProperties `json:"recoveryInstanceProperties"`
-	PointInTimeSnapshotDateTime string                     `json:"pointInTimeSnapshotDateTime,omitempty"`
-	IsDrill                     bool                       `json:"isDrill"`
-	OriginEnvironment           string                     `json:"originEnvironment"`
-	AgentVersion                string                     `json:"agentVersion,omitempty"`
+	Ec2InstanceID               string                               `json:"ec2InstanceID"`
+	Ec2InstanceState            string                               `json:"ec2InstanceState"`
+	JobID                       string                               `json:"jobID"`
+	RecoveryInstanceID          string                               `json:"recoveryInstanceID"`
+	SourceServerID              string                               `json:"sourceServerID"`
+	Arn                         string                               `json:"arn"`
+	Tags                        map[string]string                    `json:"tags"`
+	RecoveryInstanceProperties  recoveryInstanceProperties           `json:"recoveryInstanceProperties"`
+	PointInTimeSnapshotDateTime string                               `json:"pointInTimeSnapshotDateTime,omitempty"`
+	IsDrill                     bool                                 `json:"isDrill"`
+	OriginEnvironment           string                               `json:"originEnvironment"`
+	Failback                    *recoveryInstanceFailback            `json:"failback,omitempty"`
+	OriginAvailabilityZone      string                               `json:"originAvailabilityZone,omitempty"`
+	DataReplicationInfo         *recoveryInstanceDataReplicationInfo `json:"dataReplicationInfo,omitempty"`
+	AgentVersion                string                               `json:"agentVersion,omitempty"`
 }
 
 type recoveryInstanceProperties struct {

@@ -51,8 +51,9 @@ func TestWireErrorsAndStatusCodes(t *testing.T) {
 		{"POST", "/DescribeSourceServers", `{"maxResults": "ten"}`, 400, "ValidationException", "fieldValidationFailed"},
 		{"POST", "/DescribeSourceServers", `{"maxResult": 10}`, 400, "ValidationException", "fieldValidationFailed"},
 		{"POST", "/DescribeSourceServers", `{"maxResults": 99999999999}`, 400, "ValidationException", "fieldValidationFailed"},
-		{"POST", "/StartRecovery", `{"sourceServers": "all"}`, 400, "ValidationException", "fieldValidationFailed"},
-		{"POST", "/StartRecovery", `{}`, 400, "ValidationException", "fieldValidationFailed"},
+		// StartRecovery models no ValidationException: ConflictException.
+		{"POST", "/StartRecovery", `{"sourceServers": "all"}`, 409, "ConflictException", ""},
+		{"POST", "/StartRecovery", `{}`, 409, "ConflictException", ""},
 		{"POST", "/GetLaunchConfiguration", `{"sourceServerID": "s-00000000000000000"}`, 404, "ResourceNotFoundException", ""},
 		{"POST", "/LaunchTheMissiles", `{}`, 404, "UnknownOperationException", ""},
 		{"GET", "/DescribeSourceServers", ``, 405, "UnknownOperationException", ""},
@@ -162,8 +163,9 @@ func TestServiceQuotas(t *testing.T) {
 			values[aws.ToString(q.QuotaCode)] = aws.ToFloat64(q.Value)
 		}
 	}
-	want := map[string]float64{"L-C1D14A2B": 300, "L-E28BE5E0": 4000, "L-B827C881": 150, "L-05AFA8C6": 500, "L-D88FAC3A": 20, "L-DD6D028C": 1}
-	if pages != 2 || len(values) != len(want) {
+	want := map[string]float64{"L-C1D14A2B": 300, "L-E28BE5E0": 4000, "L-B827C881": 150, "L-05AFA8C6": 500, "L-D88FAC3A": 20, "L-DD6D028C": 1,
+		"L-0588D03B": 200, "L-1F3FAE4D": 1, "L-4B0323BD": 100}
+	if pages != 3 || len(values) != len(want) {
 		t.Fatalf("%d quotas in %d pages: %v", len(values), pages, values)
 	}
 	for code, v := range want {

@@ -17,6 +17,8 @@ const (
 
 // ErrEntriesTooLarge is Put's answer to entries over MaxEntriesBytes: AWS
 // fails the whole request (ValidationException) and stores none of them.
+//
+//lint:ignore ST1005 EventBridge's own message, word for word
 var ErrEntriesTooLarge = errors.New(totalSizeExceeded)
 
 // EntriesSize is the size of entries as EventBridge counts it.

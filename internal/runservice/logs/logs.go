@@ -529,13 +529,16 @@ func (s *Service) describeLogStreams(ctx context.Context, id awswire.Identity, b
 	if err != nil {
 		return nil, err
 	}
-	order := "s.name"
+	keys := []string{"s.name"}
 	if req.OrderBy == "LastEventTime" {
-		order = "COALESCE(last_ts, 0), s.name"
+		keys = []string{"COALESCE(last_ts, 0)", "s.name"}
 	}
 	if req.Descending {
-		order = strings.ReplaceAll(order, ",", " DESC,") + " DESC"
+		for i := range keys {
+			keys[i] += " DESC"
+		}
 	}
+	order := strings.Join(keys, ", ")
 	rows, err := s.db.QueryContext(ctx, `SELECT s.name, s.created_ms, first_ts, last_ts, last_ingest, stored FROM logs_streams s
 		LEFT JOIN (SELECT stream, MIN(ts_ms) AS first_ts, MAX(ts_ms) AS last_ts, MAX(ingest_ms) AS last_ingest, SUM(LENGTH(message)) AS stored
 			FROM logs_events WHERE account = ? AND region = ? AND grp = ? AND ts_ms >= ? GROUP BY stream) e ON e.stream = s.name

@@ -62,6 +62,14 @@ func TestLogGroupsStreamsAndEvents(t *testing.T) {
 	if err != nil || len(streams.LogStreams) != 1 || aws.ToInt64(streams.LogStreams[0].LastEventTimestamp) != now+4 {
 		t.Fatalf("streams = %+v, %v", streams, err)
 	}
+	// Newest first: a second stream without events comes last.
+	if _, err := client.CreateLogStream(c, &cwl.CreateLogStreamInput{LogGroupName: aws.String("/drsorch/plans"), LogStreamName: aws.String("s2")}); err != nil {
+		t.Fatal(err)
+	}
+	streams, err = client.DescribeLogStreams(c, &cwl.DescribeLogStreamsInput{LogGroupName: aws.String("/drsorch/plans"), OrderBy: types.OrderByLastEventTime, Descending: aws.Bool(true)})
+	if err != nil || len(streams.LogStreams) != 2 || aws.ToString(streams.LogStreams[0].LogStreamName) != "s1" || aws.ToString(streams.LogStreams[1].LogStreamName) != "s2" {
+		t.Fatalf("streams by last event time, descending = %+v, %v", streams, err)
+	}
 	// GetLogEvents pages forward until the token comes back unchanged.
 	var got []string
 	in := &cwl.GetLogEventsInput{LogGroupName: aws.String("/drsorch/plans"), LogStreamName: aws.String("s1"), StartFromHead: aws.Bool(true), Limit: aws.Int32(2)}

@@ -42,6 +42,12 @@ var (
 	sessionName = regexp.MustCompile(`^[\w+=,.@-]{2,64}$`)
 )
 
+// Serves reports whether the service serves an action: the router answers
+// other actions InvalidAction whether or not the call is signed.
+func (s *Service) Serves(action string) bool {
+	return action == "GetCallerIdentity" || action == "AssumeRole"
+}
+
 func (s *Service) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	id, _ := awswire.IdentityFrom(r.Context())
 	if err := r.ParseForm(); err != nil {
@@ -154,7 +160,7 @@ func writeResult(w http.ResponseWriter, action string, result any) {
 		XMLName:  xml.Name{Local: action + "Response"},
 		Xmlns:    xmlns,
 		Inner:    resultEl{XMLName: xml.Name{Local: action + "Result"}, Value: result},
-		Metadata: metadata{RequestID: randomHex(16)},
+		Metadata: metadata{RequestID: requestID(w)},
 	})
 	if err != nil {
 		writeError(w, http.StatusInternalServerError, "InternalFailure", err.Error())
@@ -192,10 +198,21 @@ func writeError(w http.ResponseWriter, status int, code, message string) {
 		Type    string `xml:"Type"`
 		Code    string `xml:"Code"`
 		Message string `xml:"Message"`
-	}{kind, code, message}, RequestID: randomHex(16)})
+	}{kind, code, message}, RequestID: requestID(w)})
 	w.Header().Set("Content-Type", "text/xml")
 	w.WriteHeader(status)
 	_, _ = w.Write(append([]byte(xml.Header), body...))
+}
+
+// requestID is the ID the router gave the request (in the answer's
+// header), repeated in the body as awsQuery does.
+func requestID(w http.ResponseWriter) string {
+	if id := w.Header().Get(awswire.RequestIDHeader); id != "" {
+		return id
+	}
+	id := awswire.NewRequestID()
+	w.Header().Set(awswire.RequestIDHeader, id)
+	return id
 }
 
 func randomHex(n int) string {

@@ -1,0 +1,163 @@
+package statemachine_test
+
+import (
+	"context"
+	"encoding/json"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/drs"
+	"github.com/aws/aws-sdk-go-v2/service/sfn"
+	sfntypes "github.com/aws/aws-sdk-go-v2/service/sfn/types"
+
+	"github.com/drsorch/terraform-provider-drsorch/internal/drsapi"
+	"github.com/drsorch/terraform-provider-drsorch/internal/recoveryplan"
+	"github.com/drsorch/terraform-provider-drsorch/internal/runservice"
+	"github.com/drsorch/terraform-provider-drsorch/internal/runservice/runservicetest"
+	"github.com/drsorch/terraform-provider-drsorch/internal/statemachine"
+)
+
+// runPlan deploys p on a run service, starts a drill and drives simulated
+// time until it ends; it returns the execution's history and status.
+func runPlan(t *testing.T, p recoveryplan.Plan) ([]sfntypes.HistoryEvent, sfntypes.ExecutionStatus, *statemachine.Compiled) {
+	t.Helper()
+	ctx := context.Background()
+	svc := runservicetest.Start(t, runservice.Config{})
+	cfg := svc.AWSConfig("us-east-1")
+	servers, err := drsapi.ListSourceServers(ctx, drs.NewFromConfig(cfg), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tiers := map[string][]string{}
+	for _, s := range servers {
+		if s.Tags["app"] == "shop" {
+			tiers[s.Tags["tier"]] = append(tiers[s.Tags["tier"]], aws.ToString(s.SourceServerID))
+		}
+	}
+	for i := range p.Waves {
+		p.Waves[i].ServerIDs = tiers[p.Waves[i].ProtectionGroup]
+	}
+	c, err := statemachine.Compile(p, "us-east-1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	client := sfn.NewFromConfig(cfg)
+	sm, err := client.CreateStateMachine(ctx, &sfn.CreateStateMachineInput{Name: aws.String("drsorch-plan-" + p.Name),
+		Definition: aws.String(c.Definition), RoleArn: aws.String("arn:aws:iam::123456789012:role/drsorch")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	x, err := client.StartExecution(ctx, &sfn.StartExecutionInput{StateMachineArn: sm.StateMachineArn, Input: aws.String(`{"type":"DRILL"}`)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var status sfntypes.ExecutionStatus
+	svc.Drive(t, 5000, func() bool {
+		d, err := client.DescribeExecution(ctx, &sfn.DescribeExecutionInput{ExecutionArn: x.ExecutionArn})
+		if err != nil {
+			t.Fatal(err)
+		}
+		status = d.Status
+		return status != sfntypes.ExecutionStatusRunning
+	})
+	var events []sfntypes.HistoryEvent
+	pages := sfn.NewGetExecutionHistoryPaginator(client, &sfn.GetExecutionHistoryInput{ExecutionArn: x.ExecutionArn, MaxResults: 1000})
+	for pages.HasMorePages() {
+		page, err := pages.NextPage(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		events = append(events, page.Events...)
+	}
+	return events, status, c
+}
+
+// largestState is the largest state input or output in the history.
+func largestState(events []sfntypes.HistoryEvent) int {
+	n := 0
+	for _, e := range events {
+		if d := e.StateEnteredEventDetails; d != nil {
+			n = max(n, len(aws.ToString(d.Input)))
+		}
+		if d := e.StateExitedEventDetails; d != nil {
+			n = max(n, len(aws.ToString(d.Output)))
+		}
+	}
+	return n
+}
+
+func countScheduled(events []sfntypes.HistoryEvent, resource string) int {
+	n := 0
+	for _, e := range events {
+		if e.Type == sfntypes.HistoryEventTypeTaskScheduled && aws.ToString(e.TaskScheduledEventDetails.Resource) == resource {
+			n++
+		}
+	}
+	return n
+}
+
+// A wave that times out polls exactly MaxPolls times, and the computed
+// worst case bounds the real history from above by less than the health
+// checks it did not run.
+func TestHistoryEventsBoundATimedOutWave(t *testing.T) {
+	p := recoveryplan.Plan{Name: "timeout", Waves: []recoveryplan.Wave{
+		// A launch takes 8 to 12 simulated minutes: 4 minutes times out.
+		{Name: "db", ProtectionGroup: "db", Timeout: 4 * time.Minute, PollInterval: 5 * time.Second},
+	}}
+	events, status, c := runPlan(t, p)
+	if status != sfntypes.ExecutionStatusFailed {
+		t.Fatalf("status = %s, want FAILED (the wave times out)", status)
+	}
+	if got := events[len(events)-1].ExecutionFailedEventDetails; got == nil || aws.ToString(got.Error) != statemachine.ErrWaveTimedOut {
+		t.Fatalf("last event = %+v, want %s", events[len(events)-1], statemachine.ErrWaveTimedOut)
+	}
+	f, err := statemachine.Measure(p, c, statemachine.RequestInfo{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	polls := statemachine.MaxPolls(statemachine.PollSchedule(5*time.Second), 4*time.Minute)
+	if got := countScheduled(events, "describeJobs"); got != polls {
+		t.Fatalf("the wave polled %d times, MaxPolls says %d", got, polls)
+	}
+	actual := len(events)
+	// Not run: health setup, 3 checks (describe, health, healthy?,
+	// recheck?), 2 waits, recovered, and Parallel/Succeed instead of the
+	// failure: about 45 events.
+	t.Logf("timed-out wave: %d events in history, %d computed worst case", actual, f.HistoryEvents)
+	if f.HistoryEvents < actual || f.HistoryEvents > actual+50 {
+		t.Fatalf("computed worst case %d events, actual %d: want actual ≤ computed ≤ actual+50", f.HistoryEvents, actual)
+	}
+	if got := largestState(events); got > f.StateBytes {
+		t.Fatalf("largest state %d bytes > computed worst case %d", got, f.StateBytes)
+	}
+}
+
+// A plan that recovers (two levels, a pause gate left out) stays within
+// the computed worst case, and its largest state within the computed one.
+func TestHistoryEventsBoundARecovery(t *testing.T) {
+	p := recoveryplan.Plan{Name: "shop", Waves: []recoveryplan.Wave{
+		{Name: "db", ProtectionGroup: "db", Timeout: 30 * time.Minute, PollInterval: 5 * time.Second},
+		{Name: "app", ProtectionGroup: "app", DependsOnSet: true, Timeout: 30 * time.Minute, PollInterval: 10 * time.Second},
+		{Name: "web", ProtectionGroup: "web", Timeout: 30 * time.Minute},
+	}}
+	events, status, c := runPlan(t, p)
+	if status != sfntypes.ExecutionStatusSucceeded {
+		t.Fatalf("status = %s", status)
+	}
+	f, err := statemachine.Measure(p, c, statemachine.RequestInfo{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("recovery: %d events (worst case %d); largest state %d bytes (worst case %d)", len(events), f.HistoryEvents, largestState(events), f.StateBytes)
+	if f.HistoryEvents < len(events) {
+		t.Fatalf("computed worst case %d events < actual %d", f.HistoryEvents, len(events))
+	}
+	if got := largestState(events); got > f.StateBytes {
+		t.Fatalf("largest state %d bytes > computed worst case %d", got, f.StateBytes)
+	}
+	var out map[string]any
+	if err := json.Unmarshal([]byte(aws.ToString(events[len(events)-1].ExecutionSucceededEventDetails.Output)), &out); err != nil {
+		t.Fatal(err)
+	}
+}

@@ -1,0 +1,221 @@
+package statemachine
+
+import (
+	"encoding/json"
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/drsorch/terraform-provider-drsorch/internal/recoveryplan"
+)
+
+func TestMaxPolls(t *testing.T) {
+	for _, tc := range []struct {
+		interval, timeout time.Duration
+		want              int
+	}{
+		{5 * time.Second, time.Minute, 12},      // 5 s from the start
+		{30 * time.Second, time.Minute, 4},      // 5+10+20 = 35, +30 = 65 ≥ 60
+		{30 * time.Second, 35 * time.Second, 3}, // the ramp reaches it
+		{5 * time.Second, 24 * time.Hour, 17280},
+		{15 * time.Minute, time.Hour, 7}, // 35 s, then 4 × 900
+	} {
+		if got := MaxPolls(PollSchedule(tc.interval), tc.timeout); got != tc.want {
+			t.Errorf("MaxPolls(%s, %s) = %d, want %d", tc.interval, tc.timeout, got, tc.want)
+		}
+	}
+}
+
+func measure(t testing.TB, p recoveryplan.Plan) Figures {
+	t.Helper()
+	c, err := Compile(p, testRegion)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f, err := Measure(p, c, RequestInfo{Name: "drsorch-plan-" + p.Name, RoleARN: "arn:aws:iam::123456789012:role/drsorch"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return f
+}
+
+func TestMeasureCountsStatesNotWaves(t *testing.T) {
+	p := threeTier()
+	f := measure(t, p)
+	if f.DefinitionCharacters == 0 || f.RequestBytes <= f.DefinitionCharacters || f.StateBytes == 0 {
+		t.Fatalf("figures = %+v", f)
+	}
+	// The pause gate is a .waitForTaskToken task: web writes its 6 events
+	// more than the same wave without it.
+	q := threeTier()
+	q.Waves[3].PauseBefore = false
+	g := measure(t, q)
+	if d := f.WaveHistoryEvents["web"] - g.WaveHistoryEvents["web"]; d != 6 {
+		t.Fatalf("pause gate adds %d events, want 6 (TaskStateEntered, TaskScheduled, TaskStarted, TaskSubmitted, TaskSucceeded, TaskStateExited)", d)
+	}
+	// A longer timeout adds 13 events per extra poll (Wait 2, Task 5,
+	// Pass 2, Choice 2, Choice 2).
+	q.Waves[3].Timeout = 2 * time.Hour
+	h := measure(t, q)
+	extra := MaxPolls(PollSchedule(time.Minute), 2*time.Hour) - MaxPolls(PollSchedule(time.Minute), time.Hour)
+	if d := h.HistoryEvents - g.HistoryEvents; d != 13*extra {
+		t.Fatalf("an hour more of polling adds %d events, want %d", d, 13*extra)
+	}
+}
+
+func TestUnicodeCountsCharacters(t *testing.T) {
+	p := threeTier()
+	c, err := Compile(p, testRegion)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c.Definition = strings.Replace(c.Definition, `"Comment": "drsorch`, `"Comment": "→→→ drsorch`, 1)
+	f, err := Measure(p, c, RequestInfo{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if f.DefinitionCharacters != len([]rune(c.Definition)) || f.DefinitionCharacters >= len(c.Definition) {
+		t.Fatalf("definition characters = %d for %d bytes", f.DefinitionCharacters, len(c.Definition))
+	}
+}
+
+// A 24 h wave at the smallest poll interval is refused on its
+// poll_interval, naming the limit and the interval that fits.
+func TestLongWaveShortPollRefused(t *testing.T) {
+	p := recoveryplan.Plan{Name: "long", Waves: []recoveryplan.Wave{
+		{Name: "db", ProtectionGroup: "db", ServerIDs: []string{"s-1"}},
+		{Name: "app", ProtectionGroup: "app", Timeout: 24 * time.Hour, PollInterval: recoveryplan.MinPollInterval, ServerIDs: []string{"s-2"}},
+	}}
+	f := measure(t, p)
+	ps := Problems(p, f)
+	if len(ps) != 1 || ps[0].Wave != 1 || ps[0].Attribute != "poll_interval" {
+		t.Fatalf("problems = %+v", ps)
+	}
+	for _, want := range []string{"25000 events", fmt.Sprint(f.HistoryEvents), "Raise poll_interval to at least", "lower timeout to at most"} {
+		if !strings.Contains(ps[0].Detail, want) {
+			t.Fatalf("detail %q lacks %q", ps[0].Detail, want)
+		}
+	}
+	// The suggested interval fits.
+	fix := ps[0].Detail[strings.Index(ps[0].Detail, "at least ")+len("at least "):]
+	iv, err := time.ParseDuration(strings.TrimSuffix(strings.Fields(fix)[0], ","))
+	if err != nil {
+		t.Fatal(err)
+	}
+	p.Waves[1].PollInterval = iv
+	if g := measure(t, p); g.HistoryEvents >= MaxHistoryEvents || len(Problems(p, g)) != 0 {
+		t.Fatalf("with poll_interval %s: %d events, problems %+v", iv, g.HistoryEvents, Problems(p, g))
+	}
+	p.Waves[1].PollInterval = iv - time.Second
+	if g := measure(t, p); g.HistoryEvents < MaxHistoryEvents {
+		t.Fatalf("poll_interval %s also fits (%d events): the suggestion is not the smallest", iv-time.Second, g.HistoryEvents)
+	}
+}
+
+func bigPlan(waves, servers int) recoveryplan.Plan {
+	p := recoveryplan.Plan{Name: "big"}
+	for i := 0; i < waves; i++ {
+		w := recoveryplan.Wave{Name: fmt.Sprintf("w%04d", i), ProtectionGroup: fmt.Sprintf("g%04d", i)}
+		for j := 0; j < servers/waves; j++ {
+			w.ServerIDs = append(w.ServerIDs, fmt.Sprintf("s-%017d", i*servers+j))
+		}
+		p.Waves = append(p.Waves, w)
+	}
+	return p
+}
+
+func TestLargePlanRefusedForDefinition(t *testing.T) {
+	p := bigPlan(100, 1000)
+	ps := Problems(p, measure(t, p))
+	if len(ps) == 0 || ps[0].Wave != -1 || !strings.Contains(ps[0].Detail, "1048576 characters") || !strings.Contains(ps[0].Detail, "Split the plan") {
+		t.Fatalf("problems = %+v", ps)
+	}
+}
+
+// BenchmarkLimits1000Waves: validate, compile and measure a plan of 1,000
+// waves and 10,000 servers (target < 1 s), printing its figures.
+func BenchmarkLimits1000Waves(b *testing.B) {
+	p := bigPlan(1000, 10000)
+	var f Figures
+	for b.Loop() {
+		if ps := append(p.ValidateStructure(), p.ValidateServers()...); ps.HasErrors() {
+			b.Fatal(ps.Err())
+		}
+		f = measure(b, p)
+		if len(Problems(p, f)) == 0 {
+			b.Fatal("a 1,000-wave plan passes the limits")
+		}
+	}
+	b.Logf("1,000 waves / 10,000 servers: definition %d characters (limit %d), request %d bytes, history %d events (limit %d), state %d bytes (limit %d); problems: %v",
+		f.DefinitionCharacters, MaxDefinitionChars, f.RequestBytes, f.HistoryEvents, MaxHistoryEvents, f.StateBytes, MaxStateBytes, Problems(p, f))
+}
+
+// BenchmarkLimits24hWave: the history figure of a wave of 24 h timeout at
+// the smallest poll interval.
+func BenchmarkLimits24hWave(b *testing.B) {
+	p := recoveryplan.Plan{Name: "day", Waves: []recoveryplan.Wave{
+		{Name: "w", ProtectionGroup: "g", Timeout: 24 * time.Hour, PollInterval: recoveryplan.MinPollInterval, ServerIDs: []string{"s-1"}},
+	}}
+	var f Figures
+	for b.Loop() {
+		f = measure(b, p)
+	}
+	b.Logf("24 h wave polling every %s: %d history events (limit %d): %v", recoveryplan.MinPollInterval, f.HistoryEvents, MaxHistoryEvents, Problems(p, f))
+}
+
+// RequestBytes counts the definition as the JSON body carries it.
+func TestRequestBytesEscapesTheDefinition(t *testing.T) {
+	def := "{\n  \"Comment\": \"a <b> & c → d \\\\ \u2028\"\n}"
+	req := RequestInfo{Name: "n", RoleARN: "arn:aws:iam::1:role/r", Tags: map[string]string{"k": "v"}}
+	body, err := json.Marshal(map[string]any{"name": req.Name, "definition": def, "roleArn": req.RoleARN,
+		"tags": []map[string]string{{"key": "k", "value": "v"}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := RequestBytes(def, req), len(body)+requestOverhead; got != want {
+		t.Fatalf("RequestBytes = %d, want %d", got, want)
+	}
+}
+
+// States added to a wave (another step, an event) are counted from the
+// definition; a loop nobody bounds is refused rather than guessed.
+func TestHistoryCountsTheDefinitionsStates(t *testing.T) {
+	p := threeTier()
+	c, err := Compile(p, testRegion)
+	if err != nil {
+		t.Fatal(err)
+	}
+	base, err := Measure(p, c, RequestInfo{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var def map[string]any
+	if err := json.Unmarshal([]byte(c.Definition), &def); err != nil {
+		t.Fatal(err)
+	}
+	level3 := def["States"].(map[string]any)["Level 3"].(map[string]any)
+	states := level3["Branches"].([]any)[0].(map[string]any)["States"].(map[string]any)
+	// An event published before the wave's end: a request-response Task.
+	states["web: published"] = map[string]any{"Type": "Task", "Resource": "arn:aws:states:::events:putEvents",
+		"Parameters": map[string]any{"Entries": []any{}}, "Next": "web: recovered"}
+	// After the wave's success event, the last step before its end.
+	states["web: "+StepPublishSucceeded].(map[string]any)["Next"] = "web: published"
+	b, _ := json.Marshal(def)
+	f, err := Measure(p, &Compiled{Definition: string(b)}, RequestInfo{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d := f.HistoryEvents - base.HistoryEvents; d != eventsTask {
+		t.Fatalf("an added Task adds %d events, want %d", d, eventsTask)
+	}
+	// A loop of states no bound covers.
+	states["web: again"] = map[string]any{"Type": "Pass", "Next": "web: again?"}
+	states["web: again?"] = map[string]any{"Type": "Choice", "Choices": []any{map[string]any{"Variable": "$.x", "IsPresent": true, "Next": "web: again"}},
+		"Default": "web: recovered"}
+	states["web: published"].(map[string]any)["Next"] = "web: again"
+	b, _ = json.Marshal(def)
+	if _, err := Measure(p, &Compiled{Definition: string(b)}, RequestInfo{}); err == nil || !strings.Contains(err.Error(), "loop without a known bound") {
+		t.Fatalf("unbounded loop: err = %v", err)
+	}
+}
