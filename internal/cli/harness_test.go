@@ -118,7 +118,7 @@ func (h *harness) deployShop(t testing.TB, name string, pause bool) string {
 
 func (h *harness) deploy(t testing.TB, p recoveryplan.Plan) string {
 	t.Helper()
-	c, err := statemachine.Compile(p)
+	c, err := statemachine.Compile(p, "us-east-1")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -70,7 +70,7 @@ func resolvePlan(ctx context.Context, s *session, ref string) (*plan, error) {
 func resolveExecution(ctx context.Context, s *session, ref string) (string, error) {
 	if strings.HasPrefix(ref, "arn:") {
 		if !strings.Contains(ref, ":execution:") {
-			return "", usageError("%s is not an execution ARN (arn:aws:states:REGION:ACCOUNT:execution:STATE_MACHINE:NAME)", ref)
+			return "", usageError("%s is not an execution ARN (arn:PARTITION:states:REGION:ACCOUNT:execution:STATE_MACHINE:NAME)", ref)
 		}
 		return ref, nil
 	}

@@ -7,6 +7,8 @@ import (
 	"strings"
 
 	"github.com/spf13/cobra"
+
+	"github.com/drsorch/terraform-provider-drsorch/internal/drsapi"
 )
 
 // NewRoot is the drsorch command with every CLI command added; the serve
@@ -88,6 +90,9 @@ func (g *globalFlags) regionFromARN(args []string) error {
 	parts := strings.SplitN(args[0], ":", 6)
 	if len(parts) < 6 || parts[3] == "" {
 		return nil
+	}
+	if p := drsapi.PartitionOf(parts[3]); parts[1] != p {
+		return usageError("%s names region %s but partition %s; ARNs in %s begin arn:%s:", args[0], parts[3], parts[1], parts[3], p)
 	}
 	switch region := parts[3]; {
 	case g.region == "":

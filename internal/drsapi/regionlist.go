@@ -52,3 +52,39 @@ var regionCodes = func() map[string]bool {
 
 // IsRegion reports whether DRS is offered in the region code.
 func IsRegion(code string) bool { return regionCodes[code] }
+
+// PartitionOf is the ARN partition of a region: from the table above, or,
+// for a region not in it, from its prefix as AWS assigns partitions
+// (us-gov-* aws-us-gov, cn-* aws-cn, the ISO regions theirs; anything else
+// aws). Every ARN drsorch writes takes its partition from here.
+// https://docs.aws.amazon.com/general/latest/gr/aws-arns-and-namespaces.html
+// https://docs.aws.amazon.com/govcloud-us/latest/UserGuide/using-govcloud-arns.html
+func PartitionOf(region string) string {
+	if p, ok := regionPartitions[region]; ok {
+		return p
+	}
+	for _, pp := range partitionPrefixes {
+		if len(region) >= len(pp.prefix) && region[:len(pp.prefix)] == pp.prefix {
+			return pp.partition
+		}
+	}
+	return "aws"
+}
+
+var regionPartitions = func() map[string]string {
+	m := make(map[string]string, len(Regions))
+	for _, r := range Regions {
+		m[r.Code] = r.Partition
+	}
+	return m
+}()
+
+// partitionPrefixes, longest first where one prefix starts another.
+var partitionPrefixes = []struct{ prefix, partition string }{
+	{"us-gov-", "aws-us-gov"},
+	{"cn-", "aws-cn"},
+	{"us-isob-", "aws-iso-b"},
+	{"us-isof-", "aws-iso-f"},
+	{"eu-isoe-", "aws-iso-e"},
+	{"us-iso-", "aws-iso"},
+}

@@ -57,7 +57,7 @@ func deploy(t testing.TB, name string) *fixture {
 }
 
 func deployPlan(t testing.TB, f *fixture, name string, p recoveryplan.Plan) string {
-	c, err := statemachine.Compile(p)
+	c, err := statemachine.Compile(p, "us-east-1")
 	if err != nil {
 		t.Fatal(err)
 	}

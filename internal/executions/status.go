@@ -9,6 +9,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -276,10 +277,21 @@ func applyHistory(e *Execution, events []sfntypes.HistoryEvent) {
 			w.Status, w.StartedAt, w.JobID = WaveRunning, at, out.Job.JobID
 		case ev.Type == sfntypes.HistoryEventTypePassStateEntered && step == "recovered":
 			w.Status, w.EndedAt = WaveRecovered, at
-		case ev.Type == sfntypes.HistoryEventTypeFailStateEntered:
+		case ev.Type == sfntypes.HistoryEventTypePassStateEntered && slices.Contains(statemachine.FailureSteps, step):
+			// The wave failed; it publishes its failure event, then ends
+			// in its Fail state.
 			w.Status, w.EndedAt = WaveFailed, at
-			if step == "timed out" {
+			if step == statemachine.StepTimedOut {
 				w.Status = WaveTimedOut
+			}
+		case ev.Type == sfntypes.HistoryEventTypeFailStateEntered:
+			if w.Status != WaveFailed && w.Status != WaveTimedOut {
+				// Definitions of earlier compilers fail in a Fail state
+				// named for the failure.
+				w.Status, w.EndedAt = WaveFailed, at
+				if step == statemachine.StepTimedOut {
+					w.Status = WaveTimedOut
+				}
 			}
 		}
 	}

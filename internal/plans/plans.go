@@ -15,6 +15,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/sfn"
 	sfntypes "github.com/aws/aws-sdk-go-v2/service/sfn/types"
+
+	"github.com/drsorch/terraform-provider-drsorch/internal/drsapi"
 )
 
 // Naming and tagging of plan state machines.
@@ -51,10 +53,11 @@ func PlanName(stateMachineName string) (string, bool) {
 	return strings.CutPrefix(stateMachineName, StateMachinePrefix)
 }
 
-// ARN is the ARN of plan's state machine.
+// ARN is the ARN of plan's state machine. An empty partition is the
+// region's.
 func ARN(partition, region, account, plan string) string {
 	if partition == "" {
-		partition = "aws"
+		partition = drsapi.PartitionOf(region)
 	}
 	return fmt.Sprintf("arn:%s:states:%s:%s:stateMachine:%s", partition, region, account, StateMachineName(plan))
 }

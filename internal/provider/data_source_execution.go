@@ -80,7 +80,7 @@ func (d *executionDataSource) Schema(_ context.Context, _ datasource.SchemaReque
 		Attributes: map[string]schema.Attribute{
 			"arn": schema.StringAttribute{
 				Optional: true, Computed: true,
-				Description: "Execution ARN (`arn:aws:states:<region>:<account>:execution:drsorch-plan-<plan>:<name>`). Set this, or `plan` and `name`.",
+				Description: "Execution ARN (`arn:<partition>:states:<region>:<account>:execution:drsorch-plan-<plan>:<name>`). Set this, or `plan` and `name`.",
 				Validators:  []validator.String{funcValidator{what: "execution ARN", check: checkExecutionARN}},
 			},
 			"plan": schema.StringAttribute{
@@ -215,7 +215,7 @@ var executionARNPattern = regexp.MustCompile(`^arn:aws[a-z-]*:states:[a-z0-9-]+:
 
 func checkExecutionARN(s string) error {
 	if !executionARNPattern.MatchString(s) {
-		return fmt.Errorf("%q is not a Step Functions execution ARN; expected arn:aws:states:<region>:<account>:execution:drsorch-plan-<plan>:<name>", s)
+		return fmt.Errorf("%q is not a Step Functions execution ARN; expected arn:<partition>:states:<region>:<account>:execution:drsorch-plan-<plan>:<name>", s)
 	}
 	return nil
 }

@@ -95,7 +95,7 @@ func BenchmarkExecutionsAuditTrail(b *testing.B) {
 		})
 	})
 	compiled, err := statemachine.Compile(recoveryplan.Plan{Name: "bench", Waves: []recoveryplan.Wave{
-		{Name: "all", ProtectionGroup: "g", ServerIDs: []string{"s-00000000000000001"}}}})
+		{Name: "all", ProtectionGroup: "g", ServerIDs: []string{"s-00000000000000001"}}}}, "us-east-1")
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -16,6 +16,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
+	"github.com/drsorch/terraform-provider-drsorch/internal/drsapi"
 	"github.com/drsorch/terraform-provider-drsorch/internal/plans"
 	"github.com/drsorch/terraform-provider-drsorch/internal/recoveryplan"
 	"github.com/drsorch/terraform-provider-drsorch/internal/statemachine"
@@ -26,7 +27,7 @@ import (
 // plan, so a new service integration in the compiler shows up here (and in
 // the coverage test) instead of failing at run time with AccessDenied.
 
-type orchestratorPolicyDataSource struct{}
+type orchestratorPolicyDataSource struct{ data *providerData }
 
 func newOrchestratorPolicyDataSource() datasource.DataSource { return &orchestratorPolicyDataSource{} }
 
@@ -52,6 +53,12 @@ func (d *orchestratorPolicyDataSource) Metadata(_ context.Context, req datasourc
 	resp.TypeName = req.ProviderTypeName + "_orchestrator_policy"
 }
 
+// Configure takes the provider's region, whose partition the policy's ARNs
+// take when no region is given. No API call.
+func (d *orchestratorPolicyDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
+	d.data = providerDataFrom(req.ProviderData, &resp.Diagnostics)
+}
+
 func (d *orchestratorPolicyDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
 	str := func(desc string) schema.StringAttribute {
 		return schema.StringAttribute{Computed: true, Description: desc}
@@ -62,11 +69,11 @@ func (d *orchestratorPolicyDataSource) Schema(_ context.Context, _ datasource.Sc
 	resp.Schema = schema.Schema{
 		Description: "The least-privilege IAM policy of a recovery plan's execution role: the DRS actions the compiled state machines call " +
 			"(StartRecovery and what DRS needs to launch recovery instances, DescribeJobs, DescribeRecoveryInstances, tagging of the jobs), " +
-			"EventBridge PutEvents for pause gates, and the CloudWatch Logs delivery actions Step Functions logging uses; plus the trust policy " +
+			"EventBridge PutEvents for pause gates and wave events, and the CloudWatch Logs delivery actions Step Functions logging uses; plus the trust policy " +
 			"that lets Step Functions assume the role. Computed offline: no API call. Feed `json` and `assume_role_policy` to an `aws_iam_role`.",
 		Attributes: map[string]schema.Attribute{
 			"region": schema.StringAttribute{
-				Optional: true, Description: "Recovery region to scope the resources to. Default `*` (any region).",
+				Optional: true, Description: "Recovery region to scope the resources to; its partition (`aws`, `aws-us-gov`, `aws-cn`) is the partition of every ARN in the policies. Default `*`: any region of the provider's partition (that of the provider's `region`).",
 				Validators: []validator.String{funcValidator{what: "region", check: checkPolicyRegion}},
 			},
 			"account_id": schema.StringAttribute{
@@ -74,7 +81,7 @@ func (d *orchestratorPolicyDataSource) Schema(_ context.Context, _ datasource.Sc
 				Validators: []validator.String{funcValidator{what: "account ID", check: checkPolicyAccount}},
 			},
 			"event_bus_arn": schema.StringAttribute{
-				Optional: true, Description: "Event bus the pause gates publish to. Default: the `default` bus of `region` and `account_id`.",
+				Optional: true, Description: "Event bus the pause gates and wave events publish to. Default: the `default` bus of `region` and `account_id`.",
 				Validators: []validator.String{funcValidator{what: "event bus ARN", check: checkEventBusARN}},
 			},
 			"json":               str("The permissions policy document (IAM JSON)."),
@@ -116,7 +123,7 @@ func checkPolicyAccount(s string) error {
 
 func checkEventBusARN(s string) error {
 	if !eventBusARNPattern.MatchString(s) {
-		return fmt.Errorf("%q is not an EventBridge event bus ARN; expected arn:aws:events:<region>:<account>:event-bus/<name>", s)
+		return fmt.Errorf("%q is not an EventBridge event bus ARN; expected arn:<partition>:events:<region>:<account>:event-bus/<name>", s)
 	}
 	return nil
 }
@@ -129,8 +136,8 @@ func (d *orchestratorPolicyDataSource) ValidateConfig(ctx context.Context, req d
 	}
 	if !strings.HasSuffix(bus.ValueString(), ":event-bus/default") {
 		resp.Diagnostics.AddAttributeWarning(path.Root("event_bus_arn"), "Pause gates publish to the default bus",
-			fmt.Sprintf("The compiled recovery plans publish their pause events to the default event bus, so a role allowed only %s cannot run a pause gate. "+
-				"Use arn:aws:events:<region>:<account>:event-bus/default, or leave event_bus_arn unset.", bus.ValueString()))
+			fmt.Sprintf("The compiled recovery plans publish their pause and wave events to the default event bus, so a role allowed only %s cannot run a pause gate or publish wave events. "+
+				"Use arn:<partition>:events:<region>:<account>:event-bus/default, or leave event_bus_arn unset.", bus.ValueString()))
 	}
 }
 
@@ -140,7 +147,12 @@ func (d *orchestratorPolicyDataSource) Read(ctx context.Context, req datasource.
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	scope := newPolicyScope(m.Region.ValueString(), m.AccountID.ValueString(), m.EventBusARN.ValueString())
+	region := m.Region.ValueString()
+	partition := drsapi.PartitionOf(region)
+	if (region == "" || region == "*") && d.data != nil && d.data.clients != nil && d.data.clients.Region != "" {
+		partition = d.data.partition() // any region of the provider's partition
+	}
+	scope := newPolicyScopeIn(partition, region, m.AccountID.ValueString(), m.EventBusARN.ValueString())
 	resources, err := compiledTaskResources()
 	if err != nil {
 		resp.Diagnostics.AddError("Could not derive the orchestrator policy", "Compiling the reference plan failed; this is a bug in the provider: "+err.Error())
@@ -170,27 +182,22 @@ func (d *orchestratorPolicyDataSource) Read(ctx context.Context, req datasource.
 type policyScope struct{ partition, region, account, eventBus string }
 
 func newPolicyScope(region, account, eventBus string) policyScope {
+	return newPolicyScopeIn(drsapi.PartitionOf(region), region, account, eventBus)
+}
+
+// newPolicyScopeIn is a scope in partition: region may be "*" there.
+func newPolicyScopeIn(partition, region, account, eventBus string) policyScope {
 	if region == "" {
 		region = "*"
 	}
 	if account == "" {
 		account = "*"
 	}
-	s := policyScope{partition: partitionOf(region), region: region, account: account, eventBus: eventBus}
+	s := policyScope{partition: partition, region: region, account: account, eventBus: eventBus}
 	if s.eventBus == "" {
 		s.eventBus = s.arn("events", "event-bus/default")
 	}
 	return s
-}
-
-func partitionOf(region string) string {
-	switch {
-	case strings.HasPrefix(region, "cn-"):
-		return "aws-cn"
-	case strings.HasPrefix(region, "us-gov-"):
-		return "aws-us-gov"
-	}
-	return "aws"
 }
 
 func (s policyScope) arn(service, resource string) string {
@@ -301,10 +308,11 @@ func orchestratorStatements(s policyScope, taskResources []string) ([]policyStat
 
 // iamActionForResource maps a Task resource to the IAM action it calls:
 // arn:aws:states:::aws-sdk:drs:startRecovery → drs:StartRecovery,
-// arn:aws:states:::events:putEvents.waitForTaskToken → events:PutEvents.
+// arn:aws-us-gov:states:::events:putEvents.waitForTaskToken → events:PutEvents
+// (any partition).
 func iamActionForResource(resource string) (string, error) {
-	_, integration, ok := strings.Cut(resource, ":states:::")
-	if !ok || !strings.HasPrefix(resource, "arn:") {
+	integration, ok := statemachine.IntegrationOf(resource)
+	if !ok {
 		return "", fmt.Errorf("task resource %q is not a Step Functions service integration", resource)
 	}
 	integration = strings.TrimPrefix(integration, "aws-sdk:")
@@ -317,13 +325,15 @@ func iamActionForResource(resource string) (string, error) {
 }
 
 // compiledTaskResources are the Task resources of a reference plan that
-// uses every feature of the compiler (a pause gate on a later wave).
+// uses every feature of the compiler (a pause gate on a later wave). The
+// actions are the same in every partition; the reference is compiled for
+// a commercial region.
 var compiledTaskResources = sync.OnceValues(func() ([]string, error) {
 	plan := recoveryplan.Plan{Name: "policy-reference", Waves: []recoveryplan.Wave{
 		{Name: "first", ProtectionGroup: "a", ServerIDs: []string{"s-00000000000000001"}},
 		{Name: "second", ProtectionGroup: "b", PauseBefore: true, ServerIDs: []string{"s-00000000000000002"}},
 	}}
-	compiled, err := statemachine.Compile(plan)
+	compiled, err := statemachine.Compile(plan, "us-east-1")
 	if err != nil {
 		return nil, err
 	}

@@ -56,31 +56,32 @@ func TestOrchestratorPolicyCoversEveryTaskResource(t *testing.T) {
 		}
 	}
 	for _, plan := range policyTestPlans() {
-		compiled, err := statemachine.Compile(plan)
-		if err != nil {
-			t.Fatalf("plan %s: %v", plan.Name, err)
-		}
-		resources, err := taskResources(compiled.Definition)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if len(resources) == 0 {
-			t.Fatalf("plan %s: no Task resources found in the definition", plan.Name)
-		}
-		for _, r := range resources {
-			action, err := iamActionForResource(r)
+		for _, region := range []string{"us-east-1", "us-gov-west-1"} {
+			compiled, err := statemachine.Compile(plan, region)
 			if err != nil {
 				t.Fatalf("plan %s: %v", plan.Name, err)
 			}
-			if !slices.Contains(allowed, action) {
-				t.Errorf("plan %s calls %s (%s), which the policy does not allow", plan.Name, action, r)
+			resources, err := taskResources(compiled.Definition)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(resources) == 0 {
+				t.Fatalf("plan %s: no Task resources found in the definition", plan.Name)
+			}
+			for _, r := range resources {
+				action, err := iamActionForResource(r)
+				if err != nil {
+					t.Fatalf("plan %s: %v", plan.Name, err)
+				}
+				if !slices.Contains(allowed, action) {
+					t.Errorf("plan %s calls %s (%s), which the policy does not allow", plan.Name, action, r)
+				}
 			}
 		}
 	}
 	// The reference plan must exercise every resource the compiler knows.
-	for _, r := range []string{statemachine.ResourceStartRecovery, statemachine.ResourceDescribeJobs,
-		statemachine.ResourceDescribeInstances, statemachine.ResourcePauseGate} {
-		if !slices.Contains(mustCompiledTaskResources(t), r) {
+	for _, i := range statemachine.Integrations {
+		if r := statemachine.Resource("aws", i); !slices.Contains(mustCompiledTaskResources(t), r) {
 			t.Errorf("the reference plan compiles to no Task on %s", r)
 		}
 	}

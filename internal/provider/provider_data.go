@@ -3,13 +3,13 @@ package provider
 import (
 	"context"
 	"regexp"
-	"strings"
 	"sync"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 
 	"github.com/drsorch/terraform-provider-drsorch/internal/awsclient"
+	"github.com/drsorch/terraform-provider-drsorch/internal/drsapi"
 )
 
 // providerData is what Configure hands to resources: the clients and the
@@ -30,15 +30,7 @@ func (d *providerData) account(ctx context.Context) (string, error) {
 }
 
 // partition of the configured region.
-func (d *providerData) partition() string {
-	switch r := d.clients.Region; {
-	case strings.HasPrefix(r, "cn-"):
-		return "aws-cn"
-	case strings.HasPrefix(r, "us-gov-"):
-		return "aws-us-gov"
-	}
-	return "aws"
-}
+func (d *providerData) partition() string { return drsapi.PartitionOf(d.clients.Region) }
 
 func providerDataFrom(data any, diags *diag.Diagnostics) *providerData {
 	switch d := data.(type) {

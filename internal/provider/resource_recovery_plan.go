@@ -360,7 +360,7 @@ func (r *recoveryPlanResource) resolveAndCompile(ctx context.Context, plan *reco
 	if diags.HasError() {
 		return nil, false
 	}
-	compiled, err := statemachine.Compile(domain)
+	compiled, err := statemachine.Compile(domain, r.data.clients.Region)
 	if err != nil {
 		diags.AddError("Cannot compile the recovery plan", err.Error())
 		return nil, false
@@ -502,7 +502,7 @@ func (r *recoveryPlanResource) Read(ctx context.Context, req resource.ReadReques
 		if state.Waves.IsNull() || len(state.Waves.Elements()) == 0 { // after import
 			state.Waves = wavesFromView(ctx, view, &resp.Diagnostics)
 		}
-		if compiled, err := statemachine.Compile(view.Plan()); err == nil {
+		if compiled, err := statemachine.Compile(view.Plan(), r.data.clients.Region); err == nil {
 			state.EstimatedStateTransitions = types.Int64Value(int64(compiled.EstimatedTransitions))
 		}
 	}

@@ -2,7 +2,9 @@
 // Language definition of its Step Functions state machine, and reads such a
 // definition back (for status views). Levels run in sequence; the waves of
 // a level run as the branches of one Parallel state. Every DRS call is an
-// AWS SDK service integration (arn:aws:states:::aws-sdk:drs:*): no Lambda.
+// AWS SDK service integration (arn:<partition>:states:::aws-sdk:drs:*): no
+// Lambda. Each wave publishes its start, success and failure to
+// EventBridge (events:putEvents), and pauses through it.
 package statemachine
 
 import (
@@ -11,6 +13,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/drsorch/terraform-provider-drsorch/internal/drsapi"
 	"github.com/drsorch/terraform-provider-drsorch/internal/recoveryplan"
 )
 
@@ -32,18 +35,56 @@ const (
 // the DRS job IDs those waves adopt instead of starting recovery.
 const InputAdoptJobs = "adoptJobs"
 
-// Resources the compiled definitions use.
+// Service integrations the compiled definitions call. A Task resource is
+// arn:<partition>:states:::<integration>, in the partition of the region the
+// state machine runs in: Step Functions fails a Task whose resource is of
+// another partition (Resource, IntegrationOf).
 const (
-	ResourceStartRecovery     = "arn:aws:states:::aws-sdk:drs:startRecovery"
-	ResourceDescribeJobs      = "arn:aws:states:::aws-sdk:drs:describeJobs"
-	ResourceDescribeInstances = "arn:aws:states:::aws-sdk:drs:describeRecoveryInstances"
-	ResourcePauseGate         = "arn:aws:states:::events:putEvents.waitForTaskToken"
-	PauseEventSource          = "drsorch"
-	PauseEventDetailType      = "drsorch wave paused"
-	pauseTimeoutSeconds       = recoveryplan.MaxPauseSeconds
-	healthChecks              = 3  // instance-state checks before a wave is called unhealthy
-	healthCheckSeconds        = 15 // between those checks
-	expectedLaunch            = 10 * time.Minute
+	IntegrationStartRecovery     = "aws-sdk:drs:startRecovery"
+	IntegrationDescribeJobs      = "aws-sdk:drs:describeJobs"
+	IntegrationDescribeInstances = "aws-sdk:drs:describeRecoveryInstances"
+	IntegrationPauseGate         = "events:putEvents.waitForTaskToken"
+	IntegrationPutEvents         = "events:putEvents"
+)
+
+// Integrations lists every integration a compiled plan may call.
+var Integrations = []string{IntegrationStartRecovery, IntegrationDescribeJobs, IntegrationDescribeInstances, IntegrationPauseGate, IntegrationPutEvents}
+
+// Resource is the Task resource of integration in partition (aws,
+// aws-us-gov, aws-cn …).
+// https://docs.aws.amazon.com/step-functions/latest/dg/connect-eventbridge.html
+func Resource(partition, integration string) string {
+	return "arn:" + partition + ":states:::" + integration
+}
+
+// IntegrationOf reads a Task resource of any partition back into its
+// integration: arn:aws-us-gov:states:::aws-sdk:drs:describeJobs →
+// aws-sdk:drs:describeJobs.
+func IntegrationOf(resource string) (integration string, ok bool) {
+	parts := strings.SplitN(resource, ":", 6)
+	if len(parts) < 6 || parts[0] != "arn" || parts[1] == "" || parts[2] != "states" || parts[3] != "" || parts[4] != "" {
+		return "", false
+	}
+	return parts[5], parts[5] != ""
+}
+
+// Events the compiled definitions publish to the default event bus.
+const (
+	EventSource          = "drsorch"
+	PauseEventSource     = EventSource
+	PauseEventDetailType = "drsorch wave paused"
+	// Each wave publishes when its recovery job started (or was adopted),
+	// when every server launched and runs, and when it failed. Detail:
+	// plan, execution, wave, level, isDrill, servers (source server IDs),
+	// outcome (STARTED, SUCCEEDED, FAILED or TIMED_OUT), jobId (null when
+	// the wave failed before it had a job), and error and cause on failure.
+	WaveStartedDetailType   = "drsorch wave started"
+	WaveSucceededDetailType = "drsorch wave succeeded"
+	WaveFailedDetailType    = "drsorch wave failed"
+	pauseTimeoutSeconds     = recoveryplan.MaxPauseSeconds
+	healthChecks            = 3  // instance-state checks before a wave is called unhealthy
+	healthCheckSeconds      = 15 // between those checks
+	expectedLaunch          = 10 * time.Minute
 )
 
 // Tag keys put on every DRS job a compiled state machine starts, so a job
@@ -64,9 +105,14 @@ type Compiled struct {
 	EstimatedTransitions int
 }
 
-// Compile builds the definition of plan. The plan must pass
+// Compile builds the definition of plan for a state machine in region,
+// whose partition every Task resource takes. The plan must pass
 // ValidateStructure and ValidateServers.
-func Compile(plan recoveryplan.Plan) (*Compiled, error) {
+func Compile(plan recoveryplan.Plan, region string) (*Compiled, error) {
+	if region == "" {
+		return nil, fmt.Errorf("compile recovery plan %q: no region given (the Task resources take its partition)", plan.Name)
+	}
+	partition := drsapi.PartitionOf(region)
 	if ps := append(plan.ValidateStructure(), plan.ValidateServers()...); ps.HasErrors() {
 		return nil, ps.Err()
 	}
@@ -102,7 +148,7 @@ func Compile(plan recoveryplan.Plan) (*Compiled, error) {
 		branches := make([]any, 0, len(names))
 		for _, name := range names {
 			w, _ := plan.Wave(name)
-			branch, n := compileWave(plan.Name, w, l)
+			branch, n := compileWave(partition, plan.Name, w, l)
 			branch["Comment"] = branchComment(plan, name)
 			branches = append(branches, branch)
 			transitions += n
@@ -209,7 +255,7 @@ var startRetry = []any{obj{
 
 // compileWave returns one Parallel branch running wave w, and the number
 // of transitions a successful run of it takes.
-func compileWave(plan string, w recoveryplan.Wave, level int) (obj, int) {
+func compileWave(partition, plan string, w recoveryplan.Wave, level int) (obj, int) {
 	s := func(step string) string { return w.Name + ": " + step }
 	n := len(w.ServerIDs)
 	sourceServers := make([]any, n)
@@ -222,6 +268,18 @@ func compileWave(plan string, w recoveryplan.Wave, level int) (obj, int) {
 	timeout := int(w.EffectiveTimeout() / time.Second)
 	quoted := fmt.Sprintf("'%s'", w.Name) // wave names carry no quote or brace
 	states := obj{}
+	// A failure of the wave: a Pass state (named for what failed) records
+	// it in $.failure, the failure event is published, and the wave ends
+	// in one Fail state that raises the recorded error and cause.
+	failure := func(step, errName, outcome, cause string, withJob bool) {
+		params := obj{"error": errName, "outcome": outcome, "cause.$": cause, "jobId": nil}
+		if withJob {
+			delete(params, "jobId")
+			params["jobId.$"] = "$.job.JobID"
+		}
+		states[s(step)] = obj{"Type": "Pass", "Parameters": params, "ResultPath": "$.failure", "Next": s(StepPublishFailed)}
+	}
+	events := Resource(partition, IntegrationPutEvents)
 	start := s("start recovery")
 	transitions := 1 // adopt job?
 	adoptPath := fmt.Sprintf("$.input.%s['%s']", InputAdoptJobs, w.Name)
@@ -236,13 +294,13 @@ func compileWave(plan string, w recoveryplan.Wave, level int) (obj, int) {
 		"Comment":    "Follows the named DRS job instead of starting recovery again.",
 		"Parameters": obj{"JobID.$": adoptPath},
 		"ResultPath": "$.job",
-		"Next":       s("poll setup"),
+		"Next":       s(StepPublishStarted),
 	}
 	if w.PauseBefore {
 		states[s("pause")] = obj{
 			"Type":     "Task",
 			"Comment":  "Waits until someone resumes the execution: SendTaskSuccess with the task token published in the event.",
-			"Resource": ResourcePauseGate,
+			"Resource": Resource(partition, IntegrationPauseGate),
 			"Parameters": obj{"Entries": []any{obj{
 				"Source":       PauseEventSource,
 				"DetailType":   PauseEventDetailType,
@@ -260,7 +318,7 @@ func compileWave(plan string, w recoveryplan.Wave, level int) (obj, int) {
 	}
 	states[start] = obj{
 		"Type":     "Task",
-		"Resource": ResourceStartRecovery,
+		"Resource": Resource(partition, IntegrationStartRecovery),
 		"Parameters": obj{
 			"IsDrill.$":     "$.isDrill",
 			"SourceServers": sourceServers,
@@ -270,13 +328,12 @@ func compileWave(plan string, w recoveryplan.Wave, level int) (obj, int) {
 		"ResultPath":     "$.job",
 		"Retry":          startRetry,
 		"Catch":          []any{obj{"ErrorEquals": []any{"States.ALL"}, "ResultPath": "$.error", "Next": s("start failed")}},
-		"Next":           s("poll setup"),
+		"Next":           s(StepPublishStarted),
 	}
-	states[s("start failed")] = obj{
-		"Type":      "Fail",
-		"Error":     ErrWaveFailed,
-		"CausePath": fmt.Sprintf("States.Format('wave %s could not start recovery: {}: {}', $.error.Error, $.error.Cause)", w.Name),
-	}
+	failure("start failed", ErrWaveFailed, "FAILED",
+		fmt.Sprintf("States.Format('wave %s could not start recovery: {}: {}', $.error.Error, $.error.Cause)", w.Name), false)
+	states[s(StepPublishStarted)] = publishEvent(events, WaveStartedDetailType, plan, w, level, ids,
+		obj{"outcome": "STARTED", "jobId.$": "$.job.JobID"}, s("poll setup"))
 	states[s("poll setup")] = obj{
 		"Type":       "Pass",
 		"Result":     obj{"step": 0, "elapsed": 0, "seconds": schedule[0], "schedule": toAny(schedule)},
@@ -286,7 +343,7 @@ func compileWave(plan string, w recoveryplan.Wave, level int) (obj, int) {
 	states[s("wait")] = obj{"Type": "Wait", "SecondsPath": "$.poll.seconds", "Next": s("describe job")}
 	states[s("describe job")] = obj{
 		"Type":       "Task",
-		"Resource":   ResourceDescribeJobs,
+		"Resource":   Resource(partition, IntegrationDescribeJobs),
 		"Parameters": obj{"Filters": obj{"JobIDs.$": "States.Array($.job.JobID)"}},
 		// Plain paths and wildcards only: no filter expressions, whose
 		// empty results JSONPath implementations disagree about.
@@ -300,12 +357,9 @@ func compileWave(plan string, w recoveryplan.Wave, level int) (obj, int) {
 		"Catch":      readCatch(s(StepReadFailed)),
 		"Next":       s("count"),
 	}
-	states[s(StepReadFailed)] = obj{
-		"Type":  "Fail",
-		"Error": ErrWaveReadFailed,
-		"CausePath": fmt.Sprintf("States.Format('wave {} (job {}): DRS reads failed %d times, the last with {}: {}. The job may still be running: follow it, or start the plan again with the execution input member %s naming this wave and job to adopt it', %s, $.job.JobID, $.readError.Error, $.readError.Cause)",
-			readAttempts+1, InputAdoptJobs, quoted),
-	}
+	failure(StepReadFailed, ErrWaveReadFailed, "FAILED",
+		fmt.Sprintf("States.Format('wave {} (job {}): DRS reads failed %d times, the last with {}: {}. The job may still be running: follow it, or start the plan again with the execution input member %s naming this wave and job to adopt it', %s, $.job.JobID, $.readError.Error, $.readError.Cause)",
+			readAttempts+1, InputAdoptJobs, quoted), true)
 	states[s("count")] = obj{
 		"Type": "Pass",
 		"Parameters": obj{
@@ -350,30 +404,21 @@ func compileWave(plan string, w recoveryplan.Wave, level int) (obj, int) {
 		"ResultPath": "$.poll",
 		"Next":       s("wait"),
 	}
-	states[s("launch failed")] = obj{
-		"Type":  "Fail",
-		"Error": ErrWaveFailed,
-		"CausePath": fmt.Sprintf("States.Format('wave {} (job {}): launch FAILED; source servers {} ended {}', %s, $.job.JobID, States.JsonToString($.status.ServerIDs), States.JsonToString($.status.LaunchStatuses))",
-			quoted),
-	}
-	states[s("launch incomplete")] = obj{
-		"Type":  "Fail",
-		"Error": ErrWaveFailed,
-		"CausePath": fmt.Sprintf("States.Format('wave {} (job {}) completed without launching every server: servers {} ended {}', %s, $.job.JobID, States.JsonToString($.status.ServerIDs), States.JsonToString($.status.LaunchStatuses))",
-			quoted),
-	}
-	states[s("timed out")] = obj{
-		"Type":  "Fail",
-		"Error": ErrWaveTimedOut,
-		"CausePath": fmt.Sprintf("States.Format('wave {} (job {}) timed out after %s: servers {} were {}', %s, $.job.JobID, States.JsonToString($.status.ServerIDs), States.JsonToString($.status.LaunchStatuses))",
-			w.EffectiveTimeout(), quoted),
-	}
+	failure("launch failed", ErrWaveFailed, "FAILED",
+		fmt.Sprintf("States.Format('wave {} (job {}): launch FAILED; source servers {} ended {}', %s, $.job.JobID, States.JsonToString($.status.ServerIDs), States.JsonToString($.status.LaunchStatuses))",
+			quoted), true)
+	failure("launch incomplete", ErrWaveFailed, "FAILED",
+		fmt.Sprintf("States.Format('wave {} (job {}) completed without launching every server: servers {} ended {}', %s, $.job.JobID, States.JsonToString($.status.ServerIDs), States.JsonToString($.status.LaunchStatuses))",
+			quoted), true)
+	failure(StepTimedOut, ErrWaveTimedOut, "TIMED_OUT",
+		fmt.Sprintf("States.Format('wave {} (job {}) timed out after %s: servers {} were {}', %s, $.job.JobID, States.JsonToString($.status.ServerIDs), States.JsonToString($.status.LaunchStatuses))",
+			w.EffectiveTimeout(), quoted), true)
 	states[s("health setup")] = obj{
 		"Type": "Pass", "Result": obj{"checks": 0}, "ResultPath": "$.health", "Next": s("describe instances"),
 	}
 	states[s("describe instances")] = obj{
 		"Type":       "Task",
-		"Resource":   ResourceDescribeInstances,
+		"Resource":   Resource(partition, IntegrationDescribeInstances),
 		"Parameters": obj{"Filters": obj{"SourceServerIDs": ids}},
 		"ResultSelector": obj{
 			"SourceServerIDs.$":     "$.Items[*].SourceServerID",
@@ -404,7 +449,7 @@ func compileWave(plan string, w recoveryplan.Wave, level int) (obj, int) {
 			obj{"Variable": "$.health.instances", "NumericEquals": n},
 			obj{"Variable": "$.health.distinct", "NumericEquals": 1},
 			obj{"Variable": "$.health.anyRunning", "BooleanEquals": true},
-		}, "Next": s("recovered")}},
+		}, "Next": s(StepPublishSucceeded)}},
 		"Default": s("recheck?"),
 	}
 	states[s("recheck?")] = obj{
@@ -415,12 +460,14 @@ func compileWave(plan string, w recoveryplan.Wave, level int) (obj, int) {
 	states[s("wait for instances")] = obj{
 		"Type": "Wait", "Seconds": healthCheckSeconds, "Next": s("describe instances"),
 	}
-	states[s("unhealthy")] = obj{
-		"Type":  "Fail",
-		"Error": ErrWaveUnhealthy,
-		"CausePath": fmt.Sprintf("States.Format('wave {} (job {}): recovery instances are not all running: instances {} of servers {} are {}', %s, $.job.JobID, States.JsonToString($.instances.Ec2InstanceIDs), States.JsonToString($.instances.SourceServerIDs), States.JsonToString($.instances.Ec2InstanceStates))",
-			quoted),
-	}
+	failure("unhealthy", ErrWaveUnhealthy, "FAILED",
+		fmt.Sprintf("States.Format('wave {} (job {}): recovery instances are not all running: instances {} of servers {} are {}', %s, $.job.JobID, States.JsonToString($.instances.Ec2InstanceIDs), States.JsonToString($.instances.SourceServerIDs), States.JsonToString($.instances.Ec2InstanceStates))",
+			quoted), true)
+	states[s(StepPublishFailed)] = publishEvent(events, WaveFailedDetailType, plan, w, level, ids,
+		obj{"outcome.$": "$.failure.outcome", "jobId.$": "$.failure.jobId", "error.$": "$.failure.error", "cause.$": "$.failure.cause"}, s(StepFailed))
+	states[s(StepFailed)] = obj{"Type": "Fail", "ErrorPath": "$.failure.error", "CausePath": "$.failure.cause"}
+	states[s(StepPublishSucceeded)] = publishEvent(events, WaveSucceededDetailType, plan, w, level, ids,
+		obj{"outcome": "SUCCEEDED", "jobId.$": "$.job.JobID"}, s("recovered"))
 	states[s("recovered")] = obj{
 		"Type": "Pass",
 		"Parameters": obj{
@@ -443,11 +490,12 @@ func compileWave(plan string, w recoveryplan.Wave, level int) (obj, int) {
 	if w.PauseBefore {
 		startAt = s("pause")
 	}
-	// start, poll setup, then per poll: wait, describe, count, check (+ next
-	// interval, + ramp up while ramping), then health setup, describe
-	// instances, health, healthy?, recovered.
+	// start, publish started, poll setup, then per poll: wait, describe,
+	// count, check (+ next interval, + ramp up while ramping), then health
+	// setup, describe instances, health, healthy?, publish succeeded,
+	// recovered.
 	polls := estimatePolls(schedule)
-	transitions += 2 + polls*4 + (polls-1)*1 + min(polls-1, len(schedule)-1) + 5
+	transitions += 3 + polls*4 + (polls-1)*1 + min(polls-1, len(schedule)-1) + 6
 	return obj{"StartAt": startAt, "States": states}, transitions
 }
 
@@ -472,7 +520,59 @@ func toAny(xs []int) []any {
 
 // Step names (after "<wave>: ") that status readers look for.
 const (
-	StepAdoptChoice = "adopt job?"
-	StepAdoptJob    = "adopt job"
-	StepReadFailed  = "read failed"
+	StepAdoptChoice      = "adopt job?"
+	StepAdoptJob         = "adopt job"
+	StepReadFailed       = "read failed"
+	StepTimedOut         = "timed out"
+	StepPublishStarted   = "publish started"
+	StepPublishSucceeded = "publish succeeded"
+	StepPublishFailed    = "publish failed"
+	// StepFailed is the one Fail state of a wave: it raises the error and
+	// cause that the failure step (launch failed, timed out …) recorded.
+	StepFailed = "failed"
 )
+
+// FailureSteps are the steps that record a wave's failure before its
+// failure event is published. Definitions of earlier compilers had a Fail
+// state of each of these names instead.
+var FailureSteps = []string{"start failed", StepReadFailed, "launch failed", "launch incomplete", StepTimedOut, "unhealthy"}
+
+// eventRetry: publishing an event retries briefly on any error; past it,
+// the Catch goes on with the wave. An event is a notification: it never
+// fails or holds up a recovery.
+var eventRetry = []any{obj{
+	"ErrorEquals":     []any{"States.ALL"},
+	"IntervalSeconds": 1, "MaxAttempts": 3, "BackoffRate": 2.0, "MaxDelaySeconds": 10, "JitterStrategy": "FULL",
+}}
+
+// eventTimeoutSeconds bounds one PutEvents call.
+const eventTimeoutSeconds = 60
+
+// publishEvent is a Task that publishes one wave event to the default bus
+// through the optimized EventBridge integration, which fails the Task with
+// EventBridge.FailedEntry when the entry is refused
+// (https://docs.aws.amazon.com/step-functions/latest/dg/connect-eventbridge.html).
+// The state's data passes through unchanged (ResultPath null). Detail holds
+// only paths every route to the state has set: a path that selects nothing
+// fails the execution with States.Runtime, which no Catch handles.
+func publishEvent(resource, detailType, plan string, w recoveryplan.Wave, level int, servers []any, extra obj, next string) obj {
+	detail := obj{
+		"plan": plan, "wave": w.Name, "level": level + 1, "servers": servers,
+		"execution.$": "$$.Execution.Id", "isDrill.$": "$.isDrill",
+	}
+	for k, v := range extra {
+		detail[k] = v
+	}
+	return obj{
+		"Type":     "Task",
+		"Resource": resource,
+		"Parameters": obj{"Entries": []any{obj{
+			"Source": EventSource, "DetailType": detailType, "EventBusName": "default", "Detail": detail,
+		}}},
+		"TimeoutSeconds": eventTimeoutSeconds,
+		"ResultPath":     nil,
+		"Retry":          eventRetry,
+		"Catch":          []any{obj{"ErrorEquals": []any{"States.ALL"}, "ResultPath": "$.eventError", "Next": next}},
+		"Next":           next,
+	}
+}

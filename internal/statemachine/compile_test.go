@@ -20,7 +20,7 @@ func threeTier() recoveryplan.Plan {
 }
 
 func TestCompileShape(t *testing.T) {
-	c, err := Compile(threeTier())
+	c, err := Compile(threeTier(), testRegion)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -49,7 +49,7 @@ func TestCompileShape(t *testing.T) {
 		t.Fatalf("web does not start with its pause gate: %v", web["StartAt"])
 	}
 	pause := web["States"].(map[string]any)["web: pause"].(map[string]any)
-	if pause["Resource"] != ResourcePauseGate || pause["TimeoutSeconds"].(float64) != float64(recoveryplan.MaxPauseSeconds) {
+	if pause["Resource"] != Resource("aws", IntegrationPauseGate) || pause["TimeoutSeconds"].(float64) != float64(recoveryplan.MaxPauseSeconds) {
 		t.Fatalf("pause gate = %v", pause)
 	}
 	start := web["States"].(map[string]any)["web: start recovery"].(map[string]any)
@@ -68,7 +68,7 @@ func TestCompileShape(t *testing.T) {
 func TestCompileRefusesInvalidPlans(t *testing.T) {
 	p := threeTier()
 	p.Waves[3].DependsOn, p.Waves[3].DependsOnSet = []string{"nope"}, true
-	if _, err := Compile(p); err == nil || !strings.Contains(err.Error(), `"nope"`) {
+	if _, err := Compile(p, testRegion); err == nil || !strings.Contains(err.Error(), `"nope"`) {
 		t.Fatalf("err = %v", err)
 	}
 }
@@ -90,7 +90,7 @@ func TestPollSchedule(t *testing.T) {
 }
 
 func TestDescribeRoundTrip(t *testing.T) {
-	c, err := Compile(threeTier())
+	c, err := Compile(threeTier(), testRegion)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -113,7 +113,7 @@ func TestDescribeRoundTrip(t *testing.T) {
 func TestDescribeRecoversConfiguration(t *testing.T) {
 	p := threeTier()
 	p.Waves[2].Timeout = 90 * time.Minute
-	c, err := Compile(p)
+	c, err := Compile(p, testRegion)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -144,7 +144,7 @@ func TestDescribeRecoversConfiguration(t *testing.T) {
 }
 
 func TestDescribeRebuildsThePlan(t *testing.T) {
-	c, err := Compile(threeTier())
+	c, err := Compile(threeTier(), testRegion)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -152,7 +152,7 @@ func TestDescribeRebuildsThePlan(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	again, err := Compile(v.Plan())
+	again, err := Compile(v.Plan(), testRegion)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -160,3 +160,6 @@ func TestDescribeRebuildsThePlan(t *testing.T) {
 		t.Fatal("recompiling the described plan changed the definition")
 	}
 }
+
+// testRegion is where the tests' plans run.
+const testRegion = "us-east-1"

@@ -82,7 +82,7 @@ func scriptWave(tasks map[string][]map[string]any, wave string, servers []string
 }
 
 func compileFixture(t *testing.T, p recoveryplan.Plan) json.RawMessage {
-	c, err := Compile(p)
+	c, err := Compile(p, testRegion)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -18,7 +18,7 @@ func TestDescribeReadsDefinitionsOfEarlierCompilers(t *testing.T) {
 	if err != nil {
 		t.Fatalf("the earlier definition no longer reads back: %v", err)
 	}
-	c, err := Compile(threeTier())
+	c, err := Compile(threeTier(), testRegion)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -30,7 +30,7 @@ func TestDescribeReadsDefinitionsOfEarlierCompilers(t *testing.T) {
 		t.Fatalf("earlier definition reads as\n%+v\ntoday's as\n%+v", then, now)
 	}
 	// The plan it rebuilds compiles to today's definition of the same plan.
-	again, err := Compile(then.Plan())
+	again, err := Compile(then.Plan(), testRegion)
 	if err != nil {
 		t.Fatal(err)
 	}

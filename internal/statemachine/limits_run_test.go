@@ -38,7 +38,7 @@ func runPlan(t *testing.T, p recoveryplan.Plan) ([]sfntypes.HistoryEvent, sfntyp
 	for i := range p.Waves {
 		p.Waves[i].ServerIDs = tiers[p.Waves[i].ProtectionGroup]
 	}
-	c, err := statemachine.Compile(p)
+	c, err := statemachine.Compile(p, "us-east-1")
 	if err != nil {
 		t.Fatal(err)
 	}

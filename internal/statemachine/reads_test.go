@@ -10,7 +10,7 @@ import (
 // past its budget, ends the wave with drsorch.WaveReadFailed naming the
 // wave and the job; StartRecovery is never retried on an unknown outcome.
 func TestReadsRetryEverythingAndEndTheWaveNamingTheJob(t *testing.T) {
-	c, err := Compile(threeTier())
+	c, err := Compile(threeTier(), testRegion)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -50,11 +50,10 @@ func TestReadsRetryEverythingAndEndTheWaveNamingTheJob(t *testing.T) {
 					t.Fatalf("%s has no Catch: a read failure would end the execution with a raw error naming no wave", name)
 				}
 				next := catch[0].(map[string]any)["Next"].(string)
-				fail := b.States[next]
-				if fail["Type"] != "Fail" || fail["Error"] != ErrWaveReadFailed {
-					t.Fatalf("%s is caught by %s = %v", name, next, fail)
+				errName, cause, ok := waveFailure(b.States, next)
+				if !ok || errName != ErrWaveReadFailed {
+					t.Fatalf("%s is caught by %s = %v, which does not end the wave with %s", name, next, b.States[next], ErrWaveReadFailed)
 				}
-				cause := fail["CausePath"].(string)
 				for _, want := range []string{"'" + wave + "'", "$.job.JobID", "$.readError.Error", "$.readError.Cause"} {
 					if !strings.Contains(cause, want) {
 						t.Errorf("%s: cause %s does not name %s", next, cause, want)
@@ -71,7 +70,7 @@ func TestReadsRetryEverythingAndEndTheWaveNamingTheJob(t *testing.T) {
 // Each wave can adopt a job named in the execution input instead of
 // starting recovery; the pause gate still comes first.
 func TestWavesAdoptJobsNamedInTheInput(t *testing.T) {
-	c, err := Compile(threeTier())
+	c, err := Compile(threeTier(), testRegion)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -100,7 +99,37 @@ func TestWavesAdoptJobsNamedInTheInput(t *testing.T) {
 		t.Fatalf("adopt choice = %v", choice)
 	}
 	adopt := web.States["web: "+StepAdoptJob]
-	if adopt["ResultPath"] != "$.job" || adopt["Next"] != "web: poll setup" {
-		t.Fatalf("adopt = %v", adopt)
+	if adopt["ResultPath"] != "$.job" || adopt["Next"] != "web: "+StepPublishStarted || web.States["web: "+StepPublishStarted]["Next"] != "web: poll setup" {
+		t.Fatalf("adopt = %v, then %v", adopt, web.States["web: "+StepPublishStarted])
 	}
+}
+
+// waveFailure follows a wave's failure step (a Pass recording $.failure)
+// through its failure event to the Fail state, and returns the error and
+// the cause expression the wave ends with. ok is false unless every route
+// from the step — the event published or not — ends in a Fail state that
+// raises the recorded error and cause.
+func waveFailure(states map[string]map[string]any, step string) (errName, cause string, ok bool) {
+	rec := states[step]
+	params, _ := rec["Parameters"].(map[string]any)
+	if rec["Type"] != "Pass" || rec["ResultPath"] != "$.failure" || params == nil {
+		return "", "", false
+	}
+	errName, _ = params["error"].(string)
+	cause, _ = params["cause.$"].(string)
+	publish := states[rec["Next"].(string)]
+	if publish["Type"] != "Task" {
+		return "", "", false
+	}
+	routes := []string{publish["Next"].(string)}
+	for _, c := range publish["Catch"].([]any) {
+		routes = append(routes, c.(map[string]any)["Next"].(string))
+	}
+	for _, r := range routes {
+		fail := states[r]
+		if fail["Type"] != "Fail" || fail["ErrorPath"] != "$.failure.error" || fail["CausePath"] != "$.failure.cause" {
+			return "", "", false
+		}
+	}
+	return errName, cause, errName != "" && cause != ""
 }

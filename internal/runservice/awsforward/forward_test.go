@@ -87,7 +87,7 @@ func TestRunServiceDrivesExternalDRS(t *testing.T) {
 	compiled, err := statemachine.Compile(recoveryplan.Plan{Name: "fwd", Waves: []recoveryplan.Wave{
 		{Name: "db", ProtectionGroup: "g-db", ServerIDs: db},
 		{Name: "web", ProtectionGroup: "g-web", ServerIDs: web},
-	}})
+	}}, "us-east-1")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -4,6 +4,8 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"strings"
+
+	"github.com/drsorch/terraform-provider-drsorch/internal/drsapi"
 )
 
 // IDs are derived from stable inputs (estate, hostname, job sequence) so
@@ -26,8 +28,10 @@ func instanceIDFor(jobID, serverID string) string {
 	return hashID("i-", 17, jobID, serverID)
 }
 
+// arnFor is a DRS resource ARN, in the partition of the estate's region
+// (arn:aws-us-gov:drs:us-gov-west-1:…).
 func arnFor(k estateKey, kind, id string) string {
-	return "arn:aws:drs:" + k.Region + ":" + k.Account + ":" + kind + "/" + id
+	return "arn:" + drsapi.PartitionOf(k.Region) + ":drs:" + k.Region + ":" + k.Account + ":" + kind + "/" + id
 }
 
 // spread is a deterministic number in [0, n) for one server in one job: it

@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"strings"
 
+	"github.com/drsorch/terraform-provider-drsorch/internal/drsapi"
 	"github.com/drsorch/terraform-provider-drsorch/internal/runservice/awswire"
 )
 
@@ -86,7 +87,7 @@ func (s *Simulator) serviceQuotas(id awswire.Identity, op string, body []byte) (
 	defer e.mu.Unlock()
 	view := func(q quotaDef, value int) serviceQuota {
 		return serviceQuota{ServiceCode: "drs", ServiceName: "AWS Elastic Disaster Recovery",
-			QuotaArn: "arn:aws:servicequotas:" + id.Region + ":" + account + ":drs/" + q.Code, QuotaCode: q.Code,
+			QuotaArn: "arn:" + drsapi.PartitionOf(id.Region) + ":servicequotas:" + id.Region + ":" + account + ":drs/" + q.Code, QuotaCode: q.Code,
 			QuotaName: q.Name, Value: float64(value), Unit: "None", Adjustable: q.Adjustable, AppliedAt: "ACCOUNT"}
 	}
 	switch op {

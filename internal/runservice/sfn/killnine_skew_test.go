@@ -60,7 +60,7 @@ func TestKillNineDuringDrillsWithSkewedClocks(t *testing.T) {
 		c, err := statemachine.Compile(recoveryplan.Plan{Name: fmt.Sprintf("k9-%d", i), Waves: []recoveryplan.Wave{
 			{Name: "first", ProtectionGroup: "g", ServerIDs: []string{id(3 * i), id(3*i + 1)}},
 			{Name: "second", ProtectionGroup: "g", ServerIDs: []string{id(3*i + 2)}},
-		}})
+		}}, region)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -294,7 +294,7 @@ func TestCompiledPlanCrashingInEveryStartRecoveryWindowLaunchesEachWaveOnce(t *t
 				{Name: "db", ProtectionGroup: "shop-db", ServerIDs: tiers["db"]},
 				{Name: "app", ProtectionGroup: "shop-app", ServerIDs: tiers["app"]},
 				{Name: "web", ProtectionGroup: "shop-web", ServerIDs: tiers["web"]},
-			}})
+			}}, region)
 			if err != nil {
 				t.Fatal(err)
 			}

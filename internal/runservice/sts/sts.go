@@ -15,6 +15,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/drsorch/terraform-provider-drsorch/internal/drsapi"
 	"github.com/drsorch/terraform-provider-drsorch/internal/runservice/awswire"
 )
 
@@ -37,7 +38,7 @@ func New() *Service {
 }
 
 var (
-	roleARN     = regexp.MustCompile(`^arn:aws[a-z-]*:iam::(\d{12}):role/(?:[\w+=,.@-]+/)*([\w+=,.@-]{1,64})$`)
+	roleARN     = regexp.MustCompile(`^arn:(aws[a-z-]*):iam::(\d{12}):role/(?:[\w+=,.@-]+/)*([\w+=,.@-]{1,64})$`)
 	sessionName = regexp.MustCompile(`^[\w+=,.@-]{2,64}$`)
 )
 
@@ -69,9 +70,9 @@ func (s *Service) getCallerIdentity(w http.ResponseWriter, id awswire.Identity) 
 	s.mu.Unlock()
 	if !ok {
 		if strings.HasPrefix(id.AccessKeyID, "ASIA") {
-			arn = "arn:aws:sts::" + id.Account + ":assumed-role/unknown/session"
+			arn = "arn:" + drsapi.PartitionOf(id.Region) + ":sts::" + id.Account + ":assumed-role/unknown/session"
 		} else {
-			arn = "arn:aws:iam::" + id.Account + ":user/drsorch-local"
+			arn = "arn:" + drsapi.PartitionOf(id.Region) + ":iam::" + id.Account + ":user/drsorch-local"
 		}
 	}
 	type result struct {
@@ -103,8 +104,9 @@ func (s *Service) assumeRole(w http.ResponseWriter, r *http.Request) {
 		}
 		duration = n
 	}
-	account, role := m[1], m[2]
-	assumed := fmt.Sprintf("arn:aws:sts::%s:assumed-role/%s/%s", account, role, name)
+	// The assumed-role ARN is in the role's partition.
+	partition, account, role := m[1], m[2], m[3]
+	assumed := fmt.Sprintf("arn:%s:sts::%s:assumed-role/%s/%s", partition, account, role, name)
 	secret, token := randomHex(20), "drsorch-"+randomHex(16)
 	expires := s.now().UTC().Add(time.Duration(duration) * time.Second)
 	// The access key carries the account and 4 random characters; with a

@@ -56,3 +56,26 @@ func TestAssumeRoleLandsInTargetAccount(t *testing.T) {
 		t.Fatalf("bad role arn: %v", err)
 	}
 }
+
+// In GovCloud, identities are ARNs of the aws-us-gov partition.
+func TestIdentitiesInGovCloudAreOfItsPartition(t *testing.T) {
+	router := runservice.NewRouter()
+	router.HandleQuery(sts.New())
+	srv := httptest.NewServer(router)
+	defer srv.Close()
+	base := aws.Config{
+		Region:       "us-gov-west-1",
+		Credentials:  credentials.NewStaticCredentialsProvider("AKIALOCAL", "secret", ""),
+		BaseEndpoint: aws.String(srv.URL),
+	}
+	ctx := context.Background()
+	client := awssts.NewFromConfig(base)
+	me, err := client.GetCallerIdentity(ctx, &awssts.GetCallerIdentityInput{})
+	if err != nil || !strings.HasPrefix(aws.ToString(me.Arn), "arn:aws-us-gov:iam::") {
+		t.Fatalf("caller in us-gov-west-1 = %v, %v", aws.ToString(me.Arn), err)
+	}
+	out, err := client.AssumeRole(ctx, &awssts.AssumeRoleInput{RoleArn: aws.String("arn:aws-us-gov:iam::210987654321:role/dr-admin"), RoleSessionName: aws.String("drill")})
+	if err != nil || aws.ToString(out.AssumedRoleUser.Arn) != "arn:aws-us-gov:sts::210987654321:assumed-role/dr-admin/drill" {
+		t.Fatalf("assumed = %+v, %v", out, err)
+	}
+}

@@ -60,7 +60,7 @@ func deploy(t testing.TB) *fixture {
 		{Name: "web", ProtectionGroup: "shop-web", PauseBefore: true, ServerIDs: web[:len(web)-1]},
 		{Name: "edge", ProtectionGroup: "shop-edge", DependsOn: []string{"app"}, DependsOnSet: true, ServerIDs: web[len(web)-1:]},
 	}}
-	compiled, err := statemachine.Compile(plan)
+	compiled, err := statemachine.Compile(plan, "us-east-1")
 	if err != nil {
 		t.Fatal(err)
 	}
