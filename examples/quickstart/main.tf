@@ -67,7 +67,7 @@ resource "drsorch_launch_settings" "shop" {
 # The recovery plan: a Step Functions state machine anyone can run.
 resource "drsorch_recovery_plan" "shop" {
   name        = "shop"
-  description = "Shop: databases, then application servers, then web"
+  description = "Shop: databases then application servers then web"
 
   wave {
     name             = "db"

@@ -3,7 +3,7 @@
 # drsorch_execution, `drsorch resume`, or SendTaskSuccess).
 resource "drsorch_recovery_plan" "shop" {
   name               = "shop"
-  description        = "Shop: databases, then application servers, then web"
+  description        = "Shop: databases then application servers then web"
   execution_role_arn = "arn:aws:iam::123456789012:role/drsorch-orchestrator"
 
   wave {
