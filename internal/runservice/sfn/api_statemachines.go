@@ -381,13 +381,7 @@ func (s *Service) listStateMachines(ctx context.Context, id awswire.Identity, bo
 	if err := rows.Err(); err != nil {
 		return nil, err
 	}
-	out := map[string]any{}
-	if len(items) > size {
-		items = items[:size]
-		out["nextToken"] = encodePageToken(scope, names[size-1], now)
-	}
-	out["stateMachines"] = items
-	return out, nil
+	return keysetPage("stateMachines", items, names, size, func(k string) string { return encodePageToken(scope, k, now) }), nil
 }
 
 func (s *Service) validateDefinition(_ context.Context, _ awswire.Identity, body []byte) (any, error) {

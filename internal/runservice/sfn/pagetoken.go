@@ -85,3 +85,16 @@ func pageSize(max int32) (int, error) {
 	}
 	return int(max), nil
 }
+
+// keysetPage answers one page of a keyset-paged listing. The query read
+// one row past the page size: when that row came back, the page ends at
+// size and nextToken resumes after the last key shown.
+func keysetPage[K any](member string, items []map[string]any, keys []K, size int, token func(K) string) map[string]any {
+	out := map[string]any{}
+	if len(items) > size {
+		items = items[:size]
+		out["nextToken"] = token(keys[size-1])
+	}
+	out[member] = items
+	return out
+}

@@ -160,13 +160,7 @@ func (s *Service) listStateMachineVersions(ctx context.Context, _ awswire.Identi
 	if err := rows.Err(); err != nil {
 		return nil, err
 	}
-	out := map[string]any{}
-	if len(items) > size {
-		items = items[:size]
-		out["nextToken"] = encodePageID(scope, versions[size-1], now)
-	}
-	out["stateMachineVersions"] = items
-	return out, nil
+	return keysetPage("stateMachineVersions", items, versions, size, func(k int64) string { return encodePageID(scope, k, now) }), nil
 }
 
 func (s *Service) deleteStateMachineVersion(ctx context.Context, _ awswire.Identity, body []byte) (any, error) {
@@ -556,13 +550,7 @@ func (s *Service) listStateMachineAliases(ctx context.Context, _ awswire.Identit
 	if err := rows.Err(); err != nil {
 		return nil, err
 	}
-	out := map[string]any{}
-	if len(items) > size {
-		items = items[:size]
-		out["nextToken"] = encodePageToken(scope, names[size-1], now)
-	}
-	out["stateMachineAliases"] = items
-	return out, nil
+	return keysetPage("stateMachineAliases", items, names, size, func(k string) string { return encodePageToken(scope, k, now) }), nil
 }
 
 // startTarget is what an execution runs: the state machine, and the
