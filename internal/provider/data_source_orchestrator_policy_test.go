@@ -57,7 +57,7 @@ func TestOrchestratorPolicyCoversEveryTaskResource(t *testing.T) {
 	}
 	for _, plan := range policyTestPlans() {
 		for _, region := range []string{"us-east-1", "us-gov-west-1"} {
-			compiled, err := statemachine.Compile(plan, region)
+			compiled, err := statemachine.Compile(plan, region, statemachine.PlaceholderRunnerARN(region))
 			if err != nil {
 				t.Fatalf("plan %s: %v", plan.Name, err)
 			}

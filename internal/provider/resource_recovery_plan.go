@@ -280,12 +280,28 @@ func (r *recoveryPlanResource) ModifyPlan(ctx context.Context, req resource.Modi
 		return // ValidateConfig reported it
 	}
 	plan.Levels = levelsValue(levels)
-	if compiled, ok := r.resolveAndCompile(ctx, &plan, domain, &resp.Diagnostics); ok {
+	// The plan starts a published version of the shared wave runner: known
+	// here when this drsorch already published it, else at apply
+	// (ensureCompiled publishes it; the plan shows the definition as known
+	// after apply).
+	runner, err := r.runnerVersion(ctx, "", false)
+	if err != nil {
+		addAPIError(&resp.Diagnostics, "find the wave runner "+statemachine.RunnerName+" in "+r.data.clients.Region, err)
+		return
+	}
+	compileWith := runner
+	if runner == "" {
+		compileWith = statemachine.PlaceholderRunnerARN(r.data.clients.Region)
+	}
+	if compiled, ok := r.resolveAndCompile(ctx, &plan, domain, compileWith, &resp.Diagnostics); ok {
 		// resolveAndCompile filled domain's waves (shared) with their servers.
 		if checkLimits(plan, domain, compiled, &resp.Diagnostics); resp.Diagnostics.HasError() {
 			return
 		}
 		plan.Definition = types.StringValue(compiled.Definition)
+		if runner == "" {
+			plan.Definition = types.StringUnknown()
+		}
 		plan.EstimatedStateTransitions = types.Int64Value(int64(compiled.EstimatedTransitions))
 	}
 	r.planVersion(ctx, req, &plan, &resp.Diagnostics)
@@ -326,7 +342,7 @@ func (r *recoveryPlanResource) setVersion(ctx context.Context, m *recoveryPlanMo
 // resolveAndCompile reads each wave's protection-group members, checks
 // servers and quotas, and compiles the plan. ok is false when a group is
 // not known yet (the definition is computed at apply then) or on error.
-func (r *recoveryPlanResource) resolveAndCompile(ctx context.Context, plan *recoveryPlanModel, domain recoveryplan.Plan, diags *diag.Diagnostics) (*statemachine.Compiled, bool) {
+func (r *recoveryPlanResource) resolveAndCompile(ctx context.Context, plan *recoveryPlanModel, domain recoveryplan.Plan, runnerARN string, diags *diag.Diagnostics) (*statemachine.Compiled, bool) {
 	waves, _ := plan.waves(ctx, diags)
 	for _, w := range waves {
 		if w.ProtectionGroup.IsUnknown() {
@@ -360,7 +376,7 @@ func (r *recoveryPlanResource) resolveAndCompile(ctx context.Context, plan *reco
 	if diags.HasError() {
 		return nil, false
 	}
-	compiled, err := statemachine.Compile(domain, r.data.clients.Region)
+	compiled, err := statemachine.Compile(domain, r.data.clients.Region, runnerARN)
 	if err != nil {
 		diags.AddError("Cannot compile the recovery plan", err.Error())
 		return nil, false
@@ -381,8 +397,25 @@ func levelsValue(levels [][]string) types.List {
 	return types.ListValueMust(levelsType.ElemType, outer)
 }
 
+// runnerVersion is the wave runner version plans start: published by
+// plans.EnsureRunner when deploy is set (apply), only looked up otherwise
+// ("" when this drsorch has not published it yet). The runner is shared by
+// every plan of the account and region: destroying a plan leaves it.
+// A runner it creates runs as role (the plan's execution role, which
+// data.drsorch_orchestrator_policy covers for both).
+func (r *recoveryPlanResource) runnerVersion(ctx context.Context, role string, deploy bool) (string, error) {
+	account, err := r.data.account(ctx)
+	if err != nil {
+		return "", err
+	}
+	if !deploy {
+		return plans.FindRunner(ctx, r.data.clients.SFN, r.data.clients.Region, account)
+	}
+	return plans.EnsureRunner(ctx, r.data.clients.SFN, r.data.partition(), r.data.clients.Region, account, role)
+}
+
 // ensureCompiled compiles at apply time what the plan could not (groups
-// created in the same apply).
+// created in the same apply, the wave runner published by this apply).
 func (r *recoveryPlanResource) ensureCompiled(ctx context.Context, plan *recoveryPlanModel, diags *diag.Diagnostics) bool {
 	if !plan.Definition.IsUnknown() {
 		return true
@@ -391,7 +424,12 @@ func (r *recoveryPlanResource) ensureCompiled(ctx context.Context, plan *recover
 	if diags.HasError() {
 		return false
 	}
-	compiled, ok := r.resolveAndCompile(ctx, plan, domain, diags)
+	runner, err := r.runnerVersion(ctx, plan.ExecutionRoleARN.ValueString(), true)
+	if err != nil {
+		addAPIError(diags, "deploy the wave runner "+statemachine.RunnerName+" in "+r.data.clients.Region, err)
+		return false
+	}
+	compiled, ok := r.resolveAndCompile(ctx, plan, domain, runner, diags)
 	if !ok {
 		if !diags.HasError() {
 			diags.AddError("Cannot compile the recovery plan", "A wave's protection group is still unknown at apply time.")
@@ -502,7 +540,11 @@ func (r *recoveryPlanResource) Read(ctx context.Context, req resource.ReadReques
 		if state.Waves.IsNull() || len(state.Waves.Elements()) == 0 { // after import
 			state.Waves = wavesFromView(ctx, view, &resp.Diagnostics)
 		}
-		if compiled, err := statemachine.Compile(view.Plan(), r.data.clients.Region); err == nil {
+		runner := view.RunnerARN
+		if runner == "" { // compiled before the wave runner
+			runner = statemachine.PlaceholderRunnerARN(r.data.clients.Region)
+		}
+		if compiled, err := statemachine.Compile(view.Plan(), r.data.clients.Region, runner); err == nil {
 			state.EstimatedStateTransitions = types.Int64Value(int64(compiled.EstimatedTransitions))
 		}
 	}
