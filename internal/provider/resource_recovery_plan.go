@@ -100,7 +100,9 @@ func (r *recoveryPlanResource) Schema(_ context.Context, _ resource.SchemaReques
 			"(`" + plans.StateMachinePrefix + "<name>`) in the recovery region. Anyone allowed to can start it — with Terraform " +
 			"(`drsorch_execution`), the `drsorch` CLI, the console or an EventBridge rule — with the input `{\"type\": \"DRILL\"}` or " +
 			"`{\"type\": \"RECOVERY\"}`. Levels of waves run in sequence; the waves of one level run in parallel. Every mistake that " +
-			"can be seen before a run — cycles, unknown dependencies, empty groups, servers in two waves, DRS quotas — fails the plan.",
+			"can be seen before a run — cycles, unknown dependencies, empty groups, servers in two waves, DRS quotas — fails the plan. " +
+			"Each wave runs as one execution of the shared wave runner `" + statemachine.RunnerName + "`, a state machine of the account " +
+			"and region that create and update publish when needed; destroying a plan never deletes the runner, which other plans use.",
 		Attributes: map[string]schema.Attribute{
 			"id": schema.StringAttribute{Computed: true, Description: "The plan name.",
 				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()}},
