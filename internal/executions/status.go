@@ -316,10 +316,10 @@ func applyHistory(e *Execution, events []sfntypes.HistoryEvent) {
 		}
 		at := aws.ToTime(ev.Timestamp)
 		switch {
-		case ev.Type == sfntypes.HistoryEventTypeTaskScheduled && step == "pause":
+		case ev.Type == sfntypes.HistoryEventTypeTaskScheduled && step == statemachine.StepPause:
 			w.Status = WavePaused
 			w.PauseToken = pauseToken(aws.ToString(ev.TaskScheduledEventDetails.Parameters))
-		case ev.Type == sfntypes.HistoryEventTypeTaskSucceeded && step == "pause":
+		case ev.Type == sfntypes.HistoryEventTypeTaskSucceeded && step == statemachine.StepPause:
 			w.Status, w.PauseToken = WavePending, ""
 			var a Approval
 			_ = json.Unmarshal([]byte(aws.ToString(ev.TaskSucceededEventDetails.Output)), &a)
@@ -353,9 +353,11 @@ func applyHistory(e *Execution, events []sfntypes.HistoryEvent) {
 			if w.Error == statemachine.ErrWaveTimedOut {
 				w.Status = WaveTimedOut
 			}
-		case ev.Type == sfntypes.HistoryEventTypeTaskScheduled && step == "start recovery":
+		// Definitions of compilers before the wave runner: every wave's
+		// steps inline, named "<wave>: <runner step>".
+		case ev.Type == sfntypes.HistoryEventTypeTaskScheduled && step == statemachine.StepStartRecovery:
 			w.Status, w.StartedAt = WaveRunning, at
-		case ev.Type == sfntypes.HistoryEventTypeTaskSucceeded && step == "start recovery":
+		case ev.Type == sfntypes.HistoryEventTypeTaskSucceeded && step == statemachine.StepStartRecovery:
 			var out struct{ Job struct{ JobID string } }
 			_ = json.Unmarshal([]byte(aws.ToString(ev.TaskSucceededEventDetails.Output)), &out)
 			w.JobID = out.Job.JobID
@@ -363,7 +365,7 @@ func applyHistory(e *Execution, events []sfntypes.HistoryEvent) {
 			var out struct{ Job struct{ JobID string } }
 			_ = json.Unmarshal([]byte(aws.ToString(ev.StateExitedEventDetails.Output)), &out)
 			w.Status, w.StartedAt, w.JobID = WaveRunning, at, out.Job.JobID
-		case ev.Type == sfntypes.HistoryEventTypePassStateEntered && step == "recovered":
+		case ev.Type == sfntypes.HistoryEventTypePassStateEntered && step == statemachine.StepRecovered:
 			w.Status, w.EndedAt = WaveRecovered, at
 		case ev.Type == sfntypes.HistoryEventTypePassStateEntered && slices.Contains(statemachine.FailureSteps, step):
 			// The wave failed; it publishes its failure event, then ends
