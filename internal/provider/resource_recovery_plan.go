@@ -282,10 +282,10 @@ func (r *recoveryPlanResource) ModifyPlan(ctx context.Context, req resource.Modi
 		return // ValidateConfig reported it
 	}
 	plan.Levels = levelsValue(levels)
-	// The plan starts a published version of the shared wave runner: known
-	// here when this drsorch already published it, else at apply
-	// (ensureCompiled publishes it; the plan shows the definition as known
-	// after apply).
+	// The plan starts a published version of the shared wave runner: the
+	// one holding this drsorch's runner definition, or version 1 when the
+	// account and region have no runner yet (the apply publishes it). When
+	// neither is known the definition is known after apply.
 	runner, err := r.runnerVersion(ctx, "", false)
 	if err != nil {
 		addAPIError(&resp.Diagnostics, "find the wave runner "+statemachine.RunnerName+" in "+r.data.clients.Region, err)
@@ -411,7 +411,8 @@ func (r *recoveryPlanResource) runnerVersion(ctx context.Context, role string, d
 		return "", err
 	}
 	if !deploy {
-		return plans.FindRunner(ctx, r.data.clients.SFN, r.data.clients.Region, account)
+		v, _, err := plans.FindRunner(ctx, r.data.clients.SFN, r.data.clients.Region, account)
+		return v, err
 	}
 	return plans.EnsureRunner(ctx, r.data.clients.SFN, r.data.partition(), r.data.clients.Region, account, role)
 }
@@ -419,16 +420,23 @@ func (r *recoveryPlanResource) runnerVersion(ctx context.Context, role string, d
 // ensureCompiled compiles at apply time what the plan could not (groups
 // created in the same apply, the wave runner published by this apply).
 func (r *recoveryPlanResource) ensureCompiled(ctx context.Context, plan *recoveryPlanModel, diags *diag.Diagnostics) bool {
+	runner, err := r.runnerVersion(ctx, plan.ExecutionRoleARN.ValueString(), true)
+	if err != nil {
+		addAPIError(diags, "deploy the wave runner "+statemachine.RunnerName+" in "+r.data.clients.Region, err)
+		return false
+	}
 	if !plan.Definition.IsUnknown() {
+		// Planned on the runner version found (or foreseen) at plan time.
+		if view, err := statemachine.Describe(plan.Definition.ValueString()); err == nil && view.RunnerARN != "" && view.RunnerARN != runner {
+			diags.AddError("The wave runner changed since the plan",
+				fmt.Sprintf("This plan starts the wave runner version %s, but the apply found %s (another apply published the runner meanwhile). Run terraform apply again: the new plan uses %s.",
+					view.RunnerARN, runner, runner))
+			return false
+		}
 		return true
 	}
 	domain, _ := plan.domainPlan(ctx, diags)
 	if diags.HasError() {
-		return false
-	}
-	runner, err := r.runnerVersion(ctx, plan.ExecutionRoleARN.ValueString(), true)
-	if err != nil {
-		addAPIError(diags, "deploy the wave runner "+statemachine.RunnerName+" in "+r.data.clients.Region, err)
 		return false
 	}
 	compiled, ok := r.resolveAndCompile(ctx, plan, domain, runner, diags)
