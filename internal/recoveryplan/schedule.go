@@ -126,6 +126,79 @@ type decomposition struct {
 // cut is one barrier: the waves before and after it, by index.
 type cut struct{ before, after []int }
 
+// Barrier is a series cut that Schedule added because the waves around it
+// are not series-parallel: every wave of After waits for every wave of
+// Before, although for the pairs in FalseWaits there is no dependency,
+// direct or transitive. Waves are listed in declared order.
+type Barrier struct {
+	Before, After []string
+	FalseWaits    []FalseWait
+}
+
+// FalseWait is a wave that waits for another it does not depend on.
+type FalseWait struct {
+	Wave, WaitsFor string
+}
+
+// String says what the barrier costs, naming at most three false waits.
+func (b Barrier) String() string {
+	var ex []string
+	for _, f := range b.FalseWaits[:min(3, len(b.FalseWaits))] {
+		ex = append(ex, fmt.Sprintf("%s waits for %s", f.Wave, f.WaitsFor))
+	}
+	more := ""
+	if len(b.FalseWaits) > 3 {
+		more = fmt.Sprintf(", and %d more", len(b.FalseWaits)-3)
+	}
+	plural := "s"
+	if len(b.FalseWaits) == 1 {
+		plural = ""
+	}
+	return fmt.Sprintf("%s wait for %s: %d false wait%s (%s%s)",
+		strings.Join(b.After, ", "), strings.Join(b.Before, ", "), len(b.FalseWaits), plural, strings.Join(ex, "; "), more)
+}
+
+// Barriers reports the barriers Schedule adds, each before those inside
+// its halves: where the plan's dependencies are not series-parallel, which
+// waves are made to wait for which others they do not depend on. None
+// means every wave starts as soon as its own dependencies have recovered,
+// and the makespan is the critical path (plus polling). A provider or CLI
+// can show them as a warning with the fix: declare the dependency if it
+// is wanted, or reshape the dependencies into branches that rejoin.
+// Barriers and Schedule decompose the plan the same way.
+func (p Plan) Barriers() ([]Barrier, error) {
+	d, err := p.decompose()
+	if err != nil {
+		return nil, err
+	}
+	out := make([]Barrier, 0, len(d.barriers))
+	sorted := func(set []int) []int {
+		s := append([]int(nil), set...)
+		sort.Ints(s)
+		return s
+	}
+	names := func(set []int) []string {
+		ns := make([]string, len(set))
+		for i, v := range set {
+			ns[i] = p.Waves[v].Name
+		}
+		return ns
+	}
+	for _, c := range d.barriers {
+		before, after := sorted(c.before), sorted(c.after)
+		b := Barrier{Before: names(before), After: names(after)}
+		for _, v := range after {
+			for _, u := range before {
+				if !d.graph.anc[v].has(u) {
+					b.FalseWaits = append(b.FalseWaits, FalseWait{Wave: p.Waves[v].Name, WaitsFor: p.Waves[u].Name})
+				}
+			}
+		}
+		out = append(out, b)
+	}
+	return out, nil
+}
+
 func (p Plan) decompose() (decomposition, error) {
 	n := len(p.Waves)
 	if n == 0 {

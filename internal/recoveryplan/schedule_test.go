@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math/bits"
 	"math/rand"
+	"reflect"
 	"sort"
 	"strings"
 	"testing"
@@ -542,4 +543,50 @@ func canonical(s Schedule, p Plan) Schedule {
 	out := parallel(kids)
 	sort.SliceStable(out.Parallel, func(i, j int) bool { return first(out.Parallel[i]) < first(out.Parallel[j]) })
 	return out
+}
+
+func TestBarriers(t *testing.T) {
+	n := Plan{Waves: []Wave{after(wave("a")), after(wave("b")), after(wave("c"), "a", "b"), after(wave("d"), "b")}}
+	bs, err := n.Barriers()
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := Barrier{Before: []string{"a", "b"}, After: []string{"c", "d"}, FalseWaits: []FalseWait{{Wave: "d", WaitsFor: "a"}}}
+	if len(bs) != 1 || !reflect.DeepEqual(bs[0], want) {
+		t.Fatalf("barriers = %+v, want %+v", bs, want)
+	}
+	if got := bs[0].String(); got != "c, d wait for a, b: 1 false wait (d waits for a)" {
+		t.Fatalf("String() = %q", got)
+	}
+	sp := Plan{Waves: []Wave{wave("a"), after(wave("b"), "a"), after(wave("c"), "a"), after(wave("d"), "b", "c")}}
+	if bs, err := sp.Barriers(); err != nil || len(bs) != 0 {
+		t.Fatalf("series-parallel plan: %+v, %v", bs, err)
+	}
+	if _, err := (Plan{Waves: []Wave{after(wave("a"), "b"), after(wave("b"), "a")}}).Barriers(); err == nil {
+		t.Fatal("cycle: no error")
+	}
+	// The false waits reported are exactly those of the schedule.
+	r := rand.New(rand.NewSource(3))
+	for i := 0; i < 300; i++ {
+		n := 1 + r.Intn(60)
+		p := randomPlan(r, n, 1+r.Intn(4), 1+r.Intn(n), true)
+		s, err := p.Schedule()
+		if err != nil {
+			t.Fatal(err)
+		}
+		bs, err := p.Barriers()
+		if err != nil {
+			t.Fatal(err)
+		}
+		reported := 0
+		for _, b := range bs {
+			if len(b.FalseWaits) == 0 {
+				t.Fatalf("barrier without false waits: %+v", b)
+			}
+			reported += len(b.FalseWaits)
+		}
+		if fw := checkSchedule(t, p, s); fw != reported {
+			t.Fatalf("schedule has %d false waits, barriers report %d", fw, reported)
+		}
+	}
 }
