@@ -90,6 +90,10 @@ func TestScheduleErrors(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), `"db" is used twice`) {
 		t.Fatalf("duplicate: err = %v", err)
 	}
+	_, err = Plan{Waves: []Wave{wave("db"), after(wave(""))}}.Schedule()
+	if err == nil || !strings.Contains(err.Error(), "wave 2 has no name") {
+		t.Fatalf("no name: err = %v", err)
+	}
 	s, err := Plan{}.Schedule()
 	if err != nil || len(s.Waves()) != 0 {
 		t.Fatalf("empty plan: %v, %v", s, err)
