@@ -415,7 +415,7 @@ func randomPlan(r *rand.Rand, n, maxDeps, window int, shuffle bool) Plan {
 		w := after(wave(fmt.Sprintf("w%03d", i)))
 		for k := r.Intn(maxDeps + 1); k > 0 && i > 0; k-- {
 			d := fmt.Sprintf("w%03d", i-1-r.Intn(min(window, i)))
-			if !contains(w.DependsOn, d) {
+			if !hasName(w.DependsOn, d) {
 				w.DependsOn = append(w.DependsOn, d)
 			}
 		}
@@ -436,7 +436,7 @@ func layeredPlan(r *rand.Rand, levels, width, deps int) Plan {
 			w := after(wave(fmt.Sprintf("l%02d-%02d", l, i)))
 			for k := 0; l > 0 && k < deps; k++ {
 				d := fmt.Sprintf("l%02d-%02d", l-1, r.Intn(width))
-				if !contains(w.DependsOn, d) {
+				if !hasName(w.DependsOn, d) {
 					w.DependsOn = append(w.DependsOn, d)
 				}
 			}
@@ -446,7 +446,7 @@ func layeredPlan(r *rand.Rand, levels, width, deps int) Plan {
 	return Plan{Waves: waves}
 }
 
-func contains(list []string, s string) bool {
+func hasName(list []string, s string) bool {
 	for _, x := range list {
 		if x == s {
 			return true
