@@ -15,6 +15,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/booldefault"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringdefault"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
@@ -65,6 +66,9 @@ type executionModel struct {
 	Cause              types.String   `tfsdk:"cause"`
 	Waves              types.List     `tfsdk:"waves"`
 	Timeouts           timeouts.Value `tfsdk:"timeouts"`
+
+	// AllowAbortRunningRecovery: resource_execution_guard.go.
+	AllowAbortRunningRecovery types.Bool `tfsdk:"allow_abort_running_recovery"`
 }
 
 func (r *executionResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
@@ -110,6 +114,11 @@ func (r *executionResource) Schema(ctx context.Context, _ resource.SchemaRequest
 				Description: "Waves whose pause gate apply resumes. Adding a wave name and applying resumes a run paused before it."},
 			"terminate_on_destroy": schema.BoolAttribute{Optional: true, Computed: true,
 				Description: "Terminate the recovery instances the run launched when this resource is destroyed. Default true for a DRILL; a RECOVERY's instances are never terminated by destroy."},
+			allowAbortAttr: schema.BoolAttribute{Optional: true, Computed: true, Default: booldefault.StaticBool(false),
+				Description: "Let destroy or replacement stop this RECOVERY while it still runs or waits at a pause gate. Default false: such a destroy or " +
+					"replacement (e.g. `count = var.disaster ? 1 : 0` going back to 0) fails at plan, and again at apply, naming the run, and leaves it running; " +
+					"cancel it with `drsorch cancel` first, or set this to true and apply before destroying (destroy reads it from state). " +
+					"A DRILL is always stopped on destroy."},
 			"status":        computed("Step Functions status: RUNNING, SUCCEEDED, FAILED, TIMED_OUT or ABORTED."),
 			"phase":         computed("drsorch-level status: which wave is paused, running or failed, e.g. `PAUSED before wave web`."),
 			"paused_before": computed("The wave whose pause gate is waiting, if any."),
@@ -196,7 +205,15 @@ func (r *executionResource) resolvePlanARN(ctx context.Context, plan string) (st
 }
 
 func (r *executionResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
-	if req.Plan.Raw.IsNull() || r.data == nil {
+	if req.Plan.Raw.IsNull() { // destroy
+		var state executionModel
+		resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+		if !resp.Diagnostics.HasError() {
+			guardDestroyPlan(state, nil, &resp.Diagnostics)
+		}
+		return
+	}
+	if r.data == nil {
 		return
 	}
 	var plan executionModel
@@ -239,7 +256,11 @@ func (r *executionResource) ModifyPlan(ctx context.Context, req resource.ModifyP
 func (r *executionResource) planFollowUp(ctx context.Context, req resource.ModifyPlanRequest, plan *executionModel, resp *resource.ModifyPlanResponse) {
 	var state executionModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	if resp.Diagnostics.HasError() || state.Status.ValueString() != string(sfntypes.ExecutionStatusRunning) {
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	guardDestroyPlan(state, plan, &resp.Diagnostics)
+	if state.Status.ValueString() != string(sfntypes.ExecutionStatusRunning) {
 		return
 	}
 	paused := state.PausedBefore.ValueString()
@@ -530,6 +551,7 @@ func (r *executionResource) Read(ctx context.Context, req resource.ReadRequest, 
 		}
 	}
 	state.PlanARN = types.StringValue(e.PlanARN)
+	defaultAllowAbort(&state) // after import, or a state written before the attribute
 	r.setFrom(ctx, &state, e, &resp.Diagnostics)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
 }
@@ -570,6 +592,9 @@ func (r *executionResource) Delete(ctx context.Context, req resource.DeleteReque
 	}
 	if err != nil {
 		addAPIError(&resp.Diagnostics, "read execution "+arn, err)
+		return
+	}
+	if !guardDestroy(state, e, &resp.Diagnostics) {
 		return
 	}
 	if e.Running() {
