@@ -533,7 +533,9 @@ func (r *executionResource) Read(ctx context.Context, req resource.ReadRequest, 
 	e, err := executions.Describe(ctx, r.clients(), state.ARN.ValueString())
 	var missing *sfntypes.ExecutionDoesNotExist
 	if errors.As(err, &missing) {
-		resp.State.RemoveResource(ctx)
+		if !keepExpiredDrill(ctx, r.clients(), state, &resp.Diagnostics) {
+			resp.State.RemoveResource(ctx)
+		}
 		return
 	}
 	if err != nil {
@@ -588,7 +590,14 @@ func (r *executionResource) Delete(ctx context.Context, req resource.DeleteReque
 	e, err := executions.Describe(ctx, r.clients(), arn)
 	var missing *sfntypes.ExecutionDoesNotExist
 	if errors.As(err, &missing) {
-		return
+		// Its history expired: its DRS jobs still name its instances.
+		var found bool
+		if e, found, err = executions.FromJobs(ctx, r.clients(), arn); !found || err != nil {
+			if err != nil {
+				addAPIError(&resp.Diagnostics, "find the DRS jobs of expired execution "+arn, err)
+			}
+			return
+		}
 	}
 	if err != nil {
 		addAPIError(&resp.Diagnostics, "read execution "+arn, err)
