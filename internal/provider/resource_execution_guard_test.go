@@ -78,7 +78,7 @@ resource "drsorch_execution" "recovery" {
 			},
 			{
 				Config: cfg("  allow_abort_running_recovery = true"), ConfigVariables: disaster(false),
-				Check:  status(sfntypes.ExecutionStatusAborted),
+				Check: status(sfntypes.ExecutionStatusAborted),
 			},
 		},
 	})
