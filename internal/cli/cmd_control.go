@@ -14,7 +14,7 @@ import (
 )
 
 func newResumeCommand(env *Env) *cobra.Command {
-	var wave string
+	var wave, reason string
 	cmd := command(env, &cobra.Command{
 		Use:   "resume EXEC --wave W",
 		Short: "Approve a paused wave so the execution continues",
@@ -41,7 +41,7 @@ func newResumeCommand(env *Env) *cobra.Command {
 		if err != nil {
 			return err
 		}
-		err = executions.Resume(ctx, s.exec(), e, wave, by, s.env.now())
+		err = executions.ResumeWith(ctx, s.exec(), e, wave, executions.Approval{ApprovedBy: by, ApprovedAt: s.env.now(), Reason: reason})
 		if errors.Is(err, executions.ErrAlreadyApproved) {
 			// An earlier attempt (its answer lost) or someone else released
 			// the gate: the approval is there, nothing is left to do.
@@ -64,6 +64,7 @@ func newResumeCommand(env *Env) *cobra.Command {
 		return nil
 	})
 	cmd.Flags().StringVar(&wave, "wave", "", "the paused wave to approve")
+	cmd.Flags().StringVar(&reason, "reason", "", "free text recorded with the approval (a ticket, a change number); the approver is always your STS identity")
 	return cmd
 }
 

@@ -52,6 +52,27 @@ type WaveJSON struct {
 	Error       string       `json:"error"`
 	Cause       string       `json:"cause"`
 	Servers     []ServerJSON `json:"servers"`
+	// Approval released the wave's pause gate; null while not approved.
+	Approval *ApprovalJSON `json:"approval"`
+}
+
+// ApprovalJSON is who released a pause gate (the approver's identity from
+// STS GetCallerIdentity), when, and any free-text reason.
+type ApprovalJSON struct {
+	Wave       string     `json:"wave"`
+	ApprovedBy string     `json:"approved_by"`
+	ApprovedAt *time.Time `json:"approved_at"`
+	Reason     string     `json:"reason"`
+}
+
+func approvalJSON(wave string, a *executions.Approval) *ApprovalJSON {
+	if a == nil {
+		return nil
+	}
+	if a.Wave != "" {
+		wave = a.Wave
+	}
+	return &ApprovalJSON{Wave: wave, ApprovedBy: a.ApprovedBy, ApprovedAt: timePtr(a.ApprovedAt), Reason: a.Reason}
 }
 
 // ServerJSON is one source server of a wave and what its launch made.
@@ -83,7 +104,8 @@ func executionJSON(e *executions.Execution) ExecutionJSON {
 	}
 	for _, w := range e.Waves {
 		wj := WaveJSON{Name: w.Name, Level: w.Level, Status: w.Status, PauseBefore: w.PauseBefore, JobID: w.JobID,
-			StartedAt: timePtr(w.StartedAt), EndedAt: timePtr(w.EndedAt), Error: w.Error, Cause: w.Cause, Servers: []ServerJSON{}}
+			StartedAt: timePtr(w.StartedAt), EndedAt: timePtr(w.EndedAt), Error: w.Error, Cause: w.Cause, Servers: []ServerJSON{},
+			Approval: approvalJSON(w.Name, w.Approval)}
 		for _, s := range w.Servers {
 			wj.Servers = append(wj.Servers, serverJSON(s))
 		}

@@ -122,6 +122,9 @@ func renderExecution(w io.Writer, e *executions.Execution, now time.Time, p pain
 			fmt.Fprint(w, "  (pauses for approval first)")
 		}
 		fmt.Fprintln(w)
+		if a := wave.Approval; a != nil {
+			fmt.Fprintf(w, "  %s\n", approvalLine(*a))
+		}
 		if wave.Cause != "" {
 			fmt.Fprintf(w, "  %s: %s\n", wave.Error, wave.Cause)
 		}
@@ -138,6 +141,18 @@ func renderExecution(w io.Writer, e *executions.Execution, now time.Time, p pain
 		fmt.Fprintf(w, "Paused before wave %s, waiting for approval. To continue:\n", wave)
 		fmt.Fprintf(w, "  %s\n", resumeCommand(e.ARN, wave))
 	}
+}
+
+// approvalLine says who released a pause gate, when, and why.
+func approvalLine(a executions.Approval) string {
+	line := "Approved by " + orDash(a.ApprovedBy)
+	if !a.ApprovedAt.IsZero() {
+		line += " at " + formatTime(a.ApprovedAt)
+	}
+	if a.Reason != "" {
+		line += " (" + a.Reason + ")"
+	}
+	return line
 }
 
 // progressLine is one line of progress while waiting.

@@ -56,6 +56,10 @@ type executionWaveModel struct {
 	Error       types.String           `tfsdk:"error"`
 	Cause       types.String           `tfsdk:"cause"`
 	Servers     []executionServerModel `tfsdk:"servers"`
+
+	ApprovedBy     types.String `tfsdk:"approved_by"`
+	ApprovedAt     types.String `tfsdk:"approved_at"`
+	ApprovalReason types.String `tfsdk:"approval_reason"`
 }
 
 type executionServerModel struct {
@@ -115,6 +119,10 @@ func (d *executionDataSource) Schema(_ context.Context, _ datasource.SchemaReque
 					"ended_at":     str("When the wave ended (RFC 3339)."),
 					"error":        str("Error of a failed wave."),
 					"cause":        str("Cause of a failed wave."),
+					"approved_by": str("Who released the wave's pause gate: the approver's identity (ARN) from STS GetCallerIdentity of the caller " +
+						"who approved (`approved_waves`, `drsorch resume`, the dashboard); null while not approved or without a gate."),
+					"approved_at":     str("When the pause gate was released (RFC 3339)."),
+					"approval_reason": str("Free text recorded with the approval, e.g. `terraform apply: wave listed in approved_waves` or the `--reason` of `drsorch resume`."),
 					"servers": schema.ListNestedAttribute{
 						Computed: true, Description: "The wave's source servers.",
 						NestedObject: schema.NestedAttributeObject{Attributes: map[string]schema.Attribute{
@@ -244,6 +252,10 @@ func executionToModel(e *executions.Execution) executionDataModel {
 			Name: w.Name, Level: int64(w.Level), Status: w.Status, PauseBefore: w.PauseBefore, JobID: optString(w.JobID),
 			StartedAt: optTime(w.StartedAt), EndedAt: optTime(w.EndedAt), Error: optString(w.Error), Cause: optString(w.Cause),
 			Servers: []executionServerModel{},
+		}
+		wm.ApprovedBy, wm.ApprovedAt, wm.ApprovalReason = types.StringNull(), types.StringNull(), types.StringNull()
+		if a := w.Approval; a != nil {
+			wm.ApprovedBy, wm.ApprovedAt, wm.ApprovalReason = optString(a.ApprovedBy), optTime(a.ApprovedAt), optString(a.Reason)
 		}
 		for _, s := range w.Servers {
 			wm.Servers = append(wm.Servers, executionServerModel{

@@ -368,9 +368,11 @@ func (r *executionResource) Create(ctx context.Context, req resource.CreateReque
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	invokedBy := "terraform"
-	if who, err := r.data.clients.STS.GetCallerIdentity(ctx, nil); err == nil && who.Arn != nil {
-		invokedBy = *who.Arn
+	// The audit trail records who started the run as STS names them.
+	invokedBy, err := executions.CallerARN(ctx, r.data.clients.STS)
+	if err != nil {
+		addAPIError(&resp.Diagnostics, "start "+plan.Type.ValueString()+" of plan "+view.Name, err)
+		return
 	}
 	// The run is named here, before StartExecution: a retried call (its
 	// answer lost) then finds the same run instead of starting a second.
@@ -448,7 +450,7 @@ func (r *executionResource) follow(ctx context.Context, arn string, plan executi
 				}
 				return e, nil
 			}
-			err := executions.Resume(ctx, r.clients(), e, paused, "terraform (approved_waves)", time.Now())
+			err := r.approve(ctx, e, paused)
 			switch {
 			case errors.Is(err, executions.ErrAlreadyApproved):
 				tflog.Info(ctx, "drsorch: "+err.Error())
