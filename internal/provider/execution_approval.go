@@ -18,6 +18,9 @@ func (r *executionResource) approve(ctx context.Context, e *executions.Execution
 	if err != nil {
 		return err
 	}
-	return executions.ResumeWith(ctx, r.clients(), e, wave,
-		executions.Approval{ApprovedBy: who, ApprovedAt: time.Now(), Reason: approvedWavesReason})
+	reason := r.approvalReason
+	if reason == "" {
+		reason = approvedWavesReason
+	}
+	return executions.ResumeWith(ctx, r.clients(), e, wave, executions.Approval{ApprovedBy: who, ApprovedAt: time.Now(), Reason: reason})
 }

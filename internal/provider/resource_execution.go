@@ -40,7 +40,12 @@ var (
 // execution; tests shorten it.
 var executionPollInterval = 10 * time.Second
 
-type executionResource struct{ data *providerData }
+type executionResource struct {
+	data *providerData
+	// approvalReason is recorded with the approvals apply makes
+	// (execution_approval.go); empty means approvedWavesReason.
+	approvalReason string
+}
 
 func newExecutionResource() resource.Resource { return &executionResource{} }
 
