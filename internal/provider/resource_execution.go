@@ -89,8 +89,8 @@ func (r *executionResource) Schema(ctx context.Context, _ resource.SchemaRequest
 	}
 	resp.Schema = schema.Schema{
 		Description: "A drill or a recovery: one run of a recovery plan's state machine. Apply starts it and follows it (progress in the provider's logs, " +
-			"`TF_LOG=INFO`), resuming the pause gates of `approved_waves`; destroy stops it if it still runs and, for a drill, terminates the " +
-			"recovery instances it launched. The run continues in AWS even if Terraform stops waiting; the next apply waits again.\n\n" +
+			"`TF_LOG=INFO`), resuming the pause gates of `approved_waves`; destroy stops it if it still runs (a RECOVERY only with " +
+			"`allow_abort_running_recovery = true`) and, for a drill, terminates the recovery instances it launched. The run continues in AWS even if Terraform stops waiting; the next apply waits again.\n\n" +
 			"Exactly one run per resource: the provider names the execution before starting it, so a start whose answer is lost and is " +
 			"retried finds the same run. Once the run exists, trouble following it (network, throttling, timeouts) is a warning, not an error: " +
 			"the run stays in state, is not tainted, and the next apply follows the same run. Another run starts only when the resource is " +
