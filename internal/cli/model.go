@@ -35,6 +35,20 @@ type ExecutionJSON struct {
 	Error         string     `json:"error"`
 	Cause         string     `json:"cause"`
 	Waves         []WaveJSON `json:"waves"`
+	// Failures lists each failed source server with DRS's error text for
+	// it (status only; empty elsewhere).
+	Failures []FailureJSON `json:"failures"`
+}
+
+// FailureJSON is one failed source server and why, in DRS's words.
+type FailureJSON struct {
+	Wave           string `json:"wave"`
+	JobID          string `json:"job_id"`
+	SourceServerID string `json:"source_server_id"`
+	// Event is the job log event that carried the error, e.g. LAUNCH_FAILED.
+	Event string `json:"event"`
+	// Error is the event's rawError.
+	Error string `json:"error"`
 }
 
 // WaveJSON is one wave of an execution.
@@ -97,7 +111,7 @@ func executionJSON(e *executions.Execution) ExecutionJSON {
 		ARN: e.ARN, Name: e.Name, Plan: e.Plan, PlanARN: e.PlanARN, StateMachineVersionARN: e.VersionARN, Type: e.Type,
 		Status: string(e.Status), Phase: e.Phase(), PausedBefore: e.PausedBefore(),
 		InvokedBy: e.InvokedBy, StartedAt: timePtr(e.StartedAt), StoppedAt: timePtr(e.StoppedAt),
-		Error: e.Error, Cause: e.Cause, Waves: []WaveJSON{},
+		Error: e.Error, Cause: e.Cause, Waves: []WaveJSON{}, Failures: []FailureJSON{},
 	}
 	if out.PausedBefore != "" {
 		out.ResumeCommand = resumeCommand(e.ARN, out.PausedBefore)

@@ -143,6 +143,22 @@ func renderExecution(w io.Writer, e *executions.Execution, now time.Time, p pain
 	}
 }
 
+// renderFailures lists each failed source server with DRS's error for it.
+func renderFailures(w io.Writer, failures []executions.ServerFailure) {
+	if len(failures) == 0 {
+		return
+	}
+	fmt.Fprintln(w)
+	fmt.Fprintln(w, "Failed servers (DRS job log):")
+	for _, f := range failures {
+		why := "DRS gave no error text"
+		if f.Error != "" {
+			why = f.Event + ": " + f.Error
+		}
+		fmt.Fprintf(w, "  %s (wave %s, job %s): %s\n", f.SourceServerID, f.Wave, f.JobID, why)
+	}
+}
+
 // approvalLine says who released a pause gate, when, and why.
 func approvalLine(a executions.Approval) string {
 	line := "Approved by " + orDash(a.ApprovedBy)
