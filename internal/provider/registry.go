@@ -14,6 +14,7 @@ import (
 func (p *drsorchProvider) Resources(context.Context) []func() resource.Resource {
 	return []func() resource.Resource{
 		newLaunchSettingsResource,
+		newLaunchTemplateSettingsResource,
 		newReplicationSettingsResource,
 		newSourceServerTagsResource,
 		newProtectionGroupResource,
