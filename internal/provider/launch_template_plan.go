@@ -6,6 +6,7 @@ import (
 	"net/netip"
 	"regexp"
 	"strings"
+	"sync"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/drs"
@@ -14,6 +15,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/drsorch/terraform-provider-drsorch/internal/awsclient"
@@ -139,18 +141,25 @@ func (v regionChecks) instanceTypeOffered(itype string) {
 // instance type at launch and writes it over the template's.
 // https://docs.aws.amazon.com/drs/latest/userguide/default-drs-launch-settings.html
 func (v regionChecks) rightSizingOff(serverID, itype string) {
-	lc, err := v.clients.DRS.GetLaunchConfiguration(v.ctx, &drs.GetLaunchConfigurationInput{SourceServerID: aws.String(serverID)})
-	if err != nil {
-		if !isNotFound(err) {
-			addAPIError(v.diags, "read the DRS launch settings of "+serverID, err)
+	var method string
+	if m, ok := plannedRightSizing.Load(rightSizingKey{v.clients, serverID}); ok {
+		method = m.(string) // this run's drsorch_launch_settings writes it first
+	} else {
+		lc, err := v.clients.DRS.GetLaunchConfiguration(v.ctx, &drs.GetLaunchConfigurationInput{SourceServerID: aws.String(serverID)})
+		if err != nil {
+			if !isNotFound(err) {
+				addAPIError(v.diags, "read the DRS launch settings of "+serverID, err)
+			}
+			return
 		}
-		return
+		method = string(lc.TargetInstanceTypeRightSizingMethod)
 	}
-	if m := string(lc.TargetInstanceTypeRightSizingMethod); m != "" && m != "NONE" {
+	if method != "" && method != "NONE" {
 		v.diags.AddAttributeError(path.Root("instance_type"), "DRS right-sizing would replace the instance type",
 			fmt.Sprintf("Source server %s has DRS right-sizing %s: at launch DRS picks the instance type itself and overwrites %s in the launch template. "+
-				"Set target_instance_type_right_sizing_method = \"NONE\" in the server's drsorch_launch_settings and apply that first, or remove instance_type.",
-				serverID, m, itype))
+				"Set target_instance_type_right_sizing_method = \"NONE\" in the server's drsorch_launch_settings and make this resource depend on it "+
+				"(source_server_id = drsorch_launch_settings.<name>.source_server_id), or remove instance_type.",
+				serverID, method, itype))
 	}
 }
 
@@ -211,4 +220,27 @@ func (v regionChecks) network(plan launchTemplateSettingsModel) {
 					aws.ToString(subnet.VpcId), aws.ToString(subnet.VpcId)))
 		}
 	}
+}
+
+// Terraform plans a resource after the ones it depends on, in one provider
+// process. drsorch_launch_settings notes the right-sizing it plans for a
+// server, so that a launch template that depends on it (and is applied
+// after it) is checked against the planned value, not DRS's current one.
+
+type rightSizingKey struct {
+	clients  *awsclient.Clients
+	serverID string
+}
+
+var plannedRightSizing sync.Map // rightSizingKey -> planned method
+
+func notePlannedRightSizing(ctx context.Context, clients *awsclient.Clients, plan tfsdk.Plan, id types.String) {
+	if clients == nil || !known(id) || id.IsNull() {
+		return
+	}
+	var m types.String
+	if d := plan.GetAttribute(ctx, path.Root("target_instance_type_right_sizing_method"), &m); d.HasError() || !known(m) || m.IsNull() {
+		return
+	}
+	plannedRightSizing.Store(rightSizingKey{clients, id.ValueString()}, m.ValueString())
 }

@@ -11,6 +11,7 @@ import (
 	drstypes "github.com/aws/aws-sdk-go-v2/service/drs/types"
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
 	ec2types "github.com/aws/aws-sdk-go-v2/service/ec2/types"
+	"github.com/hashicorp/terraform-plugin-testing/config"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
@@ -267,4 +268,33 @@ func TestAccLaunchTemplateSettingsValidation(t *testing.T) {
 		steps = append(steps, resource.TestStep{Config: ltHCL(env, c.id, c.body), PlanOnly: true, ExpectError: diagRE(c.want)})
 	}
 	resource.Test(t, resource.TestCase{ProtoV6ProviderFactories: testFactories, Steps: steps})
+}
+
+// The published example applies in one run: its launch settings turn DRS
+// right-sizing off before the template pins the instance type, and the
+// plan-time check knows it.
+func TestAccLaunchTemplateSettingsExampleApplies(t *testing.T) {
+	env := acctest.Start(t)
+	n := lookupNetwork(t, env)
+	db := serverIDByHostname(t, env, "shop-db-1")
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testFactories,
+		Steps: []resource.TestStep{{
+			Config: env.ProviderConfig() + settingsExample(t, "resources", "drsorch_launch_template_settings", "resource.tf"),
+			ConfigVariables: config.Variables{
+				"recovery_subnet_id":          config.StringVariable(n.subnetA),
+				"recovery_security_group_ids": config.ListVariable(config.StringVariable(n.appGroup)),
+			},
+			Check: func(*terraform.State) error {
+				v, err := defaultTemplate(env, db)
+				if err != nil {
+					return err
+				}
+				if v.LaunchTemplateData.InstanceType != "r6i.large" || aws.ToString(v.LaunchTemplateData.NetworkInterfaces[0].PrivateIpAddress) != "10.20.1.50" {
+					return fmt.Errorf("example not applied: %+v", v.LaunchTemplateData)
+				}
+				return nil
+			},
+		}},
+	})
 }
