@@ -60,7 +60,7 @@ func (r *launchTemplateSettingsResource) Schema(_ context.Context, _ resource.Sc
 			"made from the default version (so members this resource does not manage, such as disks, are kept) and made the default. " +
 			"Destroying the resource makes the version that was the default when it was adopted the default again (`restore_version`). " +
 			"A pinned `instance_type` needs DRS right-sizing off (`target_instance_type_right_sizing_method = \"NONE\"` in `drsorch_launch_settings`), " +
-			"since DRS otherwise replaces the type at launch; the plan fails until it is. The plan also checks that the subnet and security groups exist " +
+			"since DRS otherwise replaces the type at launch: the plan fails unless DRS has it off, or a `drsorch_launch_settings` this resource depends on turns it off. The plan also checks that the subnet and security groups exist " +
 			"in the region and share a VPC, that the private IP is in the subnet, and that the instance type is offered in the region.",
 		Attributes: map[string]schema.Attribute{
 			"id": schema.StringAttribute{Computed: true, PlanModifiers: keepStr, Description: "The source server ID."},
