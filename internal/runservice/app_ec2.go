@@ -28,5 +28,6 @@ func (a *App) mountEC2(cfg Config, sim *drssim.Simulator) error {
 	}
 	a.EC2 = svc
 	a.Router.HandleEC2(svc)
+	sim.SetLaunchPlacer(svc) // recovery instances follow their launch templates
 	return nil
 }

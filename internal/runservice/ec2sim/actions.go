@@ -22,6 +22,7 @@ func init() {
 		"DescribeLaunchTemplateVersions": describeLaunchTemplateVersions,
 		"CreateLaunchTemplateVersion":    createLaunchTemplateVersion,
 		"ModifyLaunchTemplate":           modifyLaunchTemplate,
+		"DescribeInstances":              describeInstances,
 	}
 }
 

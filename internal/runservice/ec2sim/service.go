@@ -57,12 +57,14 @@ type estate struct {
 	account, region string
 	net             *network
 	templates       map[string]*launchTemplate
+	instances       map[string]*instance // recovery instances DRS launched (instances.go)
 }
 
 // persisted is what the store keeps of an estate: the templates (the
 // network is the inventory's).
 type persisted struct {
 	Templates []*launchTemplate `json:"templates"`
+	Instances []*instance       `json:"instances,omitempty"`
 }
 
 // New returns the service, checking the inventory's networks.
@@ -171,8 +173,36 @@ func (s *Service) estate(ctx context.Context, account, region string) (*estate, 
 	if region == "" {
 		return nil, clientError("AuthFailure", "the request names no region: sign it for a region such as us-east-1")
 	}
+	// Asked before s.mu is taken: DRS calls Place with its estate locked,
+	// so s.mu must never be held while DRS is called.
+	var seeds []drssim.LaunchTemplateSeed
+	if s.opts.Templates != nil {
+		seeds = s.opts.Templates.LaunchTemplateSeeds(account, region)
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	e, err := s.estateLocked(ctx, account, region)
+	if err != nil {
+		return nil, err
+	}
+	added := false
+	for _, seed := range seeds {
+		if _, ok := e.templates[seed.LaunchTemplateID]; !ok {
+			e.templates[seed.LaunchTemplateID] = e.drsTemplate(seed, s.opts.Now().UTC())
+			added = true
+		}
+	}
+	if added {
+		if err := s.save(ctx, e); err != nil {
+			return nil, awswire.NewError(http.StatusInternalServerError, "InternalError", "could not store the change: "+err.Error())
+		}
+	}
+	return e, nil
+}
+
+// estateLocked returns the estate of account and region, loading it from
+// the store the first time; s.mu is held.
+func (s *Service) estateLocked(ctx context.Context, account, region string) (*estate, *awswire.APIError) {
 	key := account + "/" + region
 	e, ok := s.estates[key]
 	if !ok {
@@ -184,25 +214,11 @@ func (s *Service) estate(ctx context.Context, account, region string) (*estate, 
 		if err != nil {
 			return nil, awswire.NewError(http.StatusInternalServerError, "InternalError", err.Error())
 		}
-		e = &estate{account: account, region: region, net: n, templates: map[string]*launchTemplate{}}
+		e = &estate{account: account, region: region, net: n, templates: map[string]*launchTemplate{}, instances: map[string]*instance{}}
 		if err := s.load(ctx, e); err != nil {
 			return nil, awswire.NewError(http.StatusInternalServerError, "InternalError", "could not load EC2 state: "+err.Error())
 		}
 		s.estates[key] = e
-	}
-	if s.opts.Templates != nil {
-		added := false
-		for _, seed := range s.opts.Templates.LaunchTemplateSeeds(account, region) {
-			if _, ok := e.templates[seed.LaunchTemplateID]; !ok {
-				e.templates[seed.LaunchTemplateID] = e.drsTemplate(seed, s.opts.Now().UTC())
-				added = true
-			}
-		}
-		if added {
-			if err := s.save(ctx, e); err != nil {
-				return nil, awswire.NewError(http.StatusInternalServerError, "InternalError", "could not store the change: "+err.Error())
-			}
-		}
 	}
 	return e, nil
 }
@@ -245,6 +261,9 @@ func (s *Service) load(ctx context.Context, e *estate) error {
 	for _, t := range p.Templates {
 		e.templates[t.ID] = t
 	}
+	for _, i := range p.Instances {
+		e.instances[i.ID] = i
+	}
 	return nil
 }
 
@@ -252,7 +271,7 @@ func (s *Service) save(ctx context.Context, e *estate) error {
 	if s.opts.Store == nil {
 		return nil
 	}
-	raw, err := json.Marshal(persisted{Templates: e.sortedTemplates()})
+	raw, err := json.Marshal(persisted{Templates: e.sortedTemplates(), Instances: e.sortedInstances()})
 	if err != nil {
 		return err
 	}
