@@ -15,6 +15,7 @@ func (p *drsorchProvider) Resources(context.Context) []func() resource.Resource 
 	return []func() resource.Resource{
 		newLaunchSettingsResource,
 		newLaunchTemplateSettingsResource,
+		newLaunchConfigurationTemplateResource,
 		newReplicationSettingsResource,
 		newSourceServerTagsResource,
 		newProtectionGroupResource,
