@@ -16,6 +16,7 @@ func (p *drsorchProvider) Resources(context.Context) []func() resource.Resource 
 		newLaunchSettingsResource,
 		newLaunchTemplateSettingsResource,
 		newLaunchConfigurationTemplateResource,
+		newReplicationConfigurationTemplateResource,
 		newReplicationSettingsResource,
 		newSourceServerTagsResource,
 		newProtectionGroupResource,
