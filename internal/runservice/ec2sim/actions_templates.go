@@ -178,6 +178,7 @@ func createLaunchTemplateVersion(c *call) (response, bool, *awswire.APIError) {
 	by := "arn:aws:iam::" + c.e.account + ":user/" + c.id.AccessKeyID
 	v := &version{Number: t.latest() + 1, Description: c.f.get("VersionDescription"), Created: c.now, CreatedBy: by, Data: data}
 	t.Versions = append(t.Versions, v)
+	c.dirty = t
 	return &createLaunchTemplateVersionResponse{Version: t.versionXML(v)}, true, nil
 }
 
@@ -200,5 +201,6 @@ func modifyLaunchTemplate(c *call) (response, bool, *awswire.APIError) {
 		return nil, false, err
 	}
 	t.DefaultVersion = v.Number
+	c.dirty = t
 	return &modifyLaunchTemplateResponse{Template: t.xml()}, true, nil
 }

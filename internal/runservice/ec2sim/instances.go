@@ -53,6 +53,9 @@ func (s *Service) Place(account, region string, seed drssim.LaunchTemplateSeed, 
 	if !ok {
 		t = e.drsTemplate(seed, s.opts.Now().UTC())
 		e.templates[t.ID] = t
+		if err := s.put(ctx, e, kindTemplate, t.ID, t); err != nil {
+			s.opts.Logger.Warn("ec2: could not store a launch template", "launchTemplate", t.ID, "error", err)
+		}
 	}
 	v, _ := t.resolveVersion("$Default")
 	d := v.Data
@@ -86,7 +89,7 @@ func (s *Service) Place(account, region string, seed drssim.LaunchTemplateSeed, 
 		}
 	}
 	e.instances[id] = inst
-	if err := s.save(ctx, e); err != nil {
+	if err := s.put(ctx, e, kindInstance, id, inst); err != nil {
 		s.opts.Logger.Warn("ec2: could not store a recovery instance", "instance", id, "error", err)
 	}
 	size := instanceSizes[instanceType]
@@ -102,7 +105,7 @@ func (s *Service) Terminated(account, region, id string) {
 		return
 	}
 	delete(e.instances, id)
-	if err := s.save(context.Background(), e); err != nil {
+	if err := s.remove(context.Background(), e, kindInstance, id); err != nil {
 		s.opts.Logger.Warn("ec2: could not store a terminated instance", "instance", id, "error", err)
 	}
 }

@@ -7,7 +7,6 @@ package ec2sim
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"io"
 	"log/slog"
@@ -60,13 +59,6 @@ type estate struct {
 	instances       map[string]*instance // recovery instances DRS launched (instances.go)
 }
 
-// persisted is what the store keeps of an estate: the templates (the
-// network is the inventory's).
-type persisted struct {
-	Templates []*launchTemplate `json:"templates"`
-	Instances []*instance       `json:"instances,omitempty"`
-}
-
 // New returns the service, checking the inventory's networks.
 func New(opts Options) (*Service, error) {
 	if opts.Logger == nil {
@@ -80,7 +72,11 @@ func New(opts Options) (*Service, error) {
 			return nil, fmt.Errorf("inventory estate %s: %w", key, err)
 		}
 	}
-	return &Service{opts: opts, estates: map[string]*estate{}}, nil
+	s := &Service{opts: opts, estates: map[string]*estate{}}
+	if err := s.migrate(context.Background()); err != nil {
+		return nil, fmt.Errorf("ec2 simulator tables: %w", err)
+	}
+	return s, nil
 }
 
 // NetworksFromInventory reads the "ec2" sections of an inventory.
@@ -145,9 +141,10 @@ func (s *Service) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	resp, changed, aerr := run(&call{s: s, e: e, f: f, id: id, now: s.opts.Now().UTC()})
-	if aerr == nil && changed {
-		if err := s.save(r.Context(), e); err != nil {
+	c := &call{s: s, e: e, f: f, id: id, now: s.opts.Now().UTC()}
+	resp, changed, aerr := run(c)
+	if aerr == nil && changed && c.dirty != nil {
+		if err := s.put(r.Context(), e, kindTemplate, c.dirty.ID, c.dirty); err != nil {
 			aerr = awswire.NewError(http.StatusInternalServerError, "InternalError", "could not store the change: "+err.Error())
 		}
 	}
@@ -165,6 +162,8 @@ type call struct {
 	f   form
 	id  awswire.Identity
 	now time.Time
+	// dirty is the template the action changed, stored after it.
+	dirty *launchTemplate
 }
 
 // estate loads (or creates) the state of an account and region, and adds
@@ -185,16 +184,13 @@ func (s *Service) estate(ctx context.Context, account, region string) (*estate, 
 	if err != nil {
 		return nil, err
 	}
-	added := false
 	for _, seed := range seeds {
 		if _, ok := e.templates[seed.LaunchTemplateID]; !ok {
-			e.templates[seed.LaunchTemplateID] = e.drsTemplate(seed, s.opts.Now().UTC())
-			added = true
-		}
-	}
-	if added {
-		if err := s.save(ctx, e); err != nil {
-			return nil, awswire.NewError(http.StatusInternalServerError, "InternalError", "could not store the change: "+err.Error())
+			t := e.drsTemplate(seed, s.opts.Now().UTC())
+			if err := s.put(ctx, e, kindTemplate, t.ID, t); err != nil {
+				return nil, awswire.NewError(http.StatusInternalServerError, "InternalError", "could not store the change: "+err.Error())
+			}
+			e.templates[t.ID] = t
 		}
 	}
 	return e, nil
@@ -242,40 +238,6 @@ func (e *estate) drsTemplate(seed drssim.LaunchTemplateSeed, now time.Time) *lau
 	return &launchTemplate{ID: seed.LaunchTemplateID, Name: "drs-" + seed.SourceServerID, Created: now, CreatedBy: by, DefaultVersion: 1,
 		Versions: []*version{{Number: 1, Description: "created by Elastic Disaster Recovery", Created: now, CreatedBy: by, Data: data}},
 		Tags:     []tag{{Key: "AWSElasticDisasterRecoveryManaged", Value: "drs.amazonaws.com"}}}
-}
-
-func settingKey(e *estate) string { return "ec2sim.templates." + e.account + "/" + e.region }
-
-func (s *Service) load(ctx context.Context, e *estate) error {
-	if s.opts.Store == nil {
-		return nil
-	}
-	raw, ok, err := s.opts.Store.Setting(ctx, settingKey(e))
-	if err != nil || !ok {
-		return err
-	}
-	var p persisted
-	if err := json.Unmarshal([]byte(raw), &p); err != nil {
-		return err
-	}
-	for _, t := range p.Templates {
-		e.templates[t.ID] = t
-	}
-	for _, i := range p.Instances {
-		e.instances[i.ID] = i
-	}
-	return nil
-}
-
-func (s *Service) save(ctx context.Context, e *estate) error {
-	if s.opts.Store == nil {
-		return nil
-	}
-	raw, err := json.Marshal(persisted{Templates: e.sortedTemplates(), Instances: e.sortedInstances()})
-	if err != nil {
-		return err
-	}
-	return s.opts.Store.SetSetting(ctx, settingKey(e), string(raw))
 }
 
 func (e *estate) sortedTemplates() []*launchTemplate {
