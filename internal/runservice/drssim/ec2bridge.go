@@ -47,9 +47,10 @@ func (s *Simulator) LaunchTemplateSeeds(account, region string) []LaunchTemplate
 // version. It must not call back into the simulator (the estate is locked).
 type LaunchPlacer interface {
 	// Place records the instance ec2InstanceID launched from seed's
-	// template. instanceType, when set, wins over the template's (DRS
-	// right-sizing chose it).
-	Place(account, region string, seed LaunchTemplateSeed, ec2InstanceID, instanceType string, stopped bool) (Placement, bool)
+	// template. instanceType and privateIP, when set, win over the
+	// template's (DRS right-sizing chose the type; copyPrivateIp copies
+	// the source server's address).
+	Place(account, region string, seed LaunchTemplateSeed, ec2InstanceID, instanceType, privateIP string, stopped bool) (Placement, bool)
 	// Terminated forgets an instance DRS terminated.
 	Terminated(account, region, ec2InstanceID string)
 }
@@ -86,7 +87,15 @@ func (e *estate) place(srv *serverRecord, id string, inst *recoveryInstance) {
 	}
 	seed := LaunchTemplateSeed{SourceServerID: srv.Server.SourceServerID, Hostname: srv.Server.SourceProperties.IdentificationHints.Hostname,
 		LaunchTemplateID: srv.Launch.Ec2LaunchTemplateID, RecommendedInstanceType: srv.Server.SourceProperties.RecommendedInstanceType}
-	p, ok := e.placer.Place(e.key.Account, e.key.Region, seed, id, itype, inst.Ec2InstanceState == "STOPPED")
+	ip := ""
+	if srv.Launch.CopyPrivateIP {
+		for _, ni := range srv.Server.SourceProperties.NetworkInterfaces {
+			if ni.IsPrimary && len(ni.Ips) > 0 {
+				ip = ni.Ips[0]
+			}
+		}
+	}
+	p, ok := e.placer.Place(e.key.Account, e.key.Region, seed, id, itype, ip, inst.Ec2InstanceState == "STOPPED")
 	if !ok {
 		return
 	}

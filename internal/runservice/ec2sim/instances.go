@@ -40,7 +40,7 @@ var instanceSizes = map[string][2]int64{
 }
 
 // Place implements drssim.LaunchPlacer.
-func (s *Service) Place(account, region string, seed drssim.LaunchTemplateSeed, id, instanceType string, stopped bool) (drssim.Placement, bool) {
+func (s *Service) Place(account, region string, seed drssim.LaunchTemplateSeed, id, instanceType, privateIP string, stopped bool) (drssim.Placement, bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	ctx := context.Background()
@@ -79,12 +79,15 @@ func (s *Service) Place(account, region string, seed drssim.LaunchTemplateSeed, 
 			inst.SubnetID, inst.PrivateIP, inst.Groups = ni.SubnetID, ni.PrivateIPAddress, ni.Groups
 		}
 	}
+	if privateIP != "" {
+		inst.PrivateIP = privateIP // copied from the source server: DRS does not check it against the subnet
+	}
 	if inst.SubnetID == "" {
 		inst.SubnetID, inst.Groups = e.net.defaultPlacement()
 	}
 	if sn, ok := e.net.subnet(inst.SubnetID); ok {
 		inst.VpcID, inst.AZ = sn.vpcID, sn.az
-		if inst.PrivateIP == "" || e.addressTaken(inst.PrivateIP, id) {
+		if inst.PrivateIP == "" || privateIP == "" && e.addressTaken(inst.PrivateIP, id) {
 			inst.PrivateIP = e.freeAddress(sn, id)
 		}
 	}

@@ -48,16 +48,31 @@ func TestDrillLaunchesFromDefaultVersion(t *testing.T) {
 		}
 		_ = v
 	}
+	copied := servers.Items[2] // copyPrivateIp: the source server's address wins over the template's
+	if _, err := d.UpdateLaunchConfiguration(ctx, &drs.UpdateLaunchConfigurationInput{SourceServerID: copied.SourceServerID, CopyPrivateIp: aws.Bool(true)}); err != nil {
+		t.Fatal(err)
+	}
 	if _, err := d.StartRecovery(ctx, &drs.StartRecoveryInput{IsDrill: aws.Bool(true), SourceServers: []drstypes.StartRecoveryRequestSourceServer{
-		{SourceServerID: pinned}, {SourceServerID: sized}}}); err != nil {
+		{SourceServerID: pinned}, {SourceServerID: sized}, {SourceServerID: copied.SourceServerID}}}); err != nil {
 		t.Fatal(err)
 	}
 	svc.App.DRS.RunUntilIdle()
 	ris, err := d.DescribeRecoveryInstances(ctx, &drs.DescribeRecoveryInstancesInput{})
-	if err != nil || len(ris.Items) != 2 {
+	if err != nil || len(ris.Items) != 3 {
 		t.Fatalf("recovery instances: %v %v", ris, err)
 	}
 	for _, ri := range ris.Items {
+		if aws.ToString(ri.SourceServerID) == aws.ToString(copied.SourceServerID) {
+			out, err := c.DescribeInstances(ctx, &ec2.DescribeInstancesInput{InstanceIds: []string{aws.ToString(ri.Ec2InstanceID)}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			want := copied.SourceProperties.NetworkInterfaces[0].Ips[0]
+			if got := aws.ToString(out.Reservations[0].Instances[0].PrivateIpAddress); got != want || ri.RecoveryInstanceProperties.NetworkInterfaces[0].Ips[0] != want {
+				t.Fatalf("copyPrivateIp: instance has %s, source server %s", got, want)
+			}
+			continue
+		}
 		out, err := c.DescribeInstances(ctx, &ec2.DescribeInstancesInput{InstanceIds: []string{aws.ToString(ri.Ec2InstanceID)}})
 		if err != nil {
 			t.Fatal(err)
