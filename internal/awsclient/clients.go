@@ -12,6 +12,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/credentials/stscreds"
 	"github.com/aws/aws-sdk-go-v2/service/drs"
+	"github.com/aws/aws-sdk-go-v2/service/ec2"
 	"github.com/aws/aws-sdk-go-v2/service/eventbridge"
 	"github.com/aws/aws-sdk-go-v2/service/servicequotas"
 	"github.com/aws/aws-sdk-go-v2/service/sfn"
@@ -28,6 +29,7 @@ type Clients struct {
 	Events        *eventbridge.Client
 	STS           *sts.Client
 	ServiceQuotas *servicequotas.Client
+	EC2           *ec2.Client // the recovery region's launch templates and network
 
 	endpoints Endpoints
 	mu        sync.Mutex
@@ -129,6 +131,7 @@ func newClients(cfg aws.Config, endpoints Endpoints) *Clients {
 		Events:        eventbridge.NewFromConfig(cfg, endpointOption[eventbridge.Options](endpoints.Events)),
 		STS:           sts.NewFromConfig(cfg, endpointOption[sts.Options](endpoints.STS)),
 		ServiceQuotas: servicequotas.NewFromConfig(cfg, endpointOption[servicequotas.Options](endpoints.ServiceQuotas)),
+		EC2:           ec2.NewFromConfig(cfg, endpointOption[ec2.Options](endpoints.EC2)),
 		endpoints:     endpoints,
 	}
 }
@@ -166,7 +169,7 @@ func (c *Clients) Account(ctx context.Context) (string, error) {
 
 // withDefault fills every unset endpoint with url.
 func (e Endpoints) withDefault(url string) Endpoints {
-	for _, p := range []*string{&e.DRS, &e.SFN, &e.Events, &e.STS, &e.ServiceQuotas} {
+	for _, p := range []*string{&e.DRS, &e.SFN, &e.Events, &e.STS, &e.ServiceQuotas, &e.EC2} {
 		if *p == "" {
 			*p = url
 		}
@@ -176,7 +179,7 @@ func (e Endpoints) withDefault(url string) Endpoints {
 
 // serviceOptions is the part of every generated client's Options we set.
 type serviceOptions interface {
-	drs.Options | sfn.Options | eventbridge.Options | sts.Options | servicequotas.Options
+	drs.Options | sfn.Options | eventbridge.Options | sts.Options | servicequotas.Options | ec2.Options
 }
 
 func endpointOption[O serviceOptions](url string) func(*O) {
@@ -194,6 +197,8 @@ func endpointOption[O serviceOptions](url string) func(*O) {
 		case *sts.Options:
 			v.BaseEndpoint = aws.String(url)
 		case *servicequotas.Options:
+			v.BaseEndpoint = aws.String(url)
+		case *ec2.Options:
 			v.BaseEndpoint = aws.String(url)
 		}
 	}

@@ -9,8 +9,13 @@ import (
 	"github.com/drsorch/terraform-provider-drsorch/internal/executions"
 )
 
-// Who the run service records as having resumed or cancelled.
-const actor = "drsorch dashboard"
+// dashboardReason is recorded beside the approver's identity: where the
+// approval or the cancel came from. The dashboard has no login of its own
+// (it serves loopback by default), so the identity is that of the
+// dashboard's credentials, as STS GetCallerIdentity names them.
+func dashboardReason(r *http.Request) string {
+	return "drsorch dashboard, from " + r.RemoteAddr
+}
 
 // Notices shown after an action redirects back to the execution page.
 func noticeText(done, wave string) string {
@@ -56,7 +61,13 @@ func (d *Dashboard) resume(w http.ResponseWriter, r *http.Request) {
 		d.actionFailed(w, data, http.StatusBadRequest, "Cannot resume: the form did not say which wave (field \"wave\"). Use the Resume button of the paused wave.")
 		return
 	}
-	err = executions.Resume(r.Context(), d.clients(data.Estate), data.Exec, wave, actor, d.opts.Now())
+	who, err := executions.CallerARN(r.Context(), d.stsClient(data.Estate))
+	if err != nil {
+		d.actionFailed(w, data, http.StatusBadGateway, "Cannot resume: "+err.Error()+". Nothing was changed.")
+		return
+	}
+	err = executions.ResumeWith(r.Context(), d.clients(data.Estate), data.Exec, wave,
+		executions.Approval{ApprovedBy: who, ApprovedAt: d.opts.Now(), Reason: dashboardReason(r)})
 	switch {
 	case errors.Is(err, executions.ErrAlreadyApproved):
 		// Released already (an earlier click whose answer was lost, or
@@ -101,7 +112,12 @@ func (d *Dashboard) cancel(w http.ResponseWriter, r *http.Request) {
 		d.actionFailed(w, data, http.StatusConflict, fmt.Sprintf("Not cancelled: execution %s has already ended (%s).", data.Exec.Name, data.Exec.Status))
 		return
 	}
-	if err := executions.Cancel(r.Context(), d.clients(data.Estate), arn, actor); err != nil {
+	who, err := executions.CallerARN(r.Context(), d.stsClient(data.Estate))
+	if err != nil {
+		d.actionFailed(w, data, http.StatusBadGateway, "Cancel failed: "+err.Error())
+		return
+	}
+	if err := executions.Cancel(r.Context(), d.clients(data.Estate), arn, who+" ("+dashboardReason(r)+")"); err != nil {
 		d.actionFailed(w, data, http.StatusBadGateway, "Cancel failed: "+err.Error())
 		return
 	}

@@ -11,6 +11,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/drs"
 	"github.com/aws/aws-sdk-go-v2/service/servicequotas"
 	"github.com/aws/aws-sdk-go-v2/service/sfn"
+	"github.com/aws/aws-sdk-go-v2/service/sts"
 
 	"github.com/drsorch/terraform-provider-drsorch/internal/executions"
 	"github.com/drsorch/terraform-provider-drsorch/internal/runservice/awswire"
@@ -85,10 +86,22 @@ const dashboardSecret = "drsorch-dashboard"
 func clientsFor(api http.Handler, est Estate) executions.Clients {
 	cfg := aws.Config{
 		Region:           est.Region,
-		Credentials:      credentials.NewStaticCredentialsProvider(awswire.SessionAccessKey(est.Account, "DASH"), dashboardSecret, ""),
+		Credentials:      credentials.NewStaticCredentialsProvider(awswire.SessionAccessKey(est.Account, awswire.DashboardKeySuffix), dashboardSecret, ""),
 		BaseEndpoint:     aws.String("http://drsorch-run-service.internal"),
 		HTTPClient:       &http.Client{Transport: inProcess{api: api}},
 		RetryMaxAttempts: 1,
 	}
 	return executions.Clients{SFN: sfn.NewFromConfig(cfg), DRS: drs.NewFromConfig(cfg), Quotas: servicequotas.NewFromConfig(cfg)}
+}
+
+// stsClient asks STS, in process, who the dashboard's credentials are: the
+// identity its approvals and cancels record.
+func (d *Dashboard) stsClient(est Estate) *sts.Client {
+	return sts.NewFromConfig(aws.Config{
+		Region:           est.Region,
+		Credentials:      credentials.NewStaticCredentialsProvider(awswire.SessionAccessKey(est.Account, awswire.DashboardKeySuffix), dashboardSecret, ""),
+		BaseEndpoint:     aws.String("http://drsorch-run-service.internal"),
+		HTTPClient:       &http.Client{Transport: inProcess{api: d.opts.API}},
+		RetryMaxAttempts: 1,
+	})
 }
