@@ -2,6 +2,7 @@ package provider
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"sort"
 	"strings"
@@ -34,7 +35,10 @@ var (
 	_ resource.ResourceWithConfigValidators = (*protectionGroupResource)(nil)
 )
 
-type protectionGroupResource struct{ clients *awsclient.Clients }
+type protectionGroupResource struct {
+	clients *awsclient.Clients
+	data    *providerData
+}
 
 func newProtectionGroupResource() resource.Resource { return &protectionGroupResource{} }
 
@@ -101,7 +105,9 @@ func (r *protectionGroupResource) ConfigValidators(context.Context) []resource.C
 }
 
 func (r *protectionGroupResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
-	r.clients = clientsFrom(req.ProviderData, &resp.Diagnostics)
+	if r.data = providerDataFrom(req.ProviderData, &resp.Diagnostics); r.data != nil {
+		r.clients = r.data.clients
+	}
 }
 
 // selection reads the configured selection; ok is false when part of it is
@@ -119,26 +125,46 @@ func (m protectionGroupModel) selection(ctx context.Context, diags *diag.Diagnos
 	return sel, !diags.HasError()
 }
 
+// ModifyPlan resolves the members at plan. A configuration that asks for
+// new membership (a new group, a changed selection) must be satisfiable:
+// unknown servers, servers owned by other groups and empty selections are
+// errors. Membership that merely drifted in the world is healed as far as
+// it can be, with warnings: no plan is blocked by what others did, least of
+// all the normal plan that `terraform destroy` runs first (Terraform
+// refreshes with a full plan before a destroy, and its errors abort the
+// destroy; the provider cannot tell that plan from another).
 func (r *protectionGroupResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
 	if req.Plan.Raw.IsNull() || r.clients == nil {
-		return
+		return // destroy: nothing about the world may block it
 	}
-	var plan protectionGroupModel
+	var plan, state protectionGroupModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	creating := req.State.Raw.IsNull()
+	if !creating {
+		resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	}
 	if resp.Diagnostics.HasError() || plan.Name.IsUnknown() {
 		return
 	}
+	name := plan.Name.ValueString()
+	// The ID is the name, known now: a recovery plan referencing it is
+	// planned with this group's planned members (see plannedWalk).
+	plan.ID = plan.Name
+	changed := creating || !plan.SelectionTags.Equal(state.SelectionTags) || !plan.SourceServerIDs.Equal(state.SourceServerIDs)
 	sel, known := plan.selection(ctx, &resp.Diagnostics)
-	if !known || resp.Diagnostics.HasError() {
+	if resp.Diagnostics.HasError() {
 		return
 	}
-	name := plan.Name.ValueString()
+	if !known {
+		r.recordPlanned(protectiongroup.PlannedGroup{Name: name, Changed: changed}, sel, &resp.Diagnostics)
+		resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
+		return
+	}
 	servers, err := drsapi.ListSourceServers(ctx, r.clients.DRS, nil)
 	if err != nil {
 		addAPIError(&resp.Diagnostics, "read DRS source servers in "+r.clients.Region, err)
 		return
 	}
-	creating := req.State.Raw.IsNull()
 	if existing, serverID, taken := protectiongroup.NameTakenBy(name, servers); taken && (creating || existing != name) {
 		detail := fmt.Sprintf("Source server %s already belongs to protection group %q in %s. Group names are unique in an account and region, ignoring case.", serverID, existing, r.clients.Region)
 		if existing == name {
@@ -150,11 +176,15 @@ func (r *protectionGroupResource) ModifyPlan(ctx context.Context, req resource.M
 		return
 	}
 	res := protectiongroup.Resolve(name, sel, servers)
-	reportResolution(res, sel, r.clients.Region, &resp.Diagnostics)
+	reportResolution(res, sel, r.clients.Region, !changed, &resp.Diagnostics)
 	if resp.Diagnostics.HasError() {
 		return
 	}
 	ids := res.MemberIDs()
+	r.recordPlanned(protectiongroup.PlannedGroup{Name: name, Members: ids, Known: true, Changed: changed}, sel, &resp.Diagnostics)
+	if resp.Diagnostics.HasError() {
+		return
+	}
 	plan.ResolvedSourceServerIDs = stringSet(ids)
 	plan.ServerCount = types.Int64Value(int64(len(ids)))
 	plan.ReplicatingCount = types.Int64Value(int64(countReplicating(res.Members)))
@@ -162,12 +192,49 @@ func (r *protectionGroupResource) ModifyPlan(ctx context.Context, req resource.M
 	resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
 }
 
+// recordPlanned adds the group's planned membership to this walk's record,
+// refusing two groups of one configuration that want one server or whose
+// names differ only in case: both applies would otherwise succeed, one tag
+// naming one owner and two states claiming the server.
+func (r *protectionGroupResource) recordPlanned(g protectiongroup.PlannedGroup, sel protectiongroup.Selection, diags *diag.Diagnostics) {
+	if r.data == nil {
+		return
+	}
+	at := path.Root("source_server_ids")
+	if sel.Tags != nil {
+		at = path.Root("selection_tags")
+	}
+	for _, c := range r.data.planned.plannedGroups().Record(g) {
+		if c.ServerID == "" {
+			how := "differ only in case"
+			if c.Other == g.Name {
+				how = "are the same"
+			}
+			diags.AddAttributeError(path.Root("name"), "Protection group name used twice",
+				fmt.Sprintf("Protection groups %q and %q of this configuration %s. A group is its membership tag %s=<name>, and names are unique ignoring case: rename one of them.",
+					c.Other, g.Name, how, protectiongroup.TagKey))
+			continue
+		}
+		diags.AddAttributeError(at, "Source server in two protection groups",
+			fmt.Sprintf("Source server %s is claimed by protection groups %q and %q of this configuration. A server can be in one group only: leave it out of one of them.",
+				c.ServerID, c.Other, g.Name))
+	}
+}
+
 // reportResolution turns unknown IDs, servers owned by other groups, an
-// empty selection and unhealthy replication into diagnostics.
-func reportResolution(res protectiongroup.Resolution, sel protectiongroup.Selection, region string, diags *diag.Diagnostics) {
+// empty selection and unhealthy replication into diagnostics. With drift
+// (the configuration did not change) the first three are warnings: the
+// plan leaves those servers out rather than fail.
+func reportResolution(res protectiongroup.Resolution, sel protectiongroup.Selection, region string, drift bool, diags *diag.Diagnostics) {
+	add := diags.AddAttributeError
+	note := ""
+	if drift {
+		add = diags.AddAttributeWarning
+		note = " The group's configuration did not change, so this is drift in DRS: the plan leaves the server out instead of failing."
+	}
 	if len(res.UnknownIDs) > 0 {
-		diags.AddAttributeError(path.Root("source_server_ids"), "Unknown source servers",
-			fmt.Sprintf("DRS in %s has no source server %s. Check the IDs (data.drsorch_source_servers lists them) and the provider's region.", region, strings.Join(res.UnknownIDs, ", ")))
+		add(path.Root("source_server_ids"), "Unknown source servers",
+			fmt.Sprintf("DRS in %s has no source server %s. Check the IDs (data.drsorch_source_servers lists them) and the provider's region.%s", region, strings.Join(res.UnknownIDs, ", "), note))
 	}
 	if len(res.Conflicts) > 0 {
 		ids := make([]string, 0, len(res.Conflicts))
@@ -180,14 +247,17 @@ func reportResolution(res protectiongroup.Resolution, sel protectiongroup.Select
 			attr = path.Root("selection_tags")
 		}
 		for _, id := range ids {
-			diags.AddAttributeError(attr, "Source server belongs to another protection group",
-				fmt.Sprintf("Source server %s belongs to protection group %q (tag %s). A server can be in one group only: remove it from %q first, or leave it out of this group.",
-					id, res.Conflicts[id], protectiongroup.TagKey, res.Conflicts[id]))
+			add(attr, "Source server belongs to another protection group",
+				fmt.Sprintf("Source server %s belongs to protection group %q (tag %s). A server can be in one group only: remove it from %q first, or leave it out of this group.%s",
+					id, res.Conflicts[id], protectiongroup.TagKey, res.Conflicts[id], note))
 		}
 	}
 	if sel.Tags != nil && len(res.Members) == 0 && len(res.Conflicts) == 0 {
-		diags.AddAttributeError(path.Root("selection_tags"), "Selection matches no source server",
-			fmt.Sprintf("No DRS source server in %s carries all of the tags %s. Check the tags, or tag the servers first.", region, formatTags(sel.Tags)))
+		detail := fmt.Sprintf("No DRS source server in %s carries all of the tags %s. Check the tags, or tag the servers first.", region, formatTags(sel.Tags))
+		if drift {
+			detail += " The group's configuration did not change: the plan empties the group, and recovery plans using it fail their plan until it has members again."
+		}
+		add(path.Root("selection_tags"), "Selection matches no source server", detail)
 	}
 	var unhealthy []string
 	for _, s := range res.Members {
@@ -266,7 +336,7 @@ func (r *protectionGroupResource) apply(ctx context.Context, plan *protectionGro
 	if plan.ResolvedSourceServerIDs.IsUnknown() {
 		sel, _ := plan.selection(ctx, diags)
 		want = protectiongroup.Resolve(name, sel, servers)
-		reportResolution(want, sel, r.clients.Region, diags)
+		reportResolution(want, sel, r.clients.Region, false, diags)
 		if diags.HasError() {
 			return
 		}
@@ -274,13 +344,25 @@ func (r *protectionGroupResource) apply(ctx context.Context, plan *protectionGro
 		var ids []string
 		diags.Append(plan.ResolvedSourceServerIDs.ElementsAs(ctx, &ids, false)...)
 		want = protectiongroup.Resolve(name, protectiongroup.Selection{IDs: ids}, servers)
-		reportResolution(want, protectiongroup.Selection{IDs: ids}, r.clients.Region, diags)
+		reportResolution(want, protectiongroup.Selection{IDs: ids}, r.clients.Region, false, diags)
 		if diags.HasError() {
 			return
 		}
 	}
 	current := protectiongroup.CurrentMembers(name, servers)
-	if err := protectiongroup.Apply(ctx, r.clients.DRS, name, current, want.Members); err != nil {
+	// Claim, not a plain tag write: another group may be taking the same
+	// servers right now (another workspace, or a group of this
+	// configuration whose members were unknown at plan).
+	if err := protectiongroup.Claim(ctx, r.clients.DRS, name, current, want.Members); err != nil {
+		var contested *protectiongroup.ContestedError
+		if errors.As(err, &contested) {
+			attr := path.Root("source_server_ids")
+			if !plan.SelectionTags.IsNull() {
+				attr = path.Root("selection_tags")
+			}
+			diags.AddAttributeError(attr, "Source server contested by another protection group", err.Error())
+			return
+		}
 		addAPIError(diags, fmt.Sprintf("update the members of protection group %q", name), err)
 		return
 	}
@@ -309,9 +391,13 @@ func (r *protectionGroupResource) Read(ctx context.Context, req resource.ReadReq
 	for i, s := range members {
 		ids[i] = aws.ToString(s.SourceServerID)
 	}
-	// Membership changed outside Terraform shows as drift: explicit IDs
-	// are compared with the tags; a tag selection is re-resolved at plan.
-	if !state.SourceServerIDs.IsNull() || state.SelectionTags.IsNull() {
+	// Membership changed outside Terraform shows as drift of the resolved
+	// members, for explicit IDs and tag selections alike; the plan
+	// resolves the configuration again and the apply heals it. The
+	// configured selection stays as applied (ModifyPlan tells a changed
+	// configuration from drift by it); only an import, which has none,
+	// takes the members as its IDs.
+	if state.SourceServerIDs.IsNull() && state.SelectionTags.IsNull() {
 		state.SourceServerIDs = stringSet(ids)
 	}
 	state.ID = state.Name
