@@ -9,6 +9,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/drs"
+	"github.com/aws/aws-sdk-go-v2/service/sfn"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
@@ -92,21 +93,6 @@ func TestAccMembershipReachesPlanInSameApply(t *testing.T) {
 				),
 			},
 			{
-				// A membership tag removed outside Terraform: the group shows
-				// the drift, and the apply restores the tag without a
-				// provider error; the deployed plan still holds the server.
-				PreConfig: func() { untagOutside(t, env, arns["shop-db-2"], protectiongroup.TagKey) },
-				Config:    config,
-				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-					plancheck.ExpectResourceAction("drsorch_protection_group.db", plancheck.ResourceActionUpdate),
-				}},
-				Check: resource.ComposeAggregateTestCheckFunc(
-					resource.TestCheckResourceAttr("drsorch_recovery_plan.shop", "server_count", "10"),
-					checkGroupMembers(env, "shop-db", "files-1", "shop-db-1", "shop-db-2"),
-					checkDeployedServers(env, "shop", []string{ids["shop-db-2"]}, nil),
-				),
-			},
-			{
 				// A server leaving the selection leaves the deployed plan in
 				// the same apply.
 				PreConfig: func() { untagOutside(t, env, arns["files-1"], "tier") },
@@ -115,6 +101,35 @@ func TestAccMembershipReachesPlanInSameApply(t *testing.T) {
 					resource.TestCheckResourceAttr("drsorch_recovery_plan.shop", "server_count", "9"),
 					checkGroupMembers(env, "shop-db", "shop-db-1", "shop-db-2"),
 					checkDeployedServers(env, "shop", nil, []string{ids["files-1"]}),
+				),
+			},
+		},
+	})
+}
+
+// A membership tag removed outside Terraform is drift of the group that
+// the next apply heals; it never makes the provider produce an
+// inconsistent final plan for the recovery plan.
+func TestAccMembershipTagRemovedOutsideIsDrift(t *testing.T) {
+	env := acctest.Start(t)
+	ids, arns := demoServers(t, env)
+	config := env.ProviderConfig(testRole) + threeTierPlan("")
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testFactories,
+		Steps: []resource.TestStep{
+			{Config: config},
+			{
+				// The group shows the drift, and the apply restores the tag;
+				// the deployed plan still holds the server.
+				PreConfig: func() { untagOutside(t, env, arns["shop-db-2"], protectiongroup.TagKey) },
+				Config:    config,
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction("drsorch_protection_group.db", plancheck.ResourceActionUpdate),
+				}},
+				Check: resource.ComposeAggregateTestCheckFunc(
+					resource.TestCheckResourceAttr("drsorch_recovery_plan.shop", "server_count", "9"),
+					checkGroupMembers(env, "shop-db", "shop-db-1", "shop-db-2"),
+					checkDeployedServers(env, "shop", []string{ids["shop-db-2"]}, nil),
 				),
 			},
 		},
@@ -229,4 +244,107 @@ func TestAccMembershipDestroyNotBlockedByTheWorld(t *testing.T) {
 			},
 		},
 	})
+}
+
+// Mistakes that used to surface only mid-apply, leaving partial state,
+// fail the plan of a first apply.
+func TestAccPlanTimeErrorsOfAFirstApply(t *testing.T) {
+	wave := func(name, group string) string {
+		return fmt.Sprintf("  wave {\n    name = %q\n    protection_group = %s\n  }\n", name, group)
+	}
+	plan := func(resName, name, waves string) string {
+		return fmt.Sprintf("resource \"drsorch_recovery_plan\" %q {\n  name = %q\n%s}\n", resName, name, waves)
+	}
+	cases := map[string]struct {
+		setup  func(t *testing.T, env *acctest.Env)
+		config string
+		want   string
+	}{
+		"two plans with one name": {
+			config: shopGroups + plan("a", "shop", wave("db", "drsorch_protection_group.db.id")) + plan("b", "shop", wave("web", "drsorch_protection_group.web.id")),
+			want:   `(?s)Recovery plan name used twice.*also named "shop"`,
+		},
+		"plan of another workspace": {
+			setup: func(t *testing.T, env *acctest.Env) {
+				_, err := sfnClient(env).CreateStateMachine(context.Background(), &sfn.CreateStateMachineInput{
+					Name: aws.String(plans.StateMachineName("shop")), RoleArn: aws.String("arn:aws:iam::123456789012:role/drsorch"),
+					Definition: aws.String(`{"StartAt":"x","States":{"x":{"Type":"Succeed"}}}`)})
+				if err != nil {
+					t.Fatal(err)
+				}
+			},
+			config: shopGroups + plan("shop", "shop", wave("db", "drsorch_protection_group.db.id")),
+			want:   `(?s)Recovery plan already exists.*not\s+in\s+this\s+configuration's\s+state.*terraform import <address> shop`,
+		},
+		"execution of a plan that does not exist": {
+			config: `
+resource "drsorch_execution" "drill" {
+  recovery_plan = "no-such-plan"
+  type          = "DRILL"
+}
+`,
+			want: `(?s)Recovery plan not found.*no\s+drsorch_recovery_plan\s+of\s+this\s+configuration\s+deploys\s+it`,
+		},
+		"wave over the per-job quota, groups created in the same apply": {
+			setup:  func(t *testing.T, env *acctest.Env) { setQuota(t, env, "L-B827C881", 3) },
+			config: shopGroups + plan("shop", "shop", wave("web", "drsorch_protection_group.web.id")),
+			want:   `(?s)recovers 4 servers but DRS allows 3 source servers in a single job`,
+		},
+	}
+	for name, tc := range cases {
+		t.Run(name, func(t *testing.T) {
+			env := acctest.Start(t)
+			if tc.setup != nil {
+				tc.setup(t, env)
+			}
+			resource.Test(t, resource.TestCase{
+				ProtoV6ProviderFactories: testFactories,
+				Steps: []resource.TestStep{{
+					Config:      env.ProviderConfig(testRole) + tc.config,
+					PlanOnly:    true,
+					ExpectError: regexp.MustCompile(tc.want),
+				}},
+			})
+		})
+	}
+}
+
+// A plan whose members change while one of its executions runs says so
+// at plan, naming the execution and the servers (through the terraform
+// CLI: the acceptance harness does not show warnings).
+func TestAccMembershipChangeWarnsAboutRunningExecutions(t *testing.T) {
+	env := acctest.Start(t) // frozen clock: the drill stays in its first wave
+	t.Setenv("DRSORCH_RUN_SERVICE_ENDPOINT", env.Service.URL)
+	t.Setenv("AWS_REGION", env.Region)
+	ids, arns := demoServers(t, env)
+	tf := newTerraformCLI(t, map[string]string{"main.tf": `
+terraform {
+  required_providers {
+    drsorch = { source = "drsorch/drsorch" }
+  }
+}
+provider "drsorch" {
+  ` + testRole + `
+}
+` + threeTierPlan("")})
+	tf.must("apply", "-auto-approve", "-input=false", "-no-color")
+	_, err := sfnClient(env).StartExecution(context.Background(), &sfn.StartExecutionInput{
+		StateMachineArn: aws.String(plans.ARN("aws", env.Region, "123456789012", "shop")), Name: aws.String("drill-during-change"),
+		Input: aws.String(`{"type":"DRILL"}`)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tagOutside(t, env, arns["files-1"], map[string]string{"app": "shop", "tier": "db"})
+	untagOutside(t, env, arns["shop-web-4"], "tier")
+	out := tf.must("plan", "-input=false", "-no-color")
+	for _, want := range []string{
+		"Running execution keeps the old membership",
+		"Execution drill-during-change of recovery plan shop is RUNNING",
+		"wave db: added " + ids["files-1"] + " (the run does not recover them)",
+		"wave web: removed " + ids["shop-web-4"] + " (the run still recovers them)",
+	} {
+		if !strings.Contains(strings.Join(strings.Fields(out), " "), want) {
+			t.Errorf("plan output lacks %q:\n%s", want, out)
+		}
+	}
 }

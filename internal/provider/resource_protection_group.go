@@ -61,11 +61,16 @@ func (r *protectionGroupResource) Schema(_ context.Context, _ resource.SchemaReq
 	resp.Schema = schema.Schema{
 		Description: "A named set of DRS source servers, recovered together by a wave of a recovery plan. " +
 			"Membership is the tag `" + protectiongroup.TagKey + "=<name>` on each member, so a server belongs to at most one group, " +
-			"for every user of the account. Members are chosen by explicit IDs or by tags; the plan shows the resolved members.",
+			"for every user of the account. Members are chosen by explicit IDs or by tags; the plan shows the resolved members.\n\n" +
+			"A recovery plan whose waves reference the group's `id` deploys the group's planned members in the same apply. Two groups of one " +
+			"configuration that want one server, or whose names differ only in case, fail the plan; a server another workspace takes at the same " +
+			"moment is claimed race-free (one group gets it, the other fails naming both). Membership changed outside Terraform shows as drift " +
+			"of `resolved_source_server_ids` and the next apply heals it; where it cannot (a server now owned by another group, or gone), the " +
+			"plan warns instead of failing, so neither plans nor `terraform destroy` are blocked by what others did.",
 		Attributes: map[string]schema.Attribute{
 			"id": schema.StringAttribute{
 				Computed:      true,
-				Description:   "The group name. Known once the group exists: reference it from recovery plan waves, so that a plan created in the same apply waits for its groups.",
+				Description:   "The group name, known at plan. Reference it from recovery plan waves: the plan is then planned and applied after the group, with the group's planned members, so a membership change reaches the plan in the same apply.",
 				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
 			},
 			"name": schema.StringAttribute{
@@ -87,12 +92,12 @@ func (r *protectionGroupResource) Schema(_ context.Context, _ resource.SchemaReq
 			},
 			"selection_tags": schema.MapAttribute{
 				Optional: true, ElementType: types.StringType,
-				Description: "Members by tags: every source server carrying all of these tags. New matching servers join at the next apply (the plan shows them).",
+				Description: "Members by tags: every source server carrying all of these tags. New matching servers join at the next apply (the plan shows them, in the group and in the recovery plans using it).",
 				Validators:  []validator.Map{mapvalidator.SizeAtLeast(1)},
 			},
 			"resolved_source_server_ids": schema.SetAttribute{
 				Computed: true, ElementType: types.StringType,
-				Description: "The members, as resolved at plan time.",
+				Description: "The members, as resolved at plan time. After a refresh, the servers that carry the group's tag: membership changed outside Terraform shows here as drift.",
 			},
 			"server_count":      schema.Int64Attribute{Computed: true, Description: "Number of members."},
 			"replicating_count": schema.Int64Attribute{Computed: true, Description: "Members whose data replication is healthy (CONTINUOUS)."},

@@ -99,7 +99,10 @@ func (r *recoveryPlanResource) Schema(_ context.Context, _ resource.SchemaReques
 			"(`" + plans.StateMachinePrefix + "<name>`) in the recovery region. Anyone allowed to can start it — with Terraform " +
 			"(`drsorch_execution`), the `drsorch` CLI, the console or an EventBridge rule — with the input `{\"type\": \"DRILL\"}` or " +
 			"`{\"type\": \"RECOVERY\"}`. Levels of waves run in sequence; the waves of one level run in parallel. Every mistake that " +
-			"can be seen before a run — cycles, unknown dependencies, empty groups, servers in two waves, DRS quotas — fails the plan.",
+			"can be seen before a run — cycles, unknown dependencies, empty groups, servers in two waves, DRS quotas, a name another plan or " +
+			"workspace uses — fails the plan. Problems that come only from changes in DRS (a lowered quota, a group emptied outside Terraform) " +
+			"are warnings on a configuration that did not change: the deployed plan is kept, and destroy is never blocked. A plan whose members " +
+			"change while one of its executions runs or is paused warns at plan, naming the execution and the servers added and removed.",
 		Attributes: map[string]schema.Attribute{
 			"id": schema.StringAttribute{Computed: true, Description: "The plan name.",
 				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()}},
@@ -147,7 +150,7 @@ func (r *recoveryPlanResource) Schema(_ context.Context, _ resource.SchemaReques
 				NestedObject: schema.NestedBlockObject{Attributes: map[string]schema.Attribute{
 					"name": schema.StringAttribute{Required: true, Description: "Wave name, unique in the plan: 1-40 letters, digits, '.', '_' or '-'."},
 					"protection_group": schema.StringAttribute{Required: true,
-						Description: "The protection group to recover. Reference `drsorch_protection_group.<x>.id` so the plan waits for the group."},
+						Description: "The protection group to recover. Reference `drsorch_protection_group.<x>.id`: the plan then waits for the group and deploys its planned members in the same apply (a literal name uses the servers that carry the group's tag at plan)."},
 					"depends_on": schema.ListAttribute{Optional: true, ElementType: types.StringType,
 						Description: "Waves that must finish first. Omitted: the wave before this one (a plain list runs in sequence). `[]`: none, so the wave starts with the first level."},
 					"pause_before": schema.BoolAttribute{Optional: true, Computed: true, Default: booldefault.StaticBool(false),
