@@ -348,3 +348,44 @@ provider "drsorch" {
 		}
 	}
 }
+
+// Two groups of one configuration whose overlap is known only at apply
+// (one selection comes from another resource): never both get a server,
+// and the apply fails naming both groups (the apply walk's re-plan catches
+// it; a race with another workspace is caught by the claim, see
+// protectiongroup's claim tests).
+func TestAccMembershipClaimAtApplyHasOneWinner(t *testing.T) {
+	env := acctest.Start(t)
+	config := env.ProviderConfig(testRole) + `
+resource "terraform_data" "tier" {
+  input = "db"
+}
+resource "drsorch_protection_group" "a" {
+  name           = "db-a"
+  selection_tags = { app = "shop", tier = "db" }
+}
+resource "drsorch_protection_group" "b" {
+  name           = "db-b"
+  selection_tags = { app = "shop", tier = terraform_data.tier.output }
+}
+`
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testFactories,
+		ExternalProviders:        map[string]resource.ExternalProvider{"terraform": {Source: "terraform.io/builtin/terraform"}},
+		Steps: []resource.TestStep{{
+			Config:      config,
+			ExpectError: regexp.MustCompile(`(?s)protection\s+groups?\s+"db-(a|b)".*"db-(a|b)"`),
+			Check: func(*terraform.State) error {
+				a, errA := groupMembers(env, "db-a")
+				b, errB := groupMembers(env, "db-b")
+				if errA != nil || errB != nil {
+					return fmt.Errorf("%v %v", errA, errB)
+				}
+				if len(a)+len(b) > 2 {
+					return fmt.Errorf("servers in two groups: db-a %v, db-b %v", a, b)
+				}
+				return nil
+			},
+		}},
+	})
+}

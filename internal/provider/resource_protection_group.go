@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
+	"slices"
 	"sort"
 	"strings"
 
@@ -121,6 +123,14 @@ func (m protectionGroupModel) selection(ctx context.Context, diags *diag.Diagnos
 	if m.SourceServerIDs.IsUnknown() || m.SelectionTags.IsUnknown() {
 		return sel, false
 	}
+	// A tag value or an ID from a resource not created yet.
+	for _, elems := range [][]attr.Value{slices.Collect(maps.Values(m.SelectionTags.Elements())), m.SourceServerIDs.Elements()} {
+		for _, e := range elems {
+			if e.IsUnknown() {
+				return sel, false
+			}
+		}
+	}
 	if !m.SelectionTags.IsNull() {
 		sel.Tags = map[string]string{}
 		diags.Append(m.SelectionTags.ElementsAs(ctx, &sel.Tags, false)...)
@@ -181,7 +191,7 @@ func (r *protectionGroupResource) ModifyPlan(ctx context.Context, req resource.M
 		return
 	}
 	res := protectiongroup.Resolve(name, sel, servers)
-	reportResolution(res, sel, r.clients.Region, !changed, &resp.Diagnostics)
+	reportResolution(name, res, sel, r.clients.Region, !changed, &resp.Diagnostics)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -230,7 +240,7 @@ func (r *protectionGroupResource) recordPlanned(g protectiongroup.PlannedGroup, 
 // empty selection and unhealthy replication into diagnostics. With drift
 // (the configuration did not change) the first three are warnings: the
 // plan leaves those servers out rather than fail.
-func reportResolution(res protectiongroup.Resolution, sel protectiongroup.Selection, region string, drift bool, diags *diag.Diagnostics) {
+func reportResolution(group string, res protectiongroup.Resolution, sel protectiongroup.Selection, region string, drift bool, diags *diag.Diagnostics) {
 	add := diags.AddAttributeError
 	note := ""
 	if drift {
@@ -253,8 +263,8 @@ func reportResolution(res protectiongroup.Resolution, sel protectiongroup.Select
 		}
 		for _, id := range ids {
 			add(attr, "Source server belongs to another protection group",
-				fmt.Sprintf("Source server %s belongs to protection group %q (tag %s). A server can be in one group only: remove it from %q first, or leave it out of this group.%s",
-					id, res.Conflicts[id], protectiongroup.TagKey, res.Conflicts[id], note))
+				fmt.Sprintf("Source server %s belongs to protection group %q (tag %s). A server can be in one group only: remove it from %q first, or leave it out of %q.%s",
+					id, res.Conflicts[id], protectiongroup.TagKey, res.Conflicts[id], group, note))
 		}
 	}
 	if sel.Tags != nil && len(res.Members) == 0 && len(res.Conflicts) == 0 {
@@ -341,7 +351,7 @@ func (r *protectionGroupResource) apply(ctx context.Context, plan *protectionGro
 	if plan.ResolvedSourceServerIDs.IsUnknown() {
 		sel, _ := plan.selection(ctx, diags)
 		want = protectiongroup.Resolve(name, sel, servers)
-		reportResolution(want, sel, r.clients.Region, false, diags)
+		reportResolution(name, want, sel, r.clients.Region, false, diags)
 		if diags.HasError() {
 			return
 		}
@@ -349,7 +359,7 @@ func (r *protectionGroupResource) apply(ctx context.Context, plan *protectionGro
 		var ids []string
 		diags.Append(plan.ResolvedSourceServerIDs.ElementsAs(ctx, &ids, false)...)
 		want = protectiongroup.Resolve(name, protectiongroup.Selection{IDs: ids}, servers)
-		reportResolution(want, protectiongroup.Selection{IDs: ids}, r.clients.Region, false, diags)
+		reportResolution(name, want, protectiongroup.Selection{IDs: ids}, r.clients.Region, false, diags)
 		if diags.HasError() {
 			return
 		}
