@@ -19,8 +19,9 @@ type estateTags struct {
 	tags map[string]map[string]string // by server ID
 	// beforeRead runs once, before the next DescribeSourceServers.
 	beforeRead func()
-	// barrier, when set, holds every read until all its parties read.
-	barrier *sync.WaitGroup
+	// barrier, when set, makes every party's read wait until all have
+	// claimed (reached their read), and its answer wait until all have read.
+	barrier *[2]sync.WaitGroup
 }
 
 func newEstateTags(ids ...string) *estateTags {
@@ -55,11 +56,10 @@ func (e *estateTags) DescribeSourceServers(_ context.Context, in *drs.DescribeSo
 		hook()
 	}
 	if e.barrier != nil {
-		e.barrier.Done()
-		e.barrier.Wait()
+		e.barrier[0].Done()
+		e.barrier[0].Wait()
 	}
 	e.mu.Lock()
-	defer e.mu.Unlock()
 	out := &drs.DescribeSourceServersOutput{}
 	for _, id := range in.Filters.SourceServerIDs {
 		tags := map[string]string{}
@@ -67,6 +67,11 @@ func (e *estateTags) DescribeSourceServers(_ context.Context, in *drs.DescribeSo
 			tags[k] = v
 		}
 		out.Items = append(out.Items, server(id, tags))
+	}
+	e.mu.Unlock()
+	if e.barrier != nil {
+		e.barrier[1].Done()
+		e.barrier[1].Wait()
 	}
 	return out, nil
 }
@@ -136,8 +141,9 @@ func TestClaimConcurrentClaimsNeverBothWin(t *testing.T) {
 	want := []types.SourceServer{server("s-1", nil)}
 	t.Run("both claim, then both re-read", func(t *testing.T) {
 		e := newEstateTags("s-1")
-		e.barrier = &sync.WaitGroup{}
-		e.barrier.Add(2)
+		e.barrier = &[2]sync.WaitGroup{}
+		e.barrier[0].Add(2)
+		e.barrier[1].Add(2)
 		errs := make([]error, 2)
 		var wg sync.WaitGroup
 		for i, g := range []string{"a", "b"} {
