@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"crypto/subtle"
 	"errors"
 	"fmt"
 	"net/http"
@@ -11,6 +12,30 @@ import (
 
 // Who the run service records as having resumed or cancelled.
 const actor = "drsorch dashboard"
+
+// actor is who an action is recorded as done by.
+func (d *Dashboard) actor(r *http.Request) string {
+	if d.opts.Actor != nil {
+		if a := d.opts.Actor(r); a != "" {
+			return a
+		}
+	}
+	return actor
+}
+
+// actionAllowed refuses an action posted from another site or, when the
+// dashboard has a CSRF token, without it. It writes the refusal.
+func (d *Dashboard) actionAllowed(w http.ResponseWriter, r *http.Request) bool {
+	if !sameOrigin(r) {
+		d.errorPage(w, r, http.StatusForbidden, "Forbidden", "The dashboard accepts actions only from its own pages (this form came from another origin).")
+		return false
+	}
+	if d.opts.CSRFToken != "" && subtle.ConstantTimeCompare([]byte(r.PostFormValue("csrf")), []byte(d.opts.CSRFToken)) != 1 {
+		d.errorPage(w, r, http.StatusForbidden, "Forbidden", "The form lacks this console's anti-forgery token (field csrf): reload the page and use its buttons.")
+		return false
+	}
+	return true
+}
 
 // Notices shown after an action redirects back to the execution page.
 func noticeText(done, wave string) string {
@@ -41,8 +66,7 @@ func sameOrigin(r *http.Request) bool {
 }
 
 func (d *Dashboard) resume(w http.ResponseWriter, r *http.Request) {
-	if !sameOrigin(r) {
-		d.errorPage(w, r, http.StatusForbidden, "Forbidden", "The dashboard accepts actions only from its own pages (this form came from another origin).")
+	if !d.actionAllowed(w, r) {
 		return
 	}
 	arn := r.PathValue("arn")
@@ -56,7 +80,7 @@ func (d *Dashboard) resume(w http.ResponseWriter, r *http.Request) {
 		d.actionFailed(w, data, http.StatusBadRequest, "Cannot resume: the form did not say which wave (field \"wave\"). Use the Resume button of the paused wave.")
 		return
 	}
-	err = executions.Resume(r.Context(), d.clients(data.Estate), data.Exec, wave, actor, d.opts.Now())
+	err = executions.Resume(r.Context(), d.clients(data.Estate), data.Exec, wave, d.actor(r), d.opts.Now())
 	switch {
 	case errors.Is(err, executions.ErrAlreadyApproved):
 		// Released already (an earlier click whose answer was lost, or
@@ -83,8 +107,7 @@ func (d *Dashboard) confirmCancel(w http.ResponseWriter, r *http.Request) {
 }
 
 func (d *Dashboard) cancel(w http.ResponseWriter, r *http.Request) {
-	if !sameOrigin(r) {
-		d.errorPage(w, r, http.StatusForbidden, "Forbidden", "The dashboard accepts actions only from its own pages (this form came from another origin).")
+	if !d.actionAllowed(w, r) {
 		return
 	}
 	arn := r.PathValue("arn")
@@ -101,7 +124,7 @@ func (d *Dashboard) cancel(w http.ResponseWriter, r *http.Request) {
 		d.actionFailed(w, data, http.StatusConflict, fmt.Sprintf("Not cancelled: execution %s has already ended (%s).", data.Exec.Name, data.Exec.Status))
 		return
 	}
-	if err := executions.Cancel(r.Context(), d.clients(data.Estate), arn, actor); err != nil {
+	if err := executions.Cancel(r.Context(), d.clients(data.Estate), arn, d.actor(r)); err != nil {
 		d.actionFailed(w, data, http.StatusBadGateway, "Cancel failed: "+err.Error())
 		return
 	}

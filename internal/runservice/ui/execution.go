@@ -78,7 +78,7 @@ func (d *Dashboard) serveExecution(w http.ResponseWriter, r *http.Request, tmpl,
 // returns the HTTP status that fits: 400 for a malformed ARN, 404 for an
 // execution that does not exist.
 func (d *Dashboard) loadExecution(ctx context.Context, arn string) (*executionData, int, error) {
-	est, err := estateOfExecution(arn)
+	est, err := d.estateOfExecution(arn)
 	if err != nil {
 		return nil, http.StatusBadRequest, err
 	}

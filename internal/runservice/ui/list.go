@@ -51,7 +51,7 @@ func (d *Dashboard) listLive(w http.ResponseWriter, r *http.Request) {
 }
 
 func (d *Dashboard) serveList(w http.ResponseWriter, r *http.Request, tmpl string) {
-	est, err := estateFromQuery(r)
+	est, err := d.estateFromQuery(r)
 	if err != nil {
 		d.errorPage(w, r, http.StatusBadRequest, "Bad account or region", err.Error())
 		return
