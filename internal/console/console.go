@@ -54,6 +54,9 @@ type Config struct {
 	// Regions are offered in the page besides the default one.
 	Regions []string
 	Logger  *slog.Logger
+	// Now is the clock for durations and time filters; nil means
+	// time.Now (tests pass the run service's simulated clock).
+	Now func() time.Time
 }
 
 // Console is the HTTP handler of `drsorch console`.
@@ -100,6 +103,9 @@ func New(ctx context.Context, cfg Config) (*Console, error) {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.Default()
 	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
 	hosts, err := runservice.NewHostAllowlist(cfg.Listen, cfg.AllowedHosts)
 	if err != nil {
 		return nil, err
@@ -127,7 +133,7 @@ func New(ctx context.Context, cfg Config) (*Console, error) {
 	c.auth = newAuth(cfg.Token)
 	c.dash, err = ui.New(ui.Options{
 		Clients:       c.clientsF,
-		Now:           time.Now,
+		Now:           cfg.Now,
 		Estates:       c.estates,
 		Logger:        cfg.Logger,
 		DefaultEstate: ui.Estate{Account: c.Account, Region: c.Region},

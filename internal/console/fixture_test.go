@@ -121,6 +121,7 @@ func deploy(t *testing.T, cfg console.Config) *fixture {
 	f.planARN = aws.ToString(out.StateMachineArn)
 
 	cfg.Clients = c
+	cfg.Now = svc.App.Clock.Now
 	if cfg.Listen == "" {
 		cfg.Listen = "127.0.0.1:0" // httptest's loopback listener
 	}
@@ -224,3 +225,7 @@ func origin(f *fixture) http.Header {
 }
 
 var _ = fmt.Sprintf
+
+func stopInput(arn string) *sfn.StopExecutionInput {
+	return &sfn.StopExecutionInput{ExecutionArn: aws.String(arn)}
+}

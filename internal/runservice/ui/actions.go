@@ -1,11 +1,13 @@
 package ui
 
 import (
+	"context"
 	"crypto/subtle"
 	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
+	"time"
 
 	"github.com/drsorch/terraform-provider-drsorch/internal/executions"
 )
@@ -45,6 +47,10 @@ func noticeText(done, wave string) string {
 			return ""
 		}
 		return "Resumed: the pause gate before wave " + wave + " received its approval (SendTaskSuccess)."
+	case "started":
+		return "Started: the drill passed the pre-start check and is running (StartExecution)."
+	case "terminating":
+		return "Terminating: DRS was asked to terminate this drill's recovery instances (TerminateRecoveryInstances); the job shows among the events."
 	case "cancelled":
 		return "Cancelled: the execution was stopped (StopExecution). Drill instances already launched keep running until terminated."
 	}
@@ -135,4 +141,58 @@ func (d *Dashboard) cancel(w http.ResponseWriter, r *http.Request) {
 func (d *Dashboard) actionFailed(w http.ResponseWriter, data *executionData, status int, problem string) {
 	data.Error = problem
 	d.render(w, status, "execution", "layout", data)
+}
+
+// terminateTimeout bounds how long the console follows a terminate job
+// after the page has answered.
+const terminateTimeout = 2 * time.Hour
+
+func (d *Dashboard) confirmTerminate(w http.ResponseWriter, r *http.Request) {
+	data, code, err := d.loadExecution(r.Context(), r.PathValue("arn"))
+	if err != nil {
+		d.errorPage(w, r, code, http.StatusText(code), err.Error())
+		return
+	}
+	data.Title = "Terminate the instances of " + data.Exec.Name + "?"
+	data.LiveURL = ""
+	data.Instances = executions.LaunchedInstances(data.Exec)
+	d.render(w, http.StatusOK, "terminate", "layout", data)
+}
+
+// terminate asks DRS to terminate a drill's recovery instances. The
+// terminate job takes minutes: it is followed in the background, and the
+// execution page shows its events.
+func (d *Dashboard) terminate(w http.ResponseWriter, r *http.Request) {
+	if !d.actionAllowed(w, r) {
+		return
+	}
+	arn := r.PathValue("arn")
+	data, code, err := d.loadExecution(r.Context(), arn)
+	if err != nil {
+		d.errorPage(w, r, code, http.StatusText(code), err.Error())
+		return
+	}
+	switch {
+	case r.PostFormValue("confirm") != "yes":
+		d.actionFailed(w, data, http.StatusBadRequest, "Not terminated: terminating needs the confirmation step (field confirm=yes). Use the Terminate button and confirm.")
+		return
+	case data.Exec.Type != executions.TypeDrill:
+		d.actionFailed(w, data, http.StatusConflict, fmt.Sprintf("Not terminated: %s is a %s, and its instances are production now. The console terminates drill instances only; use `drsorch terminate --allow-recovery` if you really mean it.", data.Exec.Name, data.Exec.Type))
+		return
+	case len(executions.LaunchedInstances(data.Exec)) == 0:
+		d.actionFailed(w, data, http.StatusConflict, "Not terminated: this drill has no launched recovery instances.")
+		return
+	}
+	c := d.clients(data.Estate)
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(r.Context()), terminateTimeout)
+	go func() {
+		defer cancel()
+		res, err := executions.Terminate(ctx, c, data.Exec, false, 10*time.Second)
+		if err != nil {
+			d.opts.Logger.Error("dashboard: terminate drill instances", "execution", arn, "by", d.actor(r), "error", err)
+			return
+		}
+		d.opts.Logger.Info("dashboard: terminated drill instances", "execution", arn, "by", d.actor(r), "jobs", res.JobIDs, "instances", len(res.Terminated))
+	}()
+	http.Redirect(w, r, executionURL(arn)+"?done=terminating", http.StatusSeeOther)
 }

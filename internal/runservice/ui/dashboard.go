@@ -126,6 +126,13 @@ func (d *Dashboard) routes() {
 	d.mux.HandleFunc("GET /ui/executions/{arn}/cancel", d.confirmCancel)
 	d.mux.HandleFunc("POST /ui/executions/{arn}/cancel", d.cancel)
 	d.mux.HandleFunc("POST /ui/executions/{arn}/resume", d.resume)
+	d.mux.HandleFunc("GET /ui/executions/{arn}/terminate", d.confirmTerminate)
+	d.mux.HandleFunc("POST /ui/executions/{arn}/terminate", d.terminate)
+	d.mux.HandleFunc("GET /ui/plans", d.plansPage)
+	d.mux.HandleFunc("GET /ui/plans/{plan}", d.planPage)
+	d.mux.HandleFunc("GET /ui/plans/{plan}/start", d.confirmStart)
+	d.mux.HandleFunc("POST /ui/plans/{plan}/start", d.startDrill)
+	d.mux.HandleFunc("GET /ui/servers", d.serversPage)
 	d.mux.Handle("GET /ui/static/", http.StripPrefix("/ui/", http.FileServerFS(assets)))
 	d.mux.HandleFunc("/ui/", func(w http.ResponseWriter, r *http.Request) {
 		d.errorPage(w, r, http.StatusNotFound, "No such page", fmt.Sprintf("The dashboard has no page at %s.", r.URL.Path))

@@ -29,6 +29,19 @@ type executionData struct {
 	Quotas      quotaPanel
 	Notice      string
 	Error       string
+	// Hosts are the execution's source servers by ID (hostnames).
+	Hosts map[string]serverRow
+	// Approvals are the pause gates approved so far, in wave order.
+	Approvals []approvalView
+	// Launched counts recovery instances still to terminate; Instances
+	// lists them on the terminate page.
+	Launched  int
+	Instances []executions.Server
+}
+
+type approvalView struct {
+	Wave string
+	executions.Approval
 }
 
 // level is one topological layer of the plan: its waves run side by side.
@@ -105,6 +118,17 @@ func (d *Dashboard) loadExecution(ctx context.Context, arn string) (*executionDa
 		data.EventsError = "Could not read the DRS job events: " + err.Error()
 	}
 	data.Quotas = readQuotas(ctx, c)
+	var ids []string
+	for _, w := range e.Waves {
+		for _, s := range w.Servers {
+			ids = append(ids, s.SourceServerID)
+		}
+		if w.Approval != nil {
+			data.Approvals = append(data.Approvals, approvalView{Wave: w.Name, Approval: *w.Approval})
+		}
+	}
+	data.Hosts = serversByID(ctx, c.DRS, ids)
+	data.Launched = len(executions.LaunchedInstances(e))
 	return data, http.StatusOK, nil
 }
 

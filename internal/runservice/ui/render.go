@@ -25,7 +25,7 @@ type pages struct {
 	byName map[string]*template.Template
 }
 
-var pageNames = []string{"list", "execution", "cancel", "error"}
+var pageNames = []string{"list", "execution", "cancel", "terminate", "error", "plans", "plan", "start", "servers"}
 
 func parsePages() (*pages, error) {
 	base, err := template.New("layout").Funcs(templateFuncs).ParseFS(templateFiles, "templates/layout.html", "templates/partials.html")
@@ -110,6 +110,7 @@ var templateFuncs = template.FuncMap{
 	"execURL":     executionURL,
 	"estateURL":   estateURL,
 	"sectionURL":  sectionURL,
+	"planURL":     planURL,
 	"statusWord":  statusWord,
 	"number":      formatNumber,
 	"quotaSource": quotaSource,
