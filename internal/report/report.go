@@ -25,19 +25,19 @@ import (
 // Report is the record of one execution. Its JSON form is the report's
 // JSON file.
 type Report struct {
-	Execution   Execution     `json:"execution"`
-	Target      Target        `json:"rto"`
-	Recovery    Duration      `json:"recoveryTime"`            // execution start → last wave done
-	Paused      Duration      `json:"pausedTime"`              // waiting at pause gates
-	MetRTO      *bool         `json:"metRto,omitempty"`        // nil without a target
-	Waves       []Wave        `json:"waves"`
-	Approvals   []Approval    `json:"approvals"`
-	Events      []Event       `json:"jobEvents"`
-	EventsError string        `json:"jobEventsError,omitempty"` // why the events are missing
-	GeneratedAt time.Time     `json:"generatedAt"`
-	Span        [2]time.Time  `json:"-"` // the timeline's time range
-	Outcome     string        `json:"outcome"` // passed, failed, running
-	Problems    []string      `json:"problems,omitempty"`
+	Execution   Execution    `json:"execution"`
+	Target      Target       `json:"rto"`
+	Recovery    Duration     `json:"recoveryTime"`     // execution start → last wave done
+	Paused      Duration     `json:"pausedTime"`       // waiting at pause gates
+	MetRTO      *bool        `json:"metRto,omitempty"` // nil without a target
+	Waves       []Wave       `json:"waves"`
+	Approvals   []Approval   `json:"approvals"`
+	Events      []Event      `json:"jobEvents"`
+	EventsError string       `json:"jobEventsError,omitempty"` // why the events are missing
+	GeneratedAt time.Time    `json:"generatedAt"`
+	Span        [2]time.Time `json:"-"`       // the timeline's time range
+	Outcome     string       `json:"outcome"` // passed, failed, running
+	Problems    []string     `json:"problems,omitempty"`
 	byServer    map[string]*Server
 }
 
