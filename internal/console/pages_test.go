@@ -194,4 +194,20 @@ func (f *fixture) terminateJobs(t *testing.T) int {
 	return n
 }
 
+// terminateJobsDone counts the TERMINATE jobs DRS has completed.
+func (f *fixture) terminateJobsDone(t *testing.T) int {
+	t.Helper()
+	out, err := f.clients.DRS.DescribeJobs(context.Background(), &drs.DescribeJobsInput{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	for _, j := range out.Items {
+		if j.Type == "TERMINATE" && j.Status == "COMPLETED" {
+			n++
+		}
+	}
+	return n
+}
+
 var _ = aws.String
