@@ -1,6 +1,8 @@
 package console_test
 
 import (
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -84,7 +86,12 @@ func TestBrowserConsole(t *testing.T) {
 	if !strings.Contains(approver, "(drsorch console)") {
 		t.Errorf("approver shown as %q", approver)
 	}
-	shot("console-execution-timeline.png")
+	shot("console-execution.png")
+	var timeline []byte
+	step("the timeline alone, for the README", chromedp.Screenshot(`section:has(> .timeline-wrap)`, &timeline, chromedp.ByQuery))
+	if err := os.WriteFile(filepath.Join(dir, "console-timeline.png"), timeline, 0o644); err != nil {
+		t.Fatal(err)
+	}
 
 	step("terminate the drill's instances: confirmation with the focus on confirm",
 		enterOn(`#terminate-button`),

@@ -324,19 +324,18 @@ func planDAG(v *statemachine.PlanView) template.HTML {
 				class += " dag-pause"
 			}
 			fmt.Fprintf(&b, `<g class="%s"><rect x="%d" y="%d" width="%d" height="%d" rx="8"/>`, class, p.x, p.y, boxW, boxH)
-			fmt.Fprintf(&b, `<text x="%d" y="%d" class="dag-name">%s%s</text>`, p.x+10, p.y+19, pauseMark(w.PauseBefore), esc(w.Name))
+			nameX := p.x + 10
+			if w.PauseBefore {
+				// A pause sign drawn, not typed: fonts may lack the glyph.
+				fmt.Fprintf(&b, `<path class="dag-pause-icon" d="M%d,%d h3 v11 h-3 z M%d,%d h3 v11 h-3 z"><title>pause gate</title></path>`, nameX, p.y+9, nameX+5, p.y+9)
+				nameX += 14
+			}
+			fmt.Fprintf(&b, `<text x="%d" y="%d" class="dag-name">%s</text>`, nameX, p.y+19, esc(w.Name))
 			fmt.Fprintf(&b, `<text x="%d" y="%d" class="dag-meta">%s · %d server%s</text></g>`, p.x+10, p.y+36, esc(w.ProtectionGroup), len(w.SourceServerIDs), plural(len(w.SourceServerIDs)))
 		}
 	}
 	b.WriteString(`</svg>`)
 	return template.HTML(b.String())
-}
-
-func pauseMark(pause bool) string {
-	if pause {
-		return "⏸ "
-	}
-	return ""
 }
 
 func plural(n int) string {

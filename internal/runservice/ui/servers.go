@@ -3,8 +3,11 @@ package ui
 import (
 	"context"
 	"net/http"
+	"regexp"
 	"sort"
+	"strconv"
 	"strings"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/drs"
@@ -31,7 +34,7 @@ func newServerRow(s drstypes.SourceServer) serverRow {
 	row := serverRow{ID: aws.ToString(s.SourceServerID), Hostname: drsapi.Hostname(s), Group: s.Tags[drsapi.ProtectionGroupTag],
 		Replication: string(drsapi.ReplicationState(s)), Ready: drsapi.ReadyForRecovery(s), LastLaunch: string(s.LastLaunchResult)}
 	if s.DataReplicationInfo != nil {
-		row.Lag = aws.ToString(s.DataReplicationInfo.LagDuration)
+		row.Lag = readableLag(aws.ToString(s.DataReplicationInfo.LagDuration))
 	}
 	for k, v := range s.Tags {
 		if k != drsapi.ProtectionGroupTag {
@@ -163,4 +166,25 @@ func serversByID(ctx context.Context, api *drs.Client, ids []string) map[string]
 		out[row.ID] = row
 	}
 	return out
+}
+
+// isoDuration matches the ISO 8601 durations DRS reports lag in (PT5S,
+// PT1H2M3S, P1DT2H).
+var isoDuration = regexp.MustCompile(`^P(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+(?:\.\d+)?)S)?)?$`)
+
+// readableLag turns DRS's lag (PT1M5S) into 1m 05s; anything else is shown
+// as DRS sent it.
+func readableLag(iso string) string {
+	m := isoDuration.FindStringSubmatch(iso)
+	if m == nil || iso == "P" || iso == "PT" {
+		return iso
+	}
+	var d time.Duration
+	for i, unit := range []time.Duration{24 * time.Hour, time.Hour, time.Minute, time.Second} {
+		if m[i+1] != "" {
+			f, _ := strconv.ParseFloat(m[i+1], 64)
+			d += time.Duration(f * float64(unit))
+		}
+	}
+	return formatDuration(d)
 }
