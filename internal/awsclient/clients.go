@@ -11,6 +11,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/credentials/stscreds"
+	"github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs"
 	"github.com/aws/aws-sdk-go-v2/service/drs"
 	"github.com/aws/aws-sdk-go-v2/service/eventbridge"
 	"github.com/aws/aws-sdk-go-v2/service/servicequotas"
@@ -28,6 +29,8 @@ type Clients struct {
 	Events        *eventbridge.Client
 	STS           *sts.Client
 	ServiceQuotas *servicequotas.Client
+	// Logs reads the plans' CloudWatch Logs (the console's execution log).
+	Logs *cloudwatchlogs.Client
 
 	endpoints Endpoints
 	mu        sync.Mutex
@@ -129,6 +132,7 @@ func newClients(cfg aws.Config, endpoints Endpoints) *Clients {
 		Events:        eventbridge.NewFromConfig(cfg, endpointOption[eventbridge.Options](endpoints.Events)),
 		STS:           sts.NewFromConfig(cfg, endpointOption[sts.Options](endpoints.STS)),
 		ServiceQuotas: servicequotas.NewFromConfig(cfg, endpointOption[servicequotas.Options](endpoints.ServiceQuotas)),
+		Logs:          cloudwatchlogs.NewFromConfig(cfg, endpointOption[cloudwatchlogs.Options](endpoints.Logs)),
 		endpoints:     endpoints,
 	}
 }
@@ -166,7 +170,7 @@ func (c *Clients) Account(ctx context.Context) (string, error) {
 
 // withDefault fills every unset endpoint with url.
 func (e Endpoints) withDefault(url string) Endpoints {
-	for _, p := range []*string{&e.DRS, &e.SFN, &e.Events, &e.STS, &e.ServiceQuotas} {
+	for _, p := range []*string{&e.DRS, &e.SFN, &e.Events, &e.STS, &e.ServiceQuotas, &e.Logs} {
 		if *p == "" {
 			*p = url
 		}
@@ -176,7 +180,7 @@ func (e Endpoints) withDefault(url string) Endpoints {
 
 // serviceOptions is the part of every generated client's Options we set.
 type serviceOptions interface {
-	drs.Options | sfn.Options | eventbridge.Options | sts.Options | servicequotas.Options
+	drs.Options | sfn.Options | eventbridge.Options | sts.Options | servicequotas.Options | cloudwatchlogs.Options
 }
 
 func endpointOption[O serviceOptions](url string) func(*O) {
@@ -194,6 +198,8 @@ func endpointOption[O serviceOptions](url string) func(*O) {
 		case *sts.Options:
 			v.BaseEndpoint = aws.String(url)
 		case *servicequotas.Options:
+			v.BaseEndpoint = aws.String(url)
+		case *cloudwatchlogs.Options:
 			v.BaseEndpoint = aws.String(url)
 		}
 	}

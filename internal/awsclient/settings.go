@@ -73,6 +73,7 @@ type Endpoints struct {
 	Events        string
 	STS           string
 	ServiceQuotas string
+	Logs          string // CloudWatch Logs; not a provider setting (the console reads plan logs)
 }
 
 // Lookup reads one environment variable; os.LookupEnv in production.

@@ -115,7 +115,7 @@ func TestBrowserConsole(t *testing.T) {
 		chromedp.Navigate(f.url+"/ui/servers"),
 		chromedp.WaitVisible(`#server-search`, chromedp.ByQuery),
 		chromedp.SendKeys(`#server-search`, "shop-web"+kb.Enter, chromedp.ByQuery),
-		chromedp.WaitVisible(`#server-count`, chromedp.ByQuery),
+		chromedp.Poll(`location.search.includes("q=shop-web") && document.readyState === "complete" && !!document.getElementById("server-count")`, nil, chromedp.WithPollingInterval(100*time.Millisecond)),
 	)
 	var rows int
 	step("count the rows", chromedp.Evaluate(`document.querySelectorAll("tr[id^='server-']").length`, &rows))

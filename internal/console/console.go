@@ -1,6 +1,6 @@
 // Package console serves the run service's dashboard (internal/runservice/ui)
-// against real AWS accounts: the same pages, reading Step Functions, DRS and
-// Service Quotas through the aws-sdk-go-v2 clients that internal/awsclient
+// against real AWS accounts: the same pages, reading Step Functions, DRS,
+// Service Quotas and CloudWatch Logs through the aws-sdk-go-v2 clients that internal/awsclient
 // builds from the default credential chain (profiles, SSO, assume-role).
 // Only the transport differs from `drsorch serve`'s /ui/.
 //
@@ -23,6 +23,7 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 
 	"github.com/drsorch/terraform-provider-drsorch/internal/awsclient"
@@ -133,6 +134,7 @@ func New(ctx context.Context, cfg Config) (*Console, error) {
 	c.auth = newAuth(cfg.Token)
 	c.dash, err = ui.New(ui.Options{
 		Clients:       c.clientsF,
+		Logs:          func(est ui.Estate) *cloudwatchlogs.Client { return cfg.Clients.ForRegion(est.Region).Logs },
 		Now:           cfg.Now,
 		Estates:       c.estates,
 		Logger:        cfg.Logger,

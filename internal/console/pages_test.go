@@ -6,9 +6,13 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs"
 	"github.com/aws/aws-sdk-go-v2/service/drs"
+	"github.com/aws/aws-sdk-go-v2/service/sfn"
+	sfntypes "github.com/aws/aws-sdk-go-v2/service/sfn/types"
 
 	"github.com/drsorch/terraform-provider-drsorch/internal/console"
 	"github.com/drsorch/terraform-provider-drsorch/internal/drsapi"
@@ -211,3 +215,26 @@ func (f *fixture) terminateJobsDone(t *testing.T) int {
 }
 
 var _ = aws.String
+
+// TestPlanPageShowsTheExecutionLog: a plan whose state machine logs to
+// CloudWatch Logs shows its newest events, read with FilterLogEvents.
+func TestPlanPageShowsTheExecutionLog(t *testing.T) {
+	f := deploy(t, console.Config{})
+	ctx := context.Background()
+	const group = "/aws/vendedlogs/states/drsorch-plan-shop"
+	if _, err := f.aws.Logs.CreateLogGroup(ctx, &cloudwatchlogs.CreateLogGroupInput{LogGroupName: aws.String(group)}); err != nil {
+		t.Fatal(err)
+	}
+	off := f.get(t, "/ui/plans/shop")
+	off.mustContain(t, "does not log to CloudWatch Logs")
+	_, err := f.clients.SFN.UpdateStateMachine(ctx, &sfn.UpdateStateMachineInput{StateMachineArn: aws.String(f.planARN),
+		LoggingConfiguration: &sfntypes.LoggingConfiguration{Level: sfntypes.LogLevelAll, Destinations: []sfntypes.LogDestination{{
+			CloudWatchLogsLogGroup: &sfntypes.CloudWatchLogsLogGroup{LogGroupArn: aws.String("arn:aws:logs:us-east-1:123456789012:log-group:" + group + ":*")}}}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.svc.App.Clock.Advance(time.Minute) // past Step Functions' update window
+	f.startDrill(t, "drill-logged", true)
+	p := f.get(t, "/ui/plans/shop")
+	p.mustContain(t, "CloudWatch Logs group "+group, `id="plan-log"`, "<code>drill-logged</code>", "TaskScheduled · putEvents.waitForTaskToken")
+}

@@ -11,6 +11,8 @@ package ui
 
 import (
 	"fmt"
+
+	"github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs"
 	"log/slog"
 	"net/http"
 	"regexp"
@@ -57,6 +59,9 @@ type Options struct {
 	// Clients builds the AWS clients of an account and region. Nil means
 	// clients served in process by API.
 	Clients func(Estate) executions.Clients
+	// Logs builds the CloudWatch Logs client of an account and region
+	// (plans' execution logs). Nil means one served in process by API.
+	Logs func(Estate) *cloudwatchlogs.Client
 	// DefaultEstate is shown when the query names none; zero means the
 	// run service's default account in us-east-1.
 	DefaultEstate Estate
@@ -229,4 +234,12 @@ func (d *Dashboard) clients(est Estate) executions.Clients {
 		}
 	}
 	return c
+}
+
+// logs returns the CloudWatch Logs client of an account and region.
+func (d *Dashboard) logs(est Estate) *cloudwatchlogs.Client {
+	if d.opts.Logs != nil {
+		return d.opts.Logs(est)
+	}
+	return logsFor(d.opts.API, est)
 }

@@ -24,6 +24,10 @@ type deployedPlan struct {
 	Name string
 	ARN  string
 	View *statemachine.PlanView
+	// LogGroupARN is where Step Functions logs its executions; empty
+	// when logging is off.
+	LogGroupARN string
+	LogLevel    string
 }
 
 // planRow is one line of the plans list.
@@ -105,7 +109,16 @@ func (d *Dashboard) readPlan(ctx context.Context, c executions.Clients, arn stri
 	if view.Name != "" {
 		name = view.Name
 	}
-	return &deployedPlan{Name: name, ARN: arn, View: view}, nil
+	p := &deployedPlan{Name: name, ARN: arn, View: view}
+	if lc := out.LoggingConfiguration; lc != nil && lc.Level != sfntypes.LogLevelOff {
+		p.LogLevel = string(lc.Level)
+		for _, dest := range lc.Destinations {
+			if g := dest.CloudWatchLogsLogGroup; g != nil && aws.ToString(g.LogGroupArn) != "" {
+				p.LogGroupARN = aws.ToString(g.LogGroupArn)
+			}
+		}
+	}
+	return p, nil
 }
 
 // findPlan resolves a plan name in an estate.
@@ -164,6 +177,7 @@ type planData struct {
 	Levels []planLevel
 	DAG    template.HTML
 	Runs   []executionRow
+	Log    logPanel
 	// Check is the pre-start check, on the start page only.
 	Check      *startcheck.Result
 	CheckError string
@@ -212,6 +226,7 @@ func (d *Dashboard) planPage(w http.ResponseWriter, r *http.Request) {
 		d.errorPage(w, r, code, http.StatusText(code), err.Error())
 		return
 	}
+	data.Log = readPlanLog(r.Context(), d.logs(data.Estate), data.Plan, d.opts.Now())
 	d.render(w, http.StatusOK, "plan", "layout", data)
 }
 
