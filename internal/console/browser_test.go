@@ -75,6 +75,7 @@ func TestBrowserConsole(t *testing.T) {
 		chromedp.WaitVisible(`#wave-db[data-status="RECOVERED"]`, chromedp.ByQuery),
 	)
 	shot("console-execution-paused.png")
+	f.svc.App.Clock.Advance(4 * time.Minute) // the approver takes a few minutes
 	step("resume from the keyboard", enterOn(`#resume-web`), chromedp.WaitVisible(`#notice`, chromedp.ByQuery))
 	f.svc.Drive(t, 400, func() bool { return !f.describe(t, arn).Running() })
 	var approver string
@@ -86,6 +87,24 @@ func TestBrowserConsole(t *testing.T) {
 	if !strings.Contains(approver, "(drsorch console)") {
 		t.Errorf("approver shown as %q", approver)
 	}
+	// The 1400 px layout: a long "Started by" ARN wraps inside its own
+	// cell instead of running over "Started".
+	var fits bool
+	step("at 1400 px, Started by stays clear of Started",
+		chromedp.EmulateViewport(1400, 1000),
+		chromedp.Evaluate(`(() => {
+			const dd = label => [...document.querySelectorAll(".summary dt")].find(d => d.textContent === label).nextElementSibling;
+			const by = dd("Started by"), started = dd("Started");
+			const a = by.getBoundingClientRect(), b = started.getBoundingClientRect();
+			const apart = a.right <= b.left || b.right <= a.left || a.bottom <= b.top || b.bottom <= a.top;
+			return apart && by.scrollWidth <= by.clientWidth;
+		})()`, &fits),
+	)
+	if !fits {
+		t.Error(`at 1400 px the "Started by" value overlaps "Started" or overflows its cell`)
+	}
+	shot("console-execution-1400.png")
+	step("back to 1440 px", chromedp.EmulateViewport(1440, 1000))
 	shot("console-execution.png")
 	var timeline []byte
 	step("the timeline alone, for the README", chromedp.Screenshot(`section:has(> .timeline-wrap)`, &timeline, chromedp.ByQuery))
@@ -115,8 +134,20 @@ func TestBrowserConsole(t *testing.T) {
 		chromedp.Navigate(f.url+"/ui/servers"),
 		chromedp.WaitVisible(`#server-search`, chromedp.ByQuery),
 		chromedp.SendKeys(`#server-search`, "shop-web"+kb.Enter, chromedp.ByQuery),
-		chromedp.Poll(`location.search.includes("q=shop-web") && document.readyState === "complete" && !!document.getElementById("server-count")`, nil, chromedp.WithPollingInterval(100*time.Millisecond)),
 	)
+	// The form's GET navigates: wait for the new page, not the old one.
+	for i := 0; ; i++ {
+		var loaded bool
+		err := chromedp.Run(ctx, chromedp.Evaluate(`location.search.includes("q=shop-web") && document.readyState === "complete"`, &loaded))
+		if err == nil && loaded {
+			break
+		}
+		if i == 300 {
+			t.Fatalf("the search did not load: %v", err)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	step("the filtered list", chromedp.WaitVisible(`#server-count`, chromedp.ByQuery))
 	var rows int
 	step("count the rows", chromedp.Evaluate(`document.querySelectorAll("tr[id^='server-']").length`, &rows))
 	if rows != len(f.tiers["web"]) {
