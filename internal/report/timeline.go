@@ -41,7 +41,7 @@ func Timeline(r *Report) template.HTML {
 	for _, w := range r.Waves {
 		height += waveRow + len(w.Servers)*rowH
 	}
-	width := labelW + chartW + 20
+	width := labelW + chartW + 50 // room for the last tick label
 	esc := template.HTMLEscapeString
 	var b strings.Builder
 	fmt.Fprintf(&b, `<svg class="timeline" role="img" aria-labelledby="tl-title tl-desc" viewBox="0 0 %d %d" width="%d" height="%d" xmlns="http://www.w3.org/2000/svg">`, width, height, width, height)
