@@ -13,6 +13,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/drsorch/terraform-provider-drsorch/internal/awsclient"
 	"github.com/drsorch/terraform-provider-drsorch/internal/console"
 	"github.com/drsorch/terraform-provider-drsorch/internal/runservice"
 )
@@ -23,6 +24,7 @@ func newConsoleCommand(env *Env) *cobra.Command {
 		tokenFile string
 		regions   []string
 		allowed   []string
+		roles     []string
 	)
 	cmd := command(env, &cobra.Command{
 		Use:   "console",
@@ -30,9 +32,10 @@ func newConsoleCommand(env *Env) *cobra.Command {
 		Long: `console serves the dashboard of ` + "`drsorch serve`" + ` against a real account:
 the same pages, reading Step Functions, DRS and Service Quotas with your AWS
 credentials (--profile, SSO, --assume-role, AWS_* variables; --endpoint or
-AWS_ENDPOINT_URL for a run service). The account is the credentials' own; the
-region is --region, and others are one field away in the page (--regions lists
-them in the header).
+AWS_ENDPOINT_URL for a run service). The account is the credentials' own, and
+each --account-role adds the account of a role assumed with them; the region is
+--region, and others are one field away in the page (--regions lists them in
+the header).
 
 Listening beyond loopback needs a token: --token-file FILE (first line) or
 DRSORCH_CONSOLE_TOKEN, at least 32 random characters (openssl rand -hex 32).
@@ -51,8 +54,18 @@ anti-forgery token. Put TLS in front of it beyond one machine.`,
 			return usageError("%v", err)
 		}
 		logger := slog.New(slog.NewTextHandler(env.Stderr, nil))
+		var accounts []*awsclient.Clients
+		for _, role := range roles {
+			settings := awsclient.Settings{Region: s.clients.Region, Profile: s.flags.profile, RunServiceEndpoint: s.flags.endpoint,
+				AssumeRole: &awsclient.AssumeRole{RoleARN: role, SessionName: "drsorch-console"}}
+			ac, err := awsclient.New(ctx, settings, env.lookup)
+			if err != nil {
+				return usageError("--account-role %s: %s", role, cliWording(err.Error()))
+			}
+			accounts = append(accounts, ac)
+		}
 		c, err := console.New(ctx, console.Config{Listen: listen, Token: token, AllowedHosts: allowed,
-			Clients: s.clients, Regions: regions, Logger: logger})
+			Clients: s.clients, Accounts: accounts, Regions: regions, Logger: logger})
 		if err != nil {
 			return usageError("%v", err)
 		}
@@ -85,6 +98,7 @@ anti-forgery token. Put TLS in front of it beyond one machine.`,
 	f.StringVar(&listen, "listen", "127.0.0.1:8788", "address to listen on; beyond loopback a token is required")
 	f.StringVar(&tokenFile, "token-file", "", "file whose first line is the token browsers and scripts must present (env "+console.EnvToken+")")
 	f.StringSliceVar(&regions, "regions", nil, "more regions to offer in the page header, e.g. us-west-2,eu-west-1")
+	f.StringArrayVar(&roles, "account-role", nil, "ARN of a role to assume in another account to offer in the page (repeatable), e.g. arn:aws:iam::210987654321:role/drsorch-console")
 	f.StringSliceVar(&allowed, "allowed-host", nil, "host name the console may be addressed by, besides loopback and the --listen host")
 	return cmd
 }

@@ -50,8 +50,11 @@ type Config struct {
 	// AllowedHosts are host names the Host header may carry besides the
 	// loopback names and the listen host (DNS-rebinding guard).
 	AllowedHosts []string
-	// Clients are the AWS clients of the default region.
+	// Clients are the AWS clients of the default account and region.
 	Clients *awsclient.Clients
+	// Accounts are the clients of more accounts offered in the page
+	// (built with --account-role: a role assumed in each).
+	Accounts []*awsclient.Clients
 	// Regions are offered in the page besides the default one.
 	Regions []string
 	Logger  *slog.Logger
@@ -62,16 +65,24 @@ type Config struct {
 
 // Console is the HTTP handler of `drsorch console`.
 type Console struct {
-	Account  string
-	Caller   string // the ARN the credentials act as
-	Region   string
-	handler  http.Handler
-	hosts    *runservice.HostAllowlist
-	auth     *auth
-	dash     *ui.Dashboard
-	regions  []string
-	logger   *slog.Logger
-	clientsF func(ui.Estate) executions.Clients
+	Account string
+	Caller  string // the ARN the credentials act as
+	Region  string
+	handler http.Handler
+	hosts   *runservice.HostAllowlist
+	auth    *auth
+	dash    *ui.Dashboard
+	regions []string
+	logger  *slog.Logger
+	// accounts are the clients and caller of every account offered, the
+	// default one included, by account ID; order lists them.
+	accounts map[string]account
+	order    []string
+}
+
+type account struct {
+	clients *awsclient.Clients
+	caller  string
 }
 
 // CheckListen refuses a non-loopback listener without a token, and a token
@@ -111,21 +122,21 @@ func New(ctx context.Context, cfg Config) (*Console, error) {
 	if err != nil {
 		return nil, err
 	}
-	who, err := cfg.Clients.STS.GetCallerIdentity(ctx, &sts.GetCallerIdentityInput{})
-	if err != nil {
-		return nil, fmt.Errorf("ask STS who the AWS credentials are (GetCallerIdentity): %w", err)
-	}
-	c := &Console{
-		Account: aws.ToString(who.Account),
-		Caller:  aws.ToString(who.Arn),
-		Region:  cfg.Clients.Region,
-		hosts:   hosts,
-		regions: cfg.Regions,
-		logger:  cfg.Logger,
-	}
-	c.clientsF = func(est ui.Estate) executions.Clients {
-		rc := cfg.Clients.ForRegion(est.Region)
-		return executions.Clients{SFN: rc.SFN, DRS: rc.DRS, Quotas: rc.ServiceQuotas}
+	c := &Console{Region: cfg.Clients.Region, hosts: hosts, regions: cfg.Regions, logger: cfg.Logger, accounts: map[string]account{}}
+	for i, clients := range append([]*awsclient.Clients{cfg.Clients}, cfg.Accounts...) {
+		who, err := clients.STS.GetCallerIdentity(ctx, &sts.GetCallerIdentityInput{})
+		if err != nil {
+			return nil, fmt.Errorf("ask STS who the AWS credentials are (GetCallerIdentity): %w", err)
+		}
+		id := aws.ToString(who.Account)
+		if _, dup := c.accounts[id]; dup {
+			return nil, fmt.Errorf("--account-role: account %s is offered twice; give one role per account", id)
+		}
+		c.accounts[id] = account{clients: clients, caller: aws.ToString(who.Arn)}
+		c.order = append(c.order, id)
+		if i == 0 {
+			c.Account, c.Caller = id, aws.ToString(who.Arn)
+		}
 	}
 	csrf, err := randomHex(32)
 	if err != nil {
@@ -133,14 +144,14 @@ func New(ctx context.Context, cfg Config) (*Console, error) {
 	}
 	c.auth = newAuth(cfg.Token)
 	c.dash, err = ui.New(ui.Options{
-		Clients:       c.clientsF,
-		Logs:          func(est ui.Estate) *cloudwatchlogs.Client { return cfg.Clients.ForRegion(est.Region).Logs },
+		Clients:       c.clientsOf,
+		Logs:          func(est ui.Estate) *cloudwatchlogs.Client { return c.regional(est).Logs },
 		Now:           cfg.Now,
 		Estates:       c.estates,
 		Logger:        cfg.Logger,
 		DefaultEstate: ui.Estate{Account: c.Account, Region: c.Region},
 		CheckEstate:   c.checkEstate,
-		Actor:         func(*http.Request) string { return c.Caller + " (drsorch console)" },
+		Actor:         func(_ *http.Request, est ui.Estate) string { return c.accounts[est.Account].caller + " (drsorch console)" },
 		CSRFToken:     csrf,
 		Product:       "console",
 		Real:          true,
@@ -174,22 +185,40 @@ func (c *Console) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	c.handler.ServeHTTP(w, r)
 }
 
-// estates are the console's account in its default region and every
+// regional returns the clients of an estate's account (checked by
+// checkEstate before) in its region.
+func (c *Console) regional(est ui.Estate) *awsclient.Clients {
+	a, ok := c.accounts[est.Account]
+	if !ok {
+		a = c.accounts[c.Account]
+	}
+	return a.clients.ForRegion(est.Region)
+}
+
+func (c *Console) clientsOf(est ui.Estate) executions.Clients {
+	rc := c.regional(est)
+	return executions.Clients{SFN: rc.SFN, DRS: rc.DRS, Quotas: rc.ServiceQuotas}
+}
+
+// estates are every offered account in the default region and every
 // --regions region.
 func (c *Console) estates() []ui.Estate {
-	out := []ui.Estate{{Account: c.Account, Region: c.Region}}
-	for _, r := range c.regions {
-		if r != c.Region {
-			out = append(out, ui.Estate{Account: c.Account, Region: r})
+	var out []ui.Estate
+	for _, id := range c.order {
+		out = append(out, ui.Estate{Account: id, Region: c.Region})
+		for _, r := range c.regions {
+			if r != c.Region {
+				out = append(out, ui.Estate{Account: id, Region: r})
+			}
 		}
 	}
 	return out
 }
 
 func (c *Console) checkEstate(est ui.Estate) error {
-	if est.Account != c.Account {
-		return fmt.Errorf("this console's credentials (%s) act in account %s, not %s: start another console with --profile or --assume-role for account %s",
-			c.Caller, c.Account, est.Account, est.Account)
+	if _, ok := c.accounts[est.Account]; !ok {
+		return fmt.Errorf("this console reads accounts %s (the credentials of %s and each --account-role), not %s: add --account-role arn:aws:iam::%s:role/NAME",
+			strings.Join(c.order, ", "), c.Caller, est.Account, est.Account)
 	}
 	return nil
 }

@@ -3,6 +3,7 @@ package console_test
 import (
 	"context"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"os"
 	"strings"
@@ -35,7 +36,7 @@ func TestListAndExecutionPagesReadAWSThroughTheSDK(t *testing.T) {
 	if other.status != http.StatusBadRequest {
 		t.Fatalf("another account: status %d", other.status)
 	}
-	other.mustContain(t, "act in account 123456789012", "--assume-role")
+	other.mustContain(t, "reads accounts 123456789012", "--account-role arn:aws:iam::210987654321:role/NAME")
 }
 
 func TestRefusesNonLoopbackWithoutToken(t *testing.T) {
@@ -162,5 +163,44 @@ func TestForeignHostNamesAreRefused(t *testing.T) {
 	res.Body.Close()
 	if res.StatusCode != http.StatusForbidden {
 		t.Fatalf("Host rebind.attacker.example: status %d", res.StatusCode)
+	}
+}
+
+// TestAnotherAccountThroughAnAssumedRole: --account-role offers a second
+// account, read with the role's temporary credentials from STS.
+func TestAnotherAccountThroughAnAssumedRole(t *testing.T) {
+	svc := startService(t)
+	awsEnvironment(t, svc.URL)
+	ctx := context.Background()
+	base, err := awsclient.New(ctx, awsclient.Settings{}, os.LookupEnv)
+	if err != nil {
+		t.Fatal(err)
+	}
+	other, err := awsclient.New(ctx, awsclient.Settings{AssumeRole: &awsclient.AssumeRole{
+		RoleARN: "arn:aws:iam::210987654321:role/drsorch-console", SessionName: "drsorch-console"}}, os.LookupEnv)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := console.New(ctx, console.Config{Listen: "127.0.0.1:0", Clients: base, Accounts: []*awsclient.Clients{other}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(c)
+	t.Cleanup(srv.Close)
+	f := &fixture{url: srv.URL}
+	home := f.get(t, "/ui/")
+	home.mustContain(t, `href="/ui/?account=210987654321&amp;region=us-east-1"`, `href="/ui/?account=123456789012&amp;region=us-east-1"`)
+	servers := f.get(t, "/ui/servers?account=210987654321&region=us-east-1")
+	if servers.status != http.StatusOK || !strings.Contains(servers.body, `<tr id="server-`) {
+		t.Fatalf("servers of the second account: %d\n%s", servers.status, servers.body)
+	}
+	mine := f.get(t, "/ui/servers")
+	first := mine.body[strings.Index(mine.body, `<tr id="server-`):]
+	first = first[:strings.Index(first, `">`)]
+	if strings.Contains(servers.body, first) {
+		t.Errorf("account 210987654321 shows %s of 123456789012: the role's clients were not used", first)
+	}
+	if p := f.get(t, "/ui/?account=111122223333"); p.status != http.StatusBadRequest {
+		t.Errorf("an account not offered: %d", p.status)
 	}
 }

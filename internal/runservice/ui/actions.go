@@ -15,10 +15,10 @@ import (
 // Who the run service records as having resumed or cancelled.
 const actor = "drsorch dashboard"
 
-// actor is who an action is recorded as done by.
-func (d *Dashboard) actor(r *http.Request) string {
+// actor is who an action in an estate is recorded as done by.
+func (d *Dashboard) actor(r *http.Request, est Estate) string {
 	if d.opts.Actor != nil {
-		if a := d.opts.Actor(r); a != "" {
+		if a := d.opts.Actor(r, est); a != "" {
 			return a
 		}
 	}
@@ -86,7 +86,7 @@ func (d *Dashboard) resume(w http.ResponseWriter, r *http.Request) {
 		d.actionFailed(w, data, http.StatusBadRequest, "Cannot resume: the form did not say which wave (field \"wave\"). Use the Resume button of the paused wave.")
 		return
 	}
-	err = executions.Resume(r.Context(), d.clients(data.Estate), data.Exec, wave, d.actor(r), d.opts.Now())
+	err = executions.Resume(r.Context(), d.clients(data.Estate), data.Exec, wave, d.actor(r, data.Estate), d.opts.Now())
 	switch {
 	case errors.Is(err, executions.ErrAlreadyApproved):
 		// Released already (an earlier click whose answer was lost, or
@@ -130,7 +130,7 @@ func (d *Dashboard) cancel(w http.ResponseWriter, r *http.Request) {
 		d.actionFailed(w, data, http.StatusConflict, fmt.Sprintf("Not cancelled: execution %s has already ended (%s).", data.Exec.Name, data.Exec.Status))
 		return
 	}
-	if err := executions.Cancel(r.Context(), d.clients(data.Estate), arn, d.actor(r)); err != nil {
+	if err := executions.Cancel(r.Context(), d.clients(data.Estate), arn, d.actor(r, data.Estate)); err != nil {
 		d.actionFailed(w, data, http.StatusBadGateway, "Cancel failed: "+err.Error())
 		return
 	}
@@ -189,10 +189,10 @@ func (d *Dashboard) terminate(w http.ResponseWriter, r *http.Request) {
 		defer cancel()
 		res, err := executions.Terminate(ctx, c, data.Exec, false, 10*time.Second)
 		if err != nil {
-			d.opts.Logger.Error("dashboard: terminate drill instances", "execution", arn, "by", d.actor(r), "error", err)
+			d.opts.Logger.Error("dashboard: terminate drill instances", "execution", arn, "by", d.actor(r, data.Estate), "error", err)
 			return
 		}
-		d.opts.Logger.Info("dashboard: terminated drill instances", "execution", arn, "by", d.actor(r), "jobs", res.JobIDs, "instances", len(res.Terminated))
+		d.opts.Logger.Info("dashboard: terminated drill instances", "execution", arn, "by", d.actor(r, data.Estate), "jobs", res.JobIDs, "instances", len(res.Terminated))
 	}()
 	http.Redirect(w, r, executionURL(arn)+"?done=terminating", http.StatusSeeOther)
 }

@@ -71,7 +71,7 @@ type Options struct {
 	CheckEstate func(Estate) error
 	// Actor says who resumed, cancelled, started or terminated, for the
 	// audit trail; nil means "drsorch dashboard".
-	Actor func(*http.Request) string
+	Actor func(*http.Request, Estate) string
 	// CSRFToken, when set, is put into every form and required of every
 	// action (field csrf), on top of the same-origin check.
 	CSRFToken string

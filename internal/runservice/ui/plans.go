@@ -270,7 +270,7 @@ func (d *Dashboard) startDrill(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	name := executions.NewName(executions.TypeDrill, d.opts.Now())
-	arn, err := executions.StartWith(r.Context(), c, data.Plan.ARN, name, executions.Input{Type: executions.TypeDrill, InvokedBy: d.actor(r)})
+	arn, err := executions.StartWith(r.Context(), c, data.Plan.ARN, name, executions.Input{Type: executions.TypeDrill, InvokedBy: d.actor(r, data.Estate)})
 	if err != nil {
 		data.Error = "Start failed: " + err.Error()
 		d.render(w, http.StatusBadGateway, "start", "layout", data)
