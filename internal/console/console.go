@@ -151,12 +151,10 @@ func New(ctx context.Context, cfg Config) (*Console, error) {
 		Logger:        cfg.Logger,
 		DefaultEstate: ui.Estate{Account: c.Account, Region: c.Region},
 		CheckEstate:   c.checkEstate,
-		Actor: func(_ *http.Request, est ui.Estate) string {
-			return c.accounts[est.Account].caller + " (drsorch console)"
-		},
-		CSRFToken: csrf,
-		Product:   "console",
-		Real:      true,
+		STS:           func(est ui.Estate) *sts.Client { return c.regional(est).STS },
+		CSRFToken:     csrf,
+		Product:       "console",
+		Real:          true,
 	})
 	if err != nil {
 		return nil, err

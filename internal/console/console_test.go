@@ -106,8 +106,8 @@ func TestCrossOriginAndTokenlessActionsAreRefused(t *testing.T) {
 		t.Fatalf("resume from the console's page: status %d\n%s", ok.status, ok.body)
 	}
 	w, _ := f.describe(t, arn).Wave("web")
-	if w.Approval == nil || !strings.Contains(w.Approval.ApprovedBy, "(drsorch console)") || !strings.Contains(w.Approval.ApprovedBy, "arn:aws") {
-		t.Errorf("approval = %+v, want the caller's ARN and the console", w.Approval)
+	if w.Approval == nil || !strings.HasPrefix(w.Approval.ApprovedBy, "arn:aws:") || !strings.HasPrefix(w.Approval.Reason, "drsorch console, from ") {
+		t.Errorf("approval = %+v, want the caller's ARN (STS) and the console as the reason", w.Approval)
 	}
 }
 

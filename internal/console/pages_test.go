@@ -115,7 +115,7 @@ func TestStartDrillRunsThePreStartCheck(t *testing.T) {
 	}
 	arn, _ := url.PathUnescape(strings.TrimPrefix(strings.Split(ok.location, "?")[0], "/ui/executions/"))
 	e := f.describe(t, arn)
-	if e.Type != "DRILL" || !strings.Contains(e.InvokedBy, "(drsorch console)") {
+	if e.Type != "DRILL" || !strings.HasPrefix(e.InvokedBy, "arn:aws:") {
 		t.Fatalf("started %s by %q", e.Type, e.InvokedBy)
 	}
 

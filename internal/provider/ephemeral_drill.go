@@ -99,7 +99,7 @@ func (d *drillEphemeral) Open(ctx context.Context, req ephemeral.OpenRequest, re
 	}
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
-	runner := &executionResource{data: d.data}
+	runner := &executionResource{data: d.data, approvalReason: "terraform: ephemeral drsorch_drill with approve_pauses"}
 	planARN, err := runner.resolvePlanARN(ctx, m.RecoveryPlan.ValueString())
 	if err != nil {
 		resp.Diagnostics.AddAttributeError(path.Root("recovery_plan"), "Invalid recovery plan", err.Error())
@@ -130,7 +130,12 @@ func (d *drillEphemeral) Open(ctx context.Context, req ephemeral.OpenRequest, re
 	// Named before the call: a retried StartExecution (its answer lost)
 	// finds this drill instead of starting a second one.
 	name := executions.NewName(executions.TypeDrill, time.Now())
-	arn, err := executions.Start(ctx, runner.startClients(&resp.Diagnostics), planARN, executions.TypeDrill, "terraform (ephemeral drsorch_drill)", name)
+	invokedBy, err := executions.CallerARN(ctx, d.data.clients.STS)
+	if err != nil {
+		addAPIError(&resp.Diagnostics, "start a drill of plan "+view.Name, err)
+		return
+	}
+	arn, err := executions.Start(ctx, runner.startClients(&resp.Diagnostics), planARN, executions.TypeDrill, invokedBy, name)
 	if err != nil {
 		addAPIError(&resp.Diagnostics, "start a drill of plan "+view.Name, err)
 		var unknown *executions.UnknownOutcomeError

@@ -72,6 +72,7 @@ type Wave struct {
 	PausedAt    time.Time `json:"pausedAt,omitzero"` // when its gate began waiting (estimated: see pauseStart)
 	ApprovedAt  time.Time `json:"approvedAt,omitzero"`
 	ApprovedBy  string    `json:"approvedBy,omitempty"`
+	ApprovalWhy string    `json:"approvalReason,omitempty"`
 	StartedAt   time.Time `json:"startedAt,omitzero"` // recovery job started
 	EndedAt     time.Time `json:"endedAt,omitzero"`
 	Took        Duration  `json:"took"`
@@ -106,6 +107,7 @@ type Approval struct {
 	Wave       string    `json:"wave"`
 	ApprovedBy string    `json:"approvedBy"`
 	ApprovedAt time.Time `json:"approvedAt"`
+	Reason     string    `json:"reason,omitempty"` // where it came from, or the approver's note
 }
 
 // Event is one DRS job log item.
@@ -249,8 +251,8 @@ func Build(e *executions.Execution, hosts map[string]string, events []Event, tar
 			wr.PausedAt = pauseStart(w.Level)
 		}
 		if a := w.Approval; a != nil {
-			wr.ApprovedAt, wr.ApprovedBy = a.ApprovedAt, a.ApprovedBy
-			r.Approvals = append(r.Approvals, Approval{Wave: w.Name, ApprovedBy: a.ApprovedBy, ApprovedAt: a.ApprovedAt})
+			wr.ApprovedAt, wr.ApprovedBy, wr.ApprovalWhy = a.ApprovedAt, a.ApprovedBy, a.Reason
+			r.Approvals = append(r.Approvals, Approval{Wave: w.Name, ApprovedBy: a.ApprovedBy, ApprovedAt: a.ApprovedAt, Reason: a.Reason})
 			if !wr.PausedAt.IsZero() && a.ApprovedAt.After(wr.PausedAt) {
 				r.Paused += Duration(a.ApprovedAt.Sub(wr.PausedAt))
 			}

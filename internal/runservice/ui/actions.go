@@ -12,17 +12,20 @@ import (
 	"github.com/drsorch/terraform-provider-drsorch/internal/executions"
 )
 
-// Who the run service records as having resumed or cancelled.
-const actor = "drsorch dashboard"
+// dashboardReason is recorded beside the approver's identity: where the
+// approval or the cancel came from. The dashboard has no login of its own
+// (it serves loopback by default, the console behind its token), so the
+// identity is that of the dashboard's credentials, as STS
+// GetCallerIdentity names them.
+func (d *Dashboard) dashboardReason(r *http.Request) string {
+	return "drsorch " + d.reasonName() + ", from " + r.RemoteAddr
+}
 
-// actor is who an action in an estate is recorded as done by.
-func (d *Dashboard) actor(r *http.Request, est Estate) string {
-	if d.opts.Actor != nil {
-		if a := d.opts.Actor(r, est); a != "" {
-			return a
-		}
+func (d *Dashboard) reasonName() string {
+	if d.opts.Real {
+		return "console"
 	}
-	return actor
+	return "dashboard"
 }
 
 // actionAllowed refuses an action posted from another site or, when the
@@ -86,7 +89,13 @@ func (d *Dashboard) resume(w http.ResponseWriter, r *http.Request) {
 		d.actionFailed(w, data, http.StatusBadRequest, "Cannot resume: the form did not say which wave (field \"wave\"). Use the Resume button of the paused wave.")
 		return
 	}
-	err = executions.Resume(r.Context(), d.clients(data.Estate), data.Exec, wave, d.actor(r, data.Estate), d.opts.Now())
+	who, err := executions.CallerARN(r.Context(), d.stsClient(data.Estate))
+	if err != nil {
+		d.actionFailed(w, data, http.StatusBadGateway, "Cannot resume: "+err.Error()+". Nothing was changed.")
+		return
+	}
+	err = executions.ResumeWith(r.Context(), d.clients(data.Estate), data.Exec, wave,
+		executions.Approval{ApprovedBy: who, ApprovedAt: d.opts.Now(), Reason: d.dashboardReason(r)})
 	switch {
 	case errors.Is(err, executions.ErrAlreadyApproved):
 		// Released already (an earlier click whose answer was lost, or
@@ -130,7 +139,12 @@ func (d *Dashboard) cancel(w http.ResponseWriter, r *http.Request) {
 		d.actionFailed(w, data, http.StatusConflict, fmt.Sprintf("Not cancelled: execution %s has already ended (%s).", data.Exec.Name, data.Exec.Status))
 		return
 	}
-	if err := executions.Cancel(r.Context(), d.clients(data.Estate), arn, d.actor(r, data.Estate)); err != nil {
+	who, err := executions.CallerARN(r.Context(), d.stsClient(data.Estate))
+	if err != nil {
+		d.actionFailed(w, data, http.StatusBadGateway, "Cancel failed: "+err.Error())
+		return
+	}
+	if err := executions.Cancel(r.Context(), d.clients(data.Estate), arn, who+" ("+d.dashboardReason(r)+")"); err != nil {
 		d.actionFailed(w, data, http.StatusBadGateway, "Cancel failed: "+err.Error())
 		return
 	}
@@ -183,16 +197,22 @@ func (d *Dashboard) terminate(w http.ResponseWriter, r *http.Request) {
 		d.actionFailed(w, data, http.StatusConflict, "Not terminated: this drill has no launched recovery instances.")
 		return
 	}
+	who, err := executions.CallerARN(r.Context(), d.stsClient(data.Estate))
+	if err != nil {
+		d.actionFailed(w, data, http.StatusBadGateway, "Not terminated: "+err.Error())
+		return
+	}
+	by := who + " (" + d.dashboardReason(r) + ")"
 	c := d.clients(data.Estate)
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(r.Context()), terminateTimeout)
 	go func() {
 		defer cancel()
 		res, err := executions.Terminate(ctx, c, data.Exec, false, 10*time.Second)
 		if err != nil {
-			d.opts.Logger.Error("dashboard: terminate drill instances", "execution", arn, "by", d.actor(r, data.Estate), "error", err)
+			d.opts.Logger.Error("dashboard: terminate drill instances", "execution", arn, "by", by, "error", err)
 			return
 		}
-		d.opts.Logger.Info("dashboard: terminated drill instances", "execution", arn, "by", d.actor(r, data.Estate), "jobs", res.JobIDs, "instances", len(res.Terminated))
+		d.opts.Logger.Info("dashboard: terminated drill instances", "execution", arn, "by", by, "jobs", res.JobIDs, "instances", len(res.Terminated))
 	}()
 	http.Redirect(w, r, executionURL(arn)+"?done=terminating", http.StatusSeeOther)
 }

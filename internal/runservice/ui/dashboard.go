@@ -13,6 +13,7 @@ import (
 	"fmt"
 
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs"
+	"github.com/aws/aws-sdk-go-v2/service/sts"
 	"log/slog"
 	"net/http"
 	"regexp"
@@ -69,9 +70,10 @@ type Options struct {
 	// (for the console: another account than its credentials'); nil
 	// accepts any.
 	CheckEstate func(Estate) error
-	// Actor says who resumed, cancelled, started or terminated, for the
-	// audit trail; nil means "drsorch dashboard".
-	Actor func(*http.Request, Estate) string
+	// STS builds the STS client that names who acts (GetCallerIdentity)
+	// in an account and region, for the audit trail. Nil means one served
+	// in process by API.
+	STS func(Estate) *sts.Client
 	// CSRFToken, when set, is put into every form and required of every
 	// action (field csrf), on top of the same-origin check.
 	CSRFToken string

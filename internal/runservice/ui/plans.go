@@ -269,8 +269,14 @@ func (d *Dashboard) startDrill(w http.ResponseWriter, r *http.Request) {
 		d.render(w, http.StatusConflict, "start", "layout", data)
 		return
 	}
+	who, err := executions.CallerARN(r.Context(), d.stsClient(data.Estate))
+	if err != nil {
+		data.Error = "Not started: " + err.Error()
+		d.render(w, http.StatusBadGateway, "start", "layout", data)
+		return
+	}
 	name := executions.NewName(executions.TypeDrill, d.opts.Now())
-	arn, err := executions.StartWith(r.Context(), c, data.Plan.ARN, name, executions.Input{Type: executions.TypeDrill, InvokedBy: d.actor(r, data.Estate)})
+	arn, err := executions.StartWith(r.Context(), c, data.Plan.ARN, name, executions.Input{Type: executions.TypeDrill, InvokedBy: who})
 	if err != nil {
 		data.Error = "Start failed: " + err.Error()
 		d.render(w, http.StatusBadGateway, "start", "layout", data)

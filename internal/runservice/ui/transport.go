@@ -12,6 +12,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/drs"
 	"github.com/aws/aws-sdk-go-v2/service/servicequotas"
 	"github.com/aws/aws-sdk-go-v2/service/sfn"
+	"github.com/aws/aws-sdk-go-v2/service/sts"
 
 	"github.com/drsorch/terraform-provider-drsorch/internal/executions"
 	"github.com/drsorch/terraform-provider-drsorch/internal/runservice/awswire"
@@ -90,7 +91,7 @@ func logsFor(api http.Handler, est Estate) *cloudwatchlogs.Client {
 func inProcessConfig(api http.Handler, est Estate) aws.Config {
 	return aws.Config{
 		Region:           est.Region,
-		Credentials:      credentials.NewStaticCredentialsProvider(awswire.SessionAccessKey(est.Account, "DASH"), dashboardSecret, ""),
+		Credentials:      credentials.NewStaticCredentialsProvider(awswire.SessionAccessKey(est.Account, awswire.DashboardKeySuffix), dashboardSecret, ""),
 		BaseEndpoint:     aws.String("http://drsorch-run-service.internal"),
 		HTTPClient:       &http.Client{Transport: inProcess{api: api}},
 		RetryMaxAttempts: 1,
@@ -102,4 +103,13 @@ func inProcessConfig(api http.Handler, est Estate) aws.Config {
 func clientsFor(api http.Handler, est Estate) executions.Clients {
 	cfg := inProcessConfig(api, est)
 	return executions.Clients{SFN: sfn.NewFromConfig(cfg), DRS: drs.NewFromConfig(cfg), Quotas: servicequotas.NewFromConfig(cfg)}
+}
+
+// stsClient asks STS who the dashboard's credentials are (in process, or
+// the console's own STS client): the identity its actions record.
+func (d *Dashboard) stsClient(est Estate) *sts.Client {
+	if d.opts.STS != nil {
+		return d.opts.STS(est)
+	}
+	return sts.NewFromConfig(inProcessConfig(d.opts.API, est))
 }
