@@ -74,15 +74,10 @@ type Console struct {
 	dash    *ui.Dashboard
 	regions []string
 	logger  *slog.Logger
-	// accounts are the clients and caller of every account offered, the
-	// default one included, by account ID; order lists them.
-	accounts map[string]account
+	// accounts are the clients of every account offered, the default one
+	// included, by account ID; order lists them.
+	accounts map[string]*awsclient.Clients
 	order    []string
-}
-
-type account struct {
-	clients *awsclient.Clients
-	caller  string
 }
 
 // CheckListen refuses a non-loopback listener without a token, and a token
@@ -122,7 +117,7 @@ func New(ctx context.Context, cfg Config) (*Console, error) {
 	if err != nil {
 		return nil, err
 	}
-	c := &Console{Region: cfg.Clients.Region, hosts: hosts, regions: cfg.Regions, logger: cfg.Logger, accounts: map[string]account{}}
+	c := &Console{Region: cfg.Clients.Region, hosts: hosts, regions: cfg.Regions, logger: cfg.Logger, accounts: map[string]*awsclient.Clients{}}
 	for i, clients := range append([]*awsclient.Clients{cfg.Clients}, cfg.Accounts...) {
 		who, err := clients.STS.GetCallerIdentity(ctx, &sts.GetCallerIdentityInput{})
 		if err != nil {
@@ -132,7 +127,7 @@ func New(ctx context.Context, cfg Config) (*Console, error) {
 		if _, dup := c.accounts[id]; dup {
 			return nil, fmt.Errorf("--account-role: account %s is offered twice; give one role per account", id)
 		}
-		c.accounts[id] = account{clients: clients, caller: aws.ToString(who.Arn)}
+		c.accounts[id] = clients
 		c.order = append(c.order, id)
 		if i == 0 {
 			c.Account, c.Caller = id, aws.ToString(who.Arn)
@@ -192,7 +187,7 @@ func (c *Console) regional(est ui.Estate) *awsclient.Clients {
 	if !ok {
 		a = c.accounts[c.Account]
 	}
-	return a.clients.ForRegion(est.Region)
+	return a.ForRegion(est.Region)
 }
 
 func (c *Console) clientsOf(est ui.Estate) executions.Clients {
