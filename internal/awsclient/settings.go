@@ -73,6 +73,7 @@ type Endpoints struct {
 	Events        string
 	STS           string
 	ServiceQuotas string
+	EC2           string
 	Logs          string // CloudWatch Logs; not a provider setting (the console reads plan logs)
 }
 
@@ -174,6 +175,7 @@ func (s Settings) validateEndpoints() error {
 		{"endpoints.events", s.Endpoints.Events},
 		{"endpoints.sts", s.Endpoints.STS},
 		{"endpoints.servicequotas", s.Endpoints.ServiceQuotas},
+		{"endpoints.ec2", s.Endpoints.EC2},
 	} {
 		if err := check(e.name, e.value); err != nil {
 			return err
