@@ -9,6 +9,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"testing"
 	"time"
 
@@ -133,4 +134,17 @@ func Screenshot(t *testing.T, ctx context.Context, dir, name string) {
 		t.Fatal(err)
 	}
 	t.Logf("screenshot: %s", path)
+}
+
+// ActiveElement reads the id of the element that has the keyboard focus,
+// after giving the page up to five seconds to move it to want: browsers
+// apply autofocus a moment after the page is shown.
+func ActiveElement(want string, id *string) chromedp.Action {
+	return chromedp.ActionFunc(func(ctx context.Context) error {
+		// A timeout only means the focus went elsewhere; the caller
+		// reports what it found.
+		_ = chromedp.Poll(`document.activeElement && document.activeElement.id === `+strconv.Quote(want), nil,
+			chromedp.WithPollingTimeout(5*time.Second), chromedp.WithPollingInterval(50*time.Millisecond)).Do(ctx)
+		return chromedp.Evaluate(`document.activeElement ? document.activeElement.id : ""`, id).Do(ctx)
+	})
 }

@@ -34,7 +34,7 @@ func TestBrowserConsole(t *testing.T) {
 		chromedp.WaitVisible(`#token`, chromedp.ByQuery),
 	)
 	var focused string
-	step("the token field has the focus", chromedp.Evaluate(`document.activeElement.id`, &focused))
+	step("the token field has the focus", browsertest.ActiveElement("token", &focused))
 	if focused != "token" {
 		t.Errorf("focus on the sign-in page is on %q, want the token field", focused)
 	}
@@ -55,7 +55,7 @@ func TestBrowserConsole(t *testing.T) {
 	step("start a drill: the pre-start check passes, the confirm button has the focus",
 		enterOn(`#start-drill`),
 		chromedp.WaitVisible(`#checks .check-ok`, chromedp.ByQuery),
-		chromedp.Evaluate(`document.activeElement.id`, &focused),
+		browsertest.ActiveElement("confirm-start", &focused),
 	)
 	if focused != "confirm-start" {
 		t.Errorf("focus on the start page is on %q, want the confirm button", focused)
@@ -115,7 +115,7 @@ func TestBrowserConsole(t *testing.T) {
 	step("terminate the drill's instances: confirmation with the focus on confirm",
 		enterOn(`#terminate-button`),
 		chromedp.WaitVisible(`#confirm-terminate`, chromedp.ByQuery),
-		chromedp.Evaluate(`document.activeElement.id`, &focused),
+		browsertest.ActiveElement("confirm-terminate", &focused),
 	)
 	if focused != "confirm-terminate" {
 		t.Errorf("focus on the terminate page is on %q", focused)

@@ -143,7 +143,7 @@ func TestBrowserCancelWithConfirmation(t *testing.T) {
 		chromedp.Focus(`#cancel-button`, chromedp.ByQuery),
 		chromedp.KeyEvent(kb.Enter),
 		chromedp.WaitVisible(`#confirm-cancel`, chromedp.ByQuery),
-		chromedp.Evaluate(`document.activeElement.id`, &focused),
+		browsertest.ActiveElement("confirm-cancel", &focused),
 	)
 	if focused != "confirm-cancel" {
 		t.Errorf("focus on the confirmation page is on %q, want the confirm button", focused)
