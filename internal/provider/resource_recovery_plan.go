@@ -334,7 +334,7 @@ func (r *recoveryPlanResource) resolveAndCompile(ctx context.Context, plan *reco
 		}
 	}
 	clients := r.data.clients
-	servers, err := drsapi.ListSourceServers(ctx, clients.DRS, nil)
+	servers, err := clients.SourceServers().List(ctx)
 	if err != nil {
 		addAPIError(diags, "read DRS source servers in "+clients.Region, err)
 		return nil, false

@@ -36,7 +36,7 @@ func checkServerAtPlan(ctx context.Context, clients *awsclient.Clients, req reso
 	if drssettings.CheckSourceServerID(id.ValueString()) != "" {
 		return drstypes.SourceServer{}, false // the attribute validator reports it
 	}
-	s, err := serverIndexFor(clients).lookup(ctx, id.ValueString())
+	s, err := lookupSourceServer(ctx, clients, id.ValueString())
 	if errors.Is(err, errServerNotFound) {
 		diags.AddAttributeError(path.Root("source_server_id"), "Unknown source server",
 			fmt.Sprintf("DRS in %s has no source server %s. Check the ID (data.drsorch_source_servers lists them) and the provider's region and account.",
