@@ -69,7 +69,7 @@ func (v stringValidatorFunc) ValidateString(_ context.Context, req validator.Str
 		return
 	}
 	if msg := v.check(req.ConfigValue.ValueString()); msg != "" {
-		resp.Diagnostics.AddAttributeError(req.Path, "Invalid value", msg)
+		addAttributeError(&resp.Diagnostics, req.Path, "Invalid value", msg)
 	}
 }
 
@@ -99,7 +99,7 @@ func (v int64ValidatorFunc) ValidateInt64(_ context.Context, req validator.Int64
 		return
 	}
 	if msg := v.check(req.ConfigValue.ValueInt64()); msg != "" {
-		resp.Diagnostics.AddAttributeError(req.Path, "Invalid value", msg)
+		addAttributeError(&resp.Diagnostics, req.Path, "Invalid value", msg)
 	}
 }
 
