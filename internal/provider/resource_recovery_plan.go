@@ -631,9 +631,13 @@ func (r *recoveryPlanResource) Delete(ctx context.Context, req resource.DeleteRe
 
 // ImportState imports a plan by name.
 func (r *recoveryPlanResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	name := req.ID
+	name, err := planNameFromImportID(req.ID, r.data.clients.Region)
+	if err != nil {
+		resp.Diagnostics.AddError("Invalid import ID", err.Error())
+		return
+	}
 	if err := plans.ValidateName(name); err != nil {
-		resp.Diagnostics.AddError("Invalid import ID", err.Error()+". Import a recovery plan by its name.")
+		resp.Diagnostics.AddError("Invalid import ID", err.Error()+". Import a recovery plan by its name, state machine ARN or version ARN.")
 		return
 	}
 	account, err := r.data.account(ctx)
