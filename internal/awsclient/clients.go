@@ -18,6 +18,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/servicequotas"
 	"github.com/aws/aws-sdk-go-v2/service/sfn"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
+
+	"github.com/drsorch/terraform-provider-drsorch/internal/drsapi"
 )
 
 // Clients are the service clients of one region, sharing one
@@ -37,6 +39,7 @@ type Clients struct {
 	endpoints Endpoints
 	mu        sync.Mutex
 	regions   map[string]*Clients
+	servers   *drsapi.ServerCache
 }
 
 // New resolves the configuration (settings first, then the environment
@@ -126,10 +129,9 @@ const noCredentialsMessage = "no valid AWS credentials were found: set `profile`
 	"(DRSORCH_RUN_SERVICE_ENDPOINT) at a `drsorch serve` run service"
 
 func newClients(cfg aws.Config, endpoints Endpoints) *Clients {
-	return &Clients{
+	c := &Clients{
 		Config:        cfg,
 		Region:        cfg.Region,
-		DRS:           drs.NewFromConfig(cfg, endpointOption[drs.Options](endpoints.DRS)),
 		SFN:           sfn.NewFromConfig(cfg, endpointOption[sfn.Options](endpoints.SFN)),
 		Events:        eventbridge.NewFromConfig(cfg, endpointOption[eventbridge.Options](endpoints.Events)),
 		STS:           sts.NewFromConfig(cfg, endpointOption[sts.Options](endpoints.STS)),
@@ -138,6 +140,9 @@ func newClients(cfg aws.Config, endpoints Endpoints) *Clients {
 		Logs:          cloudwatchlogs.NewFromConfig(cfg, endpointOption[cloudwatchlogs.Options](endpoints.Logs)),
 		endpoints:     endpoints,
 	}
+	c.DRS = drs.NewFromConfig(cfg, endpointOption[drs.Options](endpoints.DRS), keepServerCacheTrue(c))
+	c.servers = drsapi.NewServerCache(c.DRS, 0)
+	return c
 }
 
 // ForRegion returns clients for another region with the same credentials

@@ -658,9 +658,10 @@ func (r *executionResource) Delete(ctx context.Context, req resource.DeleteReque
 
 // ImportState imports an execution by its ARN.
 func (r *executionResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	if !strings.HasPrefix(req.ID, "arn:") || !strings.Contains(req.ID, ":execution:") {
-		resp.Diagnostics.AddError("Invalid import ID", fmt.Sprintf("%q is not an execution ARN (arn:<partition>:states:<region>:<account>:execution:drsorch-plan-<plan>:<name>).", req.ID))
+	arn, err := executionARNFromImportID(ctx, r.data.clients.SFN, req.ID)
+	if err != nil {
+		resp.Diagnostics.AddError("Invalid import ID", err.Error())
 		return
 	}
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("arn"), req.ID)...)
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("arn"), arn)...)
 }

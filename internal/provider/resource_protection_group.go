@@ -175,7 +175,7 @@ func (r *protectionGroupResource) ModifyPlan(ctx context.Context, req resource.M
 		resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
 		return
 	}
-	servers, err := drsapi.ListSourceServers(ctx, r.clients.DRS, nil)
+	servers, err := r.clients.SourceServers().List(ctx)
 	if err != nil {
 		addAPIError(&resp.Diagnostics, "read DRS source servers in "+r.clients.Region, err)
 		return
@@ -342,7 +342,7 @@ func (r *protectionGroupResource) Update(ctx context.Context, req resource.Updat
 // a server since the plan.
 func (r *protectionGroupResource) apply(ctx context.Context, plan *protectionGroupModel, diags *diag.Diagnostics) {
 	name := plan.Name.ValueString()
-	servers, err := drsapi.ListSourceServers(ctx, r.clients.DRS, nil)
+	servers, err := r.clients.SourceServers().Fresh(ctx)
 	if err != nil {
 		addAPIError(diags, "read DRS source servers in "+r.clients.Region, err)
 		return
@@ -396,7 +396,7 @@ func (r *protectionGroupResource) Read(ctx context.Context, req resource.ReadReq
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	servers, err := drsapi.ListSourceServers(ctx, r.clients.DRS, nil)
+	servers, err := r.clients.SourceServers().List(ctx)
 	if err != nil {
 		addAPIError(&resp.Diagnostics, "read DRS source servers in "+r.clients.Region, err)
 		return
@@ -429,7 +429,7 @@ func (r *protectionGroupResource) Delete(ctx context.Context, req resource.Delet
 		return
 	}
 	name := state.Name.ValueString()
-	servers, err := drsapi.ListSourceServers(ctx, r.clients.DRS, nil)
+	servers, err := r.clients.SourceServers().Fresh(ctx)
 	if err != nil {
 		addAPIError(&resp.Diagnostics, "read DRS source servers in "+r.clients.Region, err)
 		return
@@ -446,7 +446,7 @@ func (r *protectionGroupResource) ImportState(ctx context.Context, req resource.
 		resp.Diagnostics.AddError("Invalid import ID", err.Error()+". Import a protection group by its name.")
 		return
 	}
-	servers, err := drsapi.ListSourceServers(ctx, r.clients.DRS, nil)
+	servers, err := r.clients.SourceServers().List(ctx)
 	if err != nil {
 		addAPIError(&resp.Diagnostics, "read DRS source servers in "+r.clients.Region, err)
 		return

@@ -352,7 +352,7 @@ func (r *recoveryPlanResource) resolveAndCompile(ctx context.Context, plan *reco
 		}
 	}
 	clients := r.data.clients
-	servers, err := drsapi.ListSourceServers(ctx, clients.DRS, nil)
+	servers, err := clients.SourceServers().List(ctx)
 	if err != nil {
 		addAPIError(diags, "read DRS source servers in "+clients.Region, err)
 		return nil, false, false
@@ -649,9 +649,13 @@ func (r *recoveryPlanResource) Delete(ctx context.Context, req resource.DeleteRe
 
 // ImportState imports a plan by name.
 func (r *recoveryPlanResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	name := req.ID
+	name, err := planNameFromImportID(req.ID, r.data.clients.Region)
+	if err != nil {
+		resp.Diagnostics.AddError("Invalid import ID", err.Error())
+		return
+	}
 	if err := plans.ValidateName(name); err != nil {
-		resp.Diagnostics.AddError("Invalid import ID", err.Error()+". Import a recovery plan by its name.")
+		resp.Diagnostics.AddError("Invalid import ID", err.Error()+". Import a recovery plan by its name, state machine ARN or version ARN.")
 		return
 	}
 	account, err := r.data.account(ctx)
