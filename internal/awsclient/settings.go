@@ -74,6 +74,7 @@ type Endpoints struct {
 	STS           string
 	ServiceQuotas string
 	EC2           string
+	Logs          string // CloudWatch Logs; not a provider setting (the console reads plan logs)
 }
 
 // Lookup reads one environment variable; os.LookupEnv in production.
