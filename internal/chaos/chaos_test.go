@@ -287,7 +287,7 @@ func deployPlans(ctx context.Context, t *testing.T, c executions.Clients, s sett
 			}
 		}
 		name := fmt.Sprintf("chaos-%02d", i)
-		compiled, err := statemachine.Compile(recoveryplan.Plan{Name: name, Waves: waves}, region)
+		compiled, err := plans.CompileWithRunner(ctx, c.SFN, recoveryplan.Plan{Name: name, Waves: waves}, region, "123456789012", roleARN)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -24,7 +24,6 @@ import (
 	"github.com/drsorch/terraform-provider-drsorch/internal/runservice"
 	"github.com/drsorch/terraform-provider-drsorch/internal/runservice/drssim"
 	"github.com/drsorch/terraform-provider-drsorch/internal/runservice/runservicetest"
-	"github.com/drsorch/terraform-provider-drsorch/internal/statemachine"
 )
 
 // harness is a run service with the demo shop deployed as plans, and a
@@ -118,7 +117,7 @@ func (h *harness) deployShop(t testing.TB, name string, pause bool) string {
 
 func (h *harness) deploy(t testing.TB, p recoveryplan.Plan) string {
 	t.Helper()
-	c, err := statemachine.Compile(p, "us-east-1")
+	c, err := plans.CompileWithRunner(context.Background(), h.sfn, p, "us-east-1", "123456789012", "arn:aws:iam::123456789012:role/drsorch")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -23,7 +23,6 @@ import (
 	"github.com/drsorch/terraform-provider-drsorch/internal/recoveryplan"
 	"github.com/drsorch/terraform-provider-drsorch/internal/runservice"
 	"github.com/drsorch/terraform-provider-drsorch/internal/runservice/runservicetest"
-	"github.com/drsorch/terraform-provider-drsorch/internal/statemachine"
 )
 
 // The run service's key, written to its credentials file; the console
@@ -108,7 +107,7 @@ func deploy(t *testing.T, cfg console.Config) *fixture {
 		{Name: "web", ProtectionGroup: "shop-web", PauseBefore: true, ServerIDs: web[:len(web)-1]},
 		{Name: "edge", ProtectionGroup: "shop-edge", DependsOn: []string{"app"}, DependsOnSet: true, ServerIDs: web[len(web)-1:]},
 	}}
-	compiled, err := statemachine.Compile(plan, "us-east-1")
+	compiled, err := plans.CompileWithRunner(ctx, c.SFN, plan, "us-east-1", "123456789012", "arn:aws:iam::123456789012:role/drsorch")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -57,7 +57,7 @@ func deploy(t testing.TB, name string) *fixture {
 }
 
 func deployPlan(t testing.TB, f *fixture, name string, p recoveryplan.Plan) string {
-	c, err := statemachine.Compile(p, "us-east-1")
+	c, err := plans.CompileWithRunner(context.Background(), f.clients.SFN, p, "us-east-1", "123456789012", "arn:aws:iam::123456789012:role/drsorch")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -87,6 +87,9 @@ type Wave struct {
 	Approval *Approval
 	Error    string
 	Cause    string
+	// RunnerExecutionARN is the wave runner execution that recovers the
+	// wave (plans compiled with the wave runner).
+	RunnerExecutionARN string
 }
 
 // Server is one source server of a wave.
@@ -172,6 +175,9 @@ type describer struct {
 	clients Clients
 	view    *statemachine.PlanView
 	plan    string
+	// runnerJobs caches the job each runner execution follows, once found
+	// (a runner's job never changes).
+	runnerJobs map[string]string
 }
 
 func (d *describer) describe(ctx context.Context, arn string) (*Execution, error) {
@@ -216,10 +222,63 @@ func (d *describer) describe(ctx context.Context, arn string) (*Execution, error
 		return nil, err
 	}
 	applyHistory(e, events)
+	if err := d.runnerJobIDs(ctx, e); err != nil {
+		return nil, err
+	}
 	if err := applyJobs(ctx, c.DRS, e); err != nil {
 		return nil, err
 	}
 	return e, nil
+}
+
+// runnerJobIDs fills the job of each wave whose runner has one but whose
+// history here does not say it (running or failed waves): read from the
+// runner's own history, once per runner execution.
+func (d *describer) runnerJobIDs(ctx context.Context, e *Execution) error {
+	for i := range e.Waves {
+		w := &e.Waves[i]
+		if w.JobID != "" || w.RunnerExecutionARN == "" {
+			continue
+		}
+		if id, ok := d.runnerJobs[w.RunnerExecutionARN]; ok {
+			w.JobID = id
+			continue
+		}
+		events, err := History(ctx, d.clients.SFN, w.RunnerExecutionARN)
+		if err != nil {
+			return fmt.Errorf("wave %s: read its runner execution: %w", w.Name, err)
+		}
+		if id := runnerJobID(events); id != "" {
+			if d.runnerJobs == nil {
+				d.runnerJobs = map[string]string{}
+			}
+			d.runnerJobs[w.RunnerExecutionARN], w.JobID = id, id
+		}
+	}
+	return nil
+}
+
+// runnerJobID is the DRS job a runner execution started or adopted.
+func runnerJobID(events []sfntypes.HistoryEvent) string {
+	stateOf := map[int64]string{}
+	for _, ev := range events {
+		name := stateOf[ev.PreviousEventId]
+		if d := ev.StateEnteredEventDetails; d != nil {
+			name = aws.ToString(d.Name)
+		}
+		stateOf[ev.Id] = name
+		var out struct{ Job struct{ JobID string } }
+		switch {
+		case ev.Type == sfntypes.HistoryEventTypeTaskSucceeded && name == statemachine.StepStartRecovery:
+			_ = json.Unmarshal([]byte(aws.ToString(ev.TaskSucceededEventDetails.Output)), &out)
+		case ev.Type == sfntypes.HistoryEventTypePassStateExited && name == statemachine.StepAdoptJob:
+			_ = json.Unmarshal([]byte(aws.ToString(ev.StateExitedEventDetails.Output)), &out)
+		}
+		if out.Job.JobID != "" {
+			return out.Job.JobID
+		}
+	}
+	return ""
 }
 
 // History reads every event of an execution, oldest first.
@@ -257,17 +316,48 @@ func applyHistory(e *Execution, events []sfntypes.HistoryEvent) {
 		}
 		at := aws.ToTime(ev.Timestamp)
 		switch {
-		case ev.Type == sfntypes.HistoryEventTypeTaskScheduled && step == "pause":
+		case ev.Type == sfntypes.HistoryEventTypeTaskScheduled && step == statemachine.StepPause:
 			w.Status = WavePaused
 			w.PauseToken = pauseToken(aws.ToString(ev.TaskScheduledEventDetails.Parameters))
-		case ev.Type == sfntypes.HistoryEventTypeTaskSucceeded && step == "pause":
+		case ev.Type == sfntypes.HistoryEventTypeTaskSucceeded && step == statemachine.StepPause:
 			w.Status, w.PauseToken = WavePending, ""
 			var a Approval
 			_ = json.Unmarshal([]byte(aws.ToString(ev.TaskSucceededEventDetails.Output)), &a)
 			w.Approval = &a
-		case ev.Type == sfntypes.HistoryEventTypeTaskScheduled && step == "start recovery":
+		case ev.Type == sfntypes.HistoryEventTypeTaskScheduled && step == statemachine.StepRun:
 			w.Status, w.StartedAt = WaveRunning, at
-		case ev.Type == sfntypes.HistoryEventTypeTaskSucceeded && step == "start recovery":
+		case ev.Type == sfntypes.HistoryEventTypeTaskSubmitted && step == statemachine.StepRun:
+			var out struct{ ExecutionArn string }
+			_ = json.Unmarshal([]byte(aws.ToString(ev.TaskSubmittedEventDetails.Output)), &out)
+			w.RunnerExecutionARN = out.ExecutionArn
+		case ev.Type == sfntypes.HistoryEventTypeTaskSucceeded && step == statemachine.StepRun:
+			var out struct {
+				ExecutionArn string
+				Output       statemachine.RunnerOutput
+			}
+			_ = json.Unmarshal([]byte(aws.ToString(ev.TaskSucceededEventDetails.Output)), &out)
+			w.Status, w.EndedAt, w.JobID = WaveRecovered, at, out.Output.JobID
+			if out.ExecutionArn != "" {
+				w.RunnerExecutionARN = out.ExecutionArn
+			}
+		case ev.Type == sfntypes.HistoryEventTypeTaskFailed && step == statemachine.StepRun:
+			// A runner that failed: its description is the cause. Anything
+			// else (StartExecution refused) is the Task's own error.
+			d := ev.TaskFailedEventDetails
+			w.Status, w.EndedAt = WaveFailed, at
+			w.Error, w.Cause = aws.ToString(d.Error), aws.ToString(d.Cause)
+			var child struct{ ExecutionArn, Status, Error, Cause string }
+			if json.Unmarshal([]byte(w.Cause), &child) == nil && child.ExecutionArn != "" {
+				w.RunnerExecutionARN, w.Error, w.Cause = child.ExecutionArn, child.Error, child.Cause
+			}
+			if w.Error == statemachine.ErrWaveTimedOut {
+				w.Status = WaveTimedOut
+			}
+		// Definitions of compilers before the wave runner: every wave's
+		// steps inline, named "<wave>: <runner step>".
+		case ev.Type == sfntypes.HistoryEventTypeTaskScheduled && step == statemachine.StepStartRecovery:
+			w.Status, w.StartedAt = WaveRunning, at
+		case ev.Type == sfntypes.HistoryEventTypeTaskSucceeded && step == statemachine.StepStartRecovery:
 			var out struct{ Job struct{ JobID string } }
 			_ = json.Unmarshal([]byte(aws.ToString(ev.TaskSucceededEventDetails.Output)), &out)
 			w.JobID = out.Job.JobID
@@ -275,7 +365,7 @@ func applyHistory(e *Execution, events []sfntypes.HistoryEvent) {
 			var out struct{ Job struct{ JobID string } }
 			_ = json.Unmarshal([]byte(aws.ToString(ev.StateExitedEventDetails.Output)), &out)
 			w.Status, w.StartedAt, w.JobID = WaveRunning, at, out.Job.JobID
-		case ev.Type == sfntypes.HistoryEventTypePassStateEntered && step == "recovered":
+		case ev.Type == sfntypes.HistoryEventTypePassStateEntered && step == statemachine.StepRecovered:
 			w.Status, w.EndedAt = WaveRecovered, at
 		case ev.Type == sfntypes.HistoryEventTypePassStateEntered && slices.Contains(statemachine.FailureSteps, step):
 			// The wave failed; it publishes its failure event, then ends

@@ -19,7 +19,6 @@ import (
 	"github.com/drsorch/terraform-provider-drsorch/internal/recoveryplan"
 	"github.com/drsorch/terraform-provider-drsorch/internal/runservice"
 	"github.com/drsorch/terraform-provider-drsorch/internal/runservice/runservicetest"
-	"github.com/drsorch/terraform-provider-drsorch/internal/statemachine"
 )
 
 // The listing of a real drill is checked in TestAccExecutionDataSources;
@@ -94,8 +93,8 @@ func BenchmarkExecutionsAuditTrail(b *testing.B) {
 			}), middleware.Before)
 		})
 	})
-	compiled, err := statemachine.Compile(recoveryplan.Plan{Name: "bench", Waves: []recoveryplan.Wave{
-		{Name: "all", ProtectionGroup: "g", ServerIDs: []string{"s-00000000000000001"}}}}, "us-east-1")
+	compiled, err := plans.CompileWithRunner(ctx, api, recoveryplan.Plan{Name: "bench", Waves: []recoveryplan.Wave{
+		{Name: "all", ProtectionGroup: "g", ServerIDs: []string{"s-00000000000000001"}}}}, "us-east-1", "123456789012", "arn:aws:iam::123456789012:role/drsorch")
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -231,6 +231,25 @@ var taskActionRules = map[string]taskActionRule{
 	"drs:DescribeJobs":              {"ReadRecoveryJobsAndInstances", anyResource},
 	"drs:DescribeRecoveryInstances": {"ReadRecoveryJobsAndInstances", anyResource},
 	"events:PutEvents":              {"PublishPauseGateEvents", func(s policyScope) []string { return []string{s.eventBus} }},
+	// Each wave starts the shared wave runner, on a published version.
+	"states:StartExecution": {"StartWaveRunner", func(s policyScope) []string {
+		runner := s.arn("states", "stateMachine:"+statemachine.RunnerName)
+		return []string{runner, runner + ":*"}
+	}},
+}
+
+// startExecutionSyncDependencies are what a states:startExecution.sync
+// Task needs besides StartExecution: follow and stop the runner's
+// executions, and the EventBridge rule Step Functions manages to hear
+// when they end
+// (https://docs.aws.amazon.com/step-functions/latest/dg/stepfunctions-iam.html).
+func startExecutionSyncDependencies(s policyScope) []policyStatement {
+	return []policyStatement{
+		{Sid: "FollowWaveRunnerExecutions", Action: []string{"states:DescribeExecution", "states:StopExecution"},
+			Resource: []string{s.arn("states", "execution:"+statemachine.RunnerName+":*")}},
+		{Sid: "ManagedRuleForWaveRunnerExecutions", Action: []string{"events:PutTargets", "events:PutRule", "events:DescribeRule"},
+			Resource: []string{s.arn("events", "rule/StepFunctionsGetEventsForStepFunctionsExecutionRule")}},
+	}
 }
 
 const otherTaskActionsSid = "OtherTaskActions"
@@ -282,7 +301,7 @@ func orchestratorStatements(s policyScope, taskResources []string) ([]policyStat
 			statements[i].Action = append(statements[i].Action, action)
 		}
 	}
-	startsRecovery := false
+	startsRecovery, startsRunner := false, false
 	for _, r := range taskResources {
 		action, err := iamActionForResource(r)
 		if err != nil {
@@ -294,9 +313,13 @@ func orchestratorStatements(s policyScope, taskResources []string) ([]policyStat
 		}
 		add(rule.sid, action, rule.resources(s))
 		startsRecovery = startsRecovery || action == "drs:StartRecovery"
+		startsRunner = startsRunner || action == "states:StartExecution"
 	}
 	if startsRecovery {
 		statements = append(statements, startRecoveryDependencies(s)...)
+	}
+	if startsRunner {
+		statements = append(statements, startExecutionSyncDependencies(s)...)
 	}
 	statements = append(statements, logDeliveryStatement)
 	for i := range statements {
@@ -325,19 +348,33 @@ func iamActionForResource(resource string) (string, error) {
 }
 
 // compiledTaskResources are the Task resources of a reference plan that
-// uses every feature of the compiler (a pause gate on a later wave). The
-// actions are the same in every partition; the reference is compiled for
-// a commercial region.
+// uses every feature of the compiler (a pause gate on a later wave) and of
+// the wave runner it starts. The actions are the same in every partition;
+// the reference is compiled for a commercial region.
 var compiledTaskResources = sync.OnceValues(func() ([]string, error) {
 	plan := recoveryplan.Plan{Name: "policy-reference", Waves: []recoveryplan.Wave{
 		{Name: "first", ProtectionGroup: "a", ServerIDs: []string{"s-00000000000000001"}},
 		{Name: "second", ProtectionGroup: "b", PauseBefore: true, ServerIDs: []string{"s-00000000000000002"}},
 	}}
-	compiled, err := statemachine.Compile(plan, "us-east-1")
+	compiled, err := statemachine.Compile(plan, "us-east-1", statemachine.PlaceholderRunnerARN("us-east-1"))
 	if err != nil {
 		return nil, err
 	}
-	return taskResources(compiled.Definition)
+	runner, err := statemachine.CompileRunner("us-east-1")
+	if err != nil {
+		return nil, err
+	}
+	out, err := taskResources(compiled.Definition)
+	if err != nil {
+		return nil, err
+	}
+	more, err := taskResources(runner)
+	for _, r := range more {
+		if !slices.Contains(out, r) {
+			out = append(out, r)
+		}
+	}
+	return out, err
 })
 
 // taskResources lists the distinct Resource of every Task state of a

@@ -57,7 +57,7 @@ func TestOrchestratorPolicyCoversEveryTaskResource(t *testing.T) {
 	}
 	for _, plan := range policyTestPlans() {
 		for _, region := range []string{"us-east-1", "us-gov-west-1"} {
-			compiled, err := statemachine.Compile(plan, region)
+			compiled, err := statemachine.Compile(plan, region, statemachine.PlaceholderRunnerARN(region))
 			if err != nil {
 				t.Fatalf("plan %s: %v", plan.Name, err)
 			}
@@ -87,7 +87,8 @@ func TestOrchestratorPolicyCoversEveryTaskResource(t *testing.T) {
 	}
 	for _, want := range []string{"drs:StartRecovery", "drs:DescribeJobs", "drs:DescribeRecoveryInstances", "drs:TagResource",
 		"drs:CreateRecoveryInstanceForDrs", "drs:ListTagsForResource", "ec2:RunInstances", "ec2:CreateLaunchTemplateVersion", "ec2:DeleteLaunchTemplateVersions",
-		"ec2:TerminateInstances", "iam:PassRole", "events:PutEvents", "logs:CreateLogDelivery"} {
+		"ec2:TerminateInstances", "iam:PassRole", "events:PutEvents", "logs:CreateLogDelivery",
+		"states:StartExecution", "states:DescribeExecution", "states:StopExecution", "events:PutTargets", "events:PutRule", "events:DescribeRule"} {
 		if !slices.Contains(allowed, want) {
 			t.Errorf("policy lacks %s", want)
 		}
@@ -95,17 +96,37 @@ func TestOrchestratorPolicyCoversEveryTaskResource(t *testing.T) {
 }
 
 // TestOrchestratorPolicyIsLeast: no wildcard actions, and nothing the
-// state machines never do (terminate, delete, change configuration).
+// state machines never do (terminate, delete, change configuration); the
+// EventBridge rule actions only on the rule Step Functions manages for
+// .sync tasks, the runner's actions only on the runner.
 func TestOrchestratorPolicyIsLeast(t *testing.T) {
-	statements, err := orchestratorStatements(newPolicyScope("", "", ""), mustCompiledTaskResources(t))
+	statements, err := orchestratorStatements(newPolicyScope("us-east-1", "123456789012", ""), mustCompiledTaskResources(t))
 	if err != nil {
 		t.Fatal(err)
+	}
+	for _, st := range statements {
+		for _, a := range st.Action {
+			var want []string
+			switch {
+			case strings.HasPrefix(a, "events:") && a != "events:PutEvents":
+				want = []string{"arn:aws:events:us-east-1:123456789012:rule/StepFunctionsGetEventsForStepFunctionsExecutionRule"}
+			case a == "states:StartExecution":
+				want = []string{"arn:aws:states:us-east-1:123456789012:stateMachine:drsorch-wave-runner", "arn:aws:states:us-east-1:123456789012:stateMachine:drsorch-wave-runner:*"}
+			case strings.HasPrefix(a, "states:"):
+				want = []string{"arn:aws:states:us-east-1:123456789012:execution:drsorch-wave-runner:*"}
+			default:
+				continue
+			}
+			if !slices.Equal(st.Resource, want) {
+				t.Errorf("%s is allowed on %v, want %v", a, st.Resource, want)
+			}
+		}
 	}
 	for _, a := range policyActions(statements) {
 		if strings.Contains(a, "*") {
 			t.Errorf("wildcard action %s", a)
 		}
-		for _, never := range []string{"drs:TerminateRecoveryInstances", "drs:Delete", "drs:Update", "ec2:CreateSecurityGroup", "iam:Create", "events:PutRule"} {
+		for _, never := range []string{"drs:TerminateRecoveryInstances", "drs:Delete", "drs:Update", "ec2:CreateSecurityGroup", "iam:Create", "events:DeleteRule", "states:Delete", "states:Update"} {
 			if strings.HasPrefix(a, never) {
 				t.Errorf("policy allows %s, which no compiled plan needs", a)
 			}

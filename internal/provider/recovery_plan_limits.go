@@ -41,7 +41,7 @@ func checkHistoryOffline(p recoveryplan.Plan, diags *diag.Diagnostics) {
 		q.Waves[i] = w
 	}
 	// The history does not depend on the partition: any region will do.
-	c, err := statemachine.Compile(q, "us-east-1")
+	c, err := statemachine.Compile(q, "us-east-1", statemachine.PlaceholderRunnerARN("us-east-1"))
 	if err != nil {
 		return // reported by the structural checks
 	}

@@ -102,7 +102,9 @@ func (r *recoveryPlanResource) Schema(_ context.Context, _ resource.SchemaReques
 			"can be seen before a run — cycles, unknown dependencies, empty groups, servers in two waves, DRS quotas, a name another plan or " +
 			"workspace uses — fails the plan. Problems that come only from changes in DRS (a lowered quota, a group emptied outside Terraform) " +
 			"are warnings on a configuration that did not change: the deployed plan is kept, and destroy is never blocked. A plan whose members " +
-			"change while one of its executions runs or is paused warns at plan, naming the execution and the servers added and removed.",
+			"change while one of its executions runs or is paused warns at plan, naming the execution and the servers added and removed. " +
+			"Each wave runs as one execution of the shared wave runner `" + statemachine.RunnerName + "`, a state machine of the account " +
+			"and region that create and update publish when needed; destroying a plan never deletes the runner, which other plans use.",
 		Attributes: map[string]schema.Attribute{
 			"id": schema.StringAttribute{Computed: true, Description: "The plan name.",
 				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()}},
@@ -285,18 +287,34 @@ func (r *recoveryPlanResource) ModifyPlan(ctx context.Context, req resource.Modi
 		return // ValidateConfig reported it
 	}
 	plan.Levels = levelsValue(levels)
+	// The plan starts a published version of the shared wave runner: the
+	// one holding this drsorch's runner definition, or version 1 when the
+	// account and region have no runner yet (the apply publishes it). When
+	// neither is known the definition is known after apply.
+	runner, err := r.runnerVersion(ctx, "", false)
+	if err != nil {
+		addAPIError(&resp.Diagnostics, "find the wave runner "+statemachine.RunnerName+" in "+r.data.clients.Region, err)
+		return
+	}
+	compileWith := runner
+	if runner == "" {
+		compileWith = statemachine.PlaceholderRunnerARN(r.data.clients.Region)
+	}
 	var state recoveryPlanModel
 	if !req.State.Raw.IsNull() {
 		resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
 	}
 	strict := req.State.Raw.IsNull() || configChanged(plan, state)
-	compiled, ok, held := r.resolveAndCompile(ctx, &plan, domain, strict, &resp.Diagnostics)
+	compiled, ok, held := r.resolveAndCompile(ctx, &plan, domain, compileWith, strict, &resp.Diagnostics)
 	if ok {
 		// resolveAndCompile filled domain's waves (shared) with their servers.
 		if checkLimits(plan, domain, compiled, &resp.Diagnostics); resp.Diagnostics.HasError() {
 			return
 		}
 		plan.Definition = types.StringValue(compiled.Definition)
+		if runner == "" {
+			plan.Definition = types.StringUnknown()
+		}
 		plan.EstimatedStateTransitions = types.Int64Value(int64(compiled.EstimatedTransitions))
 		r.warnStaleRuns(ctx, req, domain, &resp.Diagnostics)
 	}
@@ -341,10 +359,11 @@ func (r *recoveryPlanResource) setVersion(ctx context.Context, m *recoveryPlanMo
 // resolveAndCompile gives each wave its protection group's members as
 // planned (waveMembers), checks servers and quotas, and compiles the plan.
 // ok is false when a group is not known yet (the definition is computed at
-// apply then) or on error. strict says the configuration asks for a change
+// apply then) or on error. Waves start the wave runner version
+// runnerARN. strict says the configuration asks for a change
 // (or this is the apply): problems found in the world are errors; else
 // they are warnings and held says to keep the deployed definition.
-func (r *recoveryPlanResource) resolveAndCompile(ctx context.Context, plan *recoveryPlanModel, domain recoveryplan.Plan, strict bool, diags *diag.Diagnostics) (compiled *statemachine.Compiled, ok, held bool) {
+func (r *recoveryPlanResource) resolveAndCompile(ctx context.Context, plan *recoveryPlanModel, domain recoveryplan.Plan, runnerARN string, strict bool, diags *diag.Diagnostics) (compiled *statemachine.Compiled, ok, held bool) {
 	waves, _ := plan.waves(ctx, diags)
 	for _, w := range waves {
 		if w.ProtectionGroup.IsUnknown() {
@@ -378,7 +397,7 @@ func (r *recoveryPlanResource) resolveAndCompile(ctx context.Context, plan *reco
 	if held := addWorldProblems(domain.ValidateQuotas(levels, quotas, usage), strict, diags); held || diags.HasError() {
 		return nil, false, held
 	}
-	compiled, err = statemachine.Compile(domain, r.data.clients.Region)
+	compiled, err = statemachine.Compile(domain, r.data.clients.Region, runnerARN)
 	if err != nil {
 		diags.AddError("Cannot compile the recovery plan", err.Error())
 		return nil, false, false
@@ -399,17 +418,47 @@ func levelsValue(levels [][]string) types.List {
 	return types.ListValueMust(levelsType.ElemType, outer)
 }
 
+// runnerVersion is the wave runner version plans start: published by
+// plans.EnsureRunner when deploy is set (apply), only looked up otherwise
+// ("" when this drsorch has not published it yet). The runner is shared by
+// every plan of the account and region: destroying a plan leaves it.
+// A runner it creates runs as role (the plan's execution role, which
+// data.drsorch_orchestrator_policy covers for both).
+func (r *recoveryPlanResource) runnerVersion(ctx context.Context, role string, deploy bool) (string, error) {
+	account, err := r.data.account(ctx)
+	if err != nil {
+		return "", err
+	}
+	if !deploy {
+		v, _, err := plans.FindRunner(ctx, r.data.clients.SFN, r.data.clients.Region, account)
+		return v, err
+	}
+	return plans.EnsureRunner(ctx, r.data.clients.SFN, r.data.partition(), r.data.clients.Region, account, role)
+}
+
 // ensureCompiled compiles at apply time what the plan could not (groups
-// created in the same apply).
+// created in the same apply, the wave runner published by this apply).
 func (r *recoveryPlanResource) ensureCompiled(ctx context.Context, plan *recoveryPlanModel, diags *diag.Diagnostics) bool {
+	runner, err := r.runnerVersion(ctx, plan.ExecutionRoleARN.ValueString(), true)
+	if err != nil {
+		addAPIError(diags, "deploy the wave runner "+statemachine.RunnerName+" in "+r.data.clients.Region, err)
+		return false
+	}
 	if !plan.Definition.IsUnknown() {
+		// Planned on the runner version found (or foreseen) at plan time.
+		if view, err := statemachine.Describe(plan.Definition.ValueString()); err == nil && view.RunnerARN != "" && view.RunnerARN != runner {
+			diags.AddError("The wave runner changed since the plan",
+				fmt.Sprintf("This plan starts the wave runner version %s, but the apply found %s (another apply published the runner meanwhile). Run terraform apply again: the new plan uses %s.",
+					view.RunnerARN, runner, runner))
+			return false
+		}
 		return true
 	}
 	domain, _ := plan.domainPlan(ctx, diags)
 	if diags.HasError() {
 		return false
 	}
-	compiled, ok, _ := r.resolveAndCompile(ctx, plan, domain, true, diags)
+	compiled, ok, _ := r.resolveAndCompile(ctx, plan, domain, runner, true, diags)
 	if !ok {
 		if !diags.HasError() {
 			diags.AddError("Cannot compile the recovery plan", "A wave's protection group is still unknown at apply time.")
@@ -520,7 +569,11 @@ func (r *recoveryPlanResource) Read(ctx context.Context, req resource.ReadReques
 		if state.Waves.IsNull() || len(state.Waves.Elements()) == 0 { // after import
 			state.Waves = wavesFromView(ctx, view, &resp.Diagnostics)
 		}
-		if compiled, err := statemachine.Compile(view.Plan(), r.data.clients.Region); err == nil {
+		runner := view.RunnerARN
+		if runner == "" { // compiled before the wave runner
+			runner = statemachine.PlaceholderRunnerARN(r.data.clients.Region)
+		}
+		if compiled, err := statemachine.Compile(view.Plan(), r.data.clients.Region, runner); err == nil {
 			state.EstimatedStateTransitions = types.Int64Value(int64(compiled.EstimatedTransitions))
 		}
 	}

@@ -18,6 +18,7 @@ import (
 
 	"github.com/drsorch/terraform-provider-drsorch/internal/acctest"
 	"github.com/drsorch/terraform-provider-drsorch/internal/drsapi"
+	"github.com/drsorch/terraform-provider-drsorch/internal/executions"
 	"github.com/drsorch/terraform-provider-drsorch/internal/plans"
 	"github.com/drsorch/terraform-provider-drsorch/internal/protectiongroup"
 	"github.com/drsorch/terraform-provider-drsorch/internal/runservice/drssim"
@@ -335,19 +336,20 @@ func runDrill(t *testing.T, env *acctest.Env, sfnClient *sfn.Client, drsClient *
 	if out.Status != sfntypes.ExecutionStatusSucceeded {
 		t.Fatalf("execution %s: %s %s", out.Status, aws.ToString(out.Error), aws.ToString(out.Cause))
 	}
-	var output struct {
-		Levels map[string][]struct {
-			Wave      string
-			Status    string
-			Instances struct{ Ec2InstanceIds []string }
-		}
-	}
-	if err := json.Unmarshal([]byte(aws.ToString(out.Output)), &output); err != nil {
+	// Per-wave results are read from the history (the plan's and its
+	// runners'), not carried in the execution's output.
+	e, err := executions.Describe(ctx, executions.Clients{SFN: sfnClient, DRS: drsClient}, aws.ToString(start.ExecutionArn))
+	if err != nil {
 		t.Fatal(err)
 	}
-	web := output.Levels["level3"]
-	if len(web) != 1 || web[0].Wave != "web" || web[0].Status != "RECOVERED" || len(web[0].Instances.Ec2InstanceIds) != 4 {
-		t.Fatalf("level 3 output = %+v", web)
+	web, ok := e.Wave("web")
+	if !ok || web.Level != 3 || web.Status != executions.WaveRecovered || len(web.Servers) != 4 || web.Approval == nil {
+		t.Fatalf("web = %+v", web)
+	}
+	for _, s := range web.Servers {
+		if s.EC2InstanceID == "" {
+			t.Fatalf("web server %s has no instance", s.SourceServerID)
+		}
 	}
 }
 

@@ -25,7 +25,6 @@ import (
 	"github.com/drsorch/terraform-provider-drsorch/internal/runservice"
 	"github.com/drsorch/terraform-provider-drsorch/internal/runservice/drssim"
 	"github.com/drsorch/terraform-provider-drsorch/internal/runservice/runservicetest"
-	"github.com/drsorch/terraform-provider-drsorch/internal/statemachine"
 )
 
 // quickstart is the run service addressed as AWS (endpoint and keys in the
@@ -73,7 +72,7 @@ func deployQuickstart(t *testing.T) *quickstart {
 		{Name: "app", ProtectionGroup: "shop-app", ServerIDs: q.tiers["app"]},
 		{Name: "web", ProtectionGroup: "shop-web", PauseBefore: true, ServerIDs: q.tiers["web"]},
 	}}
-	compiled, err := statemachine.Compile(plan, "us-east-1")
+	compiled, err := plans.CompileWithRunner(ctx, c.SFN, plan, "us-east-1", "123456789012", "arn:aws:iam::123456789012:role/drsorch")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -9,7 +9,7 @@ import (
 // The run service's engine refuses what it cannot run faithfully, so a
 // compiled plan must parse with the same ASL library.
 func TestCompiledDefinitionParses(t *testing.T) {
-	c, err := Compile(threeTier(), testRegion)
+	c, err := Compile(threeTier(), testRegion, PlaceholderRunnerARN(testRegion))
 	if err != nil {
 		t.Fatal(err)
 	}

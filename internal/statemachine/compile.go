@@ -47,8 +47,9 @@ const (
 	IntegrationPutEvents         = "events:putEvents"
 )
 
-// Integrations lists every integration a compiled plan may call.
-var Integrations = []string{IntegrationStartRecovery, IntegrationDescribeJobs, IntegrationDescribeInstances, IntegrationPauseGate, IntegrationPutEvents}
+// Integrations lists every integration a compiled plan or the wave runner
+// may call.
+var Integrations = []string{IntegrationStartRecovery, IntegrationDescribeJobs, IntegrationDescribeInstances, IntegrationPauseGate, IntegrationPutEvents, IntegrationStartRunner}
 
 // Resource is the Task resource of integration in partition (aws,
 // aws-us-gov, aws-cn …).
@@ -99,20 +100,59 @@ const (
 type Compiled struct {
 	Definition string
 	Levels     [][]string
+	Spec       PlanSpec
+	// RunnerARN is the wave runner version every wave starts, and
+	// RunnerDefinition the definition this drsorch gives the runner
+	// (plans.EnsureRunner deploys it; Measure counts its executions).
+	RunnerARN        string
+	RunnerDefinition string
 	// EstimatedTransitions is the number of state transitions of one
-	// successful run, assuming each wave's servers launch in about ten
-	// minutes (Step Functions bills per transition).
+	// successful run, the runners' included, assuming each wave's servers
+	// launch in about ten minutes (Step Functions bills per transition).
 	EstimatedTransitions int
 }
 
+// Step names of a plan's state machine, shared with the status readers. A
+// wave's states are named "<wave>: <step>".
+const (
+	StepPlanSpec      = "Plan spec"
+	StepCheckInput    = "Check input"
+	StepInvalidInput  = "Invalid input"
+	StepDrill         = "Drill"
+	StepRecovery      = "Recovery"
+	StepControls      = "Controls"
+	StepAdoptJobs     = "Adopt jobs?"
+	StepMergeJobs     = "Adopt jobs"
+	StepPlanRecovered = "Recovered"
+	StepWaveFailed    = "Wave failed"
+	StepRunnerFailed  = "Runner failed"
+	StepRaiseRunner   = "Raise runner error"
+	StepRaise         = "Raise error"
+	// Per wave.
+	StepPause = "pause"
+	StepRun   = "run"
+)
+
+// WaveState names the state of a wave's step in a plan's state machine.
+func WaveState(wave, step string) string { return wave + ": " + step }
+
+// IntegrationStartRunner starts a wave's runner and waits for it, its
+// output parsed JSON.
+// https://docs.aws.amazon.com/step-functions/latest/dg/connect-stepfunctions.html
+const IntegrationStartRunner = "states:startExecution.sync:2"
+
 // Compile builds the definition of plan for a state machine in region,
-// whose partition every Task resource takes. The plan must pass
-// ValidateStructure and ValidateServers.
-func Compile(plan recoveryplan.Plan, region string) (*Compiled, error) {
+// whose partition every Task resource takes, starting each wave on the
+// wave runner version runnerARN (published by plans.EnsureRunner). The
+// plan must pass ValidateStructure and ValidateServers.
+func Compile(plan recoveryplan.Plan, region, runnerARN string) (*Compiled, error) {
 	if region == "" {
 		return nil, fmt.Errorf("compile recovery plan %q: no region given (the Task resources take its partition)", plan.Name)
 	}
 	partition := drsapi.PartitionOf(region)
+	if err := checkRunnerARN(runnerARN, partition); err != nil {
+		return nil, fmt.Errorf("compile recovery plan %q: %w", plan.Name, err)
+	}
 	if ps := append(plan.ValidateStructure(), plan.ValidateServers()...); ps.HasErrors() {
 		return nil, ps.Err()
 	}
@@ -120,98 +160,271 @@ func Compile(plan recoveryplan.Plan, region string) (*Compiled, error) {
 	if err != nil {
 		return nil, err
 	}
+	schedule, err := plan.Schedule()
+	if err != nil {
+		return nil, err
+	}
+	levelOf := map[string]int{}
+	for l, names := range levels {
+		for _, n := range names {
+			levelOf[n] = l + 1
+		}
+	}
+	position := map[string]int{}
+	jobs := obj{}
+	for i, w := range plan.Waves {
+		position[w.Name] = i + 1
+		jobs[w.Name] = ""
+	}
+	c := &parentCompiler{plan: plan, partition: partition, levelOf: levelOf, position: position}
 	states := obj{
-		"Check input": obj{
+		StepPlanSpec: obj{
+			"Type":       "Pass",
+			"Comment":    "The plan as configured (statemachine.PlanSpec), read back by drsorch; discarded at run time.",
+			"Result":     specOf(plan, levelOf),
+			"ResultPath": nil,
+			"Next":       StepCheckInput,
+		},
+		StepCheckInput: obj{
 			"Type":    "Choice",
 			"Comment": `The execution input names the run type: {"type": "DRILL"} or {"type": "RECOVERY"}.`,
 			"Choices": []any{
-				obj{"Variable": "$.type", "StringEquals": "DRILL", "Next": "Drill"},
-				obj{"Variable": "$.type", "StringEquals": "RECOVERY", "Next": "Recovery"},
+				obj{"Variable": "$.type", "StringEquals": "DRILL", "Next": StepDrill},
+				obj{"Variable": "$.type", "StringEquals": "RECOVERY", "Next": StepRecovery},
 			},
-			"Default": "Invalid input",
+			"Default": StepInvalidInput,
 		},
-		"Invalid input": obj{
+		StepInvalidInput: obj{
 			"Type":  "Fail",
 			"Error": ErrInvalidInput,
 			"Cause": `the execution input must be {"type": "DRILL"} or {"type": "RECOVERY"}`,
 		},
-		"Drill":     obj{"Type": "Pass", "Result": obj{"isDrill": true}, "ResultPath": "$.run", "Next": levelState(0)},
-		"Recovery":  obj{"Type": "Pass", "Result": obj{"isDrill": false}, "ResultPath": "$.run", "Next": levelState(0)},
-		"Recovered": obj{"Type": "Succeed"},
+		StepDrill:    runState(plan.Name, true),
+		StepRecovery: runState(plan.Name, false),
+		// ctl: what the waves' Tasks read; jobs maps every wave to ""
+		// so that each wave's path selects something (a path that selects
+		// nothing fails the execution with States.Runtime).
+		StepControls: obj{
+			"Type": "Pass",
+			"Parameters": obj{
+				"runner": runnerARN, "jobs": jobs,
+				"id.$":    "States.Hash($$.Execution.Id, 'SHA-256')",
+				"stopped": obj{"Error": ErrWaveFailed, "Cause": "a wave's runner execution ended without an error of its own (stopped or aborted): see its history"},
+			},
+			"ResultPath": "$.ctl",
+			"Next":       StepAdoptJobs,
+		},
+		StepPlanRecovered: obj{"Type": "Succeed"},
+		StepWaveFailed: obj{
+			"Type":    "Choice",
+			"Comment": "A runner that failed fails its Task with States.TaskFailed, its own error and cause inside the Cause: raise those.",
+			"Choices": []any{obj{"Variable": "$.error.Error", "StringEquals": "States.TaskFailed", "Next": StepRunnerFailed}},
+			"Default": StepRaise,
+		},
+		StepRunnerFailed: obj{
+			"Type":       "Pass",
+			"Parameters": obj{"c.$": "States.JsonMerge($.ctl.stopped, States.StringToJson($.error.Cause), false)"},
+			"ResultPath": "$.error",
+			"Next":       StepRaiseRunner,
+		},
+		StepRaiseRunner: obj{"Type": "Fail", "ErrorPath": "$.error.c.Error", "CausePath": "$.error.c.Cause"},
+		StepRaise:       obj{"Type": "Fail", "ErrorPath": "$.error.Error", "CausePath": "$.error.Cause"},
 	}
-	transitions := 3 // Check input, Drill|Recovery, Recovered
-	for l, names := range levels {
-		next := "Recovered"
-		if l+1 < len(levels) {
-			next = levelState(l + 1)
-		}
-		branches := make([]any, 0, len(names))
-		for _, name := range names {
-			w, _ := plan.Wave(name)
-			branch, n := compileWave(partition, plan.Name, w, l)
-			branch["Comment"] = branchComment(plan, name)
-			branches = append(branches, branch)
-			transitions += n
-		}
-		states[levelState(l)] = obj{
-			"Type":    "Parallel",
-			"Comment": fmt.Sprintf("Level %d: %s", l+1, joinNames(names)),
-			// input carries the execution input into the branches (adoptJobs).
-			"Parameters": obj{"isDrill.$": "$.run.isDrill", "input.$": "$$.Execution.Input"},
-			"Branches":   branches,
-			"ResultPath": fmt.Sprintf("$.levels.level%d", l+1),
-			"Next":       next,
-		}
-		transitions++
+	first := c.layout(schedule, StepPlanRecovered, states, true)
+	states[StepAdoptJobs] = obj{
+		"Type":    "Choice",
+		"Comment": `{"adoptJobs": {"<wave>": "<job ID>"}} in the execution input: those waves follow their job instead of starting recovery.`,
+		"Choices": []any{obj{"Variable": "$." + InputAdoptJobs, "IsPresent": true, "Next": StepMergeJobs}},
+		"Default": first,
+	}
+	states[StepMergeJobs] = obj{
+		"Type": "Pass",
+		"Parameters": obj{
+			"runner.$": "$.ctl.runner", "id.$": "$.ctl.id", "stopped.$": "$.ctl.stopped",
+			"jobs.$": "States.JsonMerge($.ctl.jobs, $." + InputAdoptJobs + ", false)",
+		},
+		"ResultPath": "$.ctl",
+		"Next":       first,
 	}
 	def := obj{
 		"Comment": fmt.Sprintf("drsorch recovery plan %q: %d waves in %d levels", plan.Name, len(plan.Waves), len(levels)),
-		"StartAt": "Check input",
+		"StartAt": StepPlanSpec,
 		"States":  states,
 	}
-	b, err := json.MarshalIndent(def, "", "  ")
+	b, err := json.Marshal(def)
 	if err != nil {
 		return nil, err
 	}
-	return &Compiled{Definition: string(b), Levels: levels, EstimatedTransitions: transitions}, nil
+	runner, err := json.Marshal(runnerDefinition(partition))
+	if err != nil {
+		return nil, err
+	}
+	transitions := 7 + c.transitions // spec, check, run, controls, adopt?, (merge), recovered
+	return &Compiled{Definition: string(b), Levels: levels, Spec: specOf(plan, levelOf), RunnerARN: runnerARN,
+		RunnerDefinition: string(runner), EstimatedTransitions: transitions}, nil
 }
 
 type obj = map[string]any
 
-// branchComment records what the definition cannot show by itself — the
-// wave's declared position and its depends_on as written — so that an
-// imported plan reads back exactly as configured.
-func branchComment(plan recoveryplan.Plan, name string) string {
-	for i, w := range plan.Waves {
-		if w.Name != name {
-			continue
-		}
-		deps := dependsDefault
-		if w.DependsOnSet {
-			deps = "[" + strings.Join(w.DependsOn, ", ") + "]"
-		}
-		return fmt.Sprintf("%s%d of %d; %s%s", commentWave, i+1, len(plan.Waves), commentDepends, deps)
+func runState(plan string, isDrill bool) obj {
+	return obj{
+		"Type":       "Pass",
+		"Parameters": obj{"plan": plan, "isDrill": isDrill, "execution.$": "$$.Execution.Id"},
+		"ResultPath": "$.run",
+		"Next":       StepControls,
 	}
-	return ""
 }
 
-const (
-	commentWave    = "wave "
-	commentDepends = "depends_on: "
-	dependsDefault = "the wave before"
-)
-
-func levelState(l int) string { return fmt.Sprintf("Level %d", l+1) }
-
-func joinNames(names []string) string {
-	s := ""
-	for i, n := range names {
-		if i > 0 {
-			s += ", "
-		}
-		s += n
+// checkRunnerARN requires a published version of the wave runner in
+// partition: executions of a plan must not change their runner under them.
+func checkRunnerARN(arn, partition string) error {
+	parts := strings.Split(arn, ":")
+	if len(parts) != 8 || parts[0] != "arn" || parts[2] != "states" || parts[5] != "stateMachine" || parts[6] != RunnerName {
+		return fmt.Errorf("the wave runner %q is not a version ARN of %s (arn:%s:states:<region>:<account>:stateMachine:%s:<version>)", arn, RunnerName, partition, RunnerName)
 	}
-	return s
+	if parts[1] != partition {
+		return fmt.Errorf("the wave runner %q is in partition %s, the plan in %s: Step Functions refuses a Task resource of another partition", arn, parts[1], partition)
+	}
+	for _, r := range parts[7] {
+		if r < '0' || r > '9' {
+			return fmt.Errorf("the wave runner %q is not a published version (it must end in :<version number>)", arn)
+		}
+	}
+	return nil
+}
+
+type parentCompiler struct {
+	plan        recoveryplan.Plan
+	partition   string
+	levelOf     map[string]int
+	position    map[string]int
+	parallels   int
+	transitions int
+}
+
+// layout adds the states of s to states, going on to next when done (""
+// ends the branch), and returns its first state. Series chain their
+// children in one branch; Parallel children become the branches of a
+// Parallel state. Only the top-level branch catches errors: a failed wave
+// fails its branches and Parallels up to it, with its error and cause.
+func (c *parentCompiler) layout(s recoveryplan.Schedule, next string, states obj, top bool) string {
+	switch {
+	case s.IsWave():
+		return c.wave(s.Wave, next, states, top)
+	case len(s.Series) > 0:
+		for i := len(s.Series) - 1; i >= 0; i-- {
+			next = c.layout(s.Series[i], next, states, top)
+		}
+		return next
+	default:
+		c.parallels++
+		name := fmt.Sprintf("Parallel %d", c.parallels)
+		branches := make([]any, 0, len(s.Parallel))
+		for _, child := range s.Parallel {
+			bs := obj{}
+			start := c.layout(child, "", bs, false)
+			branches = append(branches, obj{"StartAt": start, "States": bs})
+		}
+		st := obj{"Type": "Parallel", "Branches": branches, "ResultPath": nil}
+		c.transitions++
+		goOn(st, next)
+		if top {
+			st["Catch"] = catchAll
+		}
+		states[name] = st
+		return name
+	}
+}
+
+var catchAll = []any{obj{"ErrorEquals": []any{"States.ALL"}, "ResultPath": "$.error", "Next": StepWaveFailed}}
+
+func goOn(st obj, next string) {
+	if next == "" {
+		st["End"] = true
+	} else {
+		st["Next"] = next
+	}
+}
+
+// wave adds a wave's pause gate (if any) and its run: one Task that
+// starts the runner and waits for it.
+func (c *parentCompiler) wave(name, next string, states obj, top bool) string {
+	w, _ := c.plan.Wave(name)
+	pos := c.position[name]
+	level := c.levelOf[name]
+	input := obj{
+		"run.$":          "$.run",
+		"wave":           w.Name,
+		"level":          level,
+		"servers":        w.ServerIDs,
+		"adoptJobId.$":   fmt.Sprintf("$.ctl.jobs['%s']", w.Name), // wave names carry no quote
+		"timeoutSeconds": int(w.EffectiveTimeout() / time.Second),
+		"pollSchedule":   PollSchedule(w.EffectivePollInterval()),
+		// Links the runner's execution to this one in the console.
+		"AWS_STEP_FUNCTIONS_STARTED_BY_EXECUTION_ID.$": "$$.Execution.Id",
+	}
+	if w.ServerIDs == nil {
+		input["servers"] = []string{}
+	}
+	run := obj{
+		"Type":     "Task",
+		"Resource": Resource(c.partition, IntegrationStartRunner),
+		"Parameters": obj{
+			"StateMachineArn.$": "$.ctl.runner",
+			// Unique per execution, redrive and wave, at most 64+1+4+2+5
+			// characters (an execution name takes 80): a Task sent again
+			// finds its runner instead of starting a second one.
+			"Name.$": fmt.Sprintf("States.Format('{}-{}-w%d',$.ctl.id,$$.Execution.RedriveCount)", pos),
+			"Input":  input,
+		},
+		// No Retry: a refused StartExecution (ExecutionLimitExceeded, a
+		// million open executions) fails the wave like any other error; a
+		// Retry here would cost ~140 characters per wave of definition.
+		"ResultPath": nil,
+	}
+	goOn(run, next)
+	if top {
+		run["Catch"] = catchAll
+	}
+	states[WaveState(name, StepRun)] = run
+	c.transitions += 1 + runnerTransitions(w)
+	if !w.PauseBefore {
+		return WaveState(name, StepRun)
+	}
+	pause := obj{
+		"Type":     "Task",
+		"Comment":  "Waits until someone resumes the execution: SendTaskSuccess with the task token published in the event.",
+		"Resource": Resource(c.partition, IntegrationPauseGate),
+		"Parameters": obj{"Entries": []any{obj{
+			"Source":       PauseEventSource,
+			"DetailType":   PauseEventDetailType,
+			"EventBusName": "default",
+			"Detail": obj{
+				"plan": c.plan.Name, "wave": w.Name, "level": level,
+				"execution.$": "$$.Execution.Id", "taskToken.$": "$$.Task.Token",
+			},
+		}}},
+		"TimeoutSeconds": pauseTimeoutSeconds,
+		"ResultPath":     nil,
+		"Next":           WaveState(name, StepRun),
+	}
+	if top {
+		pause["Catch"] = catchAll
+	}
+	states[WaveState(name, StepPause)] = pause
+	c.transitions++
+	return WaveState(name, StepPause)
+}
+
+// runnerTransitions is the transitions of one runner execution that
+// recovers w: start, publish started, poll setup, then per poll: wait,
+// describe, count, check (+ next interval, + ramp up while ramping), then
+// health setup, describe instances, health, healthy?, publish succeeded,
+// recovered.
+func runnerTransitions(w recoveryplan.Wave) int {
+	schedule := PollSchedule(w.EffectivePollInterval())
+	polls := estimatePolls(schedule)
+	return 5 + polls*4 + (polls-1)*1 + min(polls-1, len(schedule)-1) + 6
 }
 
 // PollSchedule is the adaptive polling of a wave: short waits first, to
@@ -253,252 +466,6 @@ var startRetry = []any{obj{
 	"IntervalSeconds": 5, "MaxAttempts": readAttempts, "BackoffRate": 2.0, "MaxDelaySeconds": 60, "JitterStrategy": "FULL",
 }}
 
-// compileWave returns one Parallel branch running wave w, and the number
-// of transitions a successful run of it takes.
-func compileWave(partition, plan string, w recoveryplan.Wave, level int) (obj, int) {
-	s := func(step string) string { return w.Name + ": " + step }
-	n := len(w.ServerIDs)
-	sourceServers := make([]any, n)
-	ids := make([]any, n)
-	for i, id := range w.ServerIDs {
-		sourceServers[i] = obj{"SourceServerID": id}
-		ids[i] = id
-	}
-	schedule := PollSchedule(w.EffectivePollInterval())
-	timeout := int(w.EffectiveTimeout() / time.Second)
-	quoted := fmt.Sprintf("'%s'", w.Name) // wave names carry no quote or brace
-	states := obj{}
-	// A failure of the wave: a Pass state (named for what failed) records
-	// it in $.failure, the failure event is published, and the wave ends
-	// in one Fail state that raises the recorded error and cause.
-	failure := func(step, errName, outcome, cause string, withJob bool) {
-		params := obj{"error": errName, "outcome": outcome, "cause.$": cause, "jobId": nil}
-		if withJob {
-			delete(params, "jobId")
-			params["jobId.$"] = "$.job.JobID"
-		}
-		states[s(step)] = obj{"Type": "Pass", "Parameters": params, "ResultPath": "$.failure", "Next": s(StepPublishFailed)}
-	}
-	events := Resource(partition, IntegrationPutEvents)
-	start := s("start recovery")
-	transitions := 1 // adopt job?
-	adoptPath := fmt.Sprintf("$.input.%s['%s']", InputAdoptJobs, w.Name)
-	states[s(StepAdoptChoice)] = obj{
-		"Type":    "Choice",
-		"Comment": `A retry of a wave whose job already runs names it in the execution input: {"adoptJobs": {"<wave>": "<job ID>"}}.`,
-		"Choices": []any{obj{"Variable": adoptPath, "IsPresent": true, "Next": s(StepAdoptJob)}},
-		"Default": start,
-	}
-	states[s(StepAdoptJob)] = obj{
-		"Type":       "Pass",
-		"Comment":    "Follows the named DRS job instead of starting recovery again.",
-		"Parameters": obj{"JobID.$": adoptPath},
-		"ResultPath": "$.job",
-		"Next":       s(StepPublishStarted),
-	}
-	if w.PauseBefore {
-		states[s("pause")] = obj{
-			"Type":     "Task",
-			"Comment":  "Waits until someone resumes the execution: SendTaskSuccess with the task token published in the event.",
-			"Resource": Resource(partition, IntegrationPauseGate),
-			"Parameters": obj{"Entries": []any{obj{
-				"Source":       PauseEventSource,
-				"DetailType":   PauseEventDetailType,
-				"EventBusName": "default",
-				"Detail": obj{
-					"plan": plan, "wave": w.Name, "level": level + 1,
-					"execution.$": "$$.Execution.Id", "taskToken.$": "$$.Task.Token",
-				},
-			}}},
-			"TimeoutSeconds": pauseTimeoutSeconds,
-			"ResultPath":     "$.approval",
-			"Next":           s(StepAdoptChoice),
-		}
-		transitions++
-	}
-	states[start] = obj{
-		"Type":     "Task",
-		"Resource": Resource(partition, IntegrationStartRecovery),
-		"Parameters": obj{
-			"IsDrill.$":     "$.isDrill",
-			"SourceServers": sourceServers,
-			"Tags":          obj{TagPlan: plan, TagWave: w.Name, TagExecution + ".$": "$$.Execution.Id"},
-		},
-		"ResultSelector": obj{"JobID.$": "$.Job.JobID"},
-		"ResultPath":     "$.job",
-		"Retry":          startRetry,
-		"Catch":          []any{obj{"ErrorEquals": []any{"States.ALL"}, "ResultPath": "$.error", "Next": s("start failed")}},
-		"Next":           s(StepPublishStarted),
-	}
-	failure("start failed", ErrWaveFailed, "FAILED",
-		fmt.Sprintf("States.Format('wave %s could not start recovery: {}: {}', $.error.Error, $.error.Cause)", w.Name), false)
-	states[s(StepPublishStarted)] = publishEvent(events, WaveStartedDetailType, plan, w, level, ids,
-		obj{"outcome": "STARTED", "jobId.$": "$.job.JobID"}, s("poll setup"))
-	states[s("poll setup")] = obj{
-		"Type":       "Pass",
-		"Result":     obj{"step": 0, "elapsed": 0, "seconds": schedule[0], "schedule": toAny(schedule)},
-		"ResultPath": "$.poll",
-		"Next":       s("wait"),
-	}
-	states[s("wait")] = obj{"Type": "Wait", "SecondsPath": "$.poll.seconds", "Next": s("describe job")}
-	states[s("describe job")] = obj{
-		"Type":       "Task",
-		"Resource":   Resource(partition, IntegrationDescribeJobs),
-		"Parameters": obj{"Filters": obj{"JobIDs.$": "States.Array($.job.JobID)"}},
-		// Plain paths and wildcards only: no filter expressions, whose
-		// empty results JSONPath implementations disagree about.
-		"ResultSelector": obj{
-			"Status.$":         "$.Items[0].Status",
-			"ServerIDs.$":      "$.Items[0].ParticipatingServers[*].SourceServerID",
-			"LaunchStatuses.$": "$.Items[0].ParticipatingServers[*].LaunchStatus",
-		},
-		"ResultPath": "$.status",
-		"Retry":      readRetry,
-		"Catch":      readCatch(s(StepReadFailed)),
-		"Next":       s("count"),
-	}
-	failure(StepReadFailed, ErrWaveReadFailed, "FAILED",
-		fmt.Sprintf("States.Format('wave {} (job {}): DRS reads failed %d times, the last with {}: {}. The job may still be running: follow it, or start the plan again with the execution input member %s naming this wave and job to adopt it', %s, $.job.JobID, $.readError.Error, $.readError.Cause)",
-			readAttempts+1, InputAdoptJobs, quoted), true)
-	states[s("count")] = obj{
-		"Type": "Pass",
-		"Parameters": obj{
-			"step.$":     "$.poll.step",
-			"seconds.$":  "$.poll.seconds",
-			"schedule.$": "$.poll.schedule",
-			"elapsed.$":  "States.MathAdd($.poll.elapsed, $.poll.seconds)",
-			// All launched = one distinct status, and it is LAUNCHED.
-			"distinct.$":    "States.ArrayLength(States.ArrayUnique($.status.LaunchStatuses))",
-			"anyLaunched.$": "States.ArrayContains($.status.LaunchStatuses, 'LAUNCHED')",
-			"anyFailed.$":   "States.ArrayContains($.status.LaunchStatuses, 'FAILED')",
-		},
-		"ResultPath": "$.poll",
-		"Next":       s("check"),
-	}
-	states[s("check")] = obj{
-		"Type": "Choice",
-		"Choices": []any{
-			obj{"Variable": "$.poll.anyFailed", "BooleanEquals": true, "Next": s("launch failed")},
-			obj{"And": []any{
-				obj{"Variable": "$.poll.distinct", "NumericEquals": 1},
-				obj{"Variable": "$.poll.anyLaunched", "BooleanEquals": true},
-			}, "Next": s("health setup")},
-			obj{"Variable": "$.status.Status", "StringEquals": "COMPLETED", "Next": s("launch incomplete")},
-			obj{"Variable": "$.poll.elapsed", "NumericGreaterThanEquals": timeout, "Next": s("timed out")},
-		},
-		"Default": s("next interval"),
-	}
-	states[s("next interval")] = obj{
-		"Type":    "Choice",
-		"Choices": []any{obj{"Variable": "$.poll.step", "NumericLessThan": len(schedule) - 1, "Next": s("ramp up")}},
-		"Default": s("wait"),
-	}
-	states[s("ramp up")] = obj{
-		"Type": "Pass",
-		"Parameters": obj{
-			"step.$":     "States.MathAdd($.poll.step, 1)",
-			"seconds.$":  "States.ArrayGetItem($.poll.schedule, States.MathAdd($.poll.step, 1))",
-			"schedule.$": "$.poll.schedule",
-			"elapsed.$":  "$.poll.elapsed",
-		},
-		"ResultPath": "$.poll",
-		"Next":       s("wait"),
-	}
-	failure("launch failed", ErrWaveFailed, "FAILED",
-		fmt.Sprintf("States.Format('wave {} (job {}): launch FAILED; source servers {} ended {}', %s, $.job.JobID, States.JsonToString($.status.ServerIDs), States.JsonToString($.status.LaunchStatuses))",
-			quoted), true)
-	failure("launch incomplete", ErrWaveFailed, "FAILED",
-		fmt.Sprintf("States.Format('wave {} (job {}) completed without launching every server: servers {} ended {}', %s, $.job.JobID, States.JsonToString($.status.ServerIDs), States.JsonToString($.status.LaunchStatuses))",
-			quoted), true)
-	failure(StepTimedOut, ErrWaveTimedOut, "TIMED_OUT",
-		fmt.Sprintf("States.Format('wave {} (job {}) timed out after %s: servers {} were {}', %s, $.job.JobID, States.JsonToString($.status.ServerIDs), States.JsonToString($.status.LaunchStatuses))",
-			w.EffectiveTimeout(), quoted), true)
-	states[s("health setup")] = obj{
-		"Type": "Pass", "Result": obj{"checks": 0}, "ResultPath": "$.health", "Next": s("describe instances"),
-	}
-	states[s("describe instances")] = obj{
-		"Type":       "Task",
-		"Resource":   Resource(partition, IntegrationDescribeInstances),
-		"Parameters": obj{"Filters": obj{"SourceServerIDs": ids}},
-		"ResultSelector": obj{
-			"SourceServerIDs.$":     "$.Items[*].SourceServerID",
-			"RecoveryInstanceIDs.$": "$.Items[*].RecoveryInstanceID",
-			"Ec2InstanceIDs.$":      "$.Items[*].Ec2InstanceID",
-			"Ec2InstanceStates.$":   "$.Items[*].Ec2InstanceState",
-		},
-		"ResultPath": "$.instances",
-		"Retry":      readRetry,
-		"Catch":      readCatch(s(StepReadFailed)),
-		"Next":       s("health"),
-	}
-	states[s("health")] = obj{
-		"Type": "Pass",
-		"Parameters": obj{
-			// Healthy = one instance per server, all in one state: RUNNING.
-			"instances.$":  "States.ArrayLength($.instances.Ec2InstanceStates)",
-			"distinct.$":   "States.ArrayLength(States.ArrayUnique($.instances.Ec2InstanceStates))",
-			"anyRunning.$": "States.ArrayContains($.instances.Ec2InstanceStates, 'RUNNING')",
-			"checks.$":     "States.MathAdd($.health.checks, 1)",
-		},
-		"ResultPath": "$.health",
-		"Next":       s("healthy?"),
-	}
-	states[s("healthy?")] = obj{
-		"Type": "Choice",
-		"Choices": []any{obj{"And": []any{
-			obj{"Variable": "$.health.instances", "NumericEquals": n},
-			obj{"Variable": "$.health.distinct", "NumericEquals": 1},
-			obj{"Variable": "$.health.anyRunning", "BooleanEquals": true},
-		}, "Next": s(StepPublishSucceeded)}},
-		"Default": s("recheck?"),
-	}
-	states[s("recheck?")] = obj{
-		"Type":    "Choice",
-		"Choices": []any{obj{"Variable": "$.health.checks", "NumericLessThan": healthChecks, "Next": s("wait for instances")}},
-		"Default": s("unhealthy"),
-	}
-	states[s("wait for instances")] = obj{
-		"Type": "Wait", "Seconds": healthCheckSeconds, "Next": s("describe instances"),
-	}
-	failure("unhealthy", ErrWaveUnhealthy, "FAILED",
-		fmt.Sprintf("States.Format('wave {} (job {}): recovery instances are not all running: instances {} of servers {} are {}', %s, $.job.JobID, States.JsonToString($.instances.Ec2InstanceIDs), States.JsonToString($.instances.SourceServerIDs), States.JsonToString($.instances.Ec2InstanceStates))",
-			quoted), true)
-	states[s(StepPublishFailed)] = publishEvent(events, WaveFailedDetailType, plan, w, level, ids,
-		obj{"outcome.$": "$.failure.outcome", "jobId.$": "$.failure.jobId", "error.$": "$.failure.error", "cause.$": "$.failure.cause"}, s(StepFailed))
-	states[s(StepFailed)] = obj{"Type": "Fail", "ErrorPath": "$.failure.error", "CausePath": "$.failure.cause"}
-	states[s(StepPublishSucceeded)] = publishEvent(events, WaveSucceededDetailType, plan, w, level, ids,
-		obj{"outcome": "SUCCEEDED", "jobId.$": "$.job.JobID"}, s("recovered"))
-	states[s("recovered")] = obj{
-		"Type": "Pass",
-		"Parameters": obj{
-			"wave": w.Name, "level": level + 1, "protectionGroup": w.ProtectionGroup, "status": "RECOVERED",
-			"jobId.$": "$.job.JobID",
-			"servers": obj{
-				"sourceServerIds.$": "$.status.ServerIDs",
-				"launchStatuses.$":  "$.status.LaunchStatuses",
-			},
-			"instances": obj{
-				"sourceServerIds.$":     "$.instances.SourceServerIDs",
-				"recoveryInstanceIds.$": "$.instances.RecoveryInstanceIDs",
-				"ec2InstanceIds.$":      "$.instances.Ec2InstanceIDs",
-				"ec2InstanceStates.$":   "$.instances.Ec2InstanceStates",
-			},
-		},
-		"End": true,
-	}
-	startAt := s(StepAdoptChoice)
-	if w.PauseBefore {
-		startAt = s("pause")
-	}
-	// start, publish started, poll setup, then per poll: wait, describe,
-	// count, check (+ next interval, + ramp up while ramping), then health
-	// setup, describe instances, health, healthy?, publish succeeded,
-	// recovered.
-	polls := estimatePolls(schedule)
-	transitions += 3 + polls*4 + (polls-1)*1 + min(polls-1, len(schedule)-1) + 6
-	return obj{"StartAt": startAt, "States": states}, transitions
-}
-
 // estimatePolls is how many DescribeJobs polls a launch of expectedLaunch
 // takes under schedule.
 func estimatePolls(schedule []int) int {
@@ -518,25 +485,6 @@ func toAny(xs []int) []any {
 	return out
 }
 
-// Step names (after "<wave>: ") that status readers look for.
-const (
-	StepAdoptChoice      = "adopt job?"
-	StepAdoptJob         = "adopt job"
-	StepReadFailed       = "read failed"
-	StepTimedOut         = "timed out"
-	StepPublishStarted   = "publish started"
-	StepPublishSucceeded = "publish succeeded"
-	StepPublishFailed    = "publish failed"
-	// StepFailed is the one Fail state of a wave: it raises the error and
-	// cause that the failure step (launch failed, timed out …) recorded.
-	StepFailed = "failed"
-)
-
-// FailureSteps are the steps that record a wave's failure before its
-// failure event is published. Definitions of earlier compilers had a Fail
-// state of each of these names instead.
-var FailureSteps = []string{"start failed", StepReadFailed, "launch failed", "launch incomplete", StepTimedOut, "unhealthy"}
-
 // eventRetry: publishing an event retries briefly on any error; past it,
 // the Catch goes on with the wave. An event is a notification: it never
 // fails or holds up a recovery.
@@ -555,10 +503,17 @@ const eventTimeoutSeconds = 60
 // The state's data passes through unchanged (ResultPath null). Detail holds
 // only paths every route to the state has set: a path that selects nothing
 // fails the execution with States.Runtime, which no Catch handles.
-func publishEvent(resource, detailType, plan string, w recoveryplan.Wave, level int, servers []any, extra obj, next string) obj {
+// publishEvent is a runner Task that publishes one wave event to the
+// default bus through the optimized EventBridge integration, which fails
+// the Task with EventBridge.FailedEntry when the entry is refused
+// (https://docs.aws.amazon.com/step-functions/latest/dg/connect-eventbridge.html).
+// The state's data passes through unchanged (ResultPath null). Detail holds
+// only paths every route to the state has set: a path that selects nothing
+// fails the execution with States.Runtime, which no Catch handles.
+func publishEvent(resource, detailType string, extra obj, next string) obj {
 	detail := obj{
-		"plan": plan, "wave": w.Name, "level": level + 1, "servers": servers,
-		"execution.$": "$$.Execution.Id", "isDrill.$": "$.isDrill",
+		"plan.$": "$.run.plan", "wave.$": "$.wave", "level.$": "$.level", "servers.$": "$.servers",
+		"execution.$": "$.run.execution", "runnerExecution.$": "$$.Execution.Id", "isDrill.$": "$.run.isDrill",
 	}
 	for k, v := range extra {
 		detail[k] = v

@@ -20,12 +20,15 @@ func threeTier() recoveryplan.Plan {
 }
 
 func TestCompileShape(t *testing.T) {
-	c, err := Compile(threeTier(), testRegion)
+	c, err := Compile(threeTier(), testRegion, PlaceholderRunnerARN(testRegion))
 	if err != nil {
 		t.Fatal(err)
 	}
 	if want := [][]string{{"db", "cache"}, {"app"}, {"web"}}; !reflect.DeepEqual(c.Levels, want) {
 		t.Fatalf("levels = %v", c.Levels)
+	}
+	if strings.Contains(c.Definition, "\n") {
+		t.Fatal("the definition is pretty-printed: emit it minified")
 	}
 	var def struct {
 		StartAt string
@@ -34,31 +37,53 @@ func TestCompileShape(t *testing.T) {
 	if err := json.Unmarshal([]byte(c.Definition), &def); err != nil {
 		t.Fatal(err)
 	}
-	if def.StartAt != "Check input" {
+	if def.StartAt != StepPlanSpec {
 		t.Fatalf("StartAt = %q", def.StartAt)
 	}
-	level1 := def.States["Level 1"]
-	if level1["Type"] != "Parallel" || len(level1["Branches"].([]any)) != 2 || level1["Next"] != "Level 2" {
-		t.Fatalf("Level 1 = %v", level1)
+	// The schedule's levels: db and cache in parallel, then app, then web
+	// (gate first), each wave one Task starting the runner's version.
+	par := def.States["Parallel 1"]
+	if par["Type"] != "Parallel" || len(par["Branches"].([]any)) != 2 || par["Next"] != WaveState("app", StepRun) || par["ResultPath"] != nil {
+		t.Fatalf("Parallel 1 = %v", par)
 	}
-	if def.States["Level 3"]["Next"] != "Recovered" {
-		t.Fatalf("last level does not end the run: %v", def.States["Level 3"])
+	if def.States[StepMergeJobs]["Next"] != "Parallel 1" || def.States[WaveState("app", StepRun)]["Next"] != WaveState("web", StepPause) {
+		t.Fatalf("waves out of order: %v", def.States)
 	}
-	web := def.States["Level 3"]["Branches"].([]any)[0].(map[string]any)
-	if web["StartAt"] != "web: pause" {
-		t.Fatalf("web does not start with its pause gate: %v", web["StartAt"])
+	if def.States[WaveState("web", StepRun)]["Next"] != StepPlanRecovered {
+		t.Fatalf("last wave does not end the run: %v", def.States[WaveState("web", StepRun)])
 	}
-	pause := web["States"].(map[string]any)["web: pause"].(map[string]any)
+	pause := def.States[WaveState("web", StepPause)]
 	if pause["Resource"] != Resource("aws", IntegrationPauseGate) || pause["TimeoutSeconds"].(float64) != float64(recoveryplan.MaxPauseSeconds) {
 		t.Fatalf("pause gate = %v", pause)
 	}
-	start := web["States"].(map[string]any)["web: start recovery"].(map[string]any)
-	for _, r := range start["Retry"].([]any) {
+	run := def.States[WaveState("web", StepRun)]
+	params := run["Parameters"].(map[string]any)
+	if run["Resource"] != "arn:aws:states:::states:startExecution.sync:2" || params["StateMachineArn.$"] != "$.ctl.runner" ||
+		params["Input"].(map[string]any)["AWS_STEP_FUNCTIONS_STARTED_BY_EXECUTION_ID.$"] != "$$.Execution.Id" || run["ResultPath"] != nil {
+		t.Fatalf("web's run = %v", run)
+	}
+	ctl := def.States[StepControls]["Parameters"].(map[string]any)
+	if ctl["runner"] != PlaceholderRunnerARN(testRegion) {
+		t.Fatalf("controls = %v: the runner version is pinned at compile time", ctl)
+	}
+	// The runner: StartRecovery never retried on an unknown outcome.
+	runner, err := CompileRunner(testRegion)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal([]byte(runner), &def); err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range def.States[StepStartRecovery]["Retry"].([]any) {
 		for _, e := range r.(map[string]any)["ErrorEquals"].([]any) {
 			if e != "Drs.ThrottlingException" {
 				t.Fatalf("StartRecovery retried on %v: only a throttled (refused) request may be retried", e)
 			}
 		}
+	}
+	tags := def.States[StepStartRecovery]["Parameters"].(map[string]any)["Tags"].(map[string]any)
+	if tags[TagExecution+".$"] != "$.run.execution" || tags[TagRunnerExecution+".$"] != "$$.Execution.Id" {
+		t.Fatalf("StartRecovery tags = %v: the job names the plan's execution", tags)
 	}
 	if c.EstimatedTransitions < 40 {
 		t.Fatalf("estimate %d is too low for four waves", c.EstimatedTransitions)
@@ -68,7 +93,7 @@ func TestCompileShape(t *testing.T) {
 func TestCompileRefusesInvalidPlans(t *testing.T) {
 	p := threeTier()
 	p.Waves[3].DependsOn, p.Waves[3].DependsOnSet = []string{"nope"}, true
-	if _, err := Compile(p, testRegion); err == nil || !strings.Contains(err.Error(), `"nope"`) {
+	if _, err := Compile(p, testRegion, PlaceholderRunnerARN(testRegion)); err == nil || !strings.Contains(err.Error(), `"nope"`) {
 		t.Fatalf("err = %v", err)
 	}
 }
@@ -90,7 +115,7 @@ func TestPollSchedule(t *testing.T) {
 }
 
 func TestDescribeRoundTrip(t *testing.T) {
-	c, err := Compile(threeTier(), testRegion)
+	c, err := Compile(threeTier(), testRegion, PlaceholderRunnerARN(testRegion))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -113,7 +138,7 @@ func TestDescribeRoundTrip(t *testing.T) {
 func TestDescribeRecoversConfiguration(t *testing.T) {
 	p := threeTier()
 	p.Waves[2].Timeout = 90 * time.Minute
-	c, err := Compile(p, testRegion)
+	c, err := Compile(p, testRegion, PlaceholderRunnerARN(testRegion))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -144,7 +169,7 @@ func TestDescribeRecoversConfiguration(t *testing.T) {
 }
 
 func TestDescribeRebuildsThePlan(t *testing.T) {
-	c, err := Compile(threeTier(), testRegion)
+	c, err := Compile(threeTier(), testRegion, PlaceholderRunnerARN(testRegion))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -152,7 +177,7 @@ func TestDescribeRebuildsThePlan(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	again, err := Compile(v.Plan(), testRegion)
+	again, err := Compile(v.Plan(), testRegion, PlaceholderRunnerARN(testRegion))
 	if err != nil {
 		t.Fatal(err)
 	}

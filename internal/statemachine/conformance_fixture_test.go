@@ -8,8 +8,6 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
-
-	"github.com/drsorch/terraform-provider-drsorch/internal/recoveryplan"
 )
 
 var update = flag.Bool("update", false, "rewrite the conformance fixtures of compiled plans")
@@ -21,12 +19,16 @@ var update = flag.Bool("update", false, "rewrite the conformance fixtures of com
 // compiler. Failure paths are not compared there: the reference tool does
 // not evaluate intrinsic functions in CausePath (AWS does), and a failing
 // Parallel branch stops its siblings at timing-dependent points. They are
-// covered by the engine's own tests and the acceptance tests.
+// covered by the engine's own tests and the acceptance tests. The plan's
+// own state machine is not among them: its Tasks start the wave runner
+// (states:startExecution.sync:2), which the engine runs as a real child
+// execution rather than through the suite's scripted task answers; plans
+// run end to end in internal/executions and the acceptance tests.
 func TestConformanceFixturesAreCurrent(t *testing.T) {
 	dir := filepath.Join("..", "runservice", "sfn", "testdata", "conformance")
 	for name, fixture := range map[string]conformanceCase{
-		"plan_three_tier.json": threeTierFixture(t),
-		"plan_adopt_jobs.json": adoptJobsFixture(t),
+		"runner_start.json": runnerStartFixture(t),
+		"runner_adopt.json": runnerAdoptFixture(t),
 	} {
 		want, err := json.MarshalIndent(fixture, "", "  ")
 		if err != nil {
@@ -70,64 +72,57 @@ func instances(servers []string, state string) map[string]any {
 	return map[string]any{"output": map[string]any{"Items": items}}
 }
 
-// scriptWave scripts one wave that launches on its second poll.
-func scriptWave(tasks map[string][]map[string]any, wave string, servers []string) {
-	job := "drsjob-" + wave
-	tasks[wave+": start recovery"] = []map[string]any{{"output": map[string]any{"Job": map[string]any{"JobID": job, "Status": "PENDING"}}}}
-	tasks[wave+": describe job"] = []map[string]any{
+// scriptWave scripts one runner that launches on its second poll.
+func scriptWave(tasks map[string][]map[string]any, job string, servers []string, adopted bool) {
+	if !adopted {
+		tasks[StepStartRecovery] = []map[string]any{{"output": map[string]any{"Job": map[string]any{"JobID": job, "Status": "PENDING"}}}}
+	}
+	tasks[StepDescribeJob] = []map[string]any{
 		launchedJob(job, servers, "STARTED", "IN_PROGRESS"),
 		launchedJob(job, servers, "STARTED", "LAUNCHED"),
 	}
-	tasks[wave+": describe instances"] = []map[string]any{instances(servers, "RUNNING")}
+	tasks[StepDescribeInstance] = []map[string]any{instances(servers, "RUNNING")}
 }
 
-func compileFixture(t *testing.T, p recoveryplan.Plan) json.RawMessage {
-	c, err := Compile(p, testRegion)
+func runnerFixture(t *testing.T) json.RawMessage {
+	def, err := CompileRunner(testRegion)
 	if err != nil {
 		t.Fatal(err)
 	}
-	return json.RawMessage(c.Definition)
+	return json.RawMessage(def)
 }
 
-func threeTierFixture(t *testing.T) conformanceCase {
-	db, app, web := []string{"s-db1", "s-db2"}, []string{"s-app1"}, []string{"s-web1", "s-web2"}
-	// No pause gate here: a gate waits for SendTaskSuccess, which the
-	// reference tool has no way to send; gates are covered end to end.
-	tasks := map[string][]map[string]any{}
-	scriptWave(tasks, "db", db)
-	scriptWave(tasks, "app", app)
-	scriptWave(tasks, "web", web)
-	return conformanceCase{
-		Comment: "Compiled plan: db → app → web, each wave launching on its second poll",
-		Input:   map[string]any{"type": "DRILL", "invokedBy": "conformance"},
-		Tasks:   tasks,
-		Definition: compileFixture(t, recoveryplan.Plan{Name: "three-tier", Waves: []recoveryplan.Wave{
-			{Name: "db", ProtectionGroup: "g-db", ServerIDs: db},
-			{Name: "app", ProtectionGroup: "g-app", ServerIDs: app},
-			{Name: "web", ProtectionGroup: "g-web", ServerIDs: web},
-		}}),
+func runnerInput(wave string, servers []string, adopt string) map[string]any {
+	return map[string]any{
+		"run":  map[string]any{"plan": "three-tier", "isDrill": true, "execution": "arn:aws:states:us-east-1:000000000000:execution:drsorch-plan-three-tier:x"},
+		"wave": wave, "level": 1, "servers": servers, "timeoutSeconds": 3600, "pollSchedule": []int{5, 10, 20, 30}, "adoptJobId": adopt,
 	}
 }
 
-// adoptJobsFixture: a retry whose first wave adopts a job named in the
-// input (a wave name with a dot, read through bracket notation) and starts
-// no recovery; the second wave starts its own.
-func adoptJobsFixture(t *testing.T) conformanceCase {
-	db, app := []string{"s-db1", "s-db2"}, []string{"s-app1"}
+// runnerStartFixture: the wave runner starts recovery of one wave, which
+// launches on its second poll.
+func runnerStartFixture(t *testing.T) conformanceCase {
+	db := []string{"s-db1", "s-db2"}
 	tasks := map[string][]map[string]any{}
-	scriptWave(tasks, "app", app)
-	tasks["db.primary: describe job"] = []map[string]any{
-		launchedJob("drsjob-adopted", db, "STARTED", "IN_PROGRESS"),
-		launchedJob("drsjob-adopted", db, "COMPLETED", "LAUNCHED"),
-	}
-	tasks["db.primary: describe instances"] = []map[string]any{instances(db, "RUNNING")}
+	scriptWave(tasks, "drsjob-db", db, false)
 	return conformanceCase{
-		Comment: "Compiled plan: db.primary adopts drsjob-adopted from the input, then app starts recovery",
-		Input:   map[string]any{"type": "DRILL", "invokedBy": "conformance", InputAdoptJobs: map[string]any{"db.primary": "drsjob-adopted"}},
-		Tasks:   tasks,
-		Definition: compileFixture(t, recoveryplan.Plan{Name: "adopting", Waves: []recoveryplan.Wave{
-			{Name: "db.primary", ProtectionGroup: "g-db", ServerIDs: db},
-			{Name: "app", ProtectionGroup: "g-app", ServerIDs: app},
-		}}),
+		Comment:    "Wave runner: db starts recovery and launches on its second poll",
+		Input:      runnerInput("db", db, ""),
+		Tasks:      tasks,
+		Definition: runnerFixture(t),
+	}
+}
+
+// runnerAdoptFixture: the wave runner follows the job named in its input
+// and starts no recovery.
+func runnerAdoptFixture(t *testing.T) conformanceCase {
+	db := []string{"s-db1", "s-db2"}
+	tasks := map[string][]map[string]any{}
+	scriptWave(tasks, "drsjob-adopted", db, true)
+	return conformanceCase{
+		Comment:    "Wave runner: db.primary adopts drsjob-adopted and starts no recovery",
+		Input:      runnerInput("db.primary", db, "drsjob-adopted"),
+		Tasks:      tasks,
+		Definition: runnerFixture(t),
 	}
 }

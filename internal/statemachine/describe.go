@@ -16,6 +16,11 @@ import (
 type PlanView struct {
 	Name   string
 	Levels [][]WaveView
+	// SpecVersion is the plan spec's schemaVersion; 0 for a definition of
+	// a compiler before the wave runner (every wave's states inline).
+	SpecVersion int
+	// RunnerARN is the wave runner version the plan starts per wave.
+	RunnerARN string
 }
 
 // WaveView is one wave as compiled.
@@ -71,103 +76,92 @@ type rawState struct {
 	Resource   string          `json:"Resource"`
 }
 
-// Describe reads a definition produced by Compile back into a PlanView.
+// Describe reads a definition produced by Compile (or by a compiler before
+// the wave runner) back into a PlanView.
 func Describe(definition string) (*PlanView, error) {
 	var root rawState
 	if err := json.Unmarshal([]byte(definition), &root); err != nil {
 		return nil, fmt.Errorf("state machine definition is not JSON: %w", err)
 	}
-	view := &PlanView{}
-	for l := 0; ; l++ {
-		level, ok := root.States[levelState(l)]
-		if !ok || level.Type != "Parallel" {
-			break
-		}
-		var waves []WaveView
-		for _, branch := range level.Branches {
-			w, plan, err := describeWave(branch, l+1)
-			if err != nil {
-				return nil, err
+	specState, ok := root.States[StepPlanSpec]
+	if !ok {
+		return describeLegacy(root)
+	}
+	var spec PlanSpec
+	if err := json.Unmarshal(specState.Result, &spec); err != nil {
+		return nil, fmt.Errorf("state machine definition: the %q state does not hold a plan spec: %w", StepPlanSpec, err)
+	}
+	if spec.SchemaVersion < 1 || spec.SchemaVersion > SpecVersion {
+		return nil, fmt.Errorf("the plan spec of this state machine has schemaVersion %d; this drsorch reads versions 1 to %d: upgrade drsorch", spec.SchemaVersion, SpecVersion)
+	}
+	inputs := map[string]RunnerInput{}
+	var walk func(states map[string]rawState) error
+	walk = func(states map[string]rawState) error {
+		for name, st := range states {
+			for _, b := range st.Branches {
+				if err := walk(b.States); err != nil {
+					return err
+				}
 			}
-			view.Name = plan
-			waves = append(waves, w)
+			wave, step, ok := strings.Cut(name, ": ")
+			if !ok || step != StepRun || st.Type != "Task" {
+				continue
+			}
+			var params struct {
+				Input RunnerInput `json:"Input"`
+			}
+			if err := json.Unmarshal(st.Parameters, &params); err != nil {
+				return fmt.Errorf("wave %q: runner input: %w", wave, err)
+			}
+			inputs[wave] = params.Input
 		}
-		view.Levels = append(view.Levels, waves)
+		return nil
 	}
-	if len(view.Levels) == 0 {
-		return nil, fmt.Errorf("state machine definition was not compiled by drsorch (no %q state)", levelState(0))
+	if err := walk(root.States); err != nil {
+		return nil, err
 	}
-	return view, nil
-}
-
-func describeWave(branch rawState, level int) (WaveView, string, error) {
-	name, _, ok := strings.Cut(branch.StartAt, ": ")
-	if !ok {
-		return WaveView{}, "", fmt.Errorf("branch starting at %q is not a drsorch wave", branch.StartAt)
-	}
-	w := WaveView{Name: name, Level: level, PauseBefore: strings.HasSuffix(branch.StartAt, ": pause")}
-	start, ok := branch.States[name+": start recovery"]
-	if !ok {
-		return WaveView{}, "", fmt.Errorf("wave %q has no start recovery state", name)
-	}
-	var params struct {
-		SourceServers []struct {
-			SourceServerID string `json:"SourceServerID"`
-		} `json:"SourceServers"`
-		Tags map[string]string `json:"Tags"`
-	}
-	if err := json.Unmarshal(start.Parameters, &params); err != nil {
-		return WaveView{}, "", fmt.Errorf("wave %q: start recovery parameters: %w", name, err)
-	}
-	for _, s := range params.SourceServers {
-		w.SourceServerIDs = append(w.SourceServerIDs, s.SourceServerID)
-	}
-	var recovered struct {
-		ProtectionGroup string `json:"protectionGroup"`
-	}
-	if r, ok := branch.States[name+": recovered"]; ok {
-		_ = json.Unmarshal(r.Parameters, &recovered)
-	}
-	w.ProtectionGroup = recovered.ProtectionGroup
-	parseBranchComment(branch.Comment, &w)
-	if setup, ok := branch.States[name+": poll setup"]; ok {
-		var poll struct {
-			Schedule []int `json:"schedule"`
+	view := &PlanView{Name: spec.Plan, SpecVersion: spec.SchemaVersion}
+	if ctl, ok := root.States[StepControls]; ok {
+		var p struct {
+			Runner string `json:"runner"`
 		}
-		if json.Unmarshal(setup.Result, &poll) == nil && len(poll.Schedule) > 0 {
-			w.PollInterval = time.Duration(poll.Schedule[len(poll.Schedule)-1]) * time.Second
-		}
+		_ = json.Unmarshal(ctl.Parameters, &p)
+		view.RunnerARN = p.Runner
 	}
-	if check, ok := branch.States[name+": check"]; ok {
-		for _, c := range check.Choices {
-			if c["Variable"] == "$.poll.elapsed" {
-				if secs, ok := c["NumericGreaterThanEquals"].(float64); ok {
-					w.Timeout = time.Duration(secs) * time.Second
+	for _, w := range spec.Waves {
+		in, ok := inputs[w.Name]
+		if !ok {
+			return nil, fmt.Errorf("wave %q of the plan spec has no %q state", w.Name, WaveState(w.Name, StepRun))
+		}
+		if w.Level < 1 {
+			return nil, fmt.Errorf("wave %q of the plan spec has level %d", w.Name, w.Level)
+		}
+		for len(view.Levels) < w.Level {
+			view.Levels = append(view.Levels, nil)
+		}
+		view.Levels[w.Level-1] = append(view.Levels[w.Level-1], WaveView{
+			Name: w.Name, Level: w.Level, Position: w.Position, ProtectionGroup: w.ProtectionGroup,
+			PauseBefore: w.PauseBefore, DependsOn: w.DependsOn, DependsOnSet: w.DependsOnSet,
+			Timeout:         time.Duration(w.TimeoutSeconds) * time.Second,
+			PollInterval:    time.Duration(w.PollIntervalSeconds) * time.Second,
+			SourceServerIDs: in.Servers,
+		})
+	}
+	// Within a level, the order the plan's levels give (Levels sorts them).
+	if levels, err := view.Plan().Levels(); err == nil && len(levels) == len(view.Levels) {
+		for l, names := range levels {
+			byName := map[string]WaveView{}
+			for _, w := range view.Levels[l] {
+				byName[w.Name] = w
+			}
+			for i, n := range names {
+				if w, ok := byName[n]; ok {
+					view.Levels[l][i] = w
 				}
 			}
 		}
 	}
-	return w, params.Tags[TagPlan], nil
-}
-
-func parseBranchComment(comment string, w *WaveView) {
-	pos, deps, ok := strings.Cut(comment, "; "+commentDepends)
-	if !ok {
-		return
-	}
-	if n, err := fmt.Sscanf(pos, commentWave+"%d of", &w.Position); n != 1 || err != nil {
-		w.Position = 0
-	}
-	if deps == dependsDefault {
-		return
-	}
-	w.DependsOnSet = true
-	deps = strings.TrimSuffix(strings.TrimPrefix(deps, "["), "]")
-	for _, d := range strings.Split(deps, ", ") {
-		if d != "" {
-			w.DependsOn = append(w.DependsOn, d)
-		}
-	}
+	return view, nil
 }
 
 // Plan rebuilds the domain plan the definition was compiled from.

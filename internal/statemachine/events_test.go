@@ -11,22 +11,19 @@ type waveBranch struct {
 	States  map[string]map[string]any
 }
 
-func branches(t *testing.T, definition string) map[string]waveBranch {
+// runnerBranch is the wave runner's definition for region: every wave's
+// steps, run once per wave.
+func runnerBranch(t *testing.T, region string) waveBranch {
 	t.Helper()
-	var def struct {
-		States map[string]struct{ Branches []waveBranch }
-	}
-	if err := json.Unmarshal([]byte(definition), &def); err != nil {
+	def, err := CompileRunner(region)
+	if err != nil {
 		t.Fatal(err)
 	}
-	out := map[string]waveBranch{}
-	for _, level := range def.States {
-		for _, b := range level.Branches {
-			wave, _, _ := strings.Cut(b.StartAt, ": ")
-			out[wave] = b
-		}
+	var b waveBranch
+	if err := json.Unmarshal([]byte(def), &b); err != nil {
+		t.Fatal(err)
 	}
-	return out
+	return b
 }
 
 // Each wave publishes started, succeeded and failed events through
@@ -34,20 +31,13 @@ func branches(t *testing.T, definition string) map[string]waveBranch {
 // the way it would have gone had it succeeded, so an event never fails or
 // stops a recovery.
 func TestWavesPublishTheirEvents(t *testing.T) {
-	c, err := Compile(threeTier(), "us-gov-west-1")
-	if err != nil {
-		t.Fatal(err)
-	}
-	waves := branches(t, c.Definition)
-	if len(waves) != 4 {
-		t.Fatalf("%d waves", len(waves))
-	}
+	waves := map[string]waveBranch{"runner": runnerBranch(t, "us-gov-west-1")}
 	for wave, b := range waves {
-		st := func(step string) map[string]any { return b.States[wave+": "+step] }
+		st := func(step string) map[string]any { return b.States[step] }
 		for step, want := range map[string]struct{ detailType, next string }{
-			StepPublishStarted:   {WaveStartedDetailType, wave + ": poll setup"},
-			StepPublishSucceeded: {WaveSucceededDetailType, wave + ": recovered"},
-			StepPublishFailed:    {WaveFailedDetailType, wave + ": " + StepFailed},
+			StepPublishStarted:   {WaveStartedDetailType, StepPollSetup},
+			StepPublishSucceeded: {WaveSucceededDetailType, StepRecovered},
+			StepPublishFailed:    {WaveFailedDetailType, StepFailed},
 		} {
 			p := st(step)
 			if p == nil || p["Type"] != "Task" || p["Resource"] != "arn:aws-us-gov:states:::events:putEvents" {
@@ -69,17 +59,14 @@ func TestWavesPublishTheirEvents(t *testing.T) {
 			if entry["Source"] != EventSource || entry["DetailType"] != want.detailType || entry["EventBusName"] != "default" {
 				t.Errorf("%s: %s entry %v", wave, step, entry)
 			}
-			if detail["plan"] != "shop" || detail["wave"] != wave || detail["execution.$"] != "$$.Execution.Id" || detail["servers"] == nil {
+			// The plan's execution, not the runner's: events of one run
+			// share it.
+			if detail["plan.$"] != "$.run.plan" || detail["wave.$"] != "$.wave" || detail["execution.$"] != "$.run.execution" ||
+				detail["runnerExecution.$"] != "$$.Execution.Id" || detail["servers.$"] != "$.servers" {
 				t.Errorf("%s: %s detail %v", wave, step, detail)
 			}
 			if (detail["outcome"] == nil) == (detail["outcome.$"] == nil) || (detail["jobId.$"] == nil) {
 				t.Errorf("%s: %s detail has no outcome or job: %v", wave, step, detail)
-			}
-			// Server IDs only: the event stays small at any wave size.
-			for _, s := range detail["servers"].([]any) {
-				if _, ok := s.(string); !ok {
-					t.Errorf("%s: servers hold %v", wave, s)
-				}
 			}
 		}
 		if d := st(StepPublishFailed)["Parameters"].(map[string]any)["Entries"].([]any)[0].(map[string]any)["Detail"].(map[string]any); d["error.$"] != "$.failure.error" || d["cause.$"] != "$.failure.cause" {
@@ -90,7 +77,7 @@ func TestWavesPublishTheirEvents(t *testing.T) {
 		for name, s := range b.States {
 			if s["Type"] == "Fail" {
 				fails++
-				if name != wave+": "+StepFailed {
+				if name != StepFailed {
 					t.Errorf("%s: Fail state %s is reached without publishing the failure event", wave, name)
 				}
 			}
@@ -99,22 +86,22 @@ func TestWavesPublishTheirEvents(t *testing.T) {
 			t.Errorf("%s: %d Fail states", wave, fails)
 		}
 		for _, step := range FailureSteps {
-			errName, _, ok := waveFailure(b.States, wave+": "+step)
+			errName, _, ok := waveFailure(b.States, step)
 			if !ok || !strings.HasPrefix(errName, "drsorch.") {
 				t.Errorf("%s: failure step %s does not publish and fail: %v", wave, step, st(step))
 			}
 		}
 		// The steps that lead into the events.
-		if n := st("healthy?")["Choices"].([]any)[0].(map[string]any)["Next"]; n != wave+": "+StepPublishSucceeded {
+		if n := st(StepHealthy)["Choices"].([]any)[0].(map[string]any)["Next"]; n != StepPublishSucceeded {
 			t.Errorf("%s: healthy goes to %v", wave, n)
 		}
-		if st("start recovery")["Next"] != wave+": "+StepPublishStarted || st(StepAdoptJob)["Next"] != wave+": "+StepPublishStarted {
+		if st(StepStartRecovery)["Next"] != StepPublishStarted || st(StepAdoptJob)["Next"] != StepPublishStarted {
 			t.Errorf("%s: a started job does not publish", wave)
 		}
 	}
 	// start failed has no job: its event says so with null, not a path to
 	// nothing (which fails the execution with States.Runtime).
-	sf := waves["db"].States["db: start failed"]["Parameters"].(map[string]any)
+	sf := waves["runner"].States[StepStartFailed]["Parameters"].(map[string]any)
 	if v, ok := sf["jobId"]; !ok || v != nil {
 		t.Errorf("start failed records %v", sf)
 	}

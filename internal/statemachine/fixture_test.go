@@ -18,7 +18,7 @@ func TestDescribeReadsDefinitionsOfEarlierCompilers(t *testing.T) {
 	if err != nil {
 		t.Fatalf("the earlier definition no longer reads back: %v", err)
 	}
-	c, err := Compile(threeTier(), testRegion)
+	c, err := Compile(threeTier(), testRegion, PlaceholderRunnerARN(testRegion))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -26,11 +26,15 @@ func TestDescribeReadsDefinitionsOfEarlierCompilers(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	if then.SpecVersion != 0 || now.SpecVersion != SpecVersion || now.RunnerARN != PlaceholderRunnerARN(testRegion) {
+		t.Fatalf("spec versions %d and %d, runner %q", then.SpecVersion, now.SpecVersion, now.RunnerARN)
+	}
+	now.SpecVersion, now.RunnerARN = 0, ""
 	if !reflect.DeepEqual(then, now) {
 		t.Fatalf("earlier definition reads as\n%+v\ntoday's as\n%+v", then, now)
 	}
 	// The plan it rebuilds compiles to today's definition of the same plan.
-	again, err := Compile(then.Plan(), testRegion)
+	again, err := Compile(then.Plan(), testRegion, PlaceholderRunnerARN(testRegion))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -63,6 +63,8 @@ const (
 	eventsParallelOK    = 4
 	eventsParallelFail  = 3 // Entered, Started, Failed (+ aborted siblings)
 	eventsExecution     = 2
+	eventsMap           = 4 // Entered, Started, Succeeded, Exited
+	eventsMapIteration  = 2 // MapIterationStarted, MapIterationSucceeded
 )
 
 // Largest values the compiled plans carry per server, from the DRS service
@@ -98,55 +100,56 @@ type RequestInfo struct {
 // tracing, publish, version description).
 const requestOverhead = 4096
 
-// Figures are a compiled plan's measures against the limits.
+// Figures are a compiled plan's measures against the limits: the plan's
+// state machine and, per wave, the wave runner's execution.
 type Figures struct {
-	// DefinitionCharacters is the definition's length in characters
+	// DefinitionCharacters is the plan definition's length in characters
 	// (Unicode code points, as Step Functions counts them).
 	DefinitionCharacters int
+	// RunnerDefinitionCharacters is the wave runner's.
+	RunnerDefinitionCharacters int
 	// RequestBytes is the CreateStateMachine request: the definition
 	// JSON-escaped in the body, name, role, tags, plus room for headers.
 	RequestBytes int
-	// HistoryEvents is the worst case of one execution without failures:
-	// every wave polls until its timeout, its last poll finds the servers
-	// launched and its health checks use all their retries.
+	// HistoryEvents is the worst case of any one execution without
+	// failures: the plan's own, or a wave runner's that polls until its
+	// timeout, finds the servers launched at its last poll and uses every
+	// health check.
 	HistoryEvents int
-	// WaveHistoryEvents is the worst case of each wave's branch.
+	// PlanHistoryEvents is the worst case of the plan's execution itself:
+	// a few events per wave (pause gate, runner Task), no polls.
+	PlanHistoryEvents int
+	// WaveHistoryEvents is the worst case of each wave's runner execution.
 	WaveHistoryEvents map[string]int
-	// StateBytes is the largest state the execution carries: the output
-	// of the last level, holding every level's per-server results.
+	// StateBytes is the largest state any execution carries: a runner's
+	// (its input, the job's per-server status and instances) or the
+	// plan's (its controls, and a failed runner's description).
 	StateBytes int
 
 	// what Measure read, for the fixes Problems proposes
-	branches map[string]aslBranch
-	bounds   map[string]int
+	runner aslBranch
 }
 
-// LoopBounds returns, for the states of plan's loops, the most times one
-// run of a wave enters them: the DescribeJobs polling until the timeout and
-// the health checks. States of a loop without their own bound take the
-// loop's largest, so a state added to a loop is counted, not missed.
-func LoopBounds(plan recoveryplan.Plan) map[string]int {
-	b := make(map[string]int, len(plan.Waves)*11)
-	for _, w := range plan.Waves {
-		schedule := PollSchedule(w.EffectivePollInterval())
-		waveBounds(b, w.Name, len(schedule), MaxPolls(schedule, w.EffectiveTimeout()))
+// runnerBounds are the bounds of the runner's loops for wave w: the
+// DescribeJobs polling until the timeout, the health checks, and the
+// source servers its Map builds.
+func runnerBounds(w recoveryplan.Wave) map[string]int {
+	schedule := PollSchedule(w.EffectivePollInterval())
+	return runnerBoundsAt(len(schedule), MaxPolls(schedule, w.EffectiveTimeout()), len(w.ServerIDs))
+}
+
+func runnerBoundsAt(steps, polls, servers int) map[string]int {
+	b := map[string]int{StepSourceServers: servers}
+	for _, st := range []string{StepWait, StepDescribeJob, StepCount, StepCheck} {
+		b[st] = polls
 	}
+	b[StepNextInterval] = polls - 1
+	b[StepRampUp] = min(polls-1, steps-1)
+	for _, st := range []string{StepDescribeInstance, StepHealth, StepHealthy, StepRecheck} {
+		b[st] = healthChecks
+	}
+	b[StepWaitInstances] = healthChecks - 1
 	return b
-}
-
-// waveBounds sets the bounds of wave's loops when it polls at most polls
-// times under a schedule of steps intervals.
-func waveBounds(b map[string]int, wave string, steps, polls int) {
-	s := func(step string) string { return wave + ": " + step }
-	for _, st := range []string{"wait", "describe job", "count", "check"} {
-		b[s(st)] = polls
-	}
-	b[s("next interval")] = polls - 1
-	b[s("ramp up")] = min(polls-1, steps-1)
-	for _, st := range []string{"describe instances", "health", "healthy?", "recheck?"} {
-		b[s(st)] = healthChecks
-	}
-	b[s("wait for instances")] = healthChecks - 1
 }
 
 // MaxPolls is the most DescribeJobs polls a wave makes before it times
@@ -172,20 +175,71 @@ func Measure(plan recoveryplan.Plan, c *Compiled, req RequestInfo) (Figures, err
 	f := Figures{
 		DefinitionCharacters: utf8.RuneCountInString(c.Definition),
 		RequestBytes:         RequestBytes(c.Definition, req),
+		WaveHistoryEvents:    map[string]int{},
 	}
 	var def aslBranch
 	if err := json.Unmarshal([]byte(c.Definition), &def); err != nil {
 		return f, fmt.Errorf("read the compiled definition: %w", err)
 	}
-	h := historyCounter{bounds: LoopBounds(plan), waves: map[string]int{}, branches: map[string]aslBranch{}}
+	h := historyCounter{bounds: map[string]int{}}
 	top, err := h.branch(def.StartAt, def.States)
 	if err != nil {
 		return f, err
 	}
-	f.HistoryEvents = eventsExecution + max(top.ok, top.fail)
-	f.WaveHistoryEvents, f.branches, f.bounds = h.waves, h.branches, h.bounds
-	f.StateBytes, err = stateBytes(plan, def.States)
-	return f, err
+	f.PlanHistoryEvents = eventsExecution + max(top.ok, top.fail)
+	f.HistoryEvents = f.PlanHistoryEvents
+	runnerDef := []byte(c.RunnerDefinition)
+	if len(runnerDef) == 0 { // its structure does not depend on the partition
+		if runnerDef, err = json.Marshal(runnerDefinition("aws")); err != nil {
+			return f, err
+		}
+	}
+	f.RunnerDefinitionCharacters = utf8.RuneCountInString(string(runnerDef))
+	if err := json.Unmarshal(runnerDef, &f.runner); err != nil {
+		return f, err
+	}
+	// Waves of the same shape (poll schedule, polls, servers, name length) cost the
+	// same: count each shape once.
+	type shape struct{ steps, polls, servers, name int }
+	events, states := map[shape]int{}, map[shape]int{}
+	runnerState := 0
+	for _, w := range plan.Waves {
+		schedule := PollSchedule(w.EffectivePollInterval())
+		k := shape{len(schedule), MaxPolls(schedule, w.EffectiveTimeout()), len(w.ServerIDs), len(w.Name)}
+		n, ok := events[k]
+		if !ok {
+			if n, err = f.runnerEvents(runnerBoundsAt(k.steps, k.polls, k.servers)); err != nil {
+				return f, fmt.Errorf("wave %q: %w", w.Name, err)
+			}
+			events[k] = n
+		}
+		f.WaveHistoryEvents[w.Name] = n
+		f.HistoryEvents = max(f.HistoryEvents, n)
+		size, ok := states[k]
+		if !ok {
+			if size, err = runnerStateBytes(plan, w); err != nil {
+				return f, err
+			}
+			states[k] = size
+		}
+		runnerState = max(runnerState, size)
+	}
+	parent, err := planStateBytes(plan, runnerState)
+	if err != nil {
+		return f, err
+	}
+	f.StateBytes = max(runnerState, parent)
+	return f, nil
+}
+
+// runnerEvents is the worst case of one runner execution under bounds.
+func (f Figures) runnerEvents(bounds map[string]int) (int, error) {
+	h := historyCounter{bounds: bounds}
+	c, err := h.branch(f.runner.StartAt, f.runner.States)
+	if err != nil {
+		return 0, err
+	}
+	return eventsExecution + max(c.ok, c.fail), nil
 }
 
 // RequestBytes is the size of the CreateStateMachine request that deploys
@@ -250,9 +304,7 @@ func escapedLen(s string) int {
 type cost struct{ ok, fail int }
 
 type historyCounter struct {
-	bounds   map[string]int
-	waves    map[string]int
-	branches map[string]aslBranch
+	bounds map[string]int
 }
 
 type aslState struct {
@@ -268,7 +320,8 @@ type aslState struct {
 		ErrorEquals []string
 		Next        string
 	}
-	Branches []aslBranch
+	Branches      []aslBranch
+	ItemProcessor *aslBranch
 }
 
 // aslBranch is a definition or a Parallel branch, decoded once.
@@ -404,12 +457,6 @@ func (h *historyCounter) visit(name string, st *aslState) (cost, error) {
 			if err != nil {
 				return cost{}, err
 			}
-			if wave, _, found := strings.Cut(b.StartAt, ": "); found {
-				h.waves[wave] = max(bc.ok, bc.fail)
-				if h.branches != nil {
-					h.branches[wave] = b
-				}
-			}
 			ok += max(bc.ok, 0)
 			fail += max(bc.ok, bc.fail, 0)
 			anyFail = anyFail || bc.fail >= 0
@@ -418,6 +465,19 @@ func (h *historyCounter) visit(name string, st *aslState) (cost, error) {
 			fail = -1
 		}
 		return cost{ok, fail}, nil
+	case "Map":
+		// MapStateEntered, MapStateStarted, per item MapIterationStarted,
+		// the processor's events and MapIterationSucceeded, then
+		// MapStateSucceeded, MapStateExited.
+		items, ok := h.bounds[name]
+		if !ok || st.ItemProcessor == nil {
+			return cost{}, fmt.Errorf("Map state %q: no known number of items", name)
+		}
+		pc, err := (&historyCounter{bounds: map[string]int{}}).branch(st.ItemProcessor.StartAt, st.ItemProcessor.States)
+		if err != nil {
+			return cost{}, err
+		}
+		return cost{eventsMap + items*(eventsMapIteration+max(pc.ok, 0)), -1}, nil
 	default:
 		return cost{}, fmt.Errorf("state %q: cannot count the history events of a %s state", name, st.Type)
 	}
@@ -479,102 +539,67 @@ func contains(names []string, s string) bool {
 	return i < len(names) && names[i] == s
 }
 
-// stateBytes is the largest state one execution carries, in bytes: the
-// top-level state after each Parallel level (the execution input, the run
-// type and every level's branch outputs, kept under their ResultPath), or
-// a wave's own state while it runs, whichever is larger. Values come from
-// worstBranchState: every ID and status at its longest.
-func stateBytes(plan recoveryplan.Plan, states map[string]*aslState) (int, error) {
-	top := map[string]any{"run": map[string]any{"isDrill": false}}
-	largest := 0
-	names := make([]string, 0, len(states))
-	for n := range states {
-		names = append(names, n)
-	}
-	sort.Strings(names)
-	for _, n := range names {
-		st := states[n]
-		if st.Type != "Parallel" {
-			continue
-		}
-		outputs := make([]any, 0, len(st.Branches))
-		for _, b := range st.Branches {
-			wave, _, _ := strings.Cut(b.StartAt, ": ")
-			w, _ := plan.Wave(wave)
-			in := worstBranchState(len(w.ServerIDs))
-			inSize, err := jsonSize(in)
-			if err != nil {
-				return 0, err
-			}
-			largest = max(largest, inSize+InputAllowance)
-			out, err := branchOutput(b.States, in)
-			if err != nil {
-				return 0, err
-			}
-			outputs = append(outputs, out)
-		}
-		if st.ResultPath == nil {
-			continue // the level's output is dropped
-		}
-		setPath(top, *st.ResultPath, outputs)
-	}
-	size, err := jsonSize(top)
-	if err != nil {
-		return 0, err
-	}
-	return max(largest, size+InputAllowance), nil
-}
-
-// branchOutput is the largest output of a branch: the Parameters of the
-// states that end it, resolved against in; the whole branch state when an
-// end state passes its input on.
-func branchOutput(states map[string]*aslState, in map[string]any) (any, error) {
-	var largest any = in
-	size := -1
-	for n, st := range states {
-		if !st.End && st.Type != "Succeed" {
-			continue
-		}
-		var out any = in
-		if st.Parameters != nil && (st.ResultPath == nil || *st.ResultPath == "$") {
-			var params any
-			if err := json.Unmarshal(st.Parameters, &params); err != nil {
-				return nil, fmt.Errorf("state %q: %w", n, err)
-			}
-			out = resolveTemplate(params, in)
-		}
-		s, err := jsonSize(out)
-		if err != nil {
-			return nil, err
-		}
-		if s > size {
-			largest, size = out, s
-		}
-	}
-	return largest, nil
-}
-
-// worstBranchState is a wave's state at its end with n servers, each ID
-// and status at its longest.
-func worstBranchState(n int) map[string]any {
-	rep := func(s string) []any {
-		out := make([]any, n)
+// runnerStateBytes is the largest state a runner execution of w carries,
+// in bytes, every ID, status and message at its longest: its input, the
+// job, the poll and health counters, the job's per-server status, the
+// recovery instances and a failure's message. The plan's Task that waits
+// for it receives its description (input and output), which is no larger.
+func runnerStateBytes(plan recoveryplan.Plan, w recoveryplan.Wave) (int, error) {
+	n := len(w.ServerIDs)
+	rep := func(s string) []string {
+		out := make([]string, n)
 		for i := range out {
 			out[i] = s
 		}
 		return out
 	}
-	return map[string]any{
-		"isDrill": false,
-		"job":     map[string]any{"JobID": worstJobID},
-		"poll": map[string]any{"step": 3, "elapsed": recoveryplan.MaxWaveTimeout / time.Second, "seconds": 900,
-			"schedule": []any{5, 10, 20, 900}, "distinct": 1, "anyLaunched": true, "anyFailed": false},
+	servers := make([]any, n)
+	for i := range servers {
+		servers[i] = map[string]any{"SourceServerID": worstSourceServerID}
+	}
+	// A failure's cause lists the servers and their statuses.
+	cause := strings.Repeat("x", 512+n*(len(worstSourceServerID)+len(worstInstanceID)+len(worstEC2InstanceState)+9))
+	state := map[string]any{
+		"input": RunnerInput{
+			Run:  RunContext{Plan: plan.Name, Execution: worstContextValue},
+			Wave: w.Name, Level: len(plan.Waves), Servers: rep(worstSourceServerID),
+			TimeoutSeconds: int(recoveryplan.MaxWaveTimeout / time.Second), PollSchedule: []int{5, 10, 20, 900},
+			AdoptJobID: worstJobID,
+		},
+		"sourceServers": servers,
+		"job":           map[string]any{"JobID": worstJobID},
+		"poll": map[string]any{"step": 3, "last": 3, "elapsed": recoveryplan.MaxWaveTimeout / time.Second, "seconds": 900,
+			"distinct": 1, "anyLaunched": true, "anyFailed": false},
 		"status": map[string]any{"Status": "COMPLETED", "ServerIDs": rep(worstSourceServerID),
 			"LaunchStatuses": rep(worstLaunchStatus)},
 		"instances": map[string]any{"SourceServerIDs": rep(worstSourceServerID), "RecoveryInstanceIDs": rep(worstInstanceID),
 			"Ec2InstanceIDs": rep(worstInstanceID), "Ec2InstanceStates": rep(worstEC2InstanceState)},
-		"health": map[string]any{"instances": n, "distinct": 1, "anyRunning": true, "checks": healthChecks},
+		"health":     map[string]any{"servers": n, "instances": n, "distinct": 1, "anyRunning": true, "checks": healthChecks},
+		"failure":    map[string]any{"error": ErrWaveReadFailed, "outcome": "TIMED_OUT", "jobId": worstJobID, "cause": cause},
+		"readError":  map[string]any{"Error": "Drs.SdkClientException", "Cause": worstContextValue},
+		"eventError": map[string]any{"Error": "EventBridge.FailedEntry", "Cause": worstContextValue},
 	}
+	return jsonSize(state)
+}
+
+// planStateBytes is the largest state of the plan's execution: its input
+// (adoptJobs may name every wave), the run context, the controls (every
+// wave's adopted job) and, when a wave failed, its runner's description
+// (no larger than the runner's largest state).
+func planStateBytes(plan recoveryplan.Plan, runnerState int) (int, error) {
+	jobs := make(map[string]string, len(plan.Waves))
+	for _, w := range plan.Waves {
+		jobs[w.Name] = worstJobID
+	}
+	state := map[string]any{
+		"type": "RECOVERY", "invokedBy": worstContextValue, InputAdoptJobs: jobs,
+		"run": RunContext{Plan: plan.Name, Execution: worstContextValue},
+		"ctl": map[string]any{"runner": worstContextValue, "id": strings.Repeat("0", 64), "jobs": jobs,
+			"stopped": map[string]any{"Error": ErrWaveFailed, "Cause": worstContextValue}},
+		"error": map[string]any{"Error": "States.TaskFailed", "Cause": strings.Repeat("x", runnerState)},
+	}
+	size, err := jsonSize(state)
+	return size + InputAllowance, err
 }
 
 // worstContextValue stands for a "$$." or intrinsic value: as long as an
@@ -654,9 +679,9 @@ func jsonSize(v any) (int, error) {
 }
 
 // Problems turns figures over the limits into plan-time errors on the
-// attribute that causes them: the wave list for the definition, the
-// request and the state; the poll_interval of the wave that writes the
-// most history events for the history limit.
+// attribute that causes them: the wave list for the plan's definition,
+// request, history and state; a wave's poll_interval when its runner's
+// history would pass the limit.
 func Problems(plan recoveryplan.Plan, f Figures) recoveryplan.Problems {
 	var ps recoveryplan.Problems
 	add := func(wave int, attr, summary, format string, args ...any) {
@@ -676,93 +701,56 @@ func Problems(plan recoveryplan.Plan, f Figures) recoveryplan.Problems {
 			"deploying this plan sends a request of about %d bytes (the definition JSON-escaped, name, role, tags and headers); Step Functions' hard limit on a request is %d bytes (1 MB, service quotas). Split the plan into smaller plans.",
 			f.RequestBytes, MaxRequestBytes)
 	}
-	if f.HistoryEvents >= MaxHistoryEvents {
-		ps = append(ps, historyProblem(plan, f))
+	if f.PlanHistoryEvents >= MaxHistoryEvents {
+		add(-1, "wave", "Too many history events for one execution",
+			"one execution of this plan writes up to %d history events of its own (pause gates and one runner Task per wave); Step Functions fails an execution when its history reaches %d events (service quotas). Split the plan into plans of at most %d waves.",
+			f.PlanHistoryEvents, MaxHistoryEvents, max(len(plan.Waves)*(MaxHistoryEvents-1)/f.PlanHistoryEvents, 1))
+	}
+	for i, w := range plan.Waves {
+		if f.WaveHistoryEvents[w.Name] >= MaxHistoryEvents {
+			ps = append(ps, f.waveHistoryProblem(i, w))
+		}
 	}
 	if f.StateBytes > MaxStateBytes {
 		add(-1, "wave", "Execution state too large",
-			"one execution of this plan can carry a state of up to %d bytes (every wave's per-server results, kept to the end); Step Functions fails an execution whose state passes %d bytes (256 KiB, service quotas). Split the plan into plans of fewer servers (about %d servers each).",
-			f.StateBytes, MaxStateBytes, max(plan.ServerCount()*MaxStateBytes/max(f.StateBytes, 1)*9/10, 1))
+			"one execution of this plan can carry a state of up to %d bytes; Step Functions fails an execution whose state passes %d bytes (256 KiB, service quotas). Move servers into more waves (at most %d per wave).",
+			f.StateBytes, MaxStateBytes, recoveryplan.DefaultQuotas.ServersPerJob)
 	}
 	return ps
 }
 
-// historyProblem blames the wave that writes the most events, with the
-// poll interval (or timeout) that would bring the plan under the limit.
-func historyProblem(plan recoveryplan.Plan, f Figures) recoveryplan.Problem {
-	worst, worstEvents := -1, -1
-	for i, w := range plan.Waves {
-		if e := f.WaveHistoryEvents[w.Name]; e > worstEvents {
-			worst, worstEvents = i, e
-		}
-	}
-	p := recoveryplan.Problem{Severity: recoveryplan.Error, Wave: -1, Attribute: "wave", Summary: "Too many history events for one execution"}
-	head := fmt.Sprintf("one execution of this plan can write up to %d history events when its waves poll DRS until they time out; Step Functions fails an execution when its history reaches %d events (service quotas)",
-		f.HistoryEvents, MaxHistoryEvents)
-	if worst < 0 {
-		p.Detail = head + ". Split the plan, or raise poll_interval or lower timeout of its waves."
-		return p
-	}
-	w := plan.Waves[worst]
-	// Each poll of w costs perPoll events; find the polls it may keep.
+// waveHistoryProblem blames the poll interval (or timeout) of a wave whose
+// runner execution can write 25,000 events, with the values that would
+// bring it under the limit.
+func (f Figures) waveHistoryProblem(i int, w recoveryplan.Wave) recoveryplan.Problem {
+	events := f.WaveHistoryEvents[w.Name]
 	schedule := PollSchedule(w.EffectivePollInterval())
 	polls := MaxPolls(schedule, w.EffectiveTimeout())
-	perPoll := f.eventsPerPoll(w.Name, len(schedule), polls)
-	excess := f.HistoryEvents - (MaxHistoryEvents - 1)
-	keep := polls - (excess+perPoll-1)/perPoll
-	p.Wave, p.Attribute = worst, "poll_interval"
-	detail := fmt.Sprintf("%s; wave %q alone can write %d of them, polling every %s (after 5, 10 and 20 s) for up to %s (%d polls). ",
-		head, w.Name, worstEvents, w.EffectivePollInterval(), w.EffectiveTimeout(), polls)
-	if keep < 1 {
-		p.Detail = detail + "Changing this wave is not enough: split the plan, or raise poll_interval or lower timeout of its other waves too."
-		return p
+	p := recoveryplan.Problem{Severity: recoveryplan.Error, Wave: i, Attribute: "poll_interval", Summary: "Too many history events for one execution"}
+	detail := fmt.Sprintf("the wave runner execution of wave %q can write up to %d history events, polling DRS every %s (after 5, 10 and 20 s) for up to %s (%d polls); Step Functions fails an execution when its history reaches %d events (service quotas). ",
+		w.Name, events, w.EffectivePollInterval(), w.EffectiveTimeout(), polls, MaxHistoryEvents)
+	fits := func(iv, timeout time.Duration) bool {
+		s := PollSchedule(iv)
+		n, err := f.runnerEvents(runnerBoundsAt(len(s), MaxPolls(s, timeout), len(w.ServerIDs)))
+		return err == nil && n < MaxHistoryEvents
 	}
 	var fixes []string
 	for iv := recoveryplan.MinPollInterval; iv <= recoveryplan.MaxPollInterval; iv += time.Second {
-		if MaxPolls(PollSchedule(iv), w.EffectiveTimeout()) <= keep {
+		if fits(iv, w.EffectiveTimeout()) {
 			fixes = append(fixes, fmt.Sprintf("Raise poll_interval to at least %s", iv))
 			break
 		}
 	}
 	for t := w.EffectiveTimeout().Truncate(time.Minute); t >= time.Minute; t -= time.Minute {
-		if MaxPolls(schedule, t) <= keep {
+		if fits(w.EffectivePollInterval(), t) {
 			fixes = append(fixes, fmt.Sprintf("lower timeout to at most %s", t))
 			break
 		}
 	}
 	if len(fixes) == 0 {
-		p.Detail = detail + "Split the plan, or poll less often in its other waves."
+		p.Detail = detail + "Raise poll_interval or lower timeout."
 		return p
 	}
 	p.Detail = detail + strings.Join(fixes, ", or ") + "."
 	return p
-}
-
-// eventsPerPoll is what one more poll of wave adds to its branch's worst
-// case, counted on its branch in the definition (wait, describe job,
-// count, check, next interval today: 13).
-func (f Figures) eventsPerPoll(wave string, steps, polls int) int {
-	const fallback = eventsSimpleState*4 + eventsTask
-	b, ok := f.branches[wave]
-	if !ok || polls < steps+1 {
-		return fallback
-	}
-	bounds := make(map[string]int, len(f.bounds))
-	for k, v := range f.bounds {
-		bounds[k] = v
-	}
-	at := func(n int) int {
-		waveBounds(bounds, wave, steps, n)
-		h := historyCounter{bounds: bounds, waves: map[string]int{}}
-		c, err := h.branch(b.StartAt, b.States)
-		if err != nil {
-			return -1
-		}
-		return max(c.ok, c.fail)
-	}
-	hi, lo := at(polls), at(polls-1)
-	if hi < 0 || lo < 0 || hi <= lo {
-		return fallback
-	}
-	return hi - lo
 }

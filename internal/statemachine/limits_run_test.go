@@ -12,6 +12,7 @@ import (
 	sfntypes "github.com/aws/aws-sdk-go-v2/service/sfn/types"
 
 	"github.com/drsorch/terraform-provider-drsorch/internal/drsapi"
+	"github.com/drsorch/terraform-provider-drsorch/internal/plans"
 	"github.com/drsorch/terraform-provider-drsorch/internal/recoveryplan"
 	"github.com/drsorch/terraform-provider-drsorch/internal/runservice"
 	"github.com/drsorch/terraform-provider-drsorch/internal/runservice/runservicetest"
@@ -19,8 +20,9 @@ import (
 )
 
 // runPlan deploys p on a run service, starts a drill and drives simulated
-// time until it ends; it returns the execution's history and status.
-func runPlan(t *testing.T, p recoveryplan.Plan) ([]sfntypes.HistoryEvent, sfntypes.ExecutionStatus, *statemachine.Compiled) {
+// time until it ends; it returns the execution's history and status, and
+// the history of each wave's runner execution.
+func runPlan(t *testing.T, p recoveryplan.Plan) ([]sfntypes.HistoryEvent, sfntypes.ExecutionStatus, *statemachine.Compiled, map[string][]sfntypes.HistoryEvent) {
 	t.Helper()
 	ctx := context.Background()
 	svc := runservicetest.Start(t, runservice.Config{})
@@ -38,11 +40,11 @@ func runPlan(t *testing.T, p recoveryplan.Plan) ([]sfntypes.HistoryEvent, sfntyp
 	for i := range p.Waves {
 		p.Waves[i].ServerIDs = tiers[p.Waves[i].ProtectionGroup]
 	}
-	c, err := statemachine.Compile(p, "us-east-1")
+	client := sfn.NewFromConfig(cfg)
+	c, err := plans.CompileWithRunner(ctx, client, p, "us-east-1", "123456789012", "arn:aws:iam::123456789012:role/drsorch")
 	if err != nil {
 		t.Fatal(err)
 	}
-	client := sfn.NewFromConfig(cfg)
 	sm, err := client.CreateStateMachine(ctx, &sfn.CreateStateMachineInput{Name: aws.String("drsorch-plan-" + p.Name),
 		Definition: aws.String(c.Definition), RoleArn: aws.String("arn:aws:iam::123456789012:role/drsorch")})
 	if err != nil {
@@ -61,16 +63,35 @@ func runPlan(t *testing.T, p recoveryplan.Plan) ([]sfntypes.HistoryEvent, sfntyp
 		status = d.Status
 		return status != sfntypes.ExecutionStatusRunning
 	})
-	var events []sfntypes.HistoryEvent
-	pages := sfn.NewGetExecutionHistoryPaginator(client, &sfn.GetExecutionHistoryInput{ExecutionArn: x.ExecutionArn, MaxResults: 1000})
-	for pages.HasMorePages() {
-		page, err := pages.NextPage(ctx)
+	history := func(arn *string) []sfntypes.HistoryEvent {
+		var events []sfntypes.HistoryEvent
+		pages := sfn.NewGetExecutionHistoryPaginator(client, &sfn.GetExecutionHistoryInput{ExecutionArn: arn, MaxResults: 1000})
+		for pages.HasMorePages() {
+			page, err := pages.NextPage(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			events = append(events, page.Events...)
+		}
+		return events
+	}
+	runners := map[string][]sfntypes.HistoryEvent{}
+	list, err := client.ListExecutions(ctx, &sfn.ListExecutionsInput{StateMachineArn: aws.String(statemachine.RunnerARN("us-east-1", "123456789012"))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range list.Executions {
+		d, err := client.DescribeExecution(ctx, &sfn.DescribeExecutionInput{ExecutionArn: e.ExecutionArn})
 		if err != nil {
 			t.Fatal(err)
 		}
-		events = append(events, page.Events...)
+		var in statemachine.RunnerInput
+		if err := json.Unmarshal([]byte(aws.ToString(d.Input)), &in); err != nil {
+			t.Fatal(err)
+		}
+		runners[in.Wave] = history(e.ExecutionArn)
 	}
-	return events, status, c
+	return history(x.ExecutionArn), status, c, runners
 }
 
 // largestState is the largest state input or output in the history.
@@ -105,12 +126,15 @@ func TestHistoryEventsBoundATimedOutWave(t *testing.T) {
 		// A launch takes 8 to 12 simulated minutes: 4 minutes times out.
 		{Name: "db", ProtectionGroup: "db", Timeout: 4 * time.Minute, PollInterval: 5 * time.Second},
 	}}
-	events, status, c := runPlan(t, p)
+	parent, status, c, runners := runPlan(t, p)
+	events := runners["db"]
 	if status != sfntypes.ExecutionStatusFailed {
 		t.Fatalf("status = %s, want FAILED (the wave times out)", status)
 	}
-	if got := events[len(events)-1].ExecutionFailedEventDetails; got == nil || aws.ToString(got.Error) != statemachine.ErrWaveTimedOut {
-		t.Fatalf("last event = %+v, want %s", events[len(events)-1], statemachine.ErrWaveTimedOut)
+	for _, h := range [][]sfntypes.HistoryEvent{events, parent} {
+		if got := h[len(h)-1].ExecutionFailedEventDetails; got == nil || aws.ToString(got.Error) != statemachine.ErrWaveTimedOut {
+			t.Fatalf("last event = %+v, want %s", h[len(h)-1], statemachine.ErrWaveTimedOut)
+		}
 	}
 	f, err := statemachine.Measure(p, c, statemachine.RequestInfo{})
 	if err != nil {
@@ -122,11 +146,15 @@ func TestHistoryEventsBoundATimedOutWave(t *testing.T) {
 	}
 	actual := len(events)
 	// Not run: health setup, 3 checks (describe, health, healthy?,
-	// recheck?), 2 waits, recovered, and Parallel/Succeed instead of the
-	// failure: about 45 events.
-	t.Logf("timed-out wave: %d events in history, %d computed worst case", actual, f.HistoryEvents)
-	if f.HistoryEvents < actual || f.HistoryEvents > actual+50 {
-		t.Fatalf("computed worst case %d events, actual %d: want actual ≤ computed ≤ actual+50", f.HistoryEvents, actual)
+	// recheck?), 2 waits, recovered instead of the failure: about 45
+	// events.
+	worst := f.WaveHistoryEvents["db"]
+	t.Logf("timed-out wave: %d events in its runner's history, %d computed worst case; the plan's own: %d (worst case %d)", actual, worst, len(parent), f.PlanHistoryEvents)
+	if worst < actual || worst > actual+50 {
+		t.Fatalf("computed worst case %d events, actual %d: want actual ≤ computed ≤ actual+50", worst, actual)
+	}
+	if len(parent) > f.PlanHistoryEvents {
+		t.Fatalf("the plan's execution wrote %d events, computed worst case %d", len(parent), f.PlanHistoryEvents)
 	}
 	if got := largestState(events); got > f.StateBytes {
 		t.Fatalf("largest state %d bytes > computed worst case %d", got, f.StateBytes)
@@ -141,7 +169,7 @@ func TestHistoryEventsBoundARecovery(t *testing.T) {
 		{Name: "app", ProtectionGroup: "app", DependsOnSet: true, Timeout: 30 * time.Minute, PollInterval: 10 * time.Second},
 		{Name: "web", ProtectionGroup: "web", Timeout: 30 * time.Minute},
 	}}
-	events, status, c := runPlan(t, p)
+	events, status, c, runners := runPlan(t, p)
 	if status != sfntypes.ExecutionStatusSucceeded {
 		t.Fatalf("status = %s", status)
 	}
@@ -155,6 +183,14 @@ func TestHistoryEventsBoundARecovery(t *testing.T) {
 	}
 	if got := largestState(events); got > f.StateBytes {
 		t.Fatalf("largest state %d bytes > computed worst case %d", got, f.StateBytes)
+	}
+	if len(runners) != 3 {
+		t.Fatalf("%d runner executions", len(runners))
+	}
+	for wave, h := range runners {
+		if len(h) > f.WaveHistoryEvents[wave] || largestState(h) > f.StateBytes {
+			t.Fatalf("wave %s: %d events (worst case %d), largest state %d bytes", wave, len(h), f.WaveHistoryEvents[wave], largestState(h))
+		}
 	}
 	var out map[string]any
 	if err := json.Unmarshal([]byte(aws.ToString(events[len(events)-1].ExecutionSucceededEventDetails.Output)), &out); err != nil {

@@ -41,12 +41,17 @@ func TestCompileWritesTheRegionsPartition(t *testing.T) {
 	for region, partition := range map[string]string{
 		"us-east-1": "aws", "eu-west-2": "aws", "us-gov-west-1": "aws-us-gov", "us-gov-east-1": "aws-us-gov", "cn-north-1": "aws-cn",
 	} {
-		c, err := Compile(threeTier(), region)
+		c, err := Compile(threeTier(), region, PlaceholderRunnerARN(region))
 		if err != nil {
 			t.Fatal(err)
 		}
-		resources := allTaskResources(t, c.Definition)
-		if len(resources) < 4*5 {
+		runner, err := CompileRunner(region)
+		if err != nil {
+			t.Fatal(err)
+		}
+		// The plan: 4 runs and a pause gate; the runner: 6 Tasks.
+		resources := append(allTaskResources(t, c.Definition), allTaskResources(t, runner)...)
+		if len(resources) < 5+6 {
 			t.Fatalf("%s: %d Task states", region, len(resources))
 		}
 		seen := map[string]bool{}
@@ -65,11 +70,11 @@ func TestCompileWritesTheRegionsPartition(t *testing.T) {
 				t.Errorf("%s: the three-tier plan calls no %s", region, i)
 			}
 		}
-		if strings.Contains(c.Definition, `"arn:aws:`) != (partition == "aws") {
+		if strings.Contains(c.Definition+runner, `"arn:aws:`) != (partition == "aws") {
 			t.Errorf("%s: definition mentions arn:aws: outside its partition", region)
 		}
 	}
-	if _, err := Compile(threeTier(), ""); err == nil {
+	if _, err := Compile(threeTier(), "", PlaceholderRunnerARN("us-east-1")); err == nil {
 		t.Fatal("a plan compiled without a region")
 	}
 }
@@ -79,7 +84,7 @@ func TestCompileWritesTheRegionsPartition(t *testing.T) {
 func TestDescribeReadsEveryPartition(t *testing.T) {
 	var views []*PlanView
 	for _, region := range []string{"us-east-1", "us-gov-west-1", "cn-north-1"} {
-		c, err := Compile(threeTier(), region)
+		c, err := Compile(threeTier(), region, PlaceholderRunnerARN(region))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -87,6 +92,10 @@ func TestDescribeReadsEveryPartition(t *testing.T) {
 		if err != nil {
 			t.Fatalf("%s: %v", region, err)
 		}
+		if v.RunnerARN != PlaceholderRunnerARN(region) {
+			t.Fatalf("%s: runner %s", region, v.RunnerARN)
+		}
+		v.RunnerARN = ""
 		views = append(views, v)
 	}
 	for _, v := range views[1:] {

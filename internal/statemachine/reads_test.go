@@ -10,97 +10,87 @@ import (
 // past its budget, ends the wave with drsorch.WaveReadFailed naming the
 // wave and the job; StartRecovery is never retried on an unknown outcome.
 func TestReadsRetryEverythingAndEndTheWaveNamingTheJob(t *testing.T) {
-	c, err := Compile(threeTier(), testRegion)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var def struct {
-		States map[string]struct {
-			Branches []struct {
-				States map[string]map[string]any
-			}
-		}
-	}
-	if err := json.Unmarshal([]byte(c.Definition), &def); err != nil {
-		t.Fatal(err)
-	}
+	b := runnerBranch(t, testRegion)
 	reads := 0
-	for _, level := range def.States {
-		for _, b := range level.Branches {
-			for name, st := range b.States {
-				wave, _, _ := strings.Cut(name, ": ")
-				res, _ := st["Resource"].(string)
-				if !strings.Contains(res, ":describe") {
-					continue
-				}
-				reads++
-				retry := st["Retry"].([]any)
-				if len(retry) != 1 {
-					t.Fatalf("%s: %d retriers", name, len(retry))
-				}
-				r := retry[0].(map[string]any)
-				if eq := r["ErrorEquals"].([]any); len(eq) != 1 || eq[0] != "States.ALL" {
-					t.Errorf("%s retries only %v: unmodelled errors (Drs.DrsException, Drs.SdkClientException) end the run", name, eq)
-				}
-				if r["MaxDelaySeconds"] == nil || r["MaxAttempts"].(float64) < 10 {
-					t.Errorf("%s: retry budget %v", name, r)
-				}
-				catch, _ := st["Catch"].([]any)
-				if len(catch) != 1 {
-					t.Fatalf("%s has no Catch: a read failure would end the execution with a raw error naming no wave", name)
-				}
-				next := catch[0].(map[string]any)["Next"].(string)
-				errName, cause, ok := waveFailure(b.States, next)
-				if !ok || errName != ErrWaveReadFailed {
-					t.Fatalf("%s is caught by %s = %v, which does not end the wave with %s", name, next, b.States[next], ErrWaveReadFailed)
-				}
-				for _, want := range []string{"'" + wave + "'", "$.job.JobID", "$.readError.Error", "$.readError.Cause"} {
-					if !strings.Contains(cause, want) {
-						t.Errorf("%s: cause %s does not name %s", next, cause, want)
-					}
-				}
+	for name, st := range b.States {
+		res, _ := st["Resource"].(string)
+		if !strings.Contains(res, ":describe") {
+			continue
+		}
+		reads++
+		retry := st["Retry"].([]any)
+		if len(retry) != 1 {
+			t.Fatalf("%s: %d retriers", name, len(retry))
+		}
+		r := retry[0].(map[string]any)
+		if eq := r["ErrorEquals"].([]any); len(eq) != 1 || eq[0] != "States.ALL" {
+			t.Errorf("%s retries only %v: unmodelled errors (Drs.DrsException, Drs.SdkClientException) end the run", name, eq)
+		}
+		if r["MaxDelaySeconds"] == nil || r["MaxAttempts"].(float64) < 10 {
+			t.Errorf("%s: retry budget %v", name, r)
+		}
+		catch, _ := st["Catch"].([]any)
+		if len(catch) != 1 {
+			t.Fatalf("%s has no Catch: a read failure would end the execution with a raw error naming no wave", name)
+		}
+		next := catch[0].(map[string]any)["Next"].(string)
+		errName, cause, ok := waveFailure(b.States, next)
+		if !ok || errName != ErrWaveReadFailed {
+			t.Fatalf("%s is caught by %s = %v, which does not end the wave with %s", name, next, b.States[next], ErrWaveReadFailed)
+		}
+		for _, want := range []string{"$.wave", "$.job.JobID", "$.readError.Error", "$.readError.Cause"} {
+			if !strings.Contains(cause, want) {
+				t.Errorf("%s: cause %s does not name %s", next, cause, want)
 			}
 		}
 	}
-	if reads != 8 {
+	if reads != 2 {
 		t.Fatalf("%d read states, want 2 per wave", reads)
 	}
 }
 
 // Each wave can adopt a job named in the execution input instead of
-// starting recovery; the pause gate still comes first.
+// starting recovery; the pause gate still comes first. The plan maps every
+// wave to "" first, so that each wave's path selects something whatever
+// the input names (a path to nothing fails the execution).
 func TestWavesAdoptJobsNamedInTheInput(t *testing.T) {
-	c, err := Compile(threeTier(), testRegion)
+	c, err := Compile(threeTier(), testRegion, PlaceholderRunnerARN(testRegion))
 	if err != nil {
 		t.Fatal(err)
 	}
 	var def struct {
-		States map[string]struct {
-			Parameters map[string]any
-			Branches   []struct {
-				StartAt string
-				States  map[string]map[string]any
-			}
-		}
+		States map[string]map[string]any
 	}
 	if err := json.Unmarshal([]byte(c.Definition), &def); err != nil {
 		t.Fatal(err)
 	}
-	if def.States["Level 1"].Parameters["input.$"] != "$$.Execution.Input" {
-		t.Fatalf("level parameters %v do not pass the execution input", def.States["Level 1"].Parameters)
+	jobs := def.States[StepControls]["Parameters"].(map[string]any)["jobs"].(map[string]any)
+	if len(jobs) != 4 || jobs["web"] != "" {
+		t.Fatalf("controls' jobs = %v: every wave maps to \"\"", jobs)
 	}
-	web := def.States["Level 3"].Branches[0]
-	if web.StartAt != "web: pause" || web.States["web: pause"]["Next"] != "web: "+StepAdoptChoice {
-		t.Fatalf("web: starts at %s, pause gate then %v", web.StartAt, web.States["web: pause"]["Next"])
-	}
-	choice := web.States["web: "+StepAdoptChoice]
+	choice := def.States[StepAdoptJobs]
 	rule := choice["Choices"].([]any)[0].(map[string]any)
-	if rule["Variable"] != "$.input.adoptJobs['web']" || rule["IsPresent"] != true || rule["Next"] != "web: "+StepAdoptJob || choice["Default"] != "web: start recovery" {
+	if rule["Variable"] != "$.adoptJobs" || rule["IsPresent"] != true || rule["Next"] != StepMergeJobs {
 		t.Fatalf("adopt choice = %v", choice)
 	}
-	adopt := web.States["web: "+StepAdoptJob]
-	if adopt["ResultPath"] != "$.job" || adopt["Next"] != "web: "+StepPublishStarted || web.States["web: "+StepPublishStarted]["Next"] != "web: poll setup" {
-		t.Fatalf("adopt = %v, then %v", adopt, web.States["web: "+StepPublishStarted])
+	if m := def.States[StepMergeJobs]["Parameters"].(map[string]any)["jobs.$"]; m != "States.JsonMerge($.ctl.jobs, $.adoptJobs, false)" {
+		t.Fatalf("merge = %v", m)
+	}
+	if def.States[WaveState("web", StepPause)]["Next"] != WaveState("web", StepRun) {
+		t.Fatalf("web's gate goes to %v", def.States[WaveState("web", StepPause)]["Next"])
+	}
+	input := def.States[WaveState("web", StepRun)]["Parameters"].(map[string]any)["Input"].(map[string]any)
+	if input["adoptJobId.$"] != "$.ctl.jobs['web']" {
+		t.Fatalf("web's runner input = %v", input)
+	}
+	runner := runnerBranch(t, testRegion)
+	rc := runner.States[StepAdoptChoice]
+	if runner.StartAt != StepAdoptChoice || rc["Default"] != StepAdoptJob {
+		t.Fatalf("runner adopt choice = %v", rc)
+	}
+	adopt := runner.States[StepAdoptJob]
+	if adopt["ResultPath"] != "$.job" || adopt["Next"] != StepPublishStarted || runner.States[StepPublishStarted]["Next"] != StepPollSetup {
+		t.Fatalf("adopt = %v, then %v", adopt, runner.States[StepPublishStarted])
 	}
 }
 

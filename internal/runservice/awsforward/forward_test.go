@@ -30,7 +30,6 @@ import (
 	"github.com/drsorch/terraform-provider-drsorch/internal/runservice/awsforward"
 	"github.com/drsorch/terraform-provider-drsorch/internal/runservice/awswire"
 	"github.com/drsorch/terraform-provider-drsorch/internal/runservice/runservicetest"
-	"github.com/drsorch/terraform-provider-drsorch/internal/statemachine"
 )
 
 // The operator's AWS credentials, which the run service playing AWS
@@ -84,10 +83,10 @@ func TestRunServiceDrivesExternalDRS(t *testing.T) {
 			web = append(web, aws.ToString(s.SourceServerID))
 		}
 	}
-	compiled, err := statemachine.Compile(recoveryplan.Plan{Name: "fwd", Waves: []recoveryplan.Wave{
+	compiled, err := plans.CompileWithRunner(ctx, c.SFN, recoveryplan.Plan{Name: "fwd", Waves: []recoveryplan.Wave{
 		{Name: "db", ProtectionGroup: "g-db", ServerIDs: db},
 		{Name: "web", ProtectionGroup: "g-web", ServerIDs: web},
-	}}, "us-east-1")
+	}}, "us-east-1", "123456789012", "arn:aws:iam::123456789012:role/drsorch")
 	if err != nil {
 		t.Fatal(err)
 	}

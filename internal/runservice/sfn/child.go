@@ -88,13 +88,22 @@ func (e *Engine) invokeStartExecution(ctx context.Context, parentARN string, int
 		}
 		input = string(b)
 	}
+	if len(input) > maxPayload {
+		return nil, childError(apiErr("InvalidExecutionInput", "Invalid Execution Input: the input is %d bytes, more than the %d bytes allowed", len(input), maxPayload))
+	}
 	decoded, err := asl.DecodeJSON([]byte(input))
 	if err != nil {
 		return nil, &asl.Error{Name: "StepFunctions.InvalidExecutionInput", Cause: "Invalid Execution Input: " + err.Error()}
 	}
-	name, _ := obj["Name"].(string)
-	if name == "" {
+	// StartExecution's rules for the name, as for a direct call.
+	name, named := obj["Name"].(string)
+	switch {
+	case !named && obj["Name"] != nil:
+		return nil, childError(validationErr("1 validation error detected: Value at 'name' failed to satisfy constraint: Member must be a string"))
+	case !named:
 		name = childName(parentARN, tr.Seq)
+	case !validName(name):
+		return nil, childError(apiErr("InvalidName", "Invalid Name: '%s' (1 to 80 characters; no whitespace, brackets, wildcards or punctuation such as \" # %% \\ ^ | ~ ` $ & , ; : /)", name))
 	}
 	if _, err := checkQualifiedARN(smARN, "StateMachineArn"); err != nil {
 		return nil, childError(err)

@@ -2,6 +2,7 @@ package sfn_test
 
 import (
 	"encoding/json"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -103,6 +104,18 @@ func TestStartExecutionSyncIntegrations(t *testing.T) {
 	wantStatus(t, d, types.ExecutionStatusFailed)
 	if aws.ToString(d.Error) != "StepFunctions.ExecutionAlreadyExists" {
 		t.Fatalf("second start of a named child: %s %s", aws.ToString(d.Error), aws.ToString(d.Cause))
+	}
+
+	// A child name StartExecution refuses (over 80 characters, a colon,
+	// empty) fails the task with StepFunctions.InvalidName.
+	for i, bad := range []string{strings.Repeat("x", 81), "wave:db", ""} {
+		p := h.createStateMachine(fmt.Sprintf("plan-badname-%d", i), `{"StartAt":"Child","States":{"Child":{"Type":"Task","Resource":"arn:aws:states:::states:startExecution.sync:2",
+		"Parameters":{"StateMachineArn":"`+child+`","Name":"`+bad+`","Input":{"wave":"x"}},"End":true}}}`)
+		d = h.describe(h.start(p, "bad", `{}`))
+		wantStatus(t, d, types.ExecutionStatusFailed)
+		if aws.ToString(d.Error) != "StepFunctions.InvalidName" {
+			t.Fatalf("child named %q: %s %s", bad, aws.ToString(d.Error), aws.ToString(d.Cause))
+		}
 	}
 }
 

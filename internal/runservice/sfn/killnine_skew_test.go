@@ -18,6 +18,7 @@ import (
 	awssfn "github.com/aws/aws-sdk-go-v2/service/sfn"
 	"github.com/aws/aws-sdk-go-v2/service/sfn/types"
 
+	"github.com/drsorch/terraform-provider-drsorch/internal/plans"
 	"github.com/drsorch/terraform-provider-drsorch/internal/recoveryplan"
 	"github.com/drsorch/terraform-provider-drsorch/internal/statemachine"
 )
@@ -37,13 +38,13 @@ func TestKillNineDuringDrillsWithSkewedClocks(t *testing.T) {
 	if testing.Short() {
 		t.Skip("starts processes")
 	}
-	const plans = 8
+	const planCount = 8
 	dir := t.TempDir()
 	inv := filepath.Join(t.TempDir(), "inventory.json")
 	// DRS answers after 20 ms, which widens the window between sending
 	// StartRecovery and recording its answer.
 	if err := os.WriteFile(inv, []byte(fmt.Sprintf(`{"drsClockOffset":"-10m","estates":[{"region":"us-east-1",
-		"generate":{"count":%d,"hostnamePrefix":"k9"},"faults":{"throttlePercent":0,"latencyMs":20}}]}`, plans*3)), 0o600); err != nil {
+		"generate":{"count":%d,"hostnamePrefix":"k9"},"faults":{"throttlePercent":0,"latencyMs":20}}]}`, planCount*3)), 0o600); err != nil {
 		t.Fatal(err)
 	}
 	t.Setenv(helperInventoryEnv, inv)
@@ -51,16 +52,16 @@ func TestKillNineDuringDrillsWithSkewedClocks(t *testing.T) {
 	cx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 	defer cancel()
 	servers, err := p.drs().DescribeSourceServers(cx, &drs.DescribeSourceServersInput{})
-	if err != nil || len(servers.Items) < plans*3 {
+	if err != nil || len(servers.Items) < planCount*3 {
 		t.Fatalf("servers: %v", err)
 	}
 	id := func(i int) string { return aws.ToString(servers.Items[i].SourceServerID) }
 	var arns []string
-	for i := range plans {
-		c, err := statemachine.Compile(recoveryplan.Plan{Name: fmt.Sprintf("k9-%d", i), Waves: []recoveryplan.Wave{
+	for i := range planCount {
+		c, err := plans.CompileWithRunner(cx, p.client(), recoveryplan.Plan{Name: fmt.Sprintf("k9-%d", i), Waves: []recoveryplan.Wave{
 			{Name: "first", ProtectionGroup: "g", ServerIDs: []string{id(3 * i), id(3*i + 1)}},
 			{Name: "second", ProtectionGroup: "g", ServerIDs: []string{id(3*i + 2)}},
-		}}, region)
+		}}, region, "123456789012", roleARN)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -135,9 +136,9 @@ func TestKillNineDuringDrillsWithSkewedClocks(t *testing.T) {
 			}
 		}
 	}
-	if len(perWave) != 2*plans {
+	if len(perWave) != 2*planCount {
 		b, _ := json.Marshal(perWave)
-		t.Fatalf("launch jobs of %d waves, want %d: %s", len(perWave), 2*plans, b)
+		t.Fatalf("launch jobs of %d waves, want %d: %s", len(perWave), 2*planCount, b)
 	}
 	for wave, n := range perWave {
 		if n != 1 {

@@ -13,11 +13,11 @@ import (
 	awssfn "github.com/aws/aws-sdk-go-v2/service/sfn"
 	"github.com/aws/aws-sdk-go-v2/service/sfn/types"
 
+	"github.com/drsorch/terraform-provider-drsorch/internal/plans"
 	"github.com/drsorch/terraform-provider-drsorch/internal/recoveryplan"
 	"github.com/drsorch/terraform-provider-drsorch/internal/runservice/awswire"
 	"github.com/drsorch/terraform-provider-drsorch/internal/runservice/drssim"
 	"github.com/drsorch/terraform-provider-drsorch/internal/runservice/runservicetest"
-	"github.com/drsorch/terraform-provider-drsorch/internal/statemachine"
 )
 
 // launchDef starts a drill of $.servers tagged with the execution, as
@@ -290,11 +290,11 @@ func TestCompiledPlanCrashingInEveryStartRecoveryWindowLaunchesEachWaveOnce(t *t
 				t.Fatal(err)
 			}
 			tiers := tierServers(t, n.sim)
-			c, err := statemachine.Compile(recoveryplan.Plan{Name: "shop", Waves: []recoveryplan.Wave{
+			c, err := plans.CompileWithRunner(ctx(t), n.sfn, recoveryplan.Plan{Name: "shop", Waves: []recoveryplan.Wave{
 				{Name: "db", ProtectionGroup: "shop-db", ServerIDs: tiers["db"]},
 				{Name: "app", ProtectionGroup: "shop-app", ServerIDs: tiers["app"]},
 				{Name: "web", ProtectionGroup: "shop-web", ServerIDs: tiers["web"]},
-			}}, region)
+			}}, region, "123456789012", roleARN)
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -1,0 +1,350 @@
+package statemachine
+
+import (
+	"encoding/json"
+	"fmt"
+	"strings"
+
+	"github.com/drsorch/terraform-provider-drsorch/internal/drsapi"
+)
+
+// The wave runner is one state machine per account and region, shared by
+// every plan, that recovers ONE wave from its input: StartRecovery (or the
+// adoption of a running job), adaptive DescribeJobs polling, the launch and
+// health judgement, and the wave's EventBridge events. A plan's state
+// machine starts it once per wave (states:startExecution.sync:2 on a
+// published version), so no execution holds more than one wave's polls.
+const RunnerName = "drsorch-wave-runner"
+
+// RunnerARN is the unqualified ARN of the runner in region and account.
+func RunnerARN(region, account string) string {
+	return fmt.Sprintf("arn:%s:states:%s:%s:stateMachine:%s", drsapi.PartitionOf(region), region, account, RunnerName)
+}
+
+// RunContext is what every wave of one plan execution shares: the parent
+// passes it to each runner as is.
+type RunContext struct {
+	Plan    string `json:"plan"`
+	IsDrill bool   `json:"isDrill"`
+	// Execution is the plan's execution ARN (the parent's): the runner
+	// tags the wave's DRS job with it (TagExecution), so a job is traced to
+	// the plan execution, not to the runner execution.
+	Execution string `json:"execution"`
+}
+
+// RunnerInput is the input of one runner execution: one wave.
+type RunnerInput struct {
+	Run            RunContext `json:"run"`
+	Wave           string     `json:"wave"`
+	Level          int        `json:"level"`
+	Servers        []string   `json:"servers"` // source server IDs
+	TimeoutSeconds int        `json:"timeoutSeconds"`
+	PollSchedule   []int      `json:"pollSchedule"` // seconds between polls; the last repeats
+	// AdoptJobID, when not empty, is a DRS job the wave follows instead of
+	// starting recovery.
+	AdoptJobID string `json:"adoptJobId"`
+}
+
+// RunnerOutput is a runner's output when its wave recovered: bounded by
+// the wave's servers (at most the per-job quota).
+type RunnerOutput struct {
+	Wave    string `json:"wave"`
+	Level   int    `json:"level"`
+	Status  string `json:"status"`
+	JobID   string `json:"jobId"`
+	Servers struct {
+		SourceServerIDs []string `json:"sourceServerIds"`
+		LaunchStatuses  []string `json:"launchStatuses"`
+	} `json:"servers"`
+	Instances struct {
+		SourceServerIDs     []string `json:"sourceServerIds"`
+		RecoveryInstanceIDs []string `json:"recoveryInstanceIds"`
+		EC2InstanceIDs      []string `json:"ec2InstanceIds"`
+		EC2InstanceStates   []string `json:"ec2InstanceStates"`
+	} `json:"instances"`
+}
+
+// Step names of the runner, shared with the status readers.
+const (
+	StepAdoptChoice      = "adopt job?"
+	StepAdoptJob         = "adopt job"
+	StepSourceServers    = "source servers"
+	StepStartRecovery    = "start recovery"
+	StepStartFailed      = "start failed"
+	StepPollSetup        = "poll setup"
+	StepWait             = "wait"
+	StepDescribeJob      = "describe job"
+	StepCount            = "count"
+	StepCheck            = "check"
+	StepNextInterval     = "next interval"
+	StepRampUp           = "ramp up"
+	StepLaunchFailed     = "launch failed"
+	StepLaunchIncomplete = "launch incomplete"
+	StepHealthSetup      = "health setup"
+	StepDescribeInstance = "describe instances"
+	StepHealth           = "health"
+	StepHealthy          = "healthy?"
+	StepRecheck          = "recheck?"
+	StepWaitInstances    = "wait for instances"
+	StepUnhealthy        = "unhealthy"
+	StepRecovered        = "recovered"
+	StepReadFailed       = "read failed"
+	StepTimedOut         = "timed out"
+	StepPublishStarted   = "publish started"
+	StepPublishSucceeded = "publish succeeded"
+	StepPublishFailed    = "publish failed"
+	// StepFailed is the one Fail state of a wave: it raises the error and
+	// cause that the failure step (launch failed, timed out …) recorded.
+	StepFailed = "failed"
+)
+
+// FailureSteps are the steps that record a wave's failure before its
+// failure event is published. Definitions of earlier compilers had a Fail
+// state of each of these names instead.
+var FailureSteps = []string{StepStartFailed, StepReadFailed, StepLaunchFailed, StepLaunchIncomplete, StepTimedOut, StepUnhealthy}
+
+// TagRunnerExecution is put on a wave's DRS job besides TagPlan,
+// TagExecution (the plan's execution) and TagWave: the runner execution
+// that sent StartRecovery, so a request whose answer was lost is matched
+// to its job exactly (internal/runservice/sfn/reconcile.go).
+const TagRunnerExecution = "drsorch:runner-execution"
+
+// CompileRunner builds the runner's definition for region (whose
+// partition its Task resources take), minified.
+func CompileRunner(region string) (string, error) {
+	if region == "" {
+		return "", fmt.Errorf("compile the wave runner: no region given (the Task resources take its partition)")
+	}
+	b, err := json.Marshal(runnerDefinition(drsapi.PartitionOf(region)))
+	return string(b), err
+}
+
+func runnerDefinition(partition string) obj {
+	states := obj{}
+	failure := func(step, errName, outcome, cause string, withJob bool) {
+		params := obj{"error": errName, "outcome": outcome, "cause.$": cause, "jobId": nil}
+		if withJob {
+			delete(params, "jobId")
+			params["jobId.$"] = "$.job.JobID"
+		}
+		states[step] = obj{"Type": "Pass", "Parameters": params, "ResultPath": "$.failure", "Next": StepPublishFailed}
+	}
+	events := Resource(partition, IntegrationPutEvents)
+	states[StepAdoptChoice] = obj{
+		"Type":    "Choice",
+		"Comment": `A wave whose job already runs names it: {"adoptJobs": {"<wave>": "<job ID>"}} in the plan's execution input.`,
+		"Choices": []any{
+			obj{"Variable": "$.adoptJobId", "IsPresent": false, "Next": StepSourceServers},
+			obj{"Variable": "$.adoptJobId", "StringEquals": "", "Next": StepSourceServers},
+		},
+		"Default": StepAdoptJob,
+	}
+	states[StepAdoptJob] = obj{
+		"Type":       "Pass",
+		"Comment":    "Follows the named DRS job instead of starting recovery again.",
+		"Parameters": obj{"JobID.$": "$.adoptJobId"},
+		"ResultPath": "$.job",
+		"Next":       StepPublishStarted,
+	}
+	// StartRecovery takes [{"SourceServerID": …}]: built here from the IDs,
+	// so that plans carry each server ID once.
+	states[StepSourceServers] = obj{
+		"Type":          "Map",
+		"ItemsPath":     "$.servers",
+		"ItemSelector":  obj{"SourceServerID.$": "$$.Map.Item.Value"},
+		"ItemProcessor": obj{"StartAt": "server", "States": obj{"server": obj{"Type": "Pass", "End": true}}},
+		"ResultPath":    "$.sourceServers",
+		"Next":          StepStartRecovery,
+	}
+	states[StepStartRecovery] = obj{
+		"Type":     "Task",
+		"Resource": Resource(partition, IntegrationStartRecovery),
+		"Parameters": obj{
+			"IsDrill.$":       "$.run.isDrill",
+			"SourceServers.$": "$.sourceServers",
+			"Tags": obj{
+				TagPlan + ".$": "$.run.plan", TagWave + ".$": "$.wave", TagExecution + ".$": "$.run.execution",
+				TagRunnerExecution + ".$": "$$.Execution.Id",
+			},
+		},
+		"ResultSelector": obj{"JobID.$": "$.Job.JobID"},
+		"ResultPath":     "$.job",
+		"Retry":          startRetry,
+		"Catch":          []any{obj{"ErrorEquals": []any{"States.ALL"}, "ResultPath": "$.error", "Next": StepStartFailed}},
+		"Next":           StepPublishStarted,
+	}
+	failure(StepStartFailed, ErrWaveFailed, "FAILED",
+		"States.Format('wave {} could not start recovery: {}: {}', $.wave, $.error.Error, $.error.Cause)", false)
+	states[StepPublishStarted] = publishEvent(events, WaveStartedDetailType,
+		obj{"outcome": "STARTED", "jobId.$": "$.job.JobID"}, StepPollSetup)
+	states[StepPollSetup] = obj{
+		"Type": "Pass",
+		"Parameters": obj{
+			"step": 0, "elapsed": 0, "seconds.$": "$.pollSchedule[0]",
+			"last.$": "States.MathAdd(States.ArrayLength($.pollSchedule), -1)",
+		},
+		"ResultPath": "$.poll",
+		"Next":       StepWait,
+	}
+	states[StepWait] = obj{"Type": "Wait", "SecondsPath": "$.poll.seconds", "Next": StepDescribeJob}
+	states[StepDescribeJob] = obj{
+		"Type":       "Task",
+		"Resource":   Resource(partition, IntegrationDescribeJobs),
+		"Parameters": obj{"Filters": obj{"JobIDs.$": "States.Array($.job.JobID)"}},
+		// Plain paths and wildcards only: no filter expressions, whose
+		// empty results JSONPath implementations disagree about.
+		"ResultSelector": obj{
+			"Status.$":         "$.Items[0].Status",
+			"ServerIDs.$":      "$.Items[0].ParticipatingServers[*].SourceServerID",
+			"LaunchStatuses.$": "$.Items[0].ParticipatingServers[*].LaunchStatus",
+		},
+		"ResultPath": "$.status",
+		"Retry":      readRetry,
+		"Catch":      readCatch(StepReadFailed),
+		"Next":       StepCount,
+	}
+	failure(StepReadFailed, ErrWaveReadFailed, "FAILED",
+		fmt.Sprintf("States.Format('wave {} (job {}): DRS reads failed %d times, the last with {}: {}. The job may still be running: follow it, or start the plan again with the execution input member %s naming this wave and job to adopt it', $.wave, $.job.JobID, $.readError.Error, $.readError.Cause)",
+			readAttempts+1, InputAdoptJobs), true)
+	states[StepCount] = obj{
+		"Type": "Pass",
+		"Parameters": obj{
+			"step.$":    "$.poll.step",
+			"seconds.$": "$.poll.seconds",
+			"last.$":    "$.poll.last",
+			"elapsed.$": "States.MathAdd($.poll.elapsed, $.poll.seconds)",
+			// All launched = one distinct status, and it is LAUNCHED.
+			"distinct.$":    "States.ArrayLength(States.ArrayUnique($.status.LaunchStatuses))",
+			"anyLaunched.$": "States.ArrayContains($.status.LaunchStatuses, 'LAUNCHED')",
+			"anyFailed.$":   "States.ArrayContains($.status.LaunchStatuses, 'FAILED')",
+		},
+		"ResultPath": "$.poll",
+		"Next":       StepCheck,
+	}
+	states[StepCheck] = obj{
+		"Type": "Choice",
+		"Choices": []any{
+			obj{"Variable": "$.poll.anyFailed", "BooleanEquals": true, "Next": StepLaunchFailed},
+			obj{"And": []any{
+				obj{"Variable": "$.poll.distinct", "NumericEquals": 1},
+				obj{"Variable": "$.poll.anyLaunched", "BooleanEquals": true},
+			}, "Next": StepHealthSetup},
+			obj{"Variable": "$.status.Status", "StringEquals": "COMPLETED", "Next": StepLaunchIncomplete},
+			obj{"Variable": "$.poll.elapsed", "NumericGreaterThanEqualsPath": "$.timeoutSeconds", "Next": StepTimedOut},
+		},
+		"Default": StepNextInterval,
+	}
+	states[StepNextInterval] = obj{
+		"Type":    "Choice",
+		"Choices": []any{obj{"Variable": "$.poll.step", "NumericLessThanPath": "$.poll.last", "Next": StepRampUp}},
+		"Default": StepWait,
+	}
+	states[StepRampUp] = obj{
+		"Type": "Pass",
+		"Parameters": obj{
+			"step.$":    "States.MathAdd($.poll.step, 1)",
+			"seconds.$": "States.ArrayGetItem($.pollSchedule, States.MathAdd($.poll.step, 1))",
+			"last.$":    "$.poll.last",
+			"elapsed.$": "$.poll.elapsed",
+		},
+		"ResultPath": "$.poll",
+		"Next":       StepWait,
+	}
+	failure(StepLaunchFailed, ErrWaveFailed, "FAILED",
+		"States.Format('wave {} (job {}): launch FAILED; source servers {} ended {}', $.wave, $.job.JobID, States.JsonToString($.status.ServerIDs), States.JsonToString($.status.LaunchStatuses))", true)
+	failure(StepLaunchIncomplete, ErrWaveFailed, "FAILED",
+		"States.Format('wave {} (job {}) completed without launching every server: servers {} ended {}', $.wave, $.job.JobID, States.JsonToString($.status.ServerIDs), States.JsonToString($.status.LaunchStatuses))", true)
+	failure(StepTimedOut, ErrWaveTimedOut, "TIMED_OUT",
+		"States.Format('wave {} (job {}) timed out after {} seconds: servers {} were {}', $.wave, $.job.JobID, $.timeoutSeconds, States.JsonToString($.status.ServerIDs), States.JsonToString($.status.LaunchStatuses))", true)
+	states[StepHealthSetup] = obj{
+		"Type":       "Pass",
+		"Parameters": obj{"checks": 0, "servers.$": "States.ArrayLength($.servers)"},
+		"ResultPath": "$.health",
+		"Next":       StepDescribeInstance,
+	}
+	states[StepDescribeInstance] = obj{
+		"Type":       "Task",
+		"Resource":   Resource(partition, IntegrationDescribeInstances),
+		"Parameters": obj{"Filters": obj{"SourceServerIDs.$": "$.servers"}},
+		"ResultSelector": obj{
+			"SourceServerIDs.$":     "$.Items[*].SourceServerID",
+			"RecoveryInstanceIDs.$": "$.Items[*].RecoveryInstanceID",
+			"Ec2InstanceIDs.$":      "$.Items[*].Ec2InstanceID",
+			"Ec2InstanceStates.$":   "$.Items[*].Ec2InstanceState",
+		},
+		"ResultPath": "$.instances",
+		"Retry":      readRetry,
+		"Catch":      readCatch(StepReadFailed),
+		"Next":       StepHealth,
+	}
+	states[StepHealth] = obj{
+		"Type": "Pass",
+		"Parameters": obj{
+			// Healthy = one instance per server, all in one state: RUNNING.
+			"servers.$":    "$.health.servers",
+			"instances.$":  "States.ArrayLength($.instances.Ec2InstanceStates)",
+			"distinct.$":   "States.ArrayLength(States.ArrayUnique($.instances.Ec2InstanceStates))",
+			"anyRunning.$": "States.ArrayContains($.instances.Ec2InstanceStates, 'RUNNING')",
+			"checks.$":     "States.MathAdd($.health.checks, 1)",
+		},
+		"ResultPath": "$.health",
+		"Next":       StepHealthy,
+	}
+	states[StepHealthy] = obj{
+		"Type": "Choice",
+		"Choices": []any{obj{"And": []any{
+			obj{"Variable": "$.health.instances", "NumericEqualsPath": "$.health.servers"},
+			obj{"Variable": "$.health.distinct", "NumericEquals": 1},
+			obj{"Variable": "$.health.anyRunning", "BooleanEquals": true},
+		}, "Next": StepPublishSucceeded}},
+		"Default": StepRecheck,
+	}
+	states[StepRecheck] = obj{
+		"Type":    "Choice",
+		"Choices": []any{obj{"Variable": "$.health.checks", "NumericLessThan": healthChecks, "Next": StepWaitInstances}},
+		"Default": StepUnhealthy,
+	}
+	states[StepWaitInstances] = obj{"Type": "Wait", "Seconds": healthCheckSeconds, "Next": StepDescribeInstance}
+	failure(StepUnhealthy, ErrWaveUnhealthy, "FAILED",
+		"States.Format('wave {} (job {}): recovery instances are not all running: instances {} of servers {} are {}', $.wave, $.job.JobID, States.JsonToString($.instances.Ec2InstanceIDs), States.JsonToString($.instances.SourceServerIDs), States.JsonToString($.instances.Ec2InstanceStates))", true)
+	states[StepPublishFailed] = publishEvent(events, WaveFailedDetailType,
+		obj{"outcome.$": "$.failure.outcome", "jobId.$": "$.failure.jobId", "error.$": "$.failure.error", "cause.$": "$.failure.cause"}, StepFailed)
+	states[StepFailed] = obj{"Type": "Fail", "ErrorPath": "$.failure.error", "CausePath": "$.failure.cause"}
+	states[StepPublishSucceeded] = publishEvent(events, WaveSucceededDetailType,
+		obj{"outcome": "SUCCEEDED", "jobId.$": "$.job.JobID"}, StepRecovered)
+	states[StepRecovered] = obj{
+		"Type": "Pass",
+		"Parameters": obj{
+			"wave.$": "$.wave", "level.$": "$.level", "status": "RECOVERED",
+			"jobId.$": "$.job.JobID",
+			"servers": obj{
+				"sourceServerIds.$": "$.status.ServerIDs",
+				"launchStatuses.$":  "$.status.LaunchStatuses",
+			},
+			"instances": obj{
+				"sourceServerIds.$":     "$.instances.SourceServerIDs",
+				"recoveryInstanceIds.$": "$.instances.RecoveryInstanceIDs",
+				"ec2InstanceIds.$":      "$.instances.Ec2InstanceIDs",
+				"ec2InstanceStates.$":   "$.instances.Ec2InstanceStates",
+			},
+		},
+		"End": true,
+	}
+	return obj{
+		"Comment": "drsorch wave runner: recovers one wave of a recovery plan (input: statemachine.RunnerInput)",
+		"StartAt": StepAdoptChoice,
+		"States":  states,
+	}
+}
+
+// IsRunnerDefinition reports whether definition is a wave runner's.
+func IsRunnerDefinition(definition string) bool {
+	return strings.Contains(definition, "drsorch wave runner")
+}
+
+// PlaceholderRunnerARN is a runner version ARN in region's partition for
+// compilations that are measured or read but never deployed (limits
+// checked offline, the IAM policy's reference plan, estimates).
+func PlaceholderRunnerARN(region string) string {
+	return RunnerARN(region, "000000000000") + ":1"
+}

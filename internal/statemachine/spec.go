@@ -1,0 +1,50 @@
+package statemachine
+
+import (
+	"time"
+
+	"github.com/drsorch/terraform-provider-drsorch/internal/recoveryplan"
+)
+
+// SpecVersion is the version of the plan spec this compiler writes.
+// Readers accept every version up to it; a later one is refused with a
+// message asking for a newer drsorch.
+const SpecVersion = 1
+
+// PlanSpec is the plan as configured, embedded as data in the plan's
+// definition (the Result of the StepPlanSpec Pass state, which discards
+// it at run time): what the provider, the CLI and the dashboard read back
+// by unmarshalling instead of parsing states. The waves' servers are not
+// repeated here: each wave's runner Input (RunnerInput) carries them once.
+type PlanSpec struct {
+	SchemaVersion int        `json:"schemaVersion"`
+	Plan          string     `json:"plan"`
+	Waves         []WaveSpec `json:"waves"`
+}
+
+// WaveSpec is one wave as configured, in declared order.
+type WaveSpec struct {
+	Name            string `json:"name"`
+	Position        int    `json:"position"` // 1-based, as declared
+	Level           int    `json:"level"`    // 1-based topological layer
+	ProtectionGroup string `json:"protectionGroup"`
+	PauseBefore     bool   `json:"pauseBefore,omitempty"`
+	// DependsOn as written; DependsOnSet false means "the wave before".
+	DependsOn           []string `json:"dependsOn,omitempty"`
+	DependsOnSet        bool     `json:"dependsOnSet,omitempty"`
+	TimeoutSeconds      int      `json:"timeoutSeconds"`
+	PollIntervalSeconds int      `json:"pollIntervalSeconds"`
+}
+
+func specOf(plan recoveryplan.Plan, levelOf map[string]int) PlanSpec {
+	s := PlanSpec{SchemaVersion: SpecVersion, Plan: plan.Name, Waves: make([]WaveSpec, len(plan.Waves))}
+	for i, w := range plan.Waves {
+		s.Waves[i] = WaveSpec{
+			Name: w.Name, Position: i + 1, Level: levelOf[w.Name], ProtectionGroup: w.ProtectionGroup,
+			PauseBefore: w.PauseBefore, DependsOn: w.DependsOn, DependsOnSet: w.DependsOnSet,
+			TimeoutSeconds:      int(w.EffectiveTimeout() / time.Second),
+			PollIntervalSeconds: int(w.EffectivePollInterval() / time.Second),
+		}
+	}
+	return s
+}
