@@ -43,13 +43,14 @@ const (
 	IntegrationStartRecovery     = "aws-sdk:drs:startRecovery"
 	IntegrationDescribeJobs      = "aws-sdk:drs:describeJobs"
 	IntegrationDescribeInstances = "aws-sdk:drs:describeRecoveryInstances"
+	IntegrationLaunchSettings    = "aws-sdk:drs:getLaunchConfiguration"
 	IntegrationPauseGate         = "events:putEvents.waitForTaskToken"
 	IntegrationPutEvents         = "events:putEvents"
 )
 
 // Integrations lists every integration a compiled plan or the wave runner
 // may call.
-var Integrations = []string{IntegrationStartRecovery, IntegrationDescribeJobs, IntegrationDescribeInstances, IntegrationPauseGate, IntegrationPutEvents, IntegrationStartRunner}
+var Integrations = []string{IntegrationStartRecovery, IntegrationDescribeJobs, IntegrationDescribeInstances, IntegrationLaunchSettings, IntegrationPauseGate, IntegrationPutEvents, IntegrationStartRunner}
 
 // Resource is the Task resource of integration in partition (aws,
 // aws-us-gov, aws-cn …).
@@ -419,12 +420,13 @@ func (c *parentCompiler) wave(name, next string, states obj, top bool) string {
 // runnerTransitions is the transitions of one runner execution that
 // recovers w: start, publish started, poll setup, then per poll: wait,
 // describe, count, check (+ next interval, + ramp up while ramping), then
-// health setup, describe instances, health, healthy?, publish succeeded,
-// recovered.
+// health setup, launch settings (the Map and 3 per server), describe
+// instances, health, all instances?, expected states (the Map and 1 per
+// server), healthy?, publish succeeded, recovered.
 func runnerTransitions(w recoveryplan.Wave) int {
 	schedule := PollSchedule(w.EffectivePollInterval())
 	polls := estimatePolls(schedule)
-	return 5 + polls*4 + (polls-1)*1 + min(polls-1, len(schedule)-1) + 6
+	return 5 + polls*4 + (polls-1)*1 + min(polls-1, len(schedule)-1) + 9 + 4*len(w.ServerIDs)
 }
 
 // PollSchedule is the adaptive polling of a wave: short waits first, to
