@@ -43,6 +43,9 @@ type RunnerInput struct {
 	// AdoptJobID, when not empty, is a DRS job the wave follows instead of
 	// starting recovery.
 	AdoptJobID string `json:"adoptJobId"`
+	// OnlyServers, when not empty, are the servers the wave launches
+	// instead of Servers (a retry of its failed servers).
+	OnlyServers []string `json:"onlyServers,omitempty"`
 }
 
 // RunnerOutput is a runner's output when its wave recovered: bounded by
@@ -66,6 +69,8 @@ type RunnerOutput struct {
 
 // Step names of the runner, shared with the status readers.
 const (
+	StepOnlyChoice       = "only servers?"
+	StepOnly             = "only servers"
 	StepAdoptChoice      = "adopt job?"
 	StepAdoptJob         = "adopt job"
 	StepSourceServers    = "source servers"
@@ -133,6 +138,20 @@ func runnerDefinition(partition string) obj {
 		states[step] = obj{"Type": "Pass", "Parameters": params, "ResultPath": "$.failure", "Next": StepPublishFailed}
 	}
 	events := Resource(partition, IntegrationPutEvents)
+	// Plans of earlier compilers send no onlyServers: IsPresent on its
+	// first item is false then too.
+	states[StepOnlyChoice] = obj{
+		"Type":    "Choice",
+		"Choices": []any{obj{"Variable": "$.onlyServers[0]", "IsPresent": true, "Next": StepOnly}},
+		"Default": StepAdoptChoice,
+	}
+	states[StepOnly] = obj{
+		"Type":       "Pass",
+		"Comment":    "A retry launches (and judges) only the servers that failed before.",
+		"InputPath":  "$.onlyServers",
+		"ResultPath": "$.servers",
+		"Next":       StepAdoptChoice,
+	}
 	states[StepAdoptChoice] = obj{
 		"Type":    "Choice",
 		"Comment": `A wave whose job already runs names it: {"adoptJobs": {"<wave>": "<job ID>"}} in the plan's execution input.`,
@@ -393,7 +412,7 @@ func runnerDefinition(partition string) obj {
 	}
 	return obj{
 		"Comment": "drsorch wave runner: recovers one wave of a recovery plan (input: statemachine.RunnerInput)",
-		"StartAt": StepAdoptChoice,
+		"StartAt": StepOnlyChoice,
 		"States":  states,
 	}
 }
