@@ -42,6 +42,10 @@ const (
 	WaveSkipped   = "SKIPPED"   // taken as recovered (Input.SkipWaves): not run
 )
 
+// PhasePartial begins the phase of a run that succeeded with failures:
+// optional waves failed.
+const PhasePartial = "PARTIAL"
+
 // Input is the execution input of a recovery plan.
 type Input struct {
 	Type      string `json:"type"`
@@ -151,6 +155,16 @@ func (e *Execution) Phase() string {
 			return "RUNNING wave " + strings.Join(running, ", ")
 		}
 		return "RUNNING"
+	case sfntypes.ExecutionStatusSucceeded:
+		var failed []string
+		for _, w := range e.Waves {
+			if w.Status == WaveFailed || w.Status == WaveTimedOut {
+				failed = append(failed, w.Name)
+			}
+		}
+		if len(failed) > 0 {
+			return PhasePartial + ": optional wave " + strings.Join(failed, ", ") + " failed"
+		}
 	case sfntypes.ExecutionStatusFailed, sfntypes.ExecutionStatusTimedOut:
 		for _, w := range e.Waves {
 			if w.Status == WaveFailed || w.Status == WaveTimedOut {

@@ -156,6 +156,8 @@ const (
 	StepRun     = "run"
 	StepSkip    = "skip?"
 	StepSkipped = "skipped"
+	// StepOptionalFailed: an optional wave failed and the run goes on.
+	StepOptionalFailed = "optional failed"
 )
 
 // WaveState names the state of a wave's step in a plan's state machine.
@@ -416,7 +418,16 @@ func (c *parentCompiler) wave(name, next string, states obj, top bool) string {
 		"ResultPath": nil,
 	}
 	goOn(run, next)
-	if top {
+	switch {
+	case w.Optional:
+		// The wave's failure is caught here, in its branch, so the run
+		// goes on; the status readers see its TaskFailed and call the
+		// run PARTIAL.
+		run["Catch"] = []any{obj{"ErrorEquals": []any{"States.ALL"}, "ResultPath": "$.optionalError", "Next": WaveState(name, StepOptionalFailed)}}
+		failed := obj{"Type": "Pass", "ResultPath": nil}
+		goOn(failed, next)
+		states[WaveState(name, StepOptionalFailed)] = failed
+	case top:
 		run["Catch"] = catchAll
 	}
 	states[WaveState(name, StepRun)] = run
