@@ -42,10 +42,32 @@ deny contains msg if {
 	msg := sprintf("%s: RECOVERY executions are only allowed in production workspaces (%s), not in %q", [rc.address, concat(", ", production_workspaces), workspace])
 }
 
-# The waves of a plan, from its compiled definition: each Parallel state
+# The waves of a plan, from its compiled definition: the typed plan spec
+# (the "Plan spec" state) names each wave and its level; each wave's runner
+# Task ("<wave>: run", at any depth of Parallel branches) carries the
+# wave's source servers in its Input.
+waves(definition) := [w |
+	def := json.unmarshal(definition)
+	runs := {v.Parameters.Input.wave: count(v.Parameters.Input.servers) |
+		walk(def.States, [_, v])
+		is_object(v)
+		v.Type == "Task"
+		is_string(v.Parameters.Input.wave)
+	}
+	some spec in def.States["Plan spec"].Result.waves
+	w := {
+		"level": sprintf("Level %d", [spec.level]),
+		"name": spec.name,
+		"servers": runs[spec.name],
+	}
+] if {
+	json.unmarshal(definition).States["Plan spec"]
+} else := legacy_waves(definition)
+
+# Definitions compiled before the wave runner: each Parallel state
 # "Level N" runs one branch per wave, whose start recovery state lists the
 # wave's source servers.
-waves(definition) := [w |
+legacy_waves(definition) := [w |
 	def := json.unmarshal(definition)
 	some name, state in def.States
 	startswith(name, "Level ")

@@ -8,8 +8,9 @@ import (
 	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
 )
 
-// NewHTTPClient is the SDK's default HTTP client with one guard: request
-// bodies are handed to net/http as plain readers.
+// NewHTTPClient is the SDK's default HTTP client with two guards: request
+// bodies are handed to net/http as plain readers, and a dial failure to an
+// endpoint that never answered is an UnreachableError (failfast.go).
 //
 // Why: smithy-go closes the request body as soon as the response headers
 // arrive, and its closed body answers WriteTo with io.EOF. When net/http's
@@ -21,7 +22,7 @@ func NewHTTPClient() aws.HTTPClient {
 	return WrapHTTPClient(awshttp.NewBuildableClient())
 }
 
-// WrapHTTPClient adds the guard to an HTTP client (nil means the SDK's
+// WrapHTTPClient adds the guards to an HTTP client (nil means the SDK's
 // default), keeping whatever the SDK configured on it (CA bundle, proxies).
 func WrapHTTPClient(c aws.HTTPClient) aws.HTTPClient {
 	if c == nil {
@@ -30,7 +31,7 @@ func WrapHTTPClient(c aws.HTTPClient) aws.HTTPClient {
 	if _, ok := c.(readerBodyClient); ok {
 		return c
 	}
-	return readerBodyClient{c}
+	return readerBodyClient{failFastClient{HTTPClient: c, answered: &answeredHosts{}}}
 }
 
 type readerBodyClient struct{ aws.HTTPClient }

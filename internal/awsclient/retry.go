@@ -13,12 +13,14 @@ import (
 )
 
 // newRetryer is the only retry layer: the SDK's standard retryer with more
-// attempts, a 20 s backoff cap, 429 and 5xx retried, and Retry-After
-// honoured. Nothing above it retries again.
+// attempts, a 20 s backoff cap, 429 and 5xx retried, Retry-After
+// honoured, and an endpoint that never answered not retried at all
+// (failfast.go). Nothing above it retries again.
 func newRetryer(maxAttempts int, maxBackoff time.Duration) aws.Retryer {
 	std := retry.NewStandard(func(o *retry.StandardOptions) {
 		o.MaxAttempts = maxAttempts
 		o.MaxBackoff = maxBackoff
+		o.Retryables = append([]retry.IsErrorRetryable{notRetryingUnreachable}, o.Retryables...)
 		o.Retryables = append(o.Retryables, retry.RetryableHTTPStatusCode{
 			Codes: map[int]struct{}{429: {}, 500: {}, 502: {}, 503: {}, 504: {}},
 		})

@@ -73,6 +73,8 @@ type Endpoints struct {
 	Events        string
 	STS           string
 	ServiceQuotas string
+	EC2           string
+	Logs          string // CloudWatch Logs; not a provider setting (the console reads plan logs)
 }
 
 // Lookup reads one environment variable; os.LookupEnv in production.
@@ -173,6 +175,7 @@ func (s Settings) validateEndpoints() error {
 		{"endpoints.events", s.Endpoints.Events},
 		{"endpoints.sts", s.Endpoints.STS},
 		{"endpoints.servicequotas", s.Endpoints.ServiceQuotas},
+		{"endpoints.ec2", s.Endpoints.EC2},
 	} {
 		if err := check(e.name, e.value); err != nil {
 			return err

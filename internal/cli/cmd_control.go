@@ -7,13 +7,14 @@ import (
 	"strings"
 	"text/tabwriter"
 
+	sfntypes "github.com/aws/aws-sdk-go-v2/service/sfn/types"
 	"github.com/spf13/cobra"
 
 	"github.com/drsorch/terraform-provider-drsorch/internal/executions"
 )
 
 func newResumeCommand(env *Env) *cobra.Command {
-	var wave string
+	var wave, reason string
 	cmd := command(env, &cobra.Command{
 		Use:   "resume EXEC --wave W",
 		Short: "Approve a paused wave so the execution continues",
@@ -40,7 +41,7 @@ func newResumeCommand(env *Env) *cobra.Command {
 		if err != nil {
 			return err
 		}
-		err = executions.Resume(ctx, s.exec(), e, wave, by, s.env.now())
+		err = executions.ResumeWith(ctx, s.exec(), e, wave, executions.Approval{ApprovedBy: by, ApprovedAt: s.env.now(), Reason: reason})
 		if errors.Is(err, executions.ErrAlreadyApproved) {
 			// An earlier attempt (its answer lost) or someone else released
 			// the gate: the approval is there, nothing is left to do.
@@ -63,6 +64,7 @@ func newResumeCommand(env *Env) *cobra.Command {
 		return nil
 	})
 	cmd.Flags().StringVar(&wave, "wave", "", "the paused wave to approve")
+	cmd.Flags().StringVar(&reason, "reason", "", "free text recorded with the approval (a ticket, a change number); the approver is always your STS identity")
 	return cmd
 }
 
@@ -127,6 +129,29 @@ type TerminatedJSON struct {
 	EC2InstanceID      string `json:"ec2_instance_id"`
 }
 
+// describeOrFromJobs reads an execution; one whose history Step Functions
+// no longer keeps (90 days after it closed) is rebuilt from the DRS jobs
+// tagged with its ARN, so that its drill instances can still be found.
+func describeOrFromJobs(ctx context.Context, s *session, arn string) (*executions.Execution, error) {
+	e, err := executions.Describe(ctx, s.exec(), arn)
+	var missing *sfntypes.ExecutionDoesNotExist
+	if !errors.As(err, &missing) {
+		if err != nil {
+			return nil, describeError(arn, err)
+		}
+		return e, nil
+	}
+	e, found, jerr := executions.FromJobs(ctx, s.exec(), arn)
+	switch {
+	case jerr != nil:
+		return nil, apiError("find the DRS jobs of "+arn, jerr)
+	case !found:
+		return nil, describeError(arn, err)
+	}
+	fmt.Fprintf(s.env.Stderr, "note: Step Functions no longer knows %s (closed executions are kept 90 days); its DRS jobs name its recovery instances.\n", e.Name)
+	return e, nil
+}
+
 func newTerminateCommand(env *Env) *cobra.Command {
 	var includeRecovery, yes bool
 	cmd := command(env, &cobra.Command{
@@ -145,7 +170,7 @@ name unless --yes.`,
 		if err != nil {
 			return err
 		}
-		e, err := describe(ctx, s, arn)
+		e, err := describeOrFromJobs(ctx, s, arn)
 		if err != nil {
 			return err
 		}

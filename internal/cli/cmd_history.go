@@ -31,6 +31,8 @@ type HistoryJSON struct {
 	StoppedAt *time.Time `json:"stopped_at"`
 	// DurationSeconds runs to now for a running execution.
 	DurationSeconds int64 `json:"duration_seconds"`
+	// Approvals are the released pause gates, oldest first.
+	Approvals []ApprovalJSON `json:"approvals"`
 }
 
 func newHistoryCommand(env *Env) *cobra.Command {
@@ -40,10 +42,11 @@ func newHistoryCommand(env *Env) *cobra.Command {
 	)
 	cmd := command(env, &cobra.Command{
 		Use:   "history [PLAN] [--since DURATION] [--status S]",
-		Short: "The audit trail: executions with type, status, who started them, start and duration",
+		Short: "The audit trail: executions with type, status, who started and who approved them, start and duration",
 		Long: `history lists the executions of one plan or of every plan, newest first,
 with their type (DRILL or RECOVERY), status, who started them (the caller
-ARN recorded at start), start time and duration.
+ARN recorded at start), who approved their pause gates (the approver's ARN
+from STS, per wave), start time and duration.
 
 --since takes a duration such as 90m, 36h or 7d; --status one of RUNNING,
 SUCCEEDED, FAILED, TIMED_OUT, ABORTED; --limit caps the rows (default
@@ -124,10 +127,10 @@ SUCCEEDED, FAILED, TIMED_OUT, ABORTED; --limit caps the rows (default
 			return nil
 		}
 		tw := tabwriter.NewWriter(s.env.Stdout, 0, 0, 2, ' ', 0)
-		fmt.Fprintln(tw, "STARTED\tPLAN\tEXECUTION\tTYPE\tSTATUS\tSTARTED BY\tDURATION")
+		fmt.Fprintln(tw, "STARTED\tPLAN\tEXECUTION\tTYPE\tSTATUS\tSTARTED BY\tDURATION\tAPPROVED")
 		for _, r := range rows {
-			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", formatTime(*r.StartedAt), r.Plan, r.Name, orDash(r.Type), r.Status,
-				orDash(r.InvokedBy), formatDuration(time.Duration(r.DurationSeconds)*time.Second))
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", formatTime(*r.StartedAt), r.Plan, r.Name, orDash(r.Type), r.Status,
+				orDash(r.InvokedBy), formatDuration(time.Duration(r.DurationSeconds)*time.Second), approvalsCell(r.Approvals))
 		}
 		return tw.Flush()
 	})
@@ -153,11 +156,32 @@ func historyRow(ctx context.Context, s *session, planName string, item sfntypes.
 	if end.Before(start) { // a run service's simulated clock ahead of ours
 		end = start
 	}
+	approvals, err := executions.Approvals(ctx, s.clients.SFN, aws.ToString(item.ExecutionArn))
+	if err != nil {
+		return HistoryJSON{}, apiError("read the approvals of "+aws.ToString(item.ExecutionArn), err)
+	}
+	aj := []ApprovalJSON{}
+	for i := range approvals {
+		aj = append(aj, *approvalJSON("", &approvals[i]))
+	}
 	return HistoryJSON{
-		Plan: planName, Name: aws.ToString(out.Name), ARN: aws.ToString(out.ExecutionArn), Type: in.Type,
+		Approvals: aj,
+		Plan:      planName, Name: aws.ToString(out.Name), ARN: aws.ToString(out.ExecutionArn), Type: in.Type,
 		Status: string(out.Status), InvokedBy: in.InvokedBy, StartedAt: timePtr(start), StoppedAt: timePtr(stop),
 		DurationSeconds: int64(end.Sub(start).Round(time.Second) / time.Second),
 	}, nil
+}
+
+// approvalsCell lists "wave by approver" for the history table.
+func approvalsCell(as []ApprovalJSON) string {
+	if len(as) == 0 {
+		return "-"
+	}
+	parts := make([]string, len(as))
+	for i, a := range as {
+		parts[i] = orDash(a.Wave) + " by " + a.ApprovedBy
+	}
+	return strings.Join(parts, "; ")
 }
 
 // parseSince accepts Go durations plus whole days ("7d").

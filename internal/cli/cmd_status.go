@@ -35,12 +35,31 @@ exits 4 when the execution ends FAILED, TIMED_OUT or ABORTED.`,
 			if err != nil {
 				return err
 			}
-			return show(s, e)
+			return showWithFailures(ctx, s, e)
 		}
 		return watchExecution(ctx, s, arn)
 	})
 	cmd.Flags().BoolVar(&watch, "watch", false, "refresh until the execution ends (Ctrl-C stops watching, not the execution)")
 	return cmd
+}
+
+// showWithFailures shows the execution and, for each failed source
+// server, DRS's own error for it from the job log.
+func showWithFailures(ctx context.Context, s *session, e *executions.Execution) error {
+	failures, err := executions.Failures(ctx, s.exec().DRS, e)
+	if err != nil {
+		fmt.Fprintf(s.env.Stderr, "warning: could not read DRS's errors for the failed servers: %v\n", err)
+	}
+	if s.flags.json {
+		out := executionJSON(e)
+		for _, f := range failures {
+			out.Failures = append(out.Failures, FailureJSON{Wave: f.Wave, JobID: f.JobID, SourceServerID: f.SourceServerID, Event: f.Event, Error: f.Error})
+		}
+		return writeJSON(s.env.Stdout, out)
+	}
+	renderExecution(s.env.Stdout, e, s.env.now(), painter(s.env.colour(s.env.Stdout)))
+	renderFailures(s.env.Stdout, failures)
+	return nil
 }
 
 // watchExecution redraws the execution whenever its progress changes.

@@ -35,6 +35,20 @@ type ExecutionJSON struct {
 	Error         string     `json:"error"`
 	Cause         string     `json:"cause"`
 	Waves         []WaveJSON `json:"waves"`
+	// Failures lists each failed source server with DRS's error text for
+	// it (status only; empty elsewhere).
+	Failures []FailureJSON `json:"failures"`
+}
+
+// FailureJSON is one failed source server and why, in DRS's words.
+type FailureJSON struct {
+	Wave           string `json:"wave"`
+	JobID          string `json:"job_id"`
+	SourceServerID string `json:"source_server_id"`
+	// Event is the job log event that carried the error, e.g. LAUNCH_FAILED.
+	Event string `json:"event"`
+	// Error is the event's rawError.
+	Error string `json:"error"`
 }
 
 // WaveJSON is one wave of an execution.
@@ -53,6 +67,27 @@ type WaveJSON struct {
 	Error       string       `json:"error"`
 	Cause       string       `json:"cause"`
 	Servers     []ServerJSON `json:"servers"`
+	// Approval released the wave's pause gate; null while not approved.
+	Approval *ApprovalJSON `json:"approval"`
+}
+
+// ApprovalJSON is who released a pause gate (the approver's identity from
+// STS GetCallerIdentity), when, and any free-text reason.
+type ApprovalJSON struct {
+	Wave       string     `json:"wave"`
+	ApprovedBy string     `json:"approved_by"`
+	ApprovedAt *time.Time `json:"approved_at"`
+	Reason     string     `json:"reason"`
+}
+
+func approvalJSON(wave string, a *executions.Approval) *ApprovalJSON {
+	if a == nil {
+		return nil
+	}
+	if a.Wave != "" {
+		wave = a.Wave
+	}
+	return &ApprovalJSON{Wave: wave, ApprovedBy: a.ApprovedBy, ApprovedAt: timePtr(a.ApprovedAt), Reason: a.Reason}
 }
 
 // ServerJSON is one source server of a wave and what its launch made.
@@ -77,14 +112,15 @@ func executionJSON(e *executions.Execution) ExecutionJSON {
 		ARN: e.ARN, Name: e.Name, Plan: e.Plan, PlanARN: e.PlanARN, StateMachineVersionARN: e.VersionARN, Type: e.Type,
 		Status: string(e.Status), Phase: e.Phase(), PausedBefore: e.PausedBefore(),
 		InvokedBy: e.InvokedBy, StartedAt: timePtr(e.StartedAt), StoppedAt: timePtr(e.StoppedAt),
-		Error: e.Error, Cause: e.Cause, Waves: []WaveJSON{},
+		Error: e.Error, Cause: e.Cause, Waves: []WaveJSON{}, Failures: []FailureJSON{},
 	}
 	if out.PausedBefore != "" {
 		out.ResumeCommand = resumeCommand(e.ARN, out.PausedBefore)
 	}
 	for _, w := range e.Waves {
 		wj := WaveJSON{Name: w.Name, Level: w.Level, Status: w.Status, PauseBefore: w.PauseBefore, JobID: w.JobID,
-			StartedAt: timePtr(w.StartedAt), EndedAt: timePtr(w.EndedAt), Error: w.Error, Cause: w.Cause, Servers: []ServerJSON{}, RecoveredIn: w.RecoveredIn}
+			StartedAt: timePtr(w.StartedAt), EndedAt: timePtr(w.EndedAt), Error: w.Error, Cause: w.Cause, Servers: []ServerJSON{},
+			Approval: approvalJSON(w.Name, w.Approval), RecoveredIn: w.RecoveredIn}
 		for _, s := range w.Servers {
 			wj.Servers = append(wj.Servers, serverJSON(s))
 		}

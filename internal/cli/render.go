@@ -125,6 +125,9 @@ func renderExecution(w io.Writer, e *executions.Execution, now time.Time, p pain
 			fmt.Fprintf(w, "  (recovered earlier in %s)", wave.RecoveredIn)
 		}
 		fmt.Fprintln(w)
+		if a := wave.Approval; a != nil {
+			fmt.Fprintf(w, "  %s\n", approvalLine(*a))
+		}
 		if wave.Cause != "" {
 			fmt.Fprintf(w, "  %s: %s\n", wave.Error, wave.Cause)
 		}
@@ -141,6 +144,34 @@ func renderExecution(w io.Writer, e *executions.Execution, now time.Time, p pain
 		fmt.Fprintf(w, "Paused before wave %s, waiting for approval. To continue:\n", wave)
 		fmt.Fprintf(w, "  %s\n", resumeCommand(e.ARN, wave))
 	}
+}
+
+// renderFailures lists each failed source server with DRS's error for it.
+func renderFailures(w io.Writer, failures []executions.ServerFailure) {
+	if len(failures) == 0 {
+		return
+	}
+	fmt.Fprintln(w)
+	fmt.Fprintln(w, "Failed servers (DRS job log):")
+	for _, f := range failures {
+		why := "DRS gave no error text"
+		if f.Error != "" {
+			why = f.Event + ": " + f.Error
+		}
+		fmt.Fprintf(w, "  %s (wave %s, job %s): %s\n", f.SourceServerID, f.Wave, f.JobID, why)
+	}
+}
+
+// approvalLine says who released a pause gate, when, and why.
+func approvalLine(a executions.Approval) string {
+	line := "Approved by " + orDash(a.ApprovedBy)
+	if !a.ApprovedAt.IsZero() {
+		line += " at " + formatTime(a.ApprovedAt)
+	}
+	if a.Reason != "" {
+		line += " (" + a.Reason + ")"
+	}
+	return line
 }
 
 // progressLine is one line of progress while waiting.

@@ -15,10 +15,15 @@ import (
 	sfntypes "github.com/aws/aws-sdk-go-v2/service/sfn/types"
 )
 
-// Approval is what a resumed pause gate returns into the execution.
+// Approval is what a resumed pause gate returns into the execution: the
+// audit record of who let the run go on. ApprovedBy is the approver's
+// identity from STS GetCallerIdentity (CallerARN), never free text; Reason
+// is the free text, if any (where the approval came from, a ticket).
 type Approval struct {
 	ApprovedBy string    `json:"approvedBy"`
 	ApprovedAt time.Time `json:"approvedAt"`
+	Wave       string    `json:"wave,omitempty"`
+	Reason     string    `json:"reason,omitempty"`
 }
 
 // ErrNotPaused says a wave is not waiting at its pause gate.
@@ -37,6 +42,12 @@ var ErrAlreadyApproved = errors.New("already approved")
 // was released is reported as ErrAlreadyApproved, naming who approved it.
 // https://docs.aws.amazon.com/step-functions/latest/apireference/API_SendTaskSuccess.html
 func Resume(ctx context.Context, c Clients, e *Execution, wave, approvedBy string, at time.Time) error {
+	return ResumeWith(ctx, c, e, wave, Approval{ApprovedBy: approvedBy, ApprovedAt: at})
+}
+
+// ResumeWith is Resume with a whole approval record (a reason besides the
+// approver).
+func ResumeWith(ctx context.Context, c Clients, e *Execution, wave string, a Approval) error {
 	w, ok := e.Wave(wave)
 	if !ok {
 		return fmt.Errorf("plan %s has no wave %q (waves: %s)", e.Plan, wave, strings.Join(waveNames(e), ", "))
@@ -47,7 +58,8 @@ func Resume(ctx context.Context, c Clients, e *Execution, wave, approvedBy strin
 		}
 		return fmt.Errorf("%w: wave %q of %s is %s", ErrNotPaused, wave, e.Name, w.Status)
 	}
-	out, _ := json.Marshal(Approval{ApprovedBy: approvedBy, ApprovedAt: at.UTC()})
+	a.Wave, a.ApprovedAt = wave, a.ApprovedAt.UTC()
+	out, _ := json.Marshal(a)
 	_, err := c.SFN.SendTaskSuccess(ctx, &sfn.SendTaskSuccessInput{TaskToken: aws.String(w.PauseToken), Output: aws.String(string(out))})
 	if err == nil {
 		return nil

@@ -2,6 +2,7 @@ package executions
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -11,11 +12,20 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws/retry"
 	"github.com/aws/aws-sdk-go-v2/service/drs"
 	drstypes "github.com/aws/aws-sdk-go-v2/service/drs/types"
+
+	"github.com/drsorch/terraform-provider-drsorch/internal/drsapi"
+	"github.com/drsorch/terraform-provider-drsorch/internal/recoveryplan"
+	"github.com/drsorch/terraform-provider-drsorch/internal/statemachine"
 )
 
 // maxTerminateBatch is how many recovery instances one
-// TerminateRecoveryInstances call takes.
+// TerminateRecoveryInstances call takes (the service model's max for
+// recoveryIDs). The TERMINATE job it starts is a DRS job like any other and
+// is also bound by the per-job quota "Max source servers in a single Job"
+// (L-B827C881, default 100): a larger batch fails with
+// ServiceQuotaExceededException, so batches take the smaller of the two.
 // https://docs.aws.amazon.com/drs/latest/APIReference/API_TerminateRecoveryInstances.html
+// https://docs.aws.amazon.com/general/latest/gr/drs.html
 const maxTerminateBatch = 200
 
 // TerminateResult reports what Terminate did.
@@ -60,22 +70,80 @@ func Terminate(ctx context.Context, c Clients, e *Execution, allowRecovery bool,
 	}
 	res := &TerminateResult{Terminated: servers}
 	remaining := adopt(known, ids, res)
+	size := terminateBatchSize(ctx, c)
+	waited := 0 // res.JobIDs[:waited] are known to have completed
 	for len(remaining) > 0 {
-		batch := remaining[:min(len(remaining), maxTerminateBatch)]
-		remaining = remaining[len(batch):]
-		if known, err = terminateBatch(ctx, c.DRS, since, batch, known, res); err != nil {
+		batch := remaining[:min(len(remaining), size)]
+		known, err = terminateBatch(ctx, c.DRS, since, batch, known, res)
+		var full *noJobRoomError
+		switch {
+		case errors.As(err, &full):
+			// Too many jobs (or servers in jobs) are active: wait for
+			// one of ours to complete, or a while for someone else's.
+			if waited < len(res.JobIDs) {
+				if err := WaitForJob(ctx, c.DRS, res.JobIDs[waited], poll); err != nil {
+					return nil, err
+				}
+				waited++
+			} else if err := sleep(ctx, poll); err != nil {
+				return nil, fmt.Errorf("%w (waiting for room for another DRS job: %v)", full.err, err)
+			}
+			continue
+		case err != nil:
 			return nil, err
 		}
+		remaining = remaining[len(batch):]
 	}
 	if len(res.JobIDs) > 0 {
 		res.JobID = res.JobIDs[0]
 	}
-	for _, id := range res.JobIDs {
+	for _, id := range res.JobIDs[waited:] {
 		if err := WaitForJob(ctx, c.DRS, id, poll); err != nil {
 			return nil, err
 		}
 	}
 	return res, nil
+}
+
+// terminateBatchSize is the number of instances per TerminateRecoveryInstances
+// call: the model's maximum, lowered to the live per-job quota (its
+// published default when Service Quotas cannot be read).
+func terminateBatchSize(ctx context.Context, c Clients) int {
+	q := recoveryplan.DefaultQuotas
+	if c.Quotas != nil {
+		if live, _, err := drsapi.RunLimits(ctx, c.Quotas, c.DRS); err == nil {
+			q = live
+		}
+	}
+	return max(1, min(maxTerminateBatch, q.ServersPerJob))
+}
+
+// noJobRoomError is a TerminateRecoveryInstances refused because DRS's
+// concurrent-job or servers-in-active-jobs quota is used up; the same call
+// succeeds once an active job completes.
+type noJobRoomError struct{ err error }
+
+func (e *noJobRoomError) Error() string { return e.err.Error() }
+func (e *noJobRoomError) Unwrap() error { return e.err }
+
+// noJobRoom reports whether err is DRS refusing a job for lack of room
+// among the active jobs (not for its own size).
+func noJobRoom(err error) bool {
+	var q *drstypes.ServiceQuotaExceededException
+	if !errors.As(err, &q) {
+		return false
+	}
+	code := aws.ToString(q.QuotaCode)
+	return code == recoveryplan.QuotaConcurrentJobs || code == recoveryplan.QuotaServersInActiveJobs
+}
+
+func sleep(ctx context.Context, d time.Duration) error {
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-time.After(d):
+		return nil
+	}
 }
 
 // terminateAttempts bounds how often Terminate asks DRS for one batch.
@@ -118,6 +186,9 @@ func terminateBatch(ctx context.Context, api *drs.Client, since time.Time, batch
 		left := adopt(fresh, batch, res)
 		if len(left) == 0 {
 			return known, nil
+		}
+		if len(left) == len(batch) && noJobRoom(err) {
+			return known, &noJobRoomError{fmt.Errorf("TerminateRecoveryInstances of %d instances: %w", len(batch), err)}
 		}
 		if len(left) < len(batch) || attempt == terminateAttempts || !transient(err) {
 			return nil, fmt.Errorf("TerminateRecoveryInstances of %s: %w", strings.Join(left, ", "), err)
@@ -219,4 +290,66 @@ func terminateJobs(ctx context.Context, api *drs.Client, since time.Time) ([]drs
 		}
 	}
 	return out, nil
+}
+
+// FromJobs rebuilds, from DRS alone, what clean-up needs of an execution
+// Step Functions no longer knows: it keeps a closed execution (history
+// included) for 90 days only
+// (https://docs.aws.amazon.com/step-functions/latest/dg/service-quotas.html),
+// while the drill's recovery instances live on. Every recovery job a plan
+// starts is tagged drsorch:execution=<execution ARN>; those jobs give the
+// waves, the run type (START_DRILL or START_RECOVERY) and the recovery
+// instances, whose EC2 state is read from DRS. found is false when DRS
+// holds no job of the execution.
+func FromJobs(ctx context.Context, c Clients, arn string) (e *Execution, found bool, err error) {
+	e = &Execution{ARN: arn, Name: arn[strings.LastIndex(arn, ":")+1:], Type: TypeDrill}
+	pages := drs.NewDescribeJobsPaginator(c.DRS, &drs.DescribeJobsInput{})
+	var serverIDs []string
+	for pages.HasMorePages() {
+		page, err := pages.NextPage(ctx)
+		if err != nil {
+			return nil, false, fmt.Errorf("DescribeJobs: %w", err)
+		}
+		for _, j := range page.Items {
+			if j.Type != drstypes.JobTypeLaunch || j.Tags[statemachine.TagExecution] != arn {
+				continue
+			}
+			if j.InitiatedBy == drstypes.InitiatedByStartRecovery {
+				e.Type = TypeRecovery
+			}
+			if e.Plan == "" {
+				e.Plan = j.Tags[statemachine.TagPlan]
+			}
+			w := Wave{Name: j.Tags[statemachine.TagWave], JobID: aws.ToString(j.JobID), StartedAt: parseTime(aws.ToString(j.CreationDateTime))}
+			for _, p := range j.ParticipatingServers {
+				w.Servers = append(w.Servers, Server{SourceServerID: aws.ToString(p.SourceServerID), LaunchStatus: string(p.LaunchStatus),
+					RecoveryInstanceID: aws.ToString(p.RecoveryInstanceID)})
+				serverIDs = append(serverIDs, aws.ToString(p.SourceServerID))
+			}
+			e.Waves = append(e.Waves, w)
+		}
+	}
+	if len(e.Waves) == 0 {
+		return nil, false, nil
+	}
+	// A server's latest recovery instance may be a later run's: only an
+	// instance this execution's job launched counts.
+	instances, err := recoveryInstances(ctx, c.DRS, serverIDs)
+	if err != nil {
+		return nil, false, err
+	}
+	for wi := range e.Waves {
+		w := &e.Waves[wi]
+		for si := range w.Servers {
+			s := &w.Servers[si]
+			ri, ok := instances[s.SourceServerID]
+			if !ok || aws.ToString(ri.JobID) != w.JobID {
+				continue
+			}
+			s.RecoveryInstanceID = aws.ToString(ri.RecoveryInstanceID)
+			s.EC2InstanceID = aws.ToString(ri.Ec2InstanceID)
+			s.EC2InstanceState = string(ri.Ec2InstanceState)
+		}
+	}
+	return e, true, nil
 }

@@ -66,20 +66,30 @@ func raced(err error) bool {
 	return errors.As(err, &exists) || errors.As(err, &conflict) || errors.As(err, &deleting)
 }
 
-// FindRunner returns, without changing anything, the published version of
-// the wave runner of region and account that holds this drsorch's
-// definition; "" when there is none yet (EnsureRunner publishes it).
-func FindRunner(ctx context.Context, api *sfn.Client, region, account string) (string, error) {
+// FindRunner returns, without changing anything, the version of the wave
+// runner of region and account that plans compiled by this drsorch start:
+// the published version that holds its definition (published true), or,
+// when there is no runner yet, version 1, which EnsureRunner's
+// CreateStateMachine publishes (published false). It returns "" when a
+// runner exists without this definition: the version EnsureRunner will
+// publish cannot be known before (deleted versions are not reused).
+func FindRunner(ctx context.Context, api *sfn.Client, region, account string) (versionARN string, published bool, err error) {
 	definition, err := statemachine.CompileRunner(region)
 	if err != nil {
-		return "", err
+		return "", false, err
 	}
 	arn := statemachine.RunnerARN(region, account)
-	_, found, err := Find(ctx, api, arn)
-	if err != nil || !found {
-		return "", err
+	current, found, err := Find(ctx, api, arn)
+	switch {
+	case err != nil:
+		return "", false, err
+	case !found && current == nil:
+		return arn + ":1", false, nil
+	case !found: // being deleted
+		return "", false, nil
 	}
-	return matchingVersion(ctx, api, arn, definition, VersionDescription(runnerPublisher, definition))
+	v, err := matchingVersion(ctx, api, arn, definition, VersionDescription(runnerPublisher, definition))
+	return v, v != "", err
 }
 
 // matchingVersion finds, among the newest versions of the runner, one

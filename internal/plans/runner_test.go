@@ -24,8 +24,10 @@ func TestEnsureRunnerCreatesReusesAndUpdates(t *testing.T) {
 	svc := runservicetest.Start(t, runservice.Config{})
 	api := sfn.NewFromConfig(svc.AWSConfig("us-east-1"))
 	ctx := context.Background()
-	if v, err := plans.FindRunner(ctx, api, "us-east-1", "123456789012"); err != nil || v != "" {
-		t.Fatalf("FindRunner before any apply = %q, %v", v, err)
+	// Before any apply: version 1, which the first apply publishes.
+	first, published, err := plans.FindRunner(ctx, api, "us-east-1", "123456789012")
+	if err != nil || published || first != statemachine.RunnerARN("us-east-1", "123456789012")+":1" {
+		t.Fatalf("FindRunner before any apply = %q, %v, %v", first, published, err)
 	}
 	// Two applies at once: both get a version holding today's definition.
 	versions := make([]string, 4)
@@ -60,9 +62,9 @@ func TestEnsureRunnerCreatesReusesAndUpdates(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	found, err := plans.FindRunner(ctx, api, "us-east-1", "123456789012")
-	if err != nil || found != again {
-		t.Fatalf("FindRunner = %q, %v; EnsureRunner = %q", found, err, again)
+	found, published, err := plans.FindRunner(ctx, api, "us-east-1", "123456789012")
+	if err != nil || !published || found != again || again != first {
+		t.Fatalf("FindRunner = %q, %v, %v; EnsureRunner = %q; predicted %q", found, published, err, again, first)
 	}
 	before, err := plans.Versions(ctx, api, statemachine.RunnerARN("us-east-1", "123456789012"))
 	if err != nil {

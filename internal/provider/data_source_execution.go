@@ -56,6 +56,10 @@ type executionWaveModel struct {
 	Error       types.String           `tfsdk:"error"`
 	Cause       types.String           `tfsdk:"cause"`
 	Servers     []executionServerModel `tfsdk:"servers"`
+
+	ApprovedBy     types.String `tfsdk:"approved_by"`
+	ApprovedAt     types.String `tfsdk:"approved_at"`
+	ApprovalReason types.String `tfsdk:"approval_reason"`
 }
 
 type executionServerModel struct {
@@ -64,6 +68,8 @@ type executionServerModel struct {
 	RecoveryInstanceID types.String `tfsdk:"recovery_instance_id"`
 	EC2InstanceID      types.String `tfsdk:"ec2_instance_id"`
 	EC2InstanceState   types.String `tfsdk:"ec2_instance_state"`
+
+	LaunchError types.String `tfsdk:"launch_error"`
 }
 
 func (d *executionDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
@@ -115,6 +121,10 @@ func (d *executionDataSource) Schema(_ context.Context, _ datasource.SchemaReque
 					"ended_at":     str("When the wave ended (RFC 3339)."),
 					"error":        str("Error of a failed wave."),
 					"cause":        str("Cause of a failed wave."),
+					"approved_by": str("Who released the wave's pause gate: the approver's identity (ARN) from STS GetCallerIdentity of the caller " +
+						"who approved (`approved_waves`, `drsorch resume`, the dashboard); null while not approved or without a gate."),
+					"approved_at":     str("When the pause gate was released (RFC 3339)."),
+					"approval_reason": str("Free text recorded with the approval, e.g. `terraform apply: wave listed in approved_waves` or the `--reason` of `drsorch resume`."),
 					"servers": schema.ListNestedAttribute{
 						Computed: true, Description: "The wave's source servers.",
 						NestedObject: schema.NestedAttributeObject{Attributes: map[string]schema.Attribute{
@@ -123,6 +133,8 @@ func (d *executionDataSource) Schema(_ context.Context, _ datasource.SchemaReque
 							"recovery_instance_id": str("Recovery instance the job launched."),
 							"ec2_instance_id":      str("EC2 instance of that recovery instance."),
 							"ec2_instance_state":   str("EC2 instance state, e.g. `RUNNING`."),
+							"launch_error": str("For a `FAILED` launch, DRS's own error for this server from the job log (DescribeJobLogItems): " +
+								"the event and its raw error, e.g. `LAUNCH_FAILED: …`; null otherwise."),
 						}},
 					},
 				}},
@@ -161,7 +173,32 @@ func (d *executionDataSource) Read(ctx context.Context, req datasource.ReadReque
 	if !ok {
 		return
 	}
-	resp.Diagnostics.Append(resp.State.Set(ctx, executionToModel(e))...)
+	out := executionToModel(e)
+	failures, err := executions.Failures(ctx, d.data.clients.DRS, e)
+	if err != nil {
+		resp.Diagnostics.AddWarning("Could not read DRS's errors for the failed servers", err.Error())
+	}
+	setLaunchErrors(&out, failures)
+	resp.Diagnostics.Append(resp.State.Set(ctx, out)...)
+}
+
+// setLaunchErrors puts DRS's error for each failed server on the server.
+func setLaunchErrors(m *executionDataModel, failures []executions.ServerFailure) {
+	for _, f := range failures {
+		for wi := range m.Waves {
+			if m.Waves[wi].Name != f.Wave {
+				continue
+			}
+			for si := range m.Waves[wi].Servers {
+				if s := &m.Waves[wi].Servers[si]; s.SourceServerID == f.SourceServerID {
+					s.LaunchError = types.StringValue("DRS gave no error text")
+					if f.Error != "" {
+						s.LaunchError = types.StringValue(f.Event + ": " + f.Error)
+					}
+				}
+			}
+		}
+	}
 }
 
 // describeExecution reads an execution for a data source, turning "does
@@ -245,10 +282,14 @@ func executionToModel(e *executions.Execution) executionDataModel {
 			StartedAt: optTime(w.StartedAt), EndedAt: optTime(w.EndedAt), Error: optString(w.Error), Cause: optString(w.Cause),
 			Servers: []executionServerModel{},
 		}
+		wm.ApprovedBy, wm.ApprovedAt, wm.ApprovalReason = types.StringNull(), types.StringNull(), types.StringNull()
+		if a := w.Approval; a != nil {
+			wm.ApprovedBy, wm.ApprovedAt, wm.ApprovalReason = optString(a.ApprovedBy), optTime(a.ApprovedAt), optString(a.Reason)
+		}
 		for _, s := range w.Servers {
 			wm.Servers = append(wm.Servers, executionServerModel{
 				SourceServerID: s.SourceServerID, LaunchStatus: optString(s.LaunchStatus), RecoveryInstanceID: optString(s.RecoveryInstanceID),
-				EC2InstanceID: optString(s.EC2InstanceID), EC2InstanceState: optString(s.EC2InstanceState),
+				EC2InstanceID: optString(s.EC2InstanceID), EC2InstanceState: optString(s.EC2InstanceState), LaunchError: types.StringNull(),
 			})
 		}
 		m.Waves = append(m.Waves, wm)

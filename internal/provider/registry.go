@@ -14,6 +14,9 @@ import (
 func (p *drsorchProvider) Resources(context.Context) []func() resource.Resource {
 	return []func() resource.Resource{
 		newLaunchSettingsResource,
+		newLaunchTemplateSettingsResource,
+		newLaunchConfigurationTemplateResource,
+		newReplicationConfigurationTemplateResource,
 		newReplicationSettingsResource,
 		newSourceServerTagsResource,
 		newProtectionGroupResource,

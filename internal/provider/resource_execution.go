@@ -15,6 +15,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/booldefault"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringdefault"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
@@ -39,7 +40,12 @@ var (
 // execution; tests shorten it.
 var executionPollInterval = 10 * time.Second
 
-type executionResource struct{ data *providerData }
+type executionResource struct {
+	data *providerData
+	// approvalReason is recorded with the approvals apply makes
+	// (execution_approval.go); empty means approvedWavesReason.
+	approvalReason string
+}
 
 func newExecutionResource() resource.Resource { return &executionResource{} }
 
@@ -67,6 +73,9 @@ type executionModel struct {
 	Cause              types.String   `tfsdk:"cause"`
 	Waves              types.List     `tfsdk:"waves"`
 	Timeouts           timeouts.Value `tfsdk:"timeouts"`
+
+	// AllowAbortRunningRecovery: resource_execution_guard.go.
+	AllowAbortRunningRecovery types.Bool `tfsdk:"allow_abort_running_recovery"`
 }
 
 func (r *executionResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
@@ -82,8 +91,8 @@ func (r *executionResource) Schema(ctx context.Context, _ resource.SchemaRequest
 	}
 	resp.Schema = schema.Schema{
 		Description: "A drill or a recovery: one run of a recovery plan's state machine. Apply starts it and follows it (progress in the provider's logs, " +
-			"`TF_LOG=INFO`), resuming the pause gates of `approved_waves`; destroy stops it if it still runs and, for a drill, terminates the " +
-			"recovery instances it launched. The run continues in AWS even if Terraform stops waiting; the next apply waits again.\n\n" +
+			"`TF_LOG=INFO`), resuming the pause gates of `approved_waves`; destroy stops it if it still runs (a RECOVERY only with " +
+			"`allow_abort_running_recovery = true`) and, for a drill, terminates the recovery instances it launched. The run continues in AWS even if Terraform stops waiting; the next apply waits again.\n\n" +
 			"Exactly one run per resource: the provider names the execution before starting it, so a start whose answer is lost and is " +
 			"retried finds the same run. Once the run exists, trouble following it (network, throttling, timeouts) is a warning, not an error: " +
 			"the run stays in state, is not tainted, and the next apply follows the same run. Another run starts only when the resource is " +
@@ -96,7 +105,7 @@ func (r *executionResource) Schema(ctx context.Context, _ resource.SchemaRequest
 			"arn":  stable("The execution ARN."),
 			"name": stable("The execution name, chosen by the provider before the start: `<type>-<UTC time>-<random>`, e.g. `drill-20260105T090000Z-5f0c2a9b1e7d`."),
 			"recovery_plan": schema.StringAttribute{Required: true,
-				Description:   "The recovery plan to run: its name, or the ARN of its state machine. Changing it starts a new execution.",
+				Description:   "The recovery plan to run: its name, or the ARN of its state machine. It must exist or be deployed by a drsorch_recovery_plan of this configuration (reference it, e.g. `drsorch_recovery_plan.shop.name`), else the plan fails. Changing it starts a new execution.",
 				PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()}},
 			"plan_arn": stable("ARN of the plan's state machine."),
 			"type": schema.StringAttribute{Required: true,
@@ -123,6 +132,11 @@ func (r *executionResource) Schema(ctx context.Context, _ resource.SchemaRequest
 				PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()}},
 			"terminate_on_destroy": schema.BoolAttribute{Optional: true, Computed: true,
 				Description: "Terminate the recovery instances the run launched when this resource is destroyed. Default true for a DRILL; a RECOVERY's instances are never terminated by destroy."},
+			allowAbortAttr: schema.BoolAttribute{Optional: true, Computed: true, Default: booldefault.StaticBool(false),
+				Description: "Let destroy or replacement stop this RECOVERY while it still runs or waits at a pause gate. Default false: such a destroy or " +
+					"replacement (e.g. `count = var.disaster ? 1 : 0` going back to 0) fails at plan, and again at apply, naming the run, and leaves it running; " +
+					"cancel it with `drsorch cancel` first, or set this to true and apply before destroying (destroy reads it from state). " +
+					"A DRILL is always stopped on destroy."},
 			"status":        computed("Step Functions status: RUNNING, SUCCEEDED, FAILED, TIMED_OUT or ABORTED."),
 			"phase":         computed("drsorch-level status: which wave is paused, running or failed, e.g. `PAUSED before wave web`."),
 			"paused_before": computed("The wave whose pause gate is waiting, if any."),
@@ -210,7 +224,15 @@ func (r *executionResource) resolvePlanARN(ctx context.Context, plan string) (st
 }
 
 func (r *executionResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
-	if req.Plan.Raw.IsNull() || r.data == nil {
+	if req.Plan.Raw.IsNull() { // destroy
+		var state executionModel
+		resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+		if !resp.Diagnostics.HasError() {
+			guardDestroyPlan(state, nil, &resp.Diagnostics)
+		}
+		return
+	}
+	if r.data == nil {
 		return
 	}
 	var plan executionModel
@@ -242,7 +264,14 @@ func (r *executionResource) ModifyPlan(ctx context.Context, req resource.ModifyP
 		return
 	}
 	if !found {
-		return // deployed in this same apply: checked again before the run starts
+		if r.data.planned.planPlanned(planARN) {
+			return // deployed in this same apply: checked again before the run starts
+		}
+		resp.Diagnostics.AddAttributeError(path.Root("recovery_plan"), "Recovery plan not found",
+			fmt.Sprintf("There is no recovery plan %s in %s (no state machine %s), and no drsorch_recovery_plan of this configuration deploys it. "+
+				"Check the name and the provider's region, or reference the plan (recovery_plan = drsorch_recovery_plan.<name>.name) so that it is deployed first.",
+				plan.RecoveryPlan.ValueString(), r.data.clients.Region, planARN))
+		return
 	}
 	r.checkStart(ctx, view, plan, &resp.Diagnostics)
 }
@@ -253,7 +282,11 @@ func (r *executionResource) ModifyPlan(ctx context.Context, req resource.ModifyP
 func (r *executionResource) planFollowUp(ctx context.Context, req resource.ModifyPlanRequest, plan *executionModel, resp *resource.ModifyPlanResponse) {
 	var state executionModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	if resp.Diagnostics.HasError() || state.Status.ValueString() != string(sfntypes.ExecutionStatusRunning) {
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	guardDestroyPlan(state, plan, &resp.Diagnostics)
+	if state.Status.ValueString() != string(sfntypes.ExecutionStatusRunning) {
 		return
 	}
 	paused := state.PausedBefore.ValueString()
@@ -397,9 +430,11 @@ func (r *executionResource) Create(ctx context.Context, req resource.CreateReque
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	invokedBy := "terraform"
-	if who, err := r.data.clients.STS.GetCallerIdentity(ctx, nil); err == nil && who.Arn != nil {
-		invokedBy = *who.Arn
+	// The audit trail records who started the run as STS names them.
+	invokedBy, err := executions.CallerARN(ctx, r.data.clients.STS)
+	if err != nil {
+		addAPIError(&resp.Diagnostics, "start "+plan.Type.ValueString()+" of plan "+view.Name, err)
+		return
 	}
 	// The run is named here, before StartExecution: a retried call (its
 	// answer lost) then finds the same run instead of starting a second.
@@ -481,7 +516,7 @@ func (r *executionResource) follow(ctx context.Context, arn string, plan executi
 				}
 				return e, nil
 			}
-			err := executions.Resume(ctx, r.clients(), e, paused, "terraform (approved_waves)", time.Now())
+			err := r.approve(ctx, e, paused)
 			switch {
 			case errors.Is(err, executions.ErrAlreadyApproved):
 				tflog.Info(ctx, "drsorch: "+err.Error())
@@ -566,7 +601,9 @@ func (r *executionResource) Read(ctx context.Context, req resource.ReadRequest, 
 	e, err := executions.Describe(ctx, r.clients(), state.ARN.ValueString())
 	var missing *sfntypes.ExecutionDoesNotExist
 	if errors.As(err, &missing) {
-		resp.State.RemoveResource(ctx)
+		if !keepExpiredDrill(ctx, r.clients(), state, &resp.Diagnostics) {
+			resp.State.RemoveResource(ctx)
+		}
 		return
 	}
 	if err != nil {
@@ -584,6 +621,7 @@ func (r *executionResource) Read(ctx context.Context, req resource.ReadRequest, 
 		}
 	}
 	state.PlanARN = types.StringValue(e.PlanARN)
+	defaultAllowAbort(&state) // after import, or a state written before the attribute
 	r.setFrom(ctx, &state, e, &resp.Diagnostics)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
 }
@@ -620,10 +658,20 @@ func (r *executionResource) Delete(ctx context.Context, req resource.DeleteReque
 	e, err := executions.Describe(ctx, r.clients(), arn)
 	var missing *sfntypes.ExecutionDoesNotExist
 	if errors.As(err, &missing) {
-		return
+		// Its history expired: its DRS jobs still name its instances.
+		var found bool
+		if e, found, err = executions.FromJobs(ctx, r.clients(), arn); !found || err != nil {
+			if err != nil {
+				addAPIError(&resp.Diagnostics, "find the DRS jobs of expired execution "+arn, err)
+			}
+			return
+		}
 	}
 	if err != nil {
 		addAPIError(&resp.Diagnostics, "read execution "+arn, err)
+		return
+	}
+	if !guardDestroy(state, e, &resp.Diagnostics) {
 		return
 	}
 	if e.Running() {
@@ -664,9 +712,10 @@ func (r *executionResource) Delete(ctx context.Context, req resource.DeleteReque
 
 // ImportState imports an execution by its ARN.
 func (r *executionResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	if !strings.HasPrefix(req.ID, "arn:") || !strings.Contains(req.ID, ":execution:") {
-		resp.Diagnostics.AddError("Invalid import ID", fmt.Sprintf("%q is not an execution ARN (arn:<partition>:states:<region>:<account>:execution:drsorch-plan-<plan>:<name>).", req.ID))
+	arn, err := executionARNFromImportID(ctx, r.data.clients.SFN, req.ID)
+	if err != nil {
+		resp.Diagnostics.AddError("Invalid import ID", err.Error())
 		return
 	}
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("arn"), req.ID)...)
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("arn"), arn)...)
 }

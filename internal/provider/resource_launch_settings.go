@@ -150,6 +150,7 @@ func (r *launchSettingsResource) ModifyPlan(ctx context.Context, req resource.Mo
 	var id types.String
 	resp.Diagnostics.Append(req.Plan.GetAttribute(ctx, path.Root("source_server_id"), &id)...)
 	checkServerAtPlan(ctx, r.clients, req, id, &resp.Diagnostics)
+	notePlannedRightSizing(ctx, r.clients, req.Plan, id)
 }
 
 func (r *launchSettingsResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {

@@ -29,7 +29,6 @@ import (
 	"github.com/drsorch/terraform-provider-drsorch/internal/drsapi"
 	"github.com/drsorch/terraform-provider-drsorch/internal/executions"
 	"github.com/drsorch/terraform-provider-drsorch/internal/plans"
-	"github.com/drsorch/terraform-provider-drsorch/internal/protectiongroup"
 	"github.com/drsorch/terraform-provider-drsorch/internal/recoveryplan"
 	"github.com/drsorch/terraform-provider-drsorch/internal/statemachine"
 )
@@ -101,7 +100,10 @@ func (r *recoveryPlanResource) Schema(_ context.Context, _ resource.SchemaReques
 			"(`" + plans.StateMachinePrefix + "<name>`) in the recovery region. Anyone allowed to can start it — with Terraform " +
 			"(`drsorch_execution`), the `drsorch` CLI, the console or an EventBridge rule — with the input `{\"type\": \"DRILL\"}` or " +
 			"`{\"type\": \"RECOVERY\"}`. Levels of waves run in sequence; the waves of one level run in parallel. Every mistake that " +
-			"can be seen before a run — cycles, unknown dependencies, empty groups, servers in two waves, DRS quotas — fails the plan. " +
+			"can be seen before a run — cycles, unknown dependencies, empty groups, servers in two waves, DRS quotas, a name another plan or " +
+			"workspace uses — fails the plan. Problems that come only from changes in DRS (a lowered quota, a group emptied outside Terraform) " +
+			"are warnings on a configuration that did not change: the deployed plan is kept, and destroy is never blocked. A plan whose members " +
+			"change while one of its executions runs or is paused warns at plan, naming the execution and the servers added and removed. " +
 			"Each wave runs as one execution of the shared wave runner `" + statemachine.RunnerName + "`, a state machine of the account " +
 			"and region that create and update publish when needed; destroying a plan never deletes the runner, which other plans use.",
 		Attributes: map[string]schema.Attribute{
@@ -151,7 +153,7 @@ func (r *recoveryPlanResource) Schema(_ context.Context, _ resource.SchemaReques
 				NestedObject: schema.NestedBlockObject{Attributes: map[string]schema.Attribute{
 					"name": schema.StringAttribute{Required: true, Description: "Wave name, unique in the plan: 1-40 letters, digits, '.', '_' or '-'."},
 					"protection_group": schema.StringAttribute{Required: true,
-						Description: "The protection group to recover. Reference `drsorch_protection_group.<x>.id` so the plan waits for the group."},
+						Description: "The protection group to recover. Reference `drsorch_protection_group.<x>.id`: the plan then waits for the group and deploys its planned members in the same apply (a literal name uses the servers that carry the group's tag at plan)."},
 					"depends_on": schema.ListAttribute{Optional: true, ElementType: types.StringType,
 						Description: "Waves that must finish first. Omitted: the wave before this one (a plain list runs in sequence). `[]`: none, so the wave starts with the first level."},
 					"pause_before": schema.BoolAttribute{Optional: true, Computed: true, Default: booldefault.StaticBool(false),
@@ -274,6 +276,9 @@ func (r *recoveryPlanResource) ModifyPlan(ctx context.Context, req resource.Modi
 		plan.ARN = types.StringValue(plans.ARN(r.data.partition(), r.data.clients.Region, account, plan.Name.ValueString()))
 		plan.ID = plan.Name
 	}
+	if r.checkPlanName(ctx, req.State.Raw.IsNull(), plan, &resp.Diagnostics); resp.Diagnostics.HasError() {
+		return
+	}
 	domain, known := plan.domainPlan(ctx, &resp.Diagnostics)
 	if !known {
 		r.planVersion(ctx, req, &plan, &resp.Diagnostics)
@@ -285,10 +290,10 @@ func (r *recoveryPlanResource) ModifyPlan(ctx context.Context, req resource.Modi
 		return // ValidateConfig reported it
 	}
 	plan.Levels = levelsValue(levels)
-	// The plan starts a published version of the shared wave runner: known
-	// here when this drsorch already published it, else at apply
-	// (ensureCompiled publishes it; the plan shows the definition as known
-	// after apply).
+	// The plan starts a published version of the shared wave runner: the
+	// one holding this drsorch's runner definition, or version 1 when the
+	// account and region have no runner yet (the apply publishes it). When
+	// neither is known the definition is known after apply.
 	runner, err := r.runnerVersion(ctx, "", false)
 	if err != nil {
 		addAPIError(&resp.Diagnostics, "find the wave runner "+statemachine.RunnerName+" in "+r.data.clients.Region, err)
@@ -298,7 +303,13 @@ func (r *recoveryPlanResource) ModifyPlan(ctx context.Context, req resource.Modi
 	if runner == "" {
 		compileWith = statemachine.PlaceholderRunnerARN(r.data.clients.Region)
 	}
-	if compiled, ok := r.resolveAndCompile(ctx, &plan, domain, compileWith, &resp.Diagnostics); ok {
+	var state recoveryPlanModel
+	if !req.State.Raw.IsNull() {
+		resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	}
+	strict := req.State.Raw.IsNull() || configChanged(plan, state)
+	compiled, ok, held := r.resolveAndCompile(ctx, &plan, domain, compileWith, strict, &resp.Diagnostics)
+	if ok {
 		// resolveAndCompile filled domain's waves (shared) with their servers.
 		if checkLimits(plan, domain, compiled, &resp.Diagnostics); resp.Diagnostics.HasError() {
 			return
@@ -308,6 +319,10 @@ func (r *recoveryPlanResource) ModifyPlan(ctx context.Context, req resource.Modi
 			plan.Definition = types.StringUnknown()
 		}
 		plan.EstimatedStateTransitions = types.Int64Value(int64(compiled.EstimatedTransitions))
+		r.warnStaleRuns(ctx, req, domain, &resp.Diagnostics)
+	}
+	if held {
+		keepDeployed(&plan, state)
 	}
 	r.planVersion(ctx, req, &plan, &resp.Diagnostics)
 	resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
@@ -344,50 +359,54 @@ func (r *recoveryPlanResource) setVersion(ctx context.Context, m *recoveryPlanMo
 	}
 }
 
-// resolveAndCompile reads each wave's protection-group members, checks
-// servers and quotas, and compiles the plan. ok is false when a group is
-// not known yet (the definition is computed at apply then) or on error.
-func (r *recoveryPlanResource) resolveAndCompile(ctx context.Context, plan *recoveryPlanModel, domain recoveryplan.Plan, runnerARN string, diags *diag.Diagnostics) (*statemachine.Compiled, bool) {
+// resolveAndCompile gives each wave its protection group's members as
+// planned (waveMembers), checks servers and quotas, and compiles the plan.
+// ok is false when a group is not known yet (the definition is computed at
+// apply then) or on error. Waves start the wave runner version
+// runnerARN. strict says the configuration asks for a change
+// (or this is the apply): problems found in the world are errors; else
+// they are warnings and held says to keep the deployed definition.
+func (r *recoveryPlanResource) resolveAndCompile(ctx context.Context, plan *recoveryPlanModel, domain recoveryplan.Plan, runnerARN string, strict bool, diags *diag.Diagnostics) (compiled *statemachine.Compiled, ok, held bool) {
 	waves, _ := plan.waves(ctx, diags)
 	for _, w := range waves {
 		if w.ProtectionGroup.IsUnknown() {
-			return nil, false
+			return nil, false, false
 		}
 	}
 	clients := r.data.clients
-	servers, err := drsapi.ListSourceServers(ctx, clients.DRS, nil)
+	servers, err := clients.SourceServers().List(ctx)
 	if err != nil {
 		addAPIError(diags, "read DRS source servers in "+clients.Region, err)
-		return nil, false
+		return nil, false, false
 	}
+	known, groupsChanged := r.waveMembers(domain, servers)
+	if !known {
+		return nil, false, false
+	}
+	strict = strict || groupsChanged
 	serverCount := 0
-	for i := range domain.Waves {
-		for _, s := range protectiongroup.CurrentMembers(domain.Waves[i].ProtectionGroup, servers) {
-			domain.Waves[i].ServerIDs = append(domain.Waves[i].ServerIDs, aws.ToString(s.SourceServerID))
-		}
-		serverCount += len(domain.Waves[i].ServerIDs)
+	for _, w := range domain.Waves {
+		serverCount += len(w.ServerIDs)
 	}
-	addProblems(domain.ValidateServers(), diags)
-	if diags.HasError() {
-		return nil, false
+	if held := addWorldProblems(domain.ValidateServers(), strict, diags); held || diags.HasError() {
+		return nil, false, held
 	}
 	quotas, usage, err := drsapi.RunLimits(ctx, clients.ServiceQuotas, clients.DRS)
 	if err != nil {
 		addAPIError(diags, "read DRS quotas and active jobs in "+clients.Region, err)
-		return nil, false
+		return nil, false, false
 	}
 	levels, _ := domain.Levels()
-	addProblems(domain.ValidateQuotas(levels, quotas, usage), diags)
-	if diags.HasError() {
-		return nil, false
+	if held := addWorldProblems(domain.ValidateQuotas(levels, quotas, usage), strict, diags); held || diags.HasError() {
+		return nil, false, held
 	}
-	compiled, err := statemachine.Compile(domain, r.data.clients.Region, runnerARN)
+	compiled, err = statemachine.Compile(domain, r.data.clients.Region, runnerARN)
 	if err != nil {
 		diags.AddError("Cannot compile the recovery plan", err.Error())
-		return nil, false
+		return nil, false, false
 	}
 	plan.ServerCount = types.Int64Value(int64(serverCount))
-	return compiled, true
+	return compiled, true, false
 }
 
 func levelsValue(levels [][]string) types.List {
@@ -414,7 +433,8 @@ func (r *recoveryPlanResource) runnerVersion(ctx context.Context, role string, d
 		return "", err
 	}
 	if !deploy {
-		return plans.FindRunner(ctx, r.data.clients.SFN, r.data.clients.Region, account)
+		v, _, err := plans.FindRunner(ctx, r.data.clients.SFN, r.data.clients.Region, account)
+		return v, err
 	}
 	return plans.EnsureRunner(ctx, r.data.clients.SFN, r.data.partition(), r.data.clients.Region, account, role)
 }
@@ -422,19 +442,26 @@ func (r *recoveryPlanResource) runnerVersion(ctx context.Context, role string, d
 // ensureCompiled compiles at apply time what the plan could not (groups
 // created in the same apply, the wave runner published by this apply).
 func (r *recoveryPlanResource) ensureCompiled(ctx context.Context, plan *recoveryPlanModel, diags *diag.Diagnostics) bool {
+	runner, err := r.runnerVersion(ctx, plan.ExecutionRoleARN.ValueString(), true)
+	if err != nil {
+		addAPIError(diags, "deploy the wave runner "+statemachine.RunnerName+" in "+r.data.clients.Region, err)
+		return false
+	}
 	if !plan.Definition.IsUnknown() {
+		// Planned on the runner version found (or foreseen) at plan time.
+		if view, err := statemachine.Describe(plan.Definition.ValueString()); err == nil && view.RunnerARN != "" && view.RunnerARN != runner {
+			diags.AddError("The wave runner changed since the plan",
+				fmt.Sprintf("This plan starts the wave runner version %s, but the apply found %s (another apply published the runner meanwhile). Run terraform apply again: the new plan uses %s.",
+					view.RunnerARN, runner, runner))
+			return false
+		}
 		return true
 	}
 	domain, _ := plan.domainPlan(ctx, diags)
 	if diags.HasError() {
 		return false
 	}
-	runner, err := r.runnerVersion(ctx, plan.ExecutionRoleARN.ValueString(), true)
-	if err != nil {
-		addAPIError(diags, "deploy the wave runner "+statemachine.RunnerName+" in "+r.data.clients.Region, err)
-		return false
-	}
-	compiled, ok := r.resolveAndCompile(ctx, plan, domain, runner, diags)
+	compiled, ok, _ := r.resolveAndCompile(ctx, plan, domain, runner, true, diags)
 	if !ok {
 		if !diags.HasError() {
 			diags.AddError("Cannot compile the recovery plan", "A wave's protection group is still unknown at apply time.")
@@ -678,9 +705,13 @@ func (r *recoveryPlanResource) Delete(ctx context.Context, req resource.DeleteRe
 
 // ImportState imports a plan by name.
 func (r *recoveryPlanResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	name := req.ID
+	name, err := planNameFromImportID(req.ID, r.data.clients.Region)
+	if err != nil {
+		resp.Diagnostics.AddError("Invalid import ID", err.Error())
+		return
+	}
 	if err := plans.ValidateName(name); err != nil {
-		resp.Diagnostics.AddError("Invalid import ID", err.Error()+". Import a recovery plan by its name.")
+		resp.Diagnostics.AddError("Invalid import ID", err.Error()+". Import a recovery plan by its name, state machine ARN or version ARN.")
 		return
 	}
 	account, err := r.data.account(ctx)

@@ -85,7 +85,7 @@ func BenchmarkRecoveryPlanValidateAndCompile(b *testing.B) {
 			b.Fatal(ps.Err())
 		}
 		m := model
-		compiled, ok := r.resolveAndCompile(ctx, &m, domain, "arn:aws:states:us-east-1:000000000000:stateMachine:drsorch-wave-runner:1", &diags)
+		compiled, ok, _ := r.resolveAndCompile(ctx, &m, domain, "arn:aws:states:us-east-1:000000000000:stateMachine:drsorch-wave-runner:1", true, &diags)
 		if !ok || diags.HasError() {
 			b.Fatalf("compile: %v", diags)
 		}

@@ -11,6 +11,7 @@ import (
 
 	"github.com/drsorch/terraform-provider-drsorch/internal/runservice/awswire"
 	"github.com/drsorch/terraform-provider-drsorch/internal/runservice/drssim"
+	"github.com/drsorch/terraform-provider-drsorch/internal/runservice/ec2sim"
 	"github.com/drsorch/terraform-provider-drsorch/internal/runservice/events"
 	"github.com/drsorch/terraform-provider-drsorch/internal/runservice/logs"
 	"github.com/drsorch/terraform-provider-drsorch/internal/runservice/sfn"
@@ -91,6 +92,7 @@ type App struct {
 	SFN    *sfn.Service      // Step Functions: API and engine
 	Events *events.Bus       // EventBridge: events published by PutEvents and pause gates
 	Logs   *logs.Service     // CloudWatch Logs: Step Functions execution logs
+	EC2    *ec2sim.Service   // EC2 of the recovery regions (nil with DRSAWS)
 
 	keyring        *awswire.Keyring
 	stopClockSaver context.CancelFunc

@@ -34,7 +34,7 @@ func (a *App) mountSimulator(cfg Config) error {
 	a.Router.HandleTarget(drssim.QuotasTargetPrefix, awswire.ContentTypeJSON11, sim.QuotasHandler())
 	a.Router.Handle("/_sim/", sim.ControlHandler())
 	a.describeEstate = sim.Describe
-	return nil
+	return a.mountEC2(cfg, sim)
 }
 
 // mountAWS drives real DRS: real jobs take real time, so the clock must

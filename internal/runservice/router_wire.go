@@ -38,6 +38,9 @@ func serviceOperation(req *http.Request, body []byte) (service, operation string
 	if req.Method == http.MethodPost && req.URL.Path == "/" &&
 		strings.HasPrefix(req.Header.Get("Content-Type"), "application/x-www-form-urlencoded") {
 		form, _ := url.ParseQuery(string(body))
+		if isEC2Request(req) {
+			return "ec2", form.Get("Action")
+		}
 		return "sts", form.Get("Action")
 	}
 	if strings.HasPrefix(req.URL.Path, "/tags/") {

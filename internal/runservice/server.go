@@ -34,6 +34,7 @@ type Router struct {
 	query   http.Handler             // awsQuery form posts (STS)
 	queryOp func(action string) bool // whether query serves an action; nil: any
 	rest    http.Handler             // restJson1 (DRS)
+	ec2     http.Handler             // EC2 query form posts (router_ec2.go)
 	keyring *awswire.Keyring
 	hosts   *HostAllowlist
 	logger  *slog.Logger
@@ -142,6 +143,9 @@ func (r *Router) classify(req *http.Request) (apiRoute, bool) {
 	if _, pattern := r.mux.Handler(req); pattern != "" {
 		return apiRoute{}, false
 	}
+	if route, ok := r.classifyEC2(req); ok {
+		return route, true
+	}
 	if r.query != nil && req.Method == http.MethodPost && req.URL.Path == "/" &&
 		strings.HasPrefix(req.Header.Get("Content-Type"), "application/x-www-form-urlencoded") {
 		return apiRoute{handler: r.query, proto: awswire.ProtocolQuery, service: "sts"}, true
@@ -170,7 +174,7 @@ func (r *Router) refuse(w http.ResponseWriter, req *http.Request, msg string) {
 	r.logger.Warn("request refused", "host", req.Host, "path", req.URL.Path, "remote", req.RemoteAddr, "reason", msg)
 	api, ok := r.classify(req)
 	switch {
-	case ok && api.proto == awswire.ProtocolQuery:
+	case ok && (api.proto == awswire.ProtocolQuery || api.proto == awswire.ProtocolEC2):
 		api.fail(w, awswire.NewError(http.StatusForbidden, "AccessDenied", msg))
 	case ok:
 		api.fail(w, awswire.NewError(http.StatusForbidden, "AccessDeniedException", msg))

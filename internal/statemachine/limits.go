@@ -203,17 +203,29 @@ func Measure(plan recoveryplan.Plan, c *Compiled, req RequestInfo) (Figures, err
 	if err := json.Unmarshal(runnerDef, &f.runner); err != nil {
 		return f, err
 	}
+	// Waves of the same shape (poll schedule, polls, servers, name length) cost the
+	// same: count each shape once.
+	type shape struct{ steps, polls, servers, name int }
+	events, states := map[shape]int{}, map[shape]int{}
 	runnerState := 0
 	for _, w := range plan.Waves {
-		n, err := f.runnerEvents(runnerBounds(w))
-		if err != nil {
-			return f, fmt.Errorf("wave %q: %w", w.Name, err)
+		schedule := PollSchedule(w.EffectivePollInterval())
+		k := shape{len(schedule), MaxPolls(schedule, w.EffectiveTimeout()), len(w.ServerIDs), len(w.Name)}
+		n, ok := events[k]
+		if !ok {
+			if n, err = f.runnerEvents(runnerBoundsAt(k.steps, k.polls, k.servers)); err != nil {
+				return f, fmt.Errorf("wave %q: %w", w.Name, err)
+			}
+			events[k] = n
 		}
 		f.WaveHistoryEvents[w.Name] = n
 		f.HistoryEvents = max(f.HistoryEvents, n)
-		size, err := runnerStateBytes(plan, w)
-		if err != nil {
-			return f, err
+		size, ok := states[k]
+		if !ok {
+			if size, err = runnerStateBytes(plan, w); err != nil {
+				return f, err
+			}
+			states[k] = size
 		}
 		runnerState = max(runnerState, size)
 	}

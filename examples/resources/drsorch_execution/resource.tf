@@ -12,7 +12,11 @@ resource "drsorch_execution" "drill" {
 }
 
 # A real recovery must be confirmed, and its instances are never
-# terminated by destroy.
+# terminated by destroy. While it runs or waits at a pause gate, setting
+# disaster back to false (destroy) or changing recovery_plan or type
+# (replace) fails at plan and leaves it running: cancel it first
+# (drsorch cancel), or set allow_abort_running_recovery = true and apply
+# before destroying.
 resource "drsorch_execution" "recovery" {
   count            = var.disaster ? 1 : 0
   recovery_plan    = drsorch_recovery_plan.shop.id

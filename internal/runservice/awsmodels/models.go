@@ -57,7 +57,7 @@ type Shape struct {
 }
 
 // Raw returns the decompressed model JSON of a service ("drs",
-// "stepfunctions", "events", "sts", "service-quotas", "logs").
+// "stepfunctions", "events", "sts", "service-quotas", "logs", "ec2").
 func Raw(service string) ([]byte, error) {
 	gz, err := files.ReadFile(service + ".json.gz")
 	if err != nil {

@@ -13,6 +13,7 @@ const (
 	ProtocolJSON  Protocol = iota + 1 // awsJson1.0/1.1 (Step Functions, EventBridge, Service Quotas)
 	ProtocolREST                      // restJson1 (DRS)
 	ProtocolQuery                     // awsQuery (STS)
+	ProtocolEC2                       // ec2 query (EC2): awsQuery requests, EC2's own error document
 )
 
 // APIError turns an authentication failure into the error the protocol's
@@ -48,6 +49,18 @@ func (e *AuthError) APIError(p Protocol) *APIError {
 			AuthExpiredToken: {"ExpiredTokenException", http.StatusBadRequest},
 			AuthQueryString:  {"AccessDenied", http.StatusForbidden},
 		}[e.Failure]
+	case ProtocolEC2:
+		// EC2's common client errors:
+		// https://docs.aws.amazon.com/AWSEC2/latest/APIReference/errors-overview.html#CommonErrors
+		s = map[AuthFailure]shape{
+			AuthMissing:      {"MissingAuthenticationToken", http.StatusUnauthorized},
+			AuthIncomplete:   {"IncompleteSignature", http.StatusBadRequest},
+			AuthUnknownKey:   {"AuthFailure", http.StatusUnauthorized},
+			AuthBadSignature: {"SignatureDoesNotMatch", http.StatusForbidden},
+			AuthExpired:      {"RequestExpired", http.StatusBadRequest},
+			AuthExpiredToken: {"RequestExpired", http.StatusBadRequest},
+			AuthQueryString:  {"UnauthorizedOperation", http.StatusForbidden},
+		}[e.Failure]
 	case ProtocolREST:
 		s = map[AuthFailure]shape{
 			AuthMissing:      {"MissingAuthenticationTokenException", http.StatusForbidden},
@@ -81,6 +94,8 @@ func WriteError(w http.ResponseWriter, p Protocol, contentType string, e *APIErr
 	switch p {
 	case ProtocolQuery:
 		WriteQueryError(w, e)
+	case ProtocolEC2:
+		WriteEC2Error(w, w.Header().Get(RequestIDHeader), e)
 	case ProtocolREST:
 		WriteRESTJSONError(w, e)
 	default:

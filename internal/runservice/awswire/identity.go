@@ -60,6 +60,14 @@ func AccountForAccessKey(akid string) string {
 	return DefaultAccount
 }
 
+// DashboardKeySuffix ends the access key of the run service's dashboard
+// (SessionAccessKey(account, DashboardKeySuffix)); STS names it the
+// drsorch-dashboard role. Issued session keys end in hex digits, never in it.
+const DashboardKeySuffix = "DASH"
+
+// DashboardRoleName is the role STS reports for the dashboard's key.
+const DashboardRoleName = "drsorch-dashboard"
+
 // SessionAccessKey builds an access key that maps back to account.
 func SessionAccessKey(account, suffix string) string {
 	suffix = strings.ToUpper(suffix)

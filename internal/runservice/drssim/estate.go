@@ -73,7 +73,8 @@ type estate struct {
 	instances map[string]*instanceRecord
 	templates templateStore // launch and replication configuration templates (templates.go)
 
-	requests int64 // for deterministic throttling; not persisted
+	requests int64        // for deterministic throttling; not persisted
+	placer   LaunchPlacer // set by advanceEstate; not persisted
 
 	dirtyMeta      bool
 	dirtyServers   map[string]bool
@@ -141,6 +142,9 @@ func (e *estate) putInstance(r *instanceRecord) {
 }
 
 func (e *estate) deleteInstance(id string) {
+	if e.placer != nil {
+		e.placer.Terminated(e.key.Account, e.key.Region, id)
+	}
 	delete(e.instances, id)
 	delete(e.dirtyInstances, id)
 	e.deletedInst[id] = true

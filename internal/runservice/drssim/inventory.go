@@ -36,6 +36,9 @@ type EstateSpec struct {
 	Generate *GenerateSpec  `json:"generate,omitempty"`
 	Servers  []ServerSpec   `json:"servers,omitempty"`
 	Faults   *Faults        `json:"faults,omitempty"`
+	// EC2 is the recovery region's network and instance types, read by
+	// the EC2 simulator (package ec2sim); absent: its default network.
+	EC2 json.RawMessage `json:"ec2,omitempty"`
 }
 
 // GenerateSpec adds Count servers named <hostnamePrefix>-0001 ….

@@ -79,6 +79,7 @@ type Simulator struct {
 
 	offset     atomic.Int64 // DRS's clock minus the run service's clock, in nanoseconds (skew.go)
 	wireFaults *wirefault.Injector
+	placer     LaunchPlacer // EC2 launch templates (ec2bridge.go); nil: none
 }
 
 // New opens the simulator's tables, loads stored estates and seeds the

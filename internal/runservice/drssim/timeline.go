@@ -104,6 +104,7 @@ func sortPlan(plan []plannedEvent) {
 // advanceEstate applies, in time order across jobs, every planned event
 // due at or before now.
 func (s *Simulator) advanceEstate(e *estate, now time.Time) {
+	e.placer = s.launchPlacer()
 	for {
 		var next *jobRecord
 		for _, j := range e.jobs {
@@ -301,7 +302,7 @@ func (e *estate) launchInstance(j *jobRecord, p *participatingSrv, srv *serverRe
 		origin, originAZ = "AWS", cp.OriginAvailabilityZone
 	}
 	hints := identificationHints{Hostname: props.IdentificationHints.Hostname, Fqdn: props.IdentificationHints.Fqdn, AwsInstanceID: id}
-	e.putInstance(&instanceRecord{Seq: e.nextSeq(), Instance: recoveryInstance{
+	inst := recoveryInstance{
 		Ec2InstanceID:      id,
 		Ec2InstanceState:   state,
 		JobID:              j.Job.JobID,
@@ -323,7 +324,9 @@ func (e *estate) launchInstance(j *jobRecord, p *participatingSrv, srv *serverRe
 		OriginEnvironment:           origin,
 		OriginAvailabilityZone:      originAZ,
 		AgentVersion:                srv.Server.AgentVersion,
-	}})
+	}
+	e.place(srv, id, &inst)
+	e.putInstance(&instanceRecord{Seq: e.nextSeq(), Instance: inst})
 	p.RecoveryInstanceID = id
 	srv.Server.RecoveryInstanceID = id
 	e.finishLaunch(j, p, srv, "LAUNCHED")

@@ -69,7 +69,9 @@ func (s *Service) getCallerIdentity(w http.ResponseWriter, id awswire.Identity) 
 	arn, ok := s.sessions[id.AccessKeyID]
 	s.mu.Unlock()
 	if !ok {
-		if strings.HasPrefix(id.AccessKeyID, "ASIA") {
+		if id.AccessKeyID == awswire.SessionAccessKey(id.Account, awswire.DashboardKeySuffix) {
+			arn = "arn:" + drsapi.PartitionOf(id.Region) + ":sts::" + id.Account + ":assumed-role/" + awswire.DashboardRoleName + "/dashboard"
+		} else if strings.HasPrefix(id.AccessKeyID, "ASIA") {
 			arn = "arn:" + drsapi.PartitionOf(id.Region) + ":sts::" + id.Account + ":assumed-role/unknown/session"
 		} else {
 			arn = "arn:" + drsapi.PartitionOf(id.Region) + ":iam::" + id.Account + ":user/drsorch-local"

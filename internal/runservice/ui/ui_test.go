@@ -171,7 +171,14 @@ func TestResume(t *testing.T) {
 	f.get(t, p.location).mustContain(t, "Resumed: the pause gate before wave web received its approval")
 	f.svc.Drive(t, 300, func() bool { return !f.describe(t, arn).Running() })
 	done := f.get(t, execPath(arn))
-	done.mustContain(t, `id="wave-web" data-status="RECOVERED"`, "Pause gate approved", "succeeded")
+	done.mustContain(t, `id="wave-web" data-status="RECOVERED"`, "succeeded",
+		`Pause gate approved by <code class="approver">arn:aws:sts::123456789012:assumed-role/drsorch-dashboard/dashboard</code>`, "(drsorch dashboard, from 127.0.0.1:")
+	// The approval records the dashboard's STS identity, not free text;
+	// where it came from is the separate reason.
+	if w, _ := f.describe(t, arn).Wave("web"); w.Approval == nil || w.Approval.ApprovedBy != "arn:aws:sts::123456789012:assumed-role/drsorch-dashboard/dashboard" ||
+		!strings.HasPrefix(w.Approval.Reason, "drsorch dashboard, from ") {
+		t.Errorf("approval recorded: %+v", w.Approval)
+	}
 	if strings.Contains(done.body, `id="cancel-button"`) {
 		t.Errorf("a finished execution still offers Cancel")
 	}

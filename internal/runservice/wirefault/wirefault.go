@@ -25,11 +25,11 @@ const (
 )
 
 // Services a rule can name: the run service's APIs.
-var Services = []string{"drs", "states", "events", "sts", "servicequotas", "logs"}
+var Services = []string{"drs", "states", "events", "sts", "servicequotas", "logs", "ec2"}
 
 // Rule is one fault.
 type Rule struct {
-	// Service is drs, states, events, sts, servicequotas or logs; empty
+	// Service is drs, states, events, sts, servicequotas, logs or ec2; empty
 	// matches every service.
 	Service string `json:"service,omitempty"`
 	// Operation is the API operation (StartRecovery, StartExecution,

@@ -1,0 +1,33 @@
+package runservice
+
+import (
+	"github.com/drsorch/terraform-provider-drsorch/internal/runservice/drssim"
+	"github.com/drsorch/terraform-provider-drsorch/internal/runservice/ec2sim"
+)
+
+// mountEC2 mounts the simulated EC2 of the recovery regions next to the
+// DRS simulator, whose servers' launch templates it serves. With --drs aws
+// nothing is mounted: EC2 requests are refused, never forwarded (the
+// forwarder's allowlist has no EC2 action; CreateLaunchTemplateVersion and
+// ModifyLaunchTemplate would change real templates with the operator's
+// credentials).
+func (a *App) mountEC2(cfg Config, sim *drssim.Simulator) error {
+	networks := map[string]ec2sim.NetworkSpec{}
+	if cfg.Inventory != "" {
+		inv, err := drssim.LoadInventory(cfg.Inventory)
+		if err != nil {
+			return err
+		}
+		if networks, err = ec2sim.NetworksFromInventory(inv); err != nil {
+			return err
+		}
+	}
+	svc, err := ec2sim.New(ec2sim.Options{Store: a.Store, Now: a.Clock.Now, Logger: a.Logger, Templates: sim, Networks: networks})
+	if err != nil {
+		return err
+	}
+	a.EC2 = svc
+	a.Router.HandleEC2(svc)
+	sim.SetLaunchPlacer(svc) // recovery instances follow their launch templates
+	return nil
+}
