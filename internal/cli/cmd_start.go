@@ -17,7 +17,7 @@ func newStartCommand(env *Env) *cobra.Command {
 	var (
 		drill, recovery, yes bool
 		wait, name           string
-		adoptFrom            string
+		adoptFrom, fromWave  string
 	)
 	cmd := command(env, &cobra.Command{
 		Use:   "start PLAN --drill|--recovery",
@@ -39,6 +39,10 @@ lost and the call is retried, it finds the run it started instead of
 starting a second one. A name another run of the plan already has is
 refused (exit 3).
 
+--from-wave W starts at wave W: the waves W depends on (directly or not)
+are taken as recovered and shown as SKIPPED; every other wave runs. To
+continue a run that failed, use drsorch retry EXECUTION instead.
+
 --wait started|paused|completed waits for that milestone; a run that ends
 FAILED, TIMED_OUT or ABORTED exits 4.`,
 		Args: exactArgs(1, "one PLAN (name or ARN)"),
@@ -59,52 +63,14 @@ FAILED, TIMED_OUT or ABORTED exits 4.`,
 		if err != nil {
 			return err
 		}
-		if err := preflight(ctx, s, p, adopt); err != nil {
-			return err
-		}
-		if runType == executions.TypeRecovery && !yes {
-			if err := confirm(s.env, fmt.Sprintf("This starts a RECOVERY of plan %s: production instances will be launched in %s.", p.Name, s.clients.Region), p.Name); err != nil {
-				return err
+		in := executions.Input{Type: runType, AdoptJobs: adopt}
+		if fromWave != "" {
+			if in.SkipWaves, err = executions.SkipBefore(p.View, fromWave); err != nil {
+				return usageError("--from-wave: %v", err)
 			}
+			fmt.Fprintf(s.env.Stderr, "Starting at wave %s: %s\n", fromWave, executions.DescribeResume(in))
 		}
-		by, err := callerARN(ctx, s)
-		if err != nil {
-			return err
-		}
-		// Named here, before the call: a retried StartExecution (its
-		// answer lost) finds this run instead of starting a second.
-		if name == "" {
-			name = executions.NewName(runType, s.env.now())
-		} else if err := executions.ValidateName(name); err != nil {
-			return usageError("--name: %v", err)
-		}
-		c := s.exec()
-		c.Warn = func(msg string) { fmt.Fprintln(s.env.Stderr, "warning: "+msg) }
-		arn, err := executions.StartWith(ctx, c, p.ARN, name, executions.Input{Type: runType, InvokedBy: by, AdoptJobs: adopt})
-		var unknown *executions.UnknownOutcomeError
-		switch {
-		case errors.As(err, &unknown):
-			return apiError("start "+runType+" of plan "+p.Name, fmt.Errorf("%w\nrunning the same command again with --name %s is safe: it never starts a second run", err, name))
-		case errors.Is(err, executions.ErrNameTaken):
-			return refused("%v", err)
-		case err != nil:
-			return apiError("start "+runType+" of plan "+p.Name, err)
-		}
-		if milestone == "" {
-			e, err := describe(ctx, s, arn)
-			if err != nil {
-				return err
-			}
-			if s.flags.json {
-				return writeJSON(s.env.Stdout, executionJSON(e))
-			}
-			fmt.Fprintf(s.env.Stdout, "Started %s %s of plan %s\n  %s\nFollow it with:\n  drsorch status %s --watch\n", runType, e.Name, p.Name, arn, shellQuote(arn))
-			return nil
-		}
-		if !s.flags.json {
-			fmt.Fprintf(s.env.Stderr, "Started %s %s; waiting until %s.\n", runType, arn, milestone)
-		}
-		return waitAndShow(ctx, s, arn, milestone)
+		return startRun(ctx, s, p, in, name, yes, milestone)
 	})
 	f := cmd.Flags()
 	f.BoolVar(&drill, "drill", false, "start a DRILL (recovery instances are tests; terminate them afterwards)")
@@ -112,8 +78,63 @@ FAILED, TIMED_OUT or ABORTED exits 4.`,
 	f.BoolVar(&yes, "yes", false, "do not ask for confirmation")
 	f.StringVar(&wait, "wait", "", "wait until the run is started, paused or completed")
 	f.StringVar(&name, "name", "", "execution name (default: <type>-<UTC time>-<random>); the same name never starts a second run")
+	f.StringVar(&fromWave, "from-wave", "", "WAVE to start at: the waves it depends on are taken as recovered (SKIPPED)")
 	f.StringVar(&adoptFrom, "adopt-jobs-from", "", "EXECUTION that failed: its waves whose DRS job may still run (read failures, stopped waves) follow that job instead of starting another")
 	return cmd
+}
+
+// startRun starts a run of p with input in (its InvokedBy set here, from
+// the caller's identity) after the plan-time checks and, for a RECOVERY,
+// the operator's confirmation; then shows it or waits for milestone.
+func startRun(ctx context.Context, s *session, p *plan, in executions.Input, name string, yes bool, milestone executions.Milestone) error {
+	runType := in.Type
+	if err := preflight(ctx, s, p, in.AdoptJobs); err != nil {
+		return err
+	}
+	if runType == executions.TypeRecovery && !yes {
+		if err := confirm(s.env, fmt.Sprintf("This starts a RECOVERY of plan %s: production instances will be launched in %s.", p.Name, s.clients.Region), p.Name); err != nil {
+			return err
+		}
+	}
+	by, err := callerARN(ctx, s)
+	if err != nil {
+		return err
+	}
+	in.InvokedBy = by
+	// Named here, before the call: a retried StartExecution (its
+	// answer lost) finds this run instead of starting a second.
+	if name == "" {
+		name = executions.NewName(runType, s.env.now())
+	} else if err := executions.ValidateName(name); err != nil {
+		return usageError("--name: %v", err)
+	}
+	c := s.exec()
+	c.Warn = func(msg string) { fmt.Fprintln(s.env.Stderr, "warning: "+msg) }
+	arn, err := executions.StartWith(ctx, c, p.ARN, name, in)
+	var unknown *executions.UnknownOutcomeError
+	switch {
+	case errors.As(err, &unknown):
+		return apiError("start "+runType+" of plan "+p.Name, fmt.Errorf("%w\nrunning the same command again with --name %s is safe: it never starts a second run", err, name))
+	case errors.Is(err, executions.ErrNameTaken):
+		return refused("%v", err)
+	case err != nil:
+		return apiError("start "+runType+" of plan "+p.Name, err)
+	}
+	if milestone == "" {
+		e, err := describe(ctx, s, arn)
+		if err != nil {
+			return err
+		}
+		if s.flags.json {
+			return writeJSON(s.env.Stdout, executionJSON(e))
+		}
+		fmt.Fprintf(s.env.Stdout, "Started %s %s of plan %s\n  %s\nFollow it with:\n  drsorch status %s --watch\n", runType, e.Name, p.Name, arn, shellQuote(arn))
+		return nil
+	}
+	if !s.flags.json {
+		fmt.Fprintf(s.env.Stderr, "Started %s %s; waiting until %s.\n", runType, arn, milestone)
+	}
+	return waitAndShow(ctx, s, arn, milestone)
 }
 
 func runTypeOf(drill, recovery bool) (string, error) {

@@ -57,8 +57,9 @@ type WaveJSON struct {
 	// Level is 1-based: waves of one level run together.
 	Level int `json:"level"`
 	// Status: PENDING, PAUSED, RUNNING, RECOVERED, FAILED, TIMED_OUT,
-	// CANCELLED.
+	// CANCELLED, SKIPPED (recovered earlier: RecoveredIn says where).
 	Status      string       `json:"status"`
+	RecoveredIn string       `json:"recovered_in,omitempty"`
 	PauseBefore bool         `json:"pause_before"`
 	JobID       string       `json:"job_id"`
 	StartedAt   *time.Time   `json:"started_at"`
@@ -119,7 +120,7 @@ func executionJSON(e *executions.Execution) ExecutionJSON {
 	for _, w := range e.Waves {
 		wj := WaveJSON{Name: w.Name, Level: w.Level, Status: w.Status, PauseBefore: w.PauseBefore, JobID: w.JobID,
 			StartedAt: timePtr(w.StartedAt), EndedAt: timePtr(w.EndedAt), Error: w.Error, Cause: w.Cause, Servers: []ServerJSON{},
-			Approval: approvalJSON(w.Name, w.Approval)}
+			Approval: approvalJSON(w.Name, w.Approval), RecoveredIn: w.RecoveredIn}
 		for _, s := range w.Servers {
 			wj.Servers = append(wj.Servers, serverJSON(s))
 		}

@@ -121,6 +121,9 @@ func renderExecution(w io.Writer, e *executions.Execution, now time.Time, p pain
 		if wave.PauseBefore && wave.Status == executions.WavePending && wave.JobID == "" {
 			fmt.Fprint(w, "  (pauses for approval first)")
 		}
+		if wave.Status == executions.WaveSkipped {
+			fmt.Fprintf(w, "  (recovered earlier in %s)", wave.RecoveredIn)
+		}
 		fmt.Fprintln(w)
 		if a := wave.Approval; a != nil {
 			fmt.Fprintf(w, "  %s\n", approvalLine(*a))

@@ -34,7 +34,7 @@ It talks to AWS (credentials and region as for the AWS CLI: --profile,
 	root.SetErr(env.Stderr)
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError("%s", err) })
 	for _, cmd := range []*cobra.Command{
-		newPlansCommand(env), newStartCommand(env), newStatusCommand(env),
+		newPlansCommand(env), newStartCommand(env), newRetryCommand(env), newStatusCommand(env),
 		newResumeCommand(env), newCancelCommand(env), newTerminateCommand(env),
 		newHistoryCommand(env), newQuotasCommand(env),
 		newConsoleCommand(env), newReportCommand(env),

@@ -39,7 +39,12 @@ const (
 	WaveFailed    = "FAILED"
 	WaveTimedOut  = "TIMED_OUT"
 	WaveCancelled = "CANCELLED" // the execution stopped while the wave ran
+	WaveSkipped   = "SKIPPED"   // taken as recovered (Input.SkipWaves): not run
 )
+
+// PhasePartial begins the phase of a run that succeeded with failures:
+// optional waves failed.
+const PhasePartial = "PARTIAL"
 
 // Input is the execution input of a recovery plan.
 type Input struct {
@@ -48,6 +53,11 @@ type Input struct {
 	// AdoptJobs maps waves to the DRS jobs they follow instead of starting
 	// recovery (adopt.go).
 	AdoptJobs map[string]string `json:"adoptJobs,omitempty"`
+	// SkipWaves maps waves that do not run to where they were recovered
+	// (an earlier execution's ARN, or why they are taken as recovered);
+	// OnlyServers maps waves to the only servers they launch (retry.go).
+	SkipWaves   map[string]string   `json:"skipWaves,omitempty"`
+	OnlyServers map[string][]string `json:"onlyServers,omitempty"`
 }
 
 // Execution is a run of a recovery plan, as drsorch sees it.
@@ -90,6 +100,9 @@ type Wave struct {
 	// RunnerExecutionARN is the wave runner execution that recovers the
 	// wave (plans compiled with the wave runner).
 	RunnerExecutionARN string
+	// RecoveredIn says where a SKIPPED wave was recovered: an earlier
+	// execution's ARN, or why it was taken as recovered.
+	RecoveredIn string
 }
 
 // Server is one source server of a wave.
@@ -142,6 +155,16 @@ func (e *Execution) Phase() string {
 			return "RUNNING wave " + strings.Join(running, ", ")
 		}
 		return "RUNNING"
+	case sfntypes.ExecutionStatusSucceeded:
+		var failed []string
+		for _, w := range e.Waves {
+			if w.Status == WaveFailed || w.Status == WaveTimedOut {
+				failed = append(failed, w.Name)
+			}
+		}
+		if len(failed) > 0 {
+			return PhasePartial + ": optional wave " + strings.Join(failed, ", ") + " failed"
+		}
 	case sfntypes.ExecutionStatusFailed, sfntypes.ExecutionStatusTimedOut:
 		for _, w := range e.Waves {
 			if w.Status == WaveFailed || w.Status == WaveTimedOut {
@@ -212,7 +235,11 @@ func (d *describer) describe(ctx context.Context, arn string) (*Execution, error
 	e.Plan = d.plan
 	for _, w := range d.view.Waves() {
 		wave := Wave{Name: w.Name, Level: w.Level, Status: WavePending, PauseBefore: w.PauseBefore}
-		for _, id := range w.SourceServerIDs {
+		servers := w.SourceServerIDs
+		if only := in.OnlyServers[w.Name]; len(only) > 0 {
+			servers = only // a retry launches these only
+		}
+		for _, id := range servers {
 			wave.Servers = append(wave.Servers, Server{SourceServerID: id})
 		}
 		e.Waves = append(e.Waves, wave)
@@ -324,6 +351,12 @@ func applyHistory(e *Execution, events []sfntypes.HistoryEvent) {
 			var a Approval
 			_ = json.Unmarshal([]byte(aws.ToString(ev.TaskSucceededEventDetails.Output)), &a)
 			w.Approval = &a
+		case ev.Type == sfntypes.HistoryEventTypePassStateEntered && step == statemachine.StepSkipped:
+			var in struct {
+				Ctl struct{ Skip map[string]string }
+			}
+			_ = json.Unmarshal([]byte(aws.ToString(ev.StateEnteredEventDetails.Input)), &in)
+			w.Status, w.RecoveredIn = WaveSkipped, in.Ctl.Skip[w.Name]
 		case ev.Type == sfntypes.HistoryEventTypeTaskScheduled && step == statemachine.StepRun:
 			w.Status, w.StartedAt = WaveRunning, at
 		case ev.Type == sfntypes.HistoryEventTypeTaskSubmitted && step == statemachine.StepRun:

@@ -230,7 +230,10 @@ var taskActionRules = map[string]taskActionRule{
 	// DRS list operations support no resource-level permissions.
 	"drs:DescribeJobs":              {"ReadRecoveryJobsAndInstances", anyResource},
 	"drs:DescribeRecoveryInstances": {"ReadRecoveryJobsAndInstances", anyResource},
-	"events:PutEvents":              {"PublishPauseGateEvents", func(s policyScope) []string { return []string{s.eventBus} }},
+	// The wave runner reads each server's launch settings (launchDisposition)
+	// to know which state its instance must reach.
+	"drs:GetLaunchConfiguration": {"ReadLaunchSettings", func(s policyScope) []string { return []string{s.arn("drs", "source-server/*")} }},
+	"events:PutEvents":           {"PublishPauseGateEvents", func(s policyScope) []string { return []string{s.eventBus} }},
 	// Each wave starts the shared wave runner, on a published version.
 	"states:StartExecution": {"StartWaveRunner", func(s policyScope) []string {
 		runner := s.arn("states", "stateMachine:"+statemachine.RunnerName)

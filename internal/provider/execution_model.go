@@ -23,13 +23,15 @@ type executionServerValue struct {
 }
 
 type executionWaveValue struct {
-	Name      types.String           `tfsdk:"name"`
-	Level     types.Int64            `tfsdk:"level"`
-	Status    types.String           `tfsdk:"status"`
-	JobID     types.String           `tfsdk:"job_id"`
-	StartedAt types.String           `tfsdk:"started_at"`
-	EndedAt   types.String           `tfsdk:"ended_at"`
-	Servers   []executionServerValue `tfsdk:"servers"`
+	Name   types.String `tfsdk:"name"`
+	Level  types.Int64  `tfsdk:"level"`
+	Status types.String `tfsdk:"status"`
+	JobID  types.String `tfsdk:"job_id"`
+	// RecoveredIn: where a SKIPPED wave was recovered.
+	RecoveredIn types.String           `tfsdk:"recovered_in"`
+	StartedAt   types.String           `tfsdk:"started_at"`
+	EndedAt     types.String           `tfsdk:"ended_at"`
+	Servers     []executionServerValue `tfsdk:"servers"`
 }
 
 var executionServerType = types.ObjectType{AttrTypes: map[string]attr.Type{
@@ -39,7 +41,7 @@ var executionServerType = types.ObjectType{AttrTypes: map[string]attr.Type{
 
 var executionWaveType = types.ObjectType{AttrTypes: map[string]attr.Type{
 	"name": types.StringType, "level": types.Int64Type, "status": types.StringType, "job_id": types.StringType,
-	"started_at": types.StringType, "ended_at": types.StringType, "servers": types.ListType{ElemType: executionServerType},
+	"recovered_in": types.StringType, "started_at": types.StringType, "ended_at": types.StringType, "servers": types.ListType{ElemType: executionServerType},
 }}
 
 func optionalString(s string) types.String {
@@ -75,7 +77,7 @@ func executionWaves(ctx context.Context, e *executions.Execution, diags *diag.Di
 		waves[i] = executionWaveValue{
 			Name: types.StringValue(w.Name), Level: types.Int64Value(int64(w.Level)), Status: types.StringValue(w.Status),
 			JobID: optionalString(w.JobID), StartedAt: optionalTime(w.StartedAt), EndedAt: optionalTime(w.EndedAt),
-			Servers: executionServers(w.Servers),
+			RecoveredIn: optionalString(w.RecoveredIn), Servers: executionServers(w.Servers),
 		}
 	}
 	list, d := types.ListValueFrom(ctx, executionWaveType, waves)

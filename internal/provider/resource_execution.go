@@ -59,6 +59,8 @@ type executionModel struct {
 	ConfirmRecovery    types.Bool     `tfsdk:"confirm_recovery"`
 	WaitUntil          types.String   `tfsdk:"wait_until"`
 	ApprovedWaves      types.Set      `tfsdk:"approved_waves"`
+	RetryOf            types.String   `tfsdk:"retry_of"`
+	StartFromWave      types.String   `tfsdk:"start_from_wave"`
 	TerminateOnDestroy types.Bool     `tfsdk:"terminate_on_destroy"`
 	Status             types.String   `tfsdk:"status"`
 	Phase              types.String   `tfsdk:"phase"`
@@ -117,6 +119,17 @@ func (r *executionResource) Schema(ctx context.Context, _ resource.SchemaRequest
 				Validators:  []validator.String{stringvalidator.OneOf(string(executions.UntilStarted), string(executions.UntilPaused), string(executions.UntilCompleted))}},
 			"approved_waves": schema.SetAttribute{Optional: true, ElementType: types.StringType,
 				Description: "Waves whose pause gate apply resumes. Adding a wave name and applying resumes a run paused before it."},
+			"retry_of": schema.StringAttribute{Optional: true,
+				Description: "ARN of an execution of the same plan and type that ended without succeeding: this run continues it and recovers " +
+					"nothing twice. Its recovered waves are skipped (status SKIPPED, `recovered_in` naming it), a failed wave launches only " +
+					"its servers that did not launch (the whole wave when all launched), a wave whose DRS job may still run follows that job, " +
+					"and the waves it never reached run. Read when the run starts; changing it starts a new execution.",
+				Validators:    []validator.String{stringvalidator.ConflictsWith(path.MatchRoot("start_from_wave"))},
+				PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()}},
+			"start_from_wave": schema.StringAttribute{Optional: true,
+				Description: "Start at this wave: the waves it depends on (directly or not) are taken as already recovered and not run " +
+					"(status SKIPPED); every other wave runs. Changing it starts a new execution.",
+				PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()}},
 			"terminate_on_destroy": schema.BoolAttribute{Optional: true, Computed: true,
 				Description: "Terminate the recovery instances the run launched when this resource is destroyed. Default true for a DRILL; a RECOVERY's instances are never terminated by destroy."},
 			allowAbortAttr: schema.BoolAttribute{Optional: true, Computed: true, Default: booldefault.StaticBool(false),
@@ -137,12 +150,13 @@ func (r *executionResource) Schema(ctx context.Context, _ resource.SchemaRequest
 			"cause":      computed("Why the run failed: names the wave and the servers."),
 			"waves": schema.ListNestedAttribute{Computed: true, Description: "Progress of each wave.",
 				NestedObject: schema.NestedAttributeObject{Attributes: map[string]schema.Attribute{
-					"name":       computed("Wave name."),
-					"level":      schema.Int64Attribute{Computed: true, Description: "Level (1-based): waves of one level run in parallel."},
-					"status":     computed("PENDING, PAUSED, RUNNING, RECOVERED, FAILED, TIMED_OUT or CANCELLED."),
-					"job_id":     computed("The DRS recovery job."),
-					"started_at": computed("When the job was started."),
-					"ended_at":   computed("When the wave ended."),
+					"name":         computed("Wave name."),
+					"level":        schema.Int64Attribute{Computed: true, Description: "Level (1-based): waves of one level run in parallel."},
+					"status":       computed("PENDING, PAUSED, RUNNING, RECOVERED, FAILED, TIMED_OUT, CANCELLED or SKIPPED (recovered earlier, see recovered_in)."),
+					"job_id":       computed("The DRS recovery job."),
+					"recovered_in": computed("For a SKIPPED wave: the earlier execution that recovered it (retry_of), or why it is taken as recovered (start_from_wave)."),
+					"started_at":   computed("When the job was started."),
+					"ended_at":     computed("When the wave ended."),
 					"servers": schema.ListNestedAttribute{Computed: true, Description: "The wave's source servers.",
 						NestedObject: schema.NestedAttributeObject{Attributes: map[string]schema.Attribute{
 							"source_server_id":     computed("Source server ID."),
@@ -353,6 +367,42 @@ func (r *executionResource) checkStart(ctx context.Context, view *statemachine.P
 	}
 }
 
+// startInput is the run's execution input: a plain run, a retry of
+// retry_of, or a run that starts at start_from_wave.
+func (r *executionResource) startInput(ctx context.Context, plan executionModel, view *statemachine.PlanView, invokedBy string, diags *diag.Diagnostics) (executions.Input, bool) {
+	in := executions.Input{Type: plan.Type.ValueString(), InvokedBy: invokedBy}
+	if w := plan.StartFromWave.ValueString(); w != "" {
+		skip, err := executions.SkipBefore(view, w)
+		if err != nil {
+			diags.AddAttributeError(path.Root("start_from_wave"), "Unknown wave", err.Error())
+			return in, false
+		}
+		in.SkipWaves = skip
+	}
+	if arn := plan.RetryOf.ValueString(); arn != "" {
+		e, err := executions.Describe(ctx, r.clients(), arn)
+		if err != nil {
+			diags.AddAttributeError(path.Root("retry_of"), "Cannot read the execution to retry", fmt.Sprintf("read %s: %v", arn, err))
+			return in, false
+		}
+		if e.Plan != view.Name || e.Type != in.Type {
+			diags.AddAttributeError(path.Root("retry_of"), "Not a run of this plan and type",
+				fmt.Sprintf("execution %s is a %s of plan %s; this resource starts a %s of plan %s: set retry_of to a run of the same plan and type", e.Name, e.Type, e.Plan, in.Type, view.Name))
+			return in, false
+		}
+		retry, err := executions.RetryInput(e, invokedBy)
+		if err != nil {
+			diags.AddAttributeError(path.Root("retry_of"), "Cannot retry this execution", err.Error())
+			return in, false
+		}
+		in = retry
+	}
+	if len(in.SkipWaves) > 0 {
+		tflog.Info(ctx, "drsorch: resuming", map[string]any{"plan": view.Name, "what": executions.DescribeResume(in)})
+	}
+	return in, true
+}
+
 func (r *executionResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
 	var plan executionModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
@@ -389,7 +439,11 @@ func (r *executionResource) Create(ctx context.Context, req resource.CreateReque
 	// The run is named here, before StartExecution: a retried call (its
 	// answer lost) then finds the same run instead of starting a second.
 	name := executions.NewName(plan.Type.ValueString(), time.Now())
-	arn, err := executions.Start(ctx, r.startClients(&resp.Diagnostics), planARN, plan.Type.ValueString(), invokedBy, name)
+	in, ok := r.startInput(ctx, plan, view, invokedBy, &resp.Diagnostics)
+	if !ok {
+		return
+	}
+	arn, err := executions.StartWith(ctx, r.startClients(&resp.Diagnostics), planARN, name, in)
 	var unknown *executions.UnknownOutcomeError
 	switch {
 	case errors.As(err, &unknown):

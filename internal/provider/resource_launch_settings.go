@@ -89,7 +89,7 @@ func (r *launchSettingsResource) Schema(_ context.Context, _ resource.SchemaRequ
 			},
 			"launch_disposition": schema.StringAttribute{
 				Optional: true, Computed: true, PlanModifiers: keepStr,
-				Description: "State of the recovery instance after launch: `STARTED` or `STOPPED`.",
+				Description: "State of the recovery instance after launch: `STARTED` or `STOPPED`. A recovery plan's wave reads it when its servers have launched and expects a stopped instance for a `STOPPED` server, a running one for the others.",
 				Validators:  []validator.String{enumValidator(drssettings.LaunchDispositions)},
 			},
 			"target_instance_type_right_sizing_method": schema.StringAttribute{

@@ -65,6 +65,7 @@ type waveModel struct {
 	ProtectionGroup types.String         `tfsdk:"protection_group"`
 	DependsOn       types.List           `tfsdk:"depends_on"`
 	PauseBefore     types.Bool           `tfsdk:"pause_before"`
+	Optional        types.Bool           `tfsdk:"optional"`
 	Timeout         timetypes.GoDuration `tfsdk:"timeout"`
 	PollInterval    timetypes.GoDuration `tfsdk:"poll_interval"`
 }
@@ -73,7 +74,7 @@ var levelsType = types.ListType{ElemType: types.ListType{ElemType: types.StringT
 
 var waveObjectType = types.ObjectType{AttrTypes: map[string]attr.Type{
 	"name": types.StringType, "protection_group": types.StringType, "depends_on": types.ListType{ElemType: types.StringType},
-	"pause_before": types.BoolType, "timeout": timetypes.GoDurationType{}, "poll_interval": timetypes.GoDurationType{},
+	"pause_before": types.BoolType, "optional": types.BoolType, "timeout": timetypes.GoDurationType{}, "poll_interval": timetypes.GoDurationType{},
 }}
 
 // waves reads the wave blocks; known is false while the list itself is
@@ -157,6 +158,8 @@ func (r *recoveryPlanResource) Schema(_ context.Context, _ resource.SchemaReques
 						Description: "Waves that must finish first. Omitted: the wave before this one (a plain list runs in sequence). `[]`: none, so the wave starts with the first level."},
 					"pause_before": schema.BoolAttribute{Optional: true, Computed: true, Default: booldefault.StaticBool(false),
 						Description: "Pause the run before this wave until someone resumes it (`approved_waves` of drsorch_execution, `drsorch resume`, or SendTaskSuccess with the token of the `" + statemachine.PauseEventDetailType + "` event). Not allowed on a first-level wave."},
+					"optional": schema.BoolAttribute{Optional: true, Computed: true, Default: booldefault.StaticBool(false),
+						Description: "The wave may fail without stopping the run (like DRS's OPTIONAL impact level): the waves after it still run, and a run whose only failures are optional waves ends `SUCCEEDED` with phase `PARTIAL: optional wave … failed` (drsorch_execution, `drsorch status`, the dashboard)."},
 					"timeout": schema.StringAttribute{Optional: true, CustomType: timetypes.GoDurationType{},
 						Description: "How long the wave's servers may take to launch, e.g. `90m`. Default 60m; between 1m and 24h."},
 					"poll_interval": schema.StringAttribute{Optional: true, CustomType: timetypes.GoDurationType{},
@@ -179,8 +182,8 @@ func (m recoveryPlanModel) domainPlan(ctx context.Context, diags *diag.Diagnosti
 	waves, wavesKnown := m.waves(ctx, diags)
 	known = !m.Name.IsUnknown() && wavesKnown
 	for i, w := range waves {
-		wave := recoveryplan.Wave{Name: w.Name.ValueString(), ProtectionGroup: w.ProtectionGroup.ValueString(), PauseBefore: w.PauseBefore.ValueBool()}
-		if w.Name.IsUnknown() || w.DependsOn.IsUnknown() || w.Timeout.IsUnknown() || w.PollInterval.IsUnknown() || w.PauseBefore.IsUnknown() {
+		wave := recoveryplan.Wave{Name: w.Name.ValueString(), ProtectionGroup: w.ProtectionGroup.ValueString(), PauseBefore: w.PauseBefore.ValueBool(), Optional: w.Optional.ValueBool()}
+		if w.Name.IsUnknown() || w.DependsOn.IsUnknown() || w.Timeout.IsUnknown() || w.PollInterval.IsUnknown() || w.PauseBefore.IsUnknown() || w.Optional.IsUnknown() {
 			known = false
 		}
 		if !w.DependsOn.IsNull() && !w.DependsOn.IsUnknown() {
@@ -585,7 +588,7 @@ func wavesFromView(ctx context.Context, view *statemachine.PlanView, diags *diag
 	for _, w := range view.DeclaredWaves() {
 		m := waveModel{
 			Name: types.StringValue(w.Name), ProtectionGroup: types.StringValue(w.ProtectionGroup),
-			PauseBefore: types.BoolValue(w.PauseBefore), DependsOn: types.ListNull(types.StringType),
+			PauseBefore: types.BoolValue(w.PauseBefore), Optional: types.BoolValue(w.Optional), DependsOn: types.ListNull(types.StringType),
 			Timeout: timetypes.NewGoDurationNull(), PollInterval: timetypes.NewGoDurationNull(),
 		}
 		if w.DependsOnSet {

@@ -33,6 +33,9 @@ type Wave struct {
 	DependsOn    []string
 	DependsOnSet bool
 	PauseBefore  bool
+	// Optional: the wave's failure does not stop the run, which then ends
+	// succeeded with failures (PARTIAL), like DRS's OPTIONAL impact level.
+	Optional     bool
 	Timeout      time.Duration // 0 means DefaultWaveTimeout
 	PollInterval time.Duration // 0 means DefaultPollInterval
 	ServerIDs    []string      // the protection group's resolved members

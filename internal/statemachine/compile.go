@@ -35,6 +35,24 @@ const (
 // the DRS job IDs those waves adopt instead of starting recovery.
 const InputAdoptJobs = "adoptJobs"
 
+// Retry and resume, through the execution input:
+//   - InputSkipWaves maps wave names to where they were recovered (the
+//     earlier execution's ARN, or why they are taken as recovered): those
+//     waves do not run, and their status is SKIPPED.
+//   - InputOnlyServers maps wave names to the source servers they launch
+//     (the failed servers of a failed wave), instead of all of theirs.
+//
+// Step Functions' RedriveExecution is not used for either: a redrive
+// re-runs the failed states.startExecution.sync:2 Task, which starts a new
+// runner execution for the whole wave (its input is the Task's, fixed at
+// compile time), so the servers that launched would launch again; and a
+// redrive cannot skip waves or change the run's input
+// (https://docs.aws.amazon.com/step-functions/latest/dg/redrive-executions.html).
+const (
+	InputSkipWaves   = "skipWaves"
+	InputOnlyServers = "onlyServers"
+)
+
 // Service integrations the compiled definitions call. A Task resource is
 // arn:<partition>:states:::<integration>, in the partition of the region the
 // state machine runs in: Step Functions fails a Task whose resource is of
@@ -43,13 +61,14 @@ const (
 	IntegrationStartRecovery     = "aws-sdk:drs:startRecovery"
 	IntegrationDescribeJobs      = "aws-sdk:drs:describeJobs"
 	IntegrationDescribeInstances = "aws-sdk:drs:describeRecoveryInstances"
+	IntegrationLaunchSettings    = "aws-sdk:drs:getLaunchConfiguration"
 	IntegrationPauseGate         = "events:putEvents.waitForTaskToken"
 	IntegrationPutEvents         = "events:putEvents"
 )
 
 // Integrations lists every integration a compiled plan or the wave runner
 // may call.
-var Integrations = []string{IntegrationStartRecovery, IntegrationDescribeJobs, IntegrationDescribeInstances, IntegrationPauseGate, IntegrationPutEvents, IntegrationStartRunner}
+var Integrations = []string{IntegrationStartRecovery, IntegrationDescribeJobs, IntegrationDescribeInstances, IntegrationLaunchSettings, IntegrationPauseGate, IntegrationPutEvents, IntegrationStartRunner}
 
 // Resource is the Task resource of integration in partition (aws,
 // aws-us-gov, aws-cn …).
@@ -123,14 +142,22 @@ const (
 	StepControls      = "Controls"
 	StepAdoptJobs     = "Adopt jobs?"
 	StepMergeJobs     = "Adopt jobs"
+	StepSkipWaves     = "Skip waves?"
+	StepMergeSkip     = "Skip waves"
+	StepOnlyServers   = "Only servers?"
+	StepMergeOnly     = "Only servers"
 	StepPlanRecovered = "Recovered"
 	StepWaveFailed    = "Wave failed"
 	StepRunnerFailed  = "Runner failed"
 	StepRaiseRunner   = "Raise runner error"
 	StepRaise         = "Raise error"
 	// Per wave.
-	StepPause = "pause"
-	StepRun   = "run"
+	StepPause   = "pause"
+	StepRun     = "run"
+	StepSkip    = "skip?"
+	StepSkipped = "skipped"
+	// StepOptionalFailed: an optional wave failed and the run goes on.
+	StepOptionalFailed = "optional failed"
 )
 
 // WaveState names the state of a wave's step in a plan's state machine.
@@ -171,10 +198,12 @@ func Compile(plan recoveryplan.Plan, region, runnerARN string) (*Compiled, error
 		}
 	}
 	position := map[string]int{}
-	jobs := obj{}
+	jobs, skip, only := obj{}, obj{}, obj{}
 	for i, w := range plan.Waves {
 		position[w.Name] = i + 1
 		jobs[w.Name] = ""
+		skip[w.Name] = ""
+		only[w.Name] = []any{}
 	}
 	c := &parentCompiler{plan: plan, partition: partition, levelOf: levelOf, position: position}
 	states := obj{
@@ -207,7 +236,7 @@ func Compile(plan recoveryplan.Plan, region, runnerARN string) (*Compiled, error
 		StepControls: obj{
 			"Type": "Pass",
 			"Parameters": obj{
-				"runner": runnerARN, "jobs": jobs,
+				"runner": runnerARN, "jobs": jobs, "skip": skip, "only": only,
 				"id.$":    "States.Hash($$.Execution.Id, 'SHA-256')",
 				"stopped": obj{"Error": ErrWaveFailed, "Cause": "a wave's runner execution ended without an error of its own (stopped or aborted): see its history"},
 			},
@@ -231,21 +260,26 @@ func Compile(plan recoveryplan.Plan, region, runnerARN string) (*Compiled, error
 		StepRaise:       obj{"Type": "Fail", "ErrorPath": "$.error.Error", "CausePath": "$.error.Cause"},
 	}
 	first := c.layout(schedule, StepPlanRecovered, states, true)
-	states[StepAdoptJobs] = obj{
-		"Type":    "Choice",
-		"Comment": `{"adoptJobs": {"<wave>": "<job ID>"}} in the execution input: those waves follow their job instead of starting recovery.`,
-		"Choices": []any{obj{"Variable": "$." + InputAdoptJobs, "IsPresent": true, "Next": StepMergeJobs}},
-		"Default": first,
+	// Each member of the input that names waves is merged into ctl over
+	// its default, so that every wave's path selects something.
+	merge := func(choice, pass, member, field, next string) {
+		params := obj{"runner.$": "$.ctl.runner", "id.$": "$.ctl.id", "stopped.$": "$.ctl.stopped",
+			"jobs.$": "$.ctl.jobs", "skip.$": "$.ctl.skip", "only.$": "$.ctl.only"}
+		delete(params, field+".$")
+		params[field+".$"] = fmt.Sprintf("States.JsonMerge($.ctl.%s, $.%s, false)", field, member)
+		states[choice] = obj{
+			"Type":    "Choice",
+			"Choices": []any{obj{"Variable": "$." + member, "IsPresent": true, "Next": pass}},
+			"Default": next,
+		}
+		states[pass] = obj{"Type": "Pass", "Parameters": params, "ResultPath": "$.ctl", "Next": next}
 	}
-	states[StepMergeJobs] = obj{
-		"Type": "Pass",
-		"Parameters": obj{
-			"runner.$": "$.ctl.runner", "id.$": "$.ctl.id", "stopped.$": "$.ctl.stopped",
-			"jobs.$": "States.JsonMerge($.ctl.jobs, $." + InputAdoptJobs + ", false)",
-		},
-		"ResultPath": "$.ctl",
-		"Next":       first,
-	}
+	merge(StepOnlyServers, StepMergeOnly, InputOnlyServers, "only", first)
+	merge(StepSkipWaves, StepMergeSkip, InputSkipWaves, "skip", StepOnlyServers)
+	merge(StepAdoptJobs, StepMergeJobs, InputAdoptJobs, "jobs", StepSkipWaves)
+	states[StepAdoptJobs].(obj)["Comment"] = `{"adoptJobs": {"<wave>": "<job ID>"}} in the execution input: those waves follow their job instead of starting recovery.`
+	states[StepSkipWaves].(obj)["Comment"] = `{"skipWaves": {"<wave>": "<where it was recovered>"}}: those waves do not run (retry, start from a wave).`
+	states[StepOnlyServers].(obj)["Comment"] = `{"onlyServers": {"<wave>": ["<source server ID>", …]}}: those waves launch only these servers (retry of failed servers).`
 	def := obj{
 		"Comment": fmt.Sprintf("drsorch recovery plan %q: %d waves in %d levels", plan.Name, len(plan.Waves), len(levels)),
 		"StartAt": StepPlanSpec,
@@ -259,7 +293,7 @@ func Compile(plan recoveryplan.Plan, region, runnerARN string) (*Compiled, error
 	if err != nil {
 		return nil, err
 	}
-	transitions := 7 + c.transitions // spec, check, run, controls, adopt?, (merge), recovered
+	transitions := 9 + c.transitions // spec, check, run, controls, adopt?, skip?, only?, (merges), recovered
 	return &Compiled{Definition: string(b), Levels: levels, Spec: specOf(plan, levelOf), RunnerARN: runnerARN,
 		RunnerDefinition: string(runner), EstimatedTransitions: transitions}, nil
 }
@@ -358,6 +392,7 @@ func (c *parentCompiler) wave(name, next string, states obj, top bool) string {
 		"level":          level,
 		"servers":        w.ServerIDs,
 		"adoptJobId.$":   fmt.Sprintf("$.ctl.jobs['%s']", w.Name), // wave names carry no quote
+		"onlyServers.$":  fmt.Sprintf("$.ctl.only['%s']", w.Name),
 		"timeoutSeconds": int(w.EffectiveTimeout() / time.Second),
 		"pollSchedule":   PollSchedule(w.EffectivePollInterval()),
 		// Links the runner's execution to this one in the console.
@@ -383,13 +418,35 @@ func (c *parentCompiler) wave(name, next string, states obj, top bool) string {
 		"ResultPath": nil,
 	}
 	goOn(run, next)
-	if top {
+	switch {
+	case w.Optional:
+		// The wave's failure is caught here, in its branch, so the run
+		// goes on; the status readers see its TaskFailed and call the
+		// run PARTIAL.
+		run["Catch"] = []any{obj{"ErrorEquals": []any{"States.ALL"}, "ResultPath": "$.optionalError", "Next": WaveState(name, StepOptionalFailed)}}
+		failed := obj{"Type": "Pass", "ResultPath": nil}
+		goOn(failed, next)
+		states[WaveState(name, StepOptionalFailed)] = failed
+	case top:
 		run["Catch"] = catchAll
 	}
 	states[WaveState(name, StepRun)] = run
-	c.transitions += 1 + runnerTransitions(w)
+	c.transitions += 2 + runnerTransitions(w)
+	start := WaveState(name, StepRun)
+	// skip? comes first: a skipped wave neither pauses nor runs.
+	skip := func() string {
+		states[WaveState(name, StepSkip)] = obj{
+			"Type":    "Choice",
+			"Choices": []any{obj{"Variable": fmt.Sprintf("$.ctl.skip['%s']", w.Name), "StringEquals": "", "Next": start}},
+			"Default": WaveState(name, StepSkipped),
+		}
+		skipped := obj{"Type": "Pass", "ResultPath": nil}
+		goOn(skipped, next)
+		states[WaveState(name, StepSkipped)] = skipped
+		return WaveState(name, StepSkip)
+	}
 	if !w.PauseBefore {
-		return WaveState(name, StepRun)
+		return skip()
 	}
 	pause := obj{
 		"Type":     "Task",
@@ -413,18 +470,20 @@ func (c *parentCompiler) wave(name, next string, states obj, top bool) string {
 	}
 	states[WaveState(name, StepPause)] = pause
 	c.transitions++
-	return WaveState(name, StepPause)
+	start = WaveState(name, StepPause)
+	return skip()
 }
 
 // runnerTransitions is the transitions of one runner execution that
 // recovers w: start, publish started, poll setup, then per poll: wait,
 // describe, count, check (+ next interval, + ramp up while ramping), then
-// health setup, describe instances, health, healthy?, publish succeeded,
-// recovered.
+// health setup, launch settings (the Map and 3 per server), describe
+// instances, health, all instances?, expected states (the Map and 1 per
+// server), healthy?, publish succeeded, recovered.
 func runnerTransitions(w recoveryplan.Wave) int {
 	schedule := PollSchedule(w.EffectivePollInterval())
 	polls := estimatePolls(schedule)
-	return 5 + polls*4 + (polls-1)*1 + min(polls-1, len(schedule)-1) + 6
+	return 5 + polls*4 + (polls-1)*1 + min(polls-1, len(schedule)-1) + 9 + 4*len(w.ServerIDs)
 }
 
 // PollSchedule is the adaptive polling of a wave: short waits first, to

@@ -43,10 +43,11 @@ func TestCompileShape(t *testing.T) {
 	// The schedule's levels: db and cache in parallel, then app, then web
 	// (gate first), each wave one Task starting the runner's version.
 	par := def.States["Parallel 1"]
-	if par["Type"] != "Parallel" || len(par["Branches"].([]any)) != 2 || par["Next"] != WaveState("app", StepRun) || par["ResultPath"] != nil {
+	if par["Type"] != "Parallel" || len(par["Branches"].([]any)) != 2 || par["Next"] != WaveState("app", StepSkip) || par["ResultPath"] != nil {
 		t.Fatalf("Parallel 1 = %v", par)
 	}
-	if def.States[StepMergeJobs]["Next"] != "Parallel 1" || def.States[WaveState("app", StepRun)]["Next"] != WaveState("web", StepPause) {
+	if def.States[StepMergeOnly]["Next"] != "Parallel 1" || def.States[WaveState("app", StepRun)]["Next"] != WaveState("web", StepSkip) ||
+		def.States[WaveState("web", StepSkip)]["Choices"].([]any)[0].(map[string]any)["Next"] != WaveState("web", StepPause) {
 		t.Fatalf("waves out of order: %v", def.States)
 	}
 	if def.States[WaveState("web", StepRun)]["Next"] != StepPlanRecovered {

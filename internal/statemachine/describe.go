@@ -30,6 +30,7 @@ type WaveView struct {
 	Position        int // 1-based, as declared in the plan
 	ProtectionGroup string
 	PauseBefore     bool
+	Optional        bool
 	DependsOn       []string
 	DependsOnSet    bool
 	Timeout         time.Duration
@@ -141,7 +142,7 @@ func Describe(definition string) (*PlanView, error) {
 		}
 		view.Levels[w.Level-1] = append(view.Levels[w.Level-1], WaveView{
 			Name: w.Name, Level: w.Level, Position: w.Position, ProtectionGroup: w.ProtectionGroup,
-			PauseBefore: w.PauseBefore, DependsOn: w.DependsOn, DependsOnSet: w.DependsOnSet,
+			PauseBefore: w.PauseBefore, Optional: w.Optional, DependsOn: w.DependsOn, DependsOnSet: w.DependsOnSet,
 			Timeout:         time.Duration(w.TimeoutSeconds) * time.Second,
 			PollInterval:    time.Duration(w.PollIntervalSeconds) * time.Second,
 			SourceServerIDs: in.Servers,
@@ -170,7 +171,7 @@ func (v *PlanView) Plan() recoveryplan.Plan {
 	for _, w := range v.DeclaredWaves() {
 		p.Waves = append(p.Waves, recoveryplan.Wave{
 			Name: w.Name, ProtectionGroup: w.ProtectionGroup, DependsOn: w.DependsOn, DependsOnSet: w.DependsOnSet,
-			PauseBefore: w.PauseBefore, Timeout: w.Timeout, PollInterval: w.PollInterval, ServerIDs: w.SourceServerIDs,
+			PauseBefore: w.PauseBefore, Optional: w.Optional, Timeout: w.Timeout, PollInterval: w.PollInterval, ServerIDs: w.SourceServerIDs,
 		})
 	}
 	return p

@@ -139,18 +139,23 @@ func runnerBounds(w recoveryplan.Wave) map[string]int {
 }
 
 func runnerBoundsAt(steps, polls, servers int) map[string]int {
-	b := map[string]int{StepSourceServers: servers}
+	b := map[string]int{StepSourceServers: servers,
+		mapItems(StepSourceServers): servers, mapItems(StepLaunchSettings): servers, mapItems(StepExpectedStates): servers}
 	for _, st := range []string{StepWait, StepDescribeJob, StepCount, StepCheck} {
 		b[st] = polls
 	}
 	b[StepNextInterval] = polls - 1
 	b[StepRampUp] = min(polls-1, steps-1)
-	for _, st := range []string{StepDescribeInstance, StepHealth, StepHealthy, StepRecheck} {
+	for _, st := range []string{StepDescribeInstance, StepHealth, StepAllInstances, StepExpectedStates, StepHealthy, StepRecheck} {
 		b[st] = healthChecks
 	}
 	b[StepWaitInstances] = healthChecks - 1
 	return b
 }
+
+// mapItems is the key of bounds that holds how many items Map state name
+// iterates over, apart from how often it is visited (its name's key).
+func mapItems(name string) string { return name + " [items]" }
 
 // MaxPolls is the most DescribeJobs polls a wave makes before it times
 // out: the state machine stops once the waited seconds reach the timeout,
@@ -469,7 +474,7 @@ func (h *historyCounter) visit(name string, st *aslState) (cost, error) {
 		// MapStateEntered, MapStateStarted, per item MapIterationStarted,
 		// the processor's events and MapIterationSucceeded, then
 		// MapStateSucceeded, MapStateExited.
-		items, ok := h.bounds[name]
+		items, ok := h.bounds[mapItems(name)]
 		if !ok || st.ItemProcessor == nil {
 			return cost{}, fmt.Errorf("Map state %q: no known number of items", name)
 		}

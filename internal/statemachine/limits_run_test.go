@@ -147,11 +147,13 @@ func TestHistoryEventsBoundATimedOutWave(t *testing.T) {
 	actual := len(events)
 	// Not run: health setup, 3 checks (describe, health, healthy?,
 	// recheck?), 2 waits, recovered instead of the failure: about 45
-	// events.
+	// events; and per server the launch settings read (about 15 events)
+	// and 3 comparisons with the expected state (about 6 each).
 	worst := f.WaveHistoryEvents["db"]
+	slack := 50 + 35*len(p.Waves[0].ServerIDs)
 	t.Logf("timed-out wave: %d events in its runner's history, %d computed worst case; the plan's own: %d (worst case %d)", actual, worst, len(parent), f.PlanHistoryEvents)
-	if worst < actual || worst > actual+50 {
-		t.Fatalf("computed worst case %d events, actual %d: want actual ≤ computed ≤ actual+50", worst, actual)
+	if worst < actual || worst > actual+slack {
+		t.Fatalf("computed worst case %d events, actual %d: want actual ≤ computed ≤ actual+%d", worst, actual, slack)
 	}
 	if len(parent) > f.PlanHistoryEvents {
 		t.Fatalf("the plan's execution wrote %d events, computed worst case %d", len(parent), f.PlanHistoryEvents)

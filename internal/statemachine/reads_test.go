@@ -85,7 +85,7 @@ func TestWavesAdoptJobsNamedInTheInput(t *testing.T) {
 	}
 	runner := runnerBranch(t, testRegion)
 	rc := runner.States[StepAdoptChoice]
-	if runner.StartAt != StepAdoptChoice || rc["Default"] != StepAdoptJob {
+	if runner.StartAt != StepOnlyChoice || runner.States[StepOnly]["Next"] != StepAdoptChoice || rc["Default"] != StepAdoptJob {
 		t.Fatalf("runner adopt choice = %v", rc)
 	}
 	adopt := runner.States[StepAdoptJob]

@@ -43,6 +43,9 @@ type RunnerInput struct {
 	// AdoptJobID, when not empty, is a DRS job the wave follows instead of
 	// starting recovery.
 	AdoptJobID string `json:"adoptJobId"`
+	// OnlyServers, when not empty, are the servers the wave launches
+	// instead of Servers (a retry of its failed servers).
+	OnlyServers []string `json:"onlyServers,omitempty"`
 }
 
 // RunnerOutput is a runner's output when its wave recovered: bounded by
@@ -66,6 +69,8 @@ type RunnerOutput struct {
 
 // Step names of the runner, shared with the status readers.
 const (
+	StepOnlyChoice       = "only servers?"
+	StepOnly             = "only servers"
 	StepAdoptChoice      = "adopt job?"
 	StepAdoptJob         = "adopt job"
 	StepSourceServers    = "source servers"
@@ -81,8 +86,11 @@ const (
 	StepLaunchFailed     = "launch failed"
 	StepLaunchIncomplete = "launch incomplete"
 	StepHealthSetup      = "health setup"
+	StepLaunchSettings   = "launch settings"
 	StepDescribeInstance = "describe instances"
 	StepHealth           = "health"
+	StepAllInstances     = "all instances?"
+	StepExpectedStates   = "expected states"
 	StepHealthy          = "healthy?"
 	StepRecheck          = "recheck?"
 	StepWaitInstances    = "wait for instances"
@@ -130,6 +138,20 @@ func runnerDefinition(partition string) obj {
 		states[step] = obj{"Type": "Pass", "Parameters": params, "ResultPath": "$.failure", "Next": StepPublishFailed}
 	}
 	events := Resource(partition, IntegrationPutEvents)
+	// Plans of earlier compilers send no onlyServers: IsPresent on its
+	// first item is false then too.
+	states[StepOnlyChoice] = obj{
+		"Type":    "Choice",
+		"Choices": []any{obj{"Variable": "$.onlyServers[0]", "IsPresent": true, "Next": StepOnly}},
+		"Default": StepAdoptChoice,
+	}
+	states[StepOnly] = obj{
+		"Type":       "Pass",
+		"Comment":    "A retry launches (and judges) only the servers that failed before.",
+		"InputPath":  "$.onlyServers",
+		"ResultPath": "$.servers",
+		"Next":       StepAdoptChoice,
+	}
 	states[StepAdoptChoice] = obj{
 		"Type":    "Choice",
 		"Comment": `A wave whose job already runs names it: {"adoptJobs": {"<wave>": "<job ID>"}} in the plan's execution input.`,
@@ -260,6 +282,46 @@ func runnerDefinition(partition string) obj {
 		"Type":       "Pass",
 		"Parameters": obj{"checks": 0, "servers.$": "States.ArrayLength($.servers)"},
 		"ResultPath": "$.health",
+		"Next":       StepLaunchSettings,
+	}
+	// The state each server's instance must reach comes from its launch
+	// settings: launchDisposition STOPPED launches the instance and leaves
+	// it stopped, STARTED leaves it running
+	// (https://docs.aws.amazon.com/drs/latest/APIReference/API_LaunchConfiguration.html,
+	// https://docs.aws.amazon.com/drs/latest/userguide/launch-general-settings.html).
+	// They are read here, once per wave, not compiled into the plan: they
+	// change outside the plan (drsorch_launch_settings, the console), and
+	// a read after the launch sees what DRS launched with unless they
+	// changed during the launch. "<server>:<state>" per server, so the
+	// judgement below compares each instance with its own server.
+	states[StepLaunchSettings] = obj{
+		"Type":           "Map",
+		"ItemsPath":      "$.servers",
+		"ItemSelector":   obj{"id.$": "$$.Map.Item.Value"},
+		"MaxConcurrency": launchSettingsConcurrency,
+		"ItemProcessor": obj{"StartAt": "read launch settings", "States": obj{
+			"read launch settings": obj{
+				"Type":       "Task",
+				"Resource":   Resource(partition, IntegrationLaunchSettings),
+				"Parameters": obj{"SourceServerID.$": "$.id"},
+				"ResultPath": "$.lc",
+				"Retry":      readRetry,
+				"Next":       "stopped?",
+			},
+			// A response without launchDisposition is DRS's default, STARTED.
+			"stopped?": obj{
+				"Type": "Choice",
+				"Choices": []any{obj{"And": []any{
+					obj{"Variable": "$.lc.LaunchDisposition", "IsPresent": true},
+					obj{"Variable": "$.lc.LaunchDisposition", "StringEquals": "STOPPED"},
+				}, "Next": "expect stopped"}},
+				"Default": "expect running",
+			},
+			"expect stopped": obj{"Type": "Pass", "Parameters": obj{"p.$": "States.Format('{}:STOPPED', $.id)"}, "OutputPath": "$.p", "End": true},
+			"expect running": obj{"Type": "Pass", "Parameters": obj{"p.$": "States.Format('{}:RUNNING', $.id)"}, "OutputPath": "$.p", "End": true},
+		}},
+		"ResultPath": "$.expected",
+		"Catch":      readCatch(StepReadFailed),
 		"Next":       StepDescribeInstance,
 	}
 	states[StepDescribeInstance] = obj{
@@ -280,23 +342,41 @@ func runnerDefinition(partition string) obj {
 	states[StepHealth] = obj{
 		"Type": "Pass",
 		"Parameters": obj{
-			// Healthy = one instance per server, all in one state: RUNNING.
-			"servers.$":    "$.health.servers",
-			"instances.$":  "States.ArrayLength($.instances.Ec2InstanceStates)",
-			"distinct.$":   "States.ArrayLength(States.ArrayUnique($.instances.Ec2InstanceStates))",
-			"anyRunning.$": "States.ArrayContains($.instances.Ec2InstanceStates, 'RUNNING')",
-			"checks.$":     "States.MathAdd($.health.checks, 1)",
+			"servers.$":   "$.health.servers",
+			"instances.$": "States.ArrayLength($.instances.SourceServerIDs)",
+			"states.$":    "States.ArrayLength($.instances.Ec2InstanceStates)",
+			"distinct.$":  "States.ArrayLength(States.ArrayUnique($.instances.SourceServerIDs))",
+			"checks.$":    "States.MathAdd($.health.checks, 1)",
 		},
 		"ResultPath": "$.health",
-		"Next":       StepHealthy,
+		"Next":       StepAllInstances,
 	}
-	states[StepHealthy] = obj{
+	// One instance per server, each with a state (the arrays line up, so
+	// that index i of one is index i of the other), before they are
+	// compared one by one.
+	states[StepAllInstances] = obj{
 		"Type": "Choice",
 		"Choices": []any{obj{"And": []any{
 			obj{"Variable": "$.health.instances", "NumericEqualsPath": "$.health.servers"},
-			obj{"Variable": "$.health.distinct", "NumericEquals": 1},
-			obj{"Variable": "$.health.anyRunning", "BooleanEquals": true},
-		}, "Next": StepPublishSucceeded}},
+			obj{"Variable": "$.health.states", "NumericEqualsPath": "$.health.servers"},
+			obj{"Variable": "$.health.distinct", "NumericEqualsPath": "$.health.servers"},
+		}, "Next": StepExpectedStates}},
+		"Default": StepRecheck,
+	}
+	states[StepExpectedStates] = obj{
+		"Type":      "Map",
+		"ItemsPath": "$.instances.SourceServerIDs",
+		"ItemSelector": obj{
+			"ok.$": "States.ArrayContains($.expected, States.Format('{}:{}', $$.Map.Item.Value, States.ArrayGetItem($.instances.Ec2InstanceStates, $$.Map.Item.Index)))",
+		},
+		"ItemProcessor":  obj{"StartAt": "match", "States": obj{"match": obj{"Type": "Pass", "OutputPath": "$.ok", "End": true}}},
+		"ResultSelector": obj{"mismatch.$": "States.ArrayContains($, false)"},
+		"ResultPath":     "$.match",
+		"Next":           StepHealthy,
+	}
+	states[StepHealthy] = obj{
+		"Type":    "Choice",
+		"Choices": []any{obj{"Variable": "$.match.mismatch", "BooleanEquals": false, "Next": StepPublishSucceeded}},
 		"Default": StepRecheck,
 	}
 	states[StepRecheck] = obj{
@@ -306,7 +386,7 @@ func runnerDefinition(partition string) obj {
 	}
 	states[StepWaitInstances] = obj{"Type": "Wait", "Seconds": healthCheckSeconds, "Next": StepDescribeInstance}
 	failure(StepUnhealthy, ErrWaveUnhealthy, "FAILED",
-		"States.Format('wave {} (job {}): recovery instances are not all running: instances {} of servers {} are {}', $.wave, $.job.JobID, States.JsonToString($.instances.Ec2InstanceIDs), States.JsonToString($.instances.SourceServerIDs), States.JsonToString($.instances.Ec2InstanceStates))", true)
+		"States.Format('wave {} (job {}): recovery instances are not in the state their launch settings ask for: instances {} of servers {} are {}, expected {}', $.wave, $.job.JobID, States.JsonToString($.instances.Ec2InstanceIDs), States.JsonToString($.instances.SourceServerIDs), States.JsonToString($.instances.Ec2InstanceStates), States.JsonToString($.expected))", true)
 	states[StepPublishFailed] = publishEvent(events, WaveFailedDetailType,
 		obj{"outcome.$": "$.failure.outcome", "jobId.$": "$.failure.jobId", "error.$": "$.failure.error", "cause.$": "$.failure.cause"}, StepFailed)
 	states[StepFailed] = obj{"Type": "Fail", "ErrorPath": "$.failure.error", "CausePath": "$.failure.cause"}
@@ -332,10 +412,14 @@ func runnerDefinition(partition string) obj {
 	}
 	return obj{
 		"Comment": "drsorch wave runner: recovers one wave of a recovery plan (input: statemachine.RunnerInput)",
-		"StartAt": StepAdoptChoice,
+		"StartAt": StepOnlyChoice,
 		"States":  states,
 	}
 }
+
+// launchSettingsConcurrency bounds the GetLaunchConfiguration reads of a
+// wave in flight at once (a wave holds up to the per-job quota of servers).
+const launchSettingsConcurrency = 10
 
 // IsRunnerDefinition reports whether definition is a wave runner's.
 func IsRunnerDefinition(definition string) bool {

@@ -29,6 +29,7 @@ type WaveSpec struct {
 	Level           int    `json:"level"`    // 1-based topological layer
 	ProtectionGroup string `json:"protectionGroup"`
 	PauseBefore     bool   `json:"pauseBefore,omitempty"`
+	Optional        bool   `json:"optional,omitempty"`
 	// DependsOn as written; DependsOnSet false means "the wave before".
 	DependsOn           []string `json:"dependsOn,omitempty"`
 	DependsOnSet        bool     `json:"dependsOnSet,omitempty"`
@@ -41,7 +42,7 @@ func specOf(plan recoveryplan.Plan, levelOf map[string]int) PlanSpec {
 	for i, w := range plan.Waves {
 		s.Waves[i] = WaveSpec{
 			Name: w.Name, Position: i + 1, Level: levelOf[w.Name], ProtectionGroup: w.ProtectionGroup,
-			PauseBefore: w.PauseBefore, DependsOn: w.DependsOn, DependsOnSet: w.DependsOnSet,
+			PauseBefore: w.PauseBefore, Optional: w.Optional, DependsOn: w.DependsOn, DependsOnSet: w.DependsOnSet,
 			TimeoutSeconds:      int(w.EffectiveTimeout() / time.Second),
 			PollIntervalSeconds: int(w.EffectivePollInterval() / time.Second),
 		}
