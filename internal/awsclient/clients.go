@@ -11,6 +11,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/credentials/stscreds"
+	"github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs"
 	"github.com/aws/aws-sdk-go-v2/service/drs"
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
 	"github.com/aws/aws-sdk-go-v2/service/eventbridge"
@@ -30,6 +31,9 @@ type Clients struct {
 	STS           *sts.Client
 	ServiceQuotas *servicequotas.Client
 	EC2           *ec2.Client // the recovery region's launch templates and network
+	// Logs holds the plans' execution logs, the audit trail that outlives
+	// Step Functions' 90 days.
+	Logs *cloudwatchlogs.Client
 
 	endpoints Endpoints
 	mu        sync.Mutex
@@ -132,6 +136,7 @@ func newClients(cfg aws.Config, endpoints Endpoints) *Clients {
 		STS:           sts.NewFromConfig(cfg, endpointOption[sts.Options](endpoints.STS)),
 		ServiceQuotas: servicequotas.NewFromConfig(cfg, endpointOption[servicequotas.Options](endpoints.ServiceQuotas)),
 		EC2:           ec2.NewFromConfig(cfg, endpointOption[ec2.Options](endpoints.EC2)),
+		Logs:          cloudwatchlogs.NewFromConfig(cfg, endpointOption[cloudwatchlogs.Options](endpoints.Logs)),
 		endpoints:     endpoints,
 	}
 }
@@ -169,7 +174,7 @@ func (c *Clients) Account(ctx context.Context) (string, error) {
 
 // withDefault fills every unset endpoint with url.
 func (e Endpoints) withDefault(url string) Endpoints {
-	for _, p := range []*string{&e.DRS, &e.SFN, &e.Events, &e.STS, &e.ServiceQuotas, &e.EC2} {
+	for _, p := range []*string{&e.DRS, &e.SFN, &e.Events, &e.STS, &e.ServiceQuotas, &e.EC2, &e.Logs} {
 		if *p == "" {
 			*p = url
 		}
@@ -179,7 +184,7 @@ func (e Endpoints) withDefault(url string) Endpoints {
 
 // serviceOptions is the part of every generated client's Options we set.
 type serviceOptions interface {
-	drs.Options | sfn.Options | eventbridge.Options | sts.Options | servicequotas.Options | ec2.Options
+	drs.Options | sfn.Options | eventbridge.Options | sts.Options | servicequotas.Options | ec2.Options | cloudwatchlogs.Options
 }
 
 func endpointOption[O serviceOptions](url string) func(*O) {
@@ -189,6 +194,8 @@ func endpointOption[O serviceOptions](url string) func(*O) {
 		}
 		switch v := any(o).(type) {
 		case *drs.Options:
+			v.BaseEndpoint = aws.String(url)
+		case *cloudwatchlogs.Options:
 			v.BaseEndpoint = aws.String(url)
 		case *sfn.Options:
 			v.BaseEndpoint = aws.String(url)
