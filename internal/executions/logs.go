@@ -225,7 +225,9 @@ func loggedWaves(events []sfntypes.HistoryEvent) []Wave {
 		case step == "pause":
 			w.PauseBefore = true
 		case ev.Type == sfntypes.HistoryEventTypeTaskScheduled && step == "start recovery" && len(w.Servers) == 0:
-			var p struct{ SourceServers []struct{ SourceServerID string } }
+			var p struct {
+				SourceServers []struct{ SourceServerID string }
+			}
 			_ = json.Unmarshal([]byte(aws.ToString(ev.TaskScheduledEventDetails.Parameters)), &p)
 			for _, s := range p.SourceServers {
 				w.Servers = append(w.Servers, Server{SourceServerID: s.SourceServerID})
