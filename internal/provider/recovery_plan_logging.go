@@ -135,7 +135,14 @@ func (r *recoveryPlanResource) readLogging(ctx context.Context, m *recoveryPlanM
 			group = &out.LogGroups[i]
 		}
 	}
-	if !logs || group == nil || !strings.HasSuffix(aws.ToString(lc.Destinations[0].CloudWatchLogsLogGroup.LogGroupArn), ":log-group:"+want+":*") {
+	if logs && group != nil {
+		if dest := aws.ToString(lc.Destinations[0].CloudWatchLogsLogGroup.LogGroupArn); strings.HasSuffix(dest, ":log-group:"+want+":*") {
+			m.LogGroupName, m.LogGroupARN = types.StringValue(want), types.StringValue(strings.TrimSuffix(dest, ":*"))
+		} else {
+			logs = false
+		}
+	}
+	if !logs || group == nil {
 		m.LogGroupName, m.LogGroupARN = types.StringNull(), types.StringNull()
 	}
 	if group != nil {
