@@ -16,7 +16,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/booldefault"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/int64default"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
@@ -39,7 +38,7 @@ type recoveryPlanLogging struct {
 }
 
 func recoveryPlanLoggingAttributes() map[string]schema.Attribute {
-	keep := []planmodifier.String{stringplanmodifier.UseStateForUnknown()}
+	keep := []planmodifier.String{logGroupPlanModifier{}}
 	return map[string]schema.Attribute{
 		"log_group_name": schema.StringAttribute{Computed: true, PlanModifiers: keep,
 			Description: "The CloudWatch Logs group the plan's state machine logs every execution event to, with input and output (`" +
@@ -54,6 +53,28 @@ func recoveryPlanLoggingAttributes() map[string]schema.Attribute {
 			Description: "Delete the log group, and with it the plan's audit trail, when the plan is destroyed or renamed. Default false: the group is kept " +
 				"(with its retention), so `drsorch history` and `drsorch status` still show the plan's runs; a plan created again under the same name logs to it again."},
 	}
+}
+
+// logGroupPlanModifier keeps the log group of the state, and plans a new
+// one (unknown) where the state has none: a plan deployed by an earlier
+// drsorch, or whose group or logging was removed outside Terraform.
+type logGroupPlanModifier struct{}
+
+func (logGroupPlanModifier) Description(context.Context) string {
+	return "the log group stays; an apply creates it where it is missing"
+}
+func (m logGroupPlanModifier) MarkdownDescription(ctx context.Context) string {
+	return m.Description(ctx)
+}
+func (logGroupPlanModifier) PlanModifyString(_ context.Context, req planmodifier.StringRequest, resp *planmodifier.StringResponse) {
+	if req.State.Raw.IsNull() || req.Plan.Raw.IsNull() {
+		return
+	}
+	if req.StateValue.IsNull() {
+		resp.PlanValue = types.StringUnknown()
+		return
+	}
+	resp.PlanValue = req.StateValue
 }
 
 type logRetentionValidator struct{}

@@ -31,13 +31,19 @@ func TestAccRecoveryPlanLogsToALogGroupThatOutlivesIt(t *testing.T) {
 	retention := func(want int32) resource.TestCheckFunc {
 		return func(*terraform.State) error {
 			out, err := logs.DescribeLogGroups(ctx, &cloudwatchlogs.DescribeLogGroupsInput{LogGroupNamePrefix: aws.String(group)})
-			if err != nil || len(out.LogGroups) != 1 || aws.ToString(out.LogGroups[0].LogGroupName) != group {
-				return fmt.Errorf("log group %s: %+v (%v)", group, out, err)
+			if err != nil {
+				return err
 			}
-			if got := aws.ToInt32(out.LogGroups[0].RetentionInDays); got != want {
-				return fmt.Errorf("retention %d days, want %d", got, want)
+			for _, g := range out.LogGroups {
+				if aws.ToString(g.LogGroupName) != group {
+					continue
+				}
+				if got := aws.ToInt32(g.RetentionInDays); got != want {
+					return fmt.Errorf("retention %d days, want %d", got, want)
+				}
+				return nil
 			}
-			return nil
+			return fmt.Errorf("no log group %s", group)
 		}
 	}
 	withRetention := func(extra string) string {
@@ -105,6 +111,15 @@ func TestAccRecoveryPlanLogsToALogGroupThatOutlivesIt(t *testing.T) {
 			{
 				Config: withRetention("log_retention_days = 30"),
 				Check:  retention(30),
+			},
+			{
+				// Renaming replaces the plan: the new name logs to its own
+				// group, the old name's group stays.
+				Config: strings.Replace(withRetention("log_retention_days = 30"), `name        = "shop"`, `name        = "shop2"`, 1),
+				Check: resource.ComposeAggregateTestCheckFunc(
+					resource.TestCheckResourceAttr("drsorch_recovery_plan.shop", "log_group_name", "/aws/vendedlogs/states/drsorch-plan-shop2"),
+					retention(30),
+				),
 			},
 		},
 	})
