@@ -74,6 +74,10 @@ phase=$(terraform output -json drill | sed -n 's/.*"phase":"\([^"]*\)".*/\1/p')
 [ "$phase" = "SUCCEEDED" ] || { echo "error: the drill ended $phase" >&2; exit 1; }
 
 echo
+echo "==> drill report (HTML with the timeline, JSON, JUnit XML) in artifacts/quickstart-report/"
+drsorch report "$exec_arn" --out "$root/artifacts/quickstart-report" --rto 2h --check
+
+echo
 echo "==> dashboard: $endpoint/ui/ (live while drsorch serve runs)"
 
 echo

@@ -56,11 +56,14 @@ resource "drsorch_recovery_plan" "shop" {
   }
 }
 
-# Opened in each phase that needs it, and closed (instances terminated)
-# right after.
+# Terraform opens an ephemeral resource in plan and in apply; launch =
+# terraform.applying drills in the apply only (one drill per run), and the
+# plan's checks on the drill wait for it. Closed (instances terminated)
+# right after the apply.
 ephemeral "drsorch_drill" "ci" {
   count         = var.drill ? 1 : 0
   recovery_plan = drsorch_recovery_plan.shop.id
+  launch        = terraform.applying
   timeout       = "45m"
 }
 

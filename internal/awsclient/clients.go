@@ -18,6 +18,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/servicequotas"
 	"github.com/aws/aws-sdk-go-v2/service/sfn"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
+
+	"github.com/drsorch/terraform-provider-drsorch/internal/drsapi"
 )
 
 // Clients are the service clients of one region, sharing one
@@ -31,13 +33,13 @@ type Clients struct {
 	STS           *sts.Client
 	ServiceQuotas *servicequotas.Client
 	EC2           *ec2.Client // the recovery region's launch templates and network
-	// Logs holds the plans' execution logs, the audit trail that outlives
-	// Step Functions' 90 days.
+	// Logs reads the plans' CloudWatch Logs (the console's execution log).
 	Logs *cloudwatchlogs.Client
 
 	endpoints Endpoints
 	mu        sync.Mutex
 	regions   map[string]*Clients
+	servers   *drsapi.ServerCache
 }
 
 // New resolves the configuration (settings first, then the environment
@@ -127,10 +129,9 @@ const noCredentialsMessage = "no valid AWS credentials were found: set `profile`
 	"(DRSORCH_RUN_SERVICE_ENDPOINT) at a `drsorch serve` run service"
 
 func newClients(cfg aws.Config, endpoints Endpoints) *Clients {
-	return &Clients{
+	c := &Clients{
 		Config:        cfg,
 		Region:        cfg.Region,
-		DRS:           drs.NewFromConfig(cfg, endpointOption[drs.Options](endpoints.DRS)),
 		SFN:           sfn.NewFromConfig(cfg, endpointOption[sfn.Options](endpoints.SFN)),
 		Events:        eventbridge.NewFromConfig(cfg, endpointOption[eventbridge.Options](endpoints.Events)),
 		STS:           sts.NewFromConfig(cfg, endpointOption[sts.Options](endpoints.STS)),
@@ -139,6 +140,9 @@ func newClients(cfg aws.Config, endpoints Endpoints) *Clients {
 		Logs:          cloudwatchlogs.NewFromConfig(cfg, endpointOption[cloudwatchlogs.Options](endpoints.Logs)),
 		endpoints:     endpoints,
 	}
+	c.DRS = drs.NewFromConfig(cfg, endpointOption[drs.Options](endpoints.DRS), keepServerCacheTrue(c))
+	c.servers = drsapi.NewServerCache(c.DRS, 0)
+	return c
 }
 
 // ForRegion returns clients for another region with the same credentials
@@ -174,7 +178,7 @@ func (c *Clients) Account(ctx context.Context) (string, error) {
 
 // withDefault fills every unset endpoint with url.
 func (e Endpoints) withDefault(url string) Endpoints {
-	for _, p := range []*string{&e.DRS, &e.SFN, &e.Events, &e.STS, &e.ServiceQuotas, &e.EC2, &e.Logs} {
+	for _, p := range []*string{&e.DRS, &e.SFN, &e.Events, &e.STS, &e.ServiceQuotas, &e.Logs, &e.EC2} {
 		if *p == "" {
 			*p = url
 		}
@@ -184,7 +188,7 @@ func (e Endpoints) withDefault(url string) Endpoints {
 
 // serviceOptions is the part of every generated client's Options we set.
 type serviceOptions interface {
-	drs.Options | sfn.Options | eventbridge.Options | sts.Options | servicequotas.Options | ec2.Options | cloudwatchlogs.Options
+	drs.Options | sfn.Options | eventbridge.Options | sts.Options | servicequotas.Options | cloudwatchlogs.Options | ec2.Options
 }
 
 func endpointOption[O serviceOptions](url string) func(*O) {
@@ -195,8 +199,6 @@ func endpointOption[O serviceOptions](url string) func(*O) {
 		switch v := any(o).(type) {
 		case *drs.Options:
 			v.BaseEndpoint = aws.String(url)
-		case *cloudwatchlogs.Options:
-			v.BaseEndpoint = aws.String(url)
 		case *sfn.Options:
 			v.BaseEndpoint = aws.String(url)
 		case *eventbridge.Options:
@@ -204,6 +206,8 @@ func endpointOption[O serviceOptions](url string) func(*O) {
 		case *sts.Options:
 			v.BaseEndpoint = aws.String(url)
 		case *servicequotas.Options:
+			v.BaseEndpoint = aws.String(url)
+		case *cloudwatchlogs.Options:
 			v.BaseEndpoint = aws.String(url)
 		case *ec2.Options:
 			v.BaseEndpoint = aws.String(url)

@@ -74,7 +74,7 @@ type Endpoints struct {
 	STS           string
 	ServiceQuotas string
 	EC2           string
-	Logs          string
+	Logs          string // CloudWatch Logs: the plans' log groups (audit trail, console)
 }
 
 // Lookup reads one environment variable; os.LookupEnv in production.

@@ -10,7 +10,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/drsorch/terraform-provider-drsorch/internal/executions"
-	"github.com/drsorch/terraform-provider-drsorch/internal/recoveryplan"
+	"github.com/drsorch/terraform-provider-drsorch/internal/startcheck"
 )
 
 func newStartCommand(env *Env) *cobra.Command {
@@ -136,35 +136,30 @@ func parseMilestone(s string) (executions.Milestone, error) {
 	return "", usageError("--wait %q: use started, paused or completed", s)
 }
 
-// preflight runs the provider's plan-time checks: busy servers and quota
-// headroom refuse; quota warnings are printed.
+// preflight runs the provider's plan-time checks (the console runs the
+// same, internal/startcheck): busy servers and quota headroom refuse;
+// quota warnings are printed.
 func preflight(ctx context.Context, s *session, p *plan, adopt map[string]string) error {
-	conflicts, err := executions.Conflicts(ctx, s.exec(), p.View, "")
+	res, err := startcheck.Run(ctx, s.exec(), p.View, adopt)
 	if err != nil {
-		return apiError("check for conflicting runs", err)
+		return apiError("check the plan before starting", err)
 	}
-	conflicts = withoutAdopted(conflicts, adopt)
-	if len(conflicts) > 0 {
-		lines := make([]string, len(conflicts))
-		for i, c := range conflicts {
+	if len(res.Conflicts) > 0 {
+		lines := make([]string, len(res.Conflicts))
+		for i, c := range res.Conflicts {
 			lines[i] = "  " + c.String()
 		}
 		return refused("plan %s cannot start: DRS runs one job per source server, and %d of its servers are busy:\n%s\nwait for that run to end, or cancel it (drsorch cancel EXEC)",
-			p.Name, len(conflicts), strings.Join(lines, "\n"))
+			p.Name, len(res.Conflicts), strings.Join(lines, "\n"))
 	}
-	problems, err := executions.Headroom(ctx, s.exec(), p.View)
-	if err != nil {
-		return apiError("check DRS quota headroom", err)
+	for _, pr := range res.Warnings {
+		fmt.Fprintf(s.env.Stderr, "warning: %s: %s\n", pr.Summary, pr.Detail)
 	}
-	var errs []string
-	for _, pr := range problems {
-		if pr.Severity == recoveryplan.Warning {
-			fmt.Fprintf(s.env.Stderr, "warning: %s: %s\n", pr.Summary, pr.Detail)
-		} else {
-			errs = append(errs, "  "+pr.Error())
+	if len(res.Errors) > 0 {
+		errs := make([]string, len(res.Errors))
+		for i, pr := range res.Errors {
+			errs[i] = "  " + pr.Error()
 		}
-	}
-	if len(errs) > 0 {
 		return refused("plan %s cannot start now: not enough DRS quota headroom:\n%s", p.Name, strings.Join(errs, "\n"))
 	}
 	return nil

@@ -24,23 +24,3 @@ func adoptJobs(ctx context.Context, s *session, p *plan, runType, from string) (
 	fmt.Fprintf(s.env.Stderr, "Adopting DRS jobs of %s: %s\n", from, executions.DescribeAdoption(adopt))
 	return adopt, nil
 }
-
-// withoutAdopted drops the conflicts with the jobs the run adopts: those
-// servers are busy with the very job their wave follows.
-func withoutAdopted(conflicts []executions.Conflict, adopt map[string]string) []executions.Conflict {
-	if len(adopt) == 0 {
-		return conflicts
-	}
-	adopted := map[string]bool{}
-	for _, job := range adopt {
-		adopted[job] = true
-	}
-	var out []executions.Conflict
-	for _, c := range conflicts {
-		if c.Execution == "" && c.JobID != "" && adopted[c.JobID] {
-			continue
-		}
-		out = append(out, c)
-	}
-	return out
-}

@@ -3,7 +3,6 @@ package cli
 import (
 	"context"
 	"errors"
-	"sort"
 	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -77,21 +76,9 @@ func resolveExecution(ctx context.Context, s *session, ref string) (string, erro
 	if ref == "" {
 		return "", usageError("give an execution ARN or name")
 	}
-	all, err := executions.Plans(ctx, s.clients.SFN)
+	matches, err := executions.FindByName(ctx, s.clients.SFN, ref)
 	if err != nil {
-		return "", apiError("list recovery plans", err)
-	}
-	var matches []string
-	for _, sm := range all {
-		list, err := plans.Executions(ctx, s.clients.SFN, aws.ToString(sm.StateMachineArn), "")
-		if err != nil {
-			return "", apiError("list executions of "+aws.ToString(sm.Name), err)
-		}
-		for _, ex := range list {
-			if aws.ToString(ex.Name) == ref {
-				matches = append(matches, aws.ToString(ex.ExecutionArn))
-			}
-		}
+		return "", apiError("list the executions of the recovery plans", err)
 	}
 	switch len(matches) {
 	case 0:
@@ -99,7 +86,6 @@ func resolveExecution(ctx context.Context, s *session, ref string) (string, erro
 	case 1:
 		return matches[0], nil
 	}
-	sort.Strings(matches)
 	return "", usageError("%d executions are named %q; give the ARN of one: %s", len(matches), ref, strings.Join(matches, ", "))
 }
 

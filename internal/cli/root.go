@@ -37,6 +37,7 @@ It talks to AWS (credentials and region as for the AWS CLI: --profile,
 		newPlansCommand(env), newStartCommand(env), newStatusCommand(env),
 		newResumeCommand(env), newCancelCommand(env), newTerminateCommand(env),
 		newHistoryCommand(env), newQuotasCommand(env),
+		newConsoleCommand(env), newReportCommand(env),
 	} {
 		root.AddCommand(cmd)
 	}

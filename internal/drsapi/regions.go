@@ -24,6 +24,14 @@ type RegionServers struct {
 // concurrently. The result keeps the order of regions; the error names
 // each region that failed.
 func ListSourceServersInRegions(ctx context.Context, regions []string, apiFor func(region string) SourceServerAPI, ids []string) ([]RegionServers, error) {
+	return ListInRegions(ctx, regions, func(ctx context.Context, region string) ([]types.SourceServer, error) {
+		return ListSourceServers(ctx, apiFor(region), ids)
+	})
+}
+
+// ListInRegions is ListSourceServersInRegions with the reading of one
+// region left to list (a ServerCache, for one).
+func ListInRegions(ctx context.Context, regions []string, list func(ctx context.Context, region string) ([]types.SourceServer, error)) ([]RegionServers, error) {
 	out := make([]RegionServers, len(regions))
 	errs := make([]error, len(regions))
 	var wg sync.WaitGroup
@@ -31,7 +39,7 @@ func ListSourceServersInRegions(ctx context.Context, regions []string, apiFor fu
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			servers, err := ListSourceServers(ctx, apiFor(region), ids)
+			servers, err := list(ctx, region)
 			out[i] = RegionServers{Region: region, Servers: servers}
 			if IsUninitialized(err) {
 				out[i].Uninitialized = true

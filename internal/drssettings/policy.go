@@ -33,7 +33,7 @@ func CheckPITPolicy(rules []PITRule) []Problem {
 		if r.RuleID < 0 {
 			out = append(out, Problem{i, "rule_id", fmt.Sprintf("%d must not be negative", r.RuleID)})
 		} else if j, dup := firstUse[r.RuleID]; dup {
-			out = append(out, Problem{i, "rule_id", fmt.Sprintf("%d is already the ID of rule %d; every rule needs its own rule_id", r.RuleID, j)})
+			out = append(out, Problem{i, "rule_id", fmt.Sprintf("%d is already the rule_id of pit_policy[%d]; give every rule its own rule_id", r.RuleID, j)})
 		} else {
 			firstUse[r.RuleID] = i
 		}

@@ -41,7 +41,7 @@ func TestPITPolicy(t *testing.T) {
 	}
 	bad := []PITRule{{1, "WEEK", 0, 60}, {1, "DAY", 1, 0}}
 	got := CheckPITPolicy(bad)
-	want := map[string]string{"0/units": "use one of MINUTE, HOUR, DAY", "0/interval": "positive number", "1/rule_id": "already the ID of rule 0", "1/retention_duration": "positive number of days"}
+	want := map[string]string{"0/units": "use one of MINUTE, HOUR, DAY", "0/interval": "positive number", "1/rule_id": "already the rule_id of pit_policy[0]", "1/retention_duration": "positive number of days"}
 	if len(got) != len(want) {
 		t.Fatalf("got %d problems, want %d: %+v", len(got), len(want), got)
 	}

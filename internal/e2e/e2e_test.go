@@ -92,15 +92,21 @@ func terraform(t *testing.T, dir string, env []string, args ...string) string {
 }
 
 // TestTerraformTestRunsADrill runs examples/drill-in-ci with `terraform
-// test`: the plan is deployed, an ephemeral drill recovers every server,
-// and everything is cleaned up.
+// test`: the plan is deployed, exactly one ephemeral drill recovers every
+// server, and everything is cleaned up.
 func TestTerraformTestRunsADrill(t *testing.T) {
 	svc := runservicetest.Start(t, runservice.Config{TimeScale: 2000})
-	env := terraformEnv(t, svc.URL)
+	front := svc.Front(t)
+	env := terraformEnv(t, front.URL)
 	dir := copyExample(t, "drill-in-ci")
 	out := terraform(t, dir, env, "test")
 	if !strings.Contains(out, "2 passed, 0 failed") {
 		t.Fatalf("terraform test did not pass both runs:\n%s", out)
+	}
+	// One drill for the one run that asks for it: not one per phase
+	// (plan, apply, destroy) that opens the ephemeral resource.
+	if n := front.Calls("StartExecution"); n != 1 {
+		t.Errorf("terraform test started %d executions, want exactly one drill", n)
 	}
 	cfg := svc.AWSConfig("us-east-1")
 	cfg.HTTPClient = awsclient.NewHTTPClient()

@@ -212,11 +212,19 @@ func Apply(ctx context.Context, api TagAPI, name string, current, want []types.S
 }
 
 func tag(ctx context.Context, api TagAPI, arn, name string) error {
-	_, err := api.TagResource(ctx, &drs.TagResourceInput{ResourceArn: aws.String(arn), Tags: map[string]string{TagKey: name}})
+	_, err := api.TagResource(ctx, tagInput(arn, TagKey, name))
 	return err
 }
 
 func untag(ctx context.Context, api TagAPI, arn string) error {
-	_, err := api.UntagResource(ctx, &drs.UntagResourceInput{ResourceArn: aws.String(arn), TagKeys: []string{TagKey}})
+	_, err := api.UntagResource(ctx, untagInput(arn, TagKey))
 	return err
+}
+
+func tagInput(arn, key, value string) *drs.TagResourceInput {
+	return &drs.TagResourceInput{ResourceArn: aws.String(arn), Tags: map[string]string{key: value}}
+}
+
+func untagInput(arn, key string) *drs.UntagResourceInput {
+	return &drs.UntagResourceInput{ResourceArn: aws.String(arn), TagKeys: []string{key}}
 }

@@ -87,7 +87,7 @@ func (d *quotasDataSource) Read(ctx context.Context, req datasource.ReadRequest,
 		addAPIError(&resp.Diagnostics, "read the DRS quotas from Service Quotas"+where, err)
 		return
 	}
-	servers, err := drsapi.ListSourceServers(ctx, clients.DRS, nil)
+	servers, err := clients.SourceServers().List(ctx)
 	if err != nil {
 		addAPIError(&resp.Diagnostics, "count the DRS source servers"+where, err)
 		return

@@ -16,7 +16,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/drsorch/terraform-provider-drsorch/internal/awsclient"
-	"github.com/drsorch/terraform-provider-drsorch/internal/drsapi"
 )
 
 type sourceServerDataSource struct{ clients *awsclient.Clients }
@@ -134,7 +133,7 @@ func (d *sourceServerDataSource) Read(ctx context.Context, req datasource.ReadRe
 		return
 	}
 	clients := d.clients.ForRegion(region.ValueString())
-	server, found, err := drsapi.GetSourceServer(ctx, clients.DRS, id.ValueString())
+	server, found, err := clients.SourceServers().Get(ctx, id.ValueString())
 	if err != nil {
 		addAPIError(&resp.Diagnostics, fmt.Sprintf("read DRS source server %s in %s", id.ValueString(), clients.Region), err)
 		return

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 
@@ -133,9 +134,14 @@ func (d *sourceServersDataSource) Read(ctx context.Context, req datasource.ReadR
 	if len(regions) == 0 {
 		regions = []string{d.clients.Region}
 	}
-	found, err := drsapi.ListSourceServersInRegions(ctx, regions, func(region string) drsapi.SourceServerAPI {
-		return d.clients.ForRegion(region).DRS
-	}, m.IDs)
+	found, err := drsapi.ListInRegions(ctx, regions, func(ctx context.Context, region string) ([]drstypes.SourceServer, error) {
+		cache := d.clients.ForRegion(region).SourceServers()
+		if len(m.IDs) > 0 {
+			return cache.Filter(ctx, m.IDs)
+		}
+		servers, err := cache.List(ctx)
+		return slices.Clone(servers), err // sorted below; the cached listing is shared
+	})
 	if err != nil {
 		addAPIError(&resp.Diagnostics, "read DRS source servers", err)
 		return

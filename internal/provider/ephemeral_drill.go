@@ -8,6 +8,8 @@ import (
 
 	sfntypes "github.com/aws/aws-sdk-go-v2/service/sfn/types"
 	"github.com/hashicorp/terraform-plugin-framework-timetypes/timetypes"
+	"github.com/hashicorp/terraform-plugin-framework/attr"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/ephemeral"
 	"github.com/hashicorp/terraform-plugin-framework/ephemeral/schema"
 	"github.com/hashicorp/terraform-plugin-framework/path"
@@ -35,12 +37,18 @@ func newDrillEphemeral() ephemeral.EphemeralResource { return &drillEphemeral{} 
 
 type drillModel struct {
 	RecoveryPlan  types.String         `tfsdk:"recovery_plan"`
+	Launch        types.Bool           `tfsdk:"launch"`
 	ApprovePauses types.Bool           `tfsdk:"approve_pauses"`
 	Timeout       timetypes.GoDuration `tfsdk:"timeout"`
 	ExecutionARN  types.String         `tfsdk:"execution_arn"`
 	Status        types.String         `tfsdk:"status"`
-	Instances     []drillInstanceValue `tfsdk:"instances"`
+	Instances     types.List           `tfsdk:"instances"`
 }
+
+var drillInstanceType = types.ObjectType{AttrTypes: map[string]attr.Type{
+	"wave": types.StringType, "source_server_id": types.StringType, "recovery_instance_id": types.StringType,
+	"ec2_instance_id": types.StringType, "ec2_instance_state": types.StringType,
+}}
 
 type drillInstanceValue struct {
 	Wave               types.String `tfsdk:"wave"`
@@ -59,12 +67,18 @@ func (d *drillEphemeral) Schema(_ context.Context, _ ephemeral.SchemaRequest, re
 		return schema.StringAttribute{Computed: true, Description: desc}
 	}
 	resp.Schema = schema.Schema{
-		Description: "A drill for the length of one Terraform run: opening it starts a DRILL of a recovery plan (resuming its pause gates " +
+		Description: "A drill for the length of one Terraform run: opening it with `launch` true (`launch = terraform.applying` drills in the " +
+			"apply only) starts a DRILL of a recovery plan (resuming its pause gates " +
 			"unless `approve_pauses = false`), waits until every wave recovered and hands back the recovery instances, for tests " +
 			"(`terraform test`) and for other providers to check the recovered application; closing it terminates those instances and " +
 			"waits for DRS. Nothing is stored in state.",
 		Attributes: map[string]schema.Attribute{
 			"recovery_plan": schema.StringAttribute{Required: true, Description: "The recovery plan: its name or its state machine ARN."},
+			"launch": schema.BoolAttribute{Optional: true,
+				Description: "Whether opening launches the drill. Terraform opens ephemeral resources in `terraform plan` too and does not " +
+					"tell the provider which phase it is in, so set `launch = terraform.applying` to drill in apply only (and in `terraform test` " +
+					"runs with `command = apply`), or `true` to drill in every phase that opens it, plan included. When false or unset, opening " +
+					"launches nothing and the results are unknown, so that checks on them wait for the apply; unset also warns."},
 			"approve_pauses": schema.BoolAttribute{Optional: true,
 				Description: "Resume each pause gate as it is reached. Default true; with false, opening fails when the drill pauses."},
 			"timeout": schema.StringAttribute{Optional: true, CustomType: timetypes.GoDurationType{},
@@ -91,6 +105,18 @@ func (d *drillEphemeral) Open(ctx context.Context, req ephemeral.OpenRequest, re
 	var m drillModel
 	resp.Diagnostics.Append(req.Config.Get(ctx, &m)...)
 	if resp.Diagnostics.HasError() {
+		return
+	}
+	if !m.Launch.ValueBool() {
+		if m.Launch.IsNull() {
+			resp.Diagnostics.AddAttributeWarning(path.Root("launch"), "Drill not launched",
+				"drsorch_drill launches a drill only when asked, because Terraform opens ephemeral resources during `terraform plan` too. "+
+					"Set `launch = terraform.applying` to drill during apply, or `launch = true` to drill in every phase, plan included.")
+		}
+		// Unknown results: what depends on the drill waits for the apply.
+		m.ExecutionARN, m.Status = types.StringUnknown(), types.StringUnknown()
+		m.Instances = types.ListUnknown(drillInstanceType)
+		resp.Diagnostics.Append(resp.Result.Set(ctx, &m)...)
 		return
 	}
 	timeout := duration(m.Timeout, path.Root("timeout"), &resp.Diagnostics)
@@ -160,15 +186,19 @@ func (d *drillEphemeral) Open(ctx context.Context, req ephemeral.OpenRequest, re
 	}
 	m.ExecutionARN = types.StringValue(arn)
 	m.Status = types.StringValue(string(e.Status))
+	instances := []drillInstanceValue{}
 	for _, w := range e.Waves {
 		for _, s := range w.Servers {
-			m.Instances = append(m.Instances, drillInstanceValue{
+			instances = append(instances, drillInstanceValue{
 				Wave: types.StringValue(w.Name), SourceServerID: types.StringValue(s.SourceServerID),
 				RecoveryInstanceID: optionalString(s.RecoveryInstanceID), EC2InstanceID: optionalString(s.EC2InstanceID),
 				EC2InstanceState: optionalString(s.EC2InstanceState),
 			})
 		}
 	}
+	var diags diag.Diagnostics
+	m.Instances, diags = types.ListValueFrom(ctx, drillInstanceType, instances)
+	resp.Diagnostics.Append(diags...)
 	resp.Diagnostics.Append(resp.Private.SetKey(ctx, privateExecution, []byte(`"`+arn+`"`))...)
 	resp.Diagnostics.Append(resp.Result.Set(ctx, &m)...)
 }

@@ -274,6 +274,7 @@ func TestAccDrillEphemeralStartAnswerLost(t *testing.T) {
 				Config: groupsAndPlan + `
 ephemeral "drsorch_drill" "check" {
   recovery_plan = drsorch_recovery_plan.shop.id
+  launch        = true
   timeout       = "30m"
 }
 provider "echo" {

@@ -21,6 +21,9 @@ type providerData struct {
 	accountOnce sync.Once
 	accountID   string
 	accountErr  error
+
+	// planned is what this walk's resources will hold after the apply.
+	planned plannedWalk
 }
 
 // account is the caller's account, asked of STS once per provider run.

@@ -103,7 +103,7 @@ func (r *executionResource) Schema(ctx context.Context, _ resource.SchemaRequest
 			"arn":  stable("The execution ARN."),
 			"name": stable("The execution name, chosen by the provider before the start: `<type>-<UTC time>-<random>`, e.g. `drill-20260105T090000Z-5f0c2a9b1e7d`."),
 			"recovery_plan": schema.StringAttribute{Required: true,
-				Description:   "The recovery plan to run: its name, or the ARN of its state machine. Changing it starts a new execution.",
+				Description:   "The recovery plan to run: its name, or the ARN of its state machine. It must exist or be deployed by a drsorch_recovery_plan of this configuration (reference it, e.g. `drsorch_recovery_plan.shop.name`), else the plan fails. Changing it starts a new execution.",
 				PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()}},
 			"plan_arn": stable("ARN of the plan's state machine."),
 			"type": schema.StringAttribute{Required: true,
@@ -250,7 +250,14 @@ func (r *executionResource) ModifyPlan(ctx context.Context, req resource.ModifyP
 		return
 	}
 	if !found {
-		return // deployed in this same apply: checked again before the run starts
+		if r.data.planned.planPlanned(planARN) {
+			return // deployed in this same apply: checked again before the run starts
+		}
+		resp.Diagnostics.AddAttributeError(path.Root("recovery_plan"), "Recovery plan not found",
+			fmt.Sprintf("There is no recovery plan %s in %s (no state machine %s), and no drsorch_recovery_plan of this configuration deploys it. "+
+				"Check the name and the provider's region, or reference the plan (recovery_plan = drsorch_recovery_plan.<name>.name) so that it is deployed first.",
+				plan.RecoveryPlan.ValueString(), r.data.clients.Region, planARN))
+		return
 	}
 	r.checkStart(ctx, view, plan, &resp.Diagnostics)
 }
@@ -651,9 +658,10 @@ func (r *executionResource) Delete(ctx context.Context, req resource.DeleteReque
 
 // ImportState imports an execution by its ARN.
 func (r *executionResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	if !strings.HasPrefix(req.ID, "arn:") || !strings.Contains(req.ID, ":execution:") {
-		resp.Diagnostics.AddError("Invalid import ID", fmt.Sprintf("%q is not an execution ARN (arn:<partition>:states:<region>:<account>:execution:drsorch-plan-<plan>:<name>).", req.ID))
+	arn, err := executionARNFromImportID(ctx, r.data.clients.SFN, req.ID)
+	if err != nil {
+		resp.Diagnostics.AddError("Invalid import ID", err.Error())
 		return
 	}
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("arn"), req.ID)...)
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("arn"), arn)...)
 }

@@ -2,7 +2,10 @@ package provider
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"maps"
+	"slices"
 	"sort"
 	"strings"
 
@@ -34,7 +37,10 @@ var (
 	_ resource.ResourceWithConfigValidators = (*protectionGroupResource)(nil)
 )
 
-type protectionGroupResource struct{ clients *awsclient.Clients }
+type protectionGroupResource struct {
+	clients *awsclient.Clients
+	data    *providerData
+}
 
 func newProtectionGroupResource() resource.Resource { return &protectionGroupResource{} }
 
@@ -57,11 +63,16 @@ func (r *protectionGroupResource) Schema(_ context.Context, _ resource.SchemaReq
 	resp.Schema = schema.Schema{
 		Description: "A named set of DRS source servers, recovered together by a wave of a recovery plan. " +
 			"Membership is the tag `" + protectiongroup.TagKey + "=<name>` on each member, so a server belongs to at most one group, " +
-			"for every user of the account. Members are chosen by explicit IDs or by tags; the plan shows the resolved members.",
+			"for every user of the account. Members are chosen by explicit IDs or by tags; the plan shows the resolved members.\n\n" +
+			"A recovery plan whose waves reference the group's `id` deploys the group's planned members in the same apply. Two groups of one " +
+			"configuration that want one server, or whose names differ only in case, fail the plan; a server another workspace takes at the same " +
+			"moment is claimed race-free (one group gets it, the other fails naming both). Membership changed outside Terraform shows as drift " +
+			"of `resolved_source_server_ids` and the next apply heals it; where it cannot (a server now owned by another group, or gone), the " +
+			"plan warns instead of failing, so neither plans nor `terraform destroy` are blocked by what others did.",
 		Attributes: map[string]schema.Attribute{
 			"id": schema.StringAttribute{
 				Computed:      true,
-				Description:   "The group name. Known once the group exists: reference it from recovery plan waves, so that a plan created in the same apply waits for its groups.",
+				Description:   "The group name, known at plan. Reference it from recovery plan waves: the plan is then planned and applied after the group, with the group's planned members, so a membership change reaches the plan in the same apply.",
 				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
 			},
 			"name": schema.StringAttribute{
@@ -83,12 +94,12 @@ func (r *protectionGroupResource) Schema(_ context.Context, _ resource.SchemaReq
 			},
 			"selection_tags": schema.MapAttribute{
 				Optional: true, ElementType: types.StringType,
-				Description: "Members by tags: every source server carrying all of these tags. New matching servers join at the next apply (the plan shows them).",
+				Description: "Members by tags: every source server carrying all of these tags. New matching servers join at the next apply (the plan shows them, in the group and in the recovery plans using it).",
 				Validators:  []validator.Map{mapvalidator.SizeAtLeast(1)},
 			},
 			"resolved_source_server_ids": schema.SetAttribute{
 				Computed: true, ElementType: types.StringType,
-				Description: "The members, as resolved at plan time.",
+				Description: "The members, as resolved at plan time. After a refresh, the servers that carry the group's tag: membership changed outside Terraform shows here as drift.",
 			},
 			"server_count":      schema.Int64Attribute{Computed: true, Description: "Number of members."},
 			"replicating_count": schema.Int64Attribute{Computed: true, Description: "Members whose data replication is healthy (CONTINUOUS)."},
@@ -101,7 +112,9 @@ func (r *protectionGroupResource) ConfigValidators(context.Context) []resource.C
 }
 
 func (r *protectionGroupResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
-	r.clients = clientsFrom(req.ProviderData, &resp.Diagnostics)
+	if r.data = providerDataFrom(req.ProviderData, &resp.Diagnostics); r.data != nil {
+		r.clients = r.data.clients
+	}
 }
 
 // selection reads the configured selection; ok is false when part of it is
@@ -109,6 +122,14 @@ func (r *protectionGroupResource) Configure(_ context.Context, req resource.Conf
 func (m protectionGroupModel) selection(ctx context.Context, diags *diag.Diagnostics) (sel protectiongroup.Selection, ok bool) {
 	if m.SourceServerIDs.IsUnknown() || m.SelectionTags.IsUnknown() {
 		return sel, false
+	}
+	// A tag value or an ID from a resource not created yet.
+	for _, elems := range [][]attr.Value{slices.Collect(maps.Values(m.SelectionTags.Elements())), m.SourceServerIDs.Elements()} {
+		for _, e := range elems {
+			if e.IsUnknown() {
+				return sel, false
+			}
+		}
 	}
 	if !m.SelectionTags.IsNull() {
 		sel.Tags = map[string]string{}
@@ -119,26 +140,46 @@ func (m protectionGroupModel) selection(ctx context.Context, diags *diag.Diagnos
 	return sel, !diags.HasError()
 }
 
+// ModifyPlan resolves the members at plan. A configuration that asks for
+// new membership (a new group, a changed selection) must be satisfiable:
+// unknown servers, servers owned by other groups and empty selections are
+// errors. Membership that merely drifted in the world is healed as far as
+// it can be, with warnings: no plan is blocked by what others did, least of
+// all the normal plan that `terraform destroy` runs first (Terraform
+// refreshes with a full plan before a destroy, and its errors abort the
+// destroy; the provider cannot tell that plan from another).
 func (r *protectionGroupResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
 	if req.Plan.Raw.IsNull() || r.clients == nil {
-		return
+		return // destroy: nothing about the world may block it
 	}
-	var plan protectionGroupModel
+	var plan, state protectionGroupModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	creating := req.State.Raw.IsNull()
+	if !creating {
+		resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	}
 	if resp.Diagnostics.HasError() || plan.Name.IsUnknown() {
 		return
 	}
+	name := plan.Name.ValueString()
+	// The ID is the name, known now: a recovery plan referencing it is
+	// planned with this group's planned members (see plannedWalk).
+	plan.ID = plan.Name
+	changed := creating || !plan.SelectionTags.Equal(state.SelectionTags) || !plan.SourceServerIDs.Equal(state.SourceServerIDs)
 	sel, known := plan.selection(ctx, &resp.Diagnostics)
-	if !known || resp.Diagnostics.HasError() {
+	if resp.Diagnostics.HasError() {
 		return
 	}
-	name := plan.Name.ValueString()
-	servers, err := drsapi.ListSourceServers(ctx, r.clients.DRS, nil)
+	if !known {
+		r.recordPlanned(protectiongroup.PlannedGroup{Name: name, Changed: changed}, sel, &resp.Diagnostics)
+		resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
+		return
+	}
+	servers, err := r.clients.SourceServers().List(ctx)
 	if err != nil {
 		addAPIError(&resp.Diagnostics, "read DRS source servers in "+r.clients.Region, err)
 		return
 	}
-	creating := req.State.Raw.IsNull()
 	if existing, serverID, taken := protectiongroup.NameTakenBy(name, servers); taken && (creating || existing != name) {
 		detail := fmt.Sprintf("Source server %s already belongs to protection group %q in %s. Group names are unique in an account and region, ignoring case.", serverID, existing, r.clients.Region)
 		if existing == name {
@@ -150,11 +191,15 @@ func (r *protectionGroupResource) ModifyPlan(ctx context.Context, req resource.M
 		return
 	}
 	res := protectiongroup.Resolve(name, sel, servers)
-	reportResolution(res, sel, r.clients.Region, &resp.Diagnostics)
+	reportResolution(name, res, sel, r.clients.Region, !changed, &resp.Diagnostics)
 	if resp.Diagnostics.HasError() {
 		return
 	}
 	ids := res.MemberIDs()
+	r.recordPlanned(protectiongroup.PlannedGroup{Name: name, Members: ids, Known: true, Changed: changed}, sel, &resp.Diagnostics)
+	if resp.Diagnostics.HasError() {
+		return
+	}
 	plan.ResolvedSourceServerIDs = stringSet(ids)
 	plan.ServerCount = types.Int64Value(int64(len(ids)))
 	plan.ReplicatingCount = types.Int64Value(int64(countReplicating(res.Members)))
@@ -162,12 +207,49 @@ func (r *protectionGroupResource) ModifyPlan(ctx context.Context, req resource.M
 	resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
 }
 
+// recordPlanned adds the group's planned membership to this walk's record,
+// refusing two groups of one configuration that want one server or whose
+// names differ only in case: both applies would otherwise succeed, one tag
+// naming one owner and two states claiming the server.
+func (r *protectionGroupResource) recordPlanned(g protectiongroup.PlannedGroup, sel protectiongroup.Selection, diags *diag.Diagnostics) {
+	if r.data == nil {
+		return
+	}
+	at := path.Root("source_server_ids")
+	if sel.Tags != nil {
+		at = path.Root("selection_tags")
+	}
+	for _, c := range r.data.planned.plannedGroups().Record(g) {
+		if c.ServerID == "" {
+			how := "differ only in case"
+			if c.Other == g.Name {
+				how = "are the same"
+			}
+			diags.AddAttributeError(path.Root("name"), "Protection group name used twice",
+				fmt.Sprintf("Protection groups %q and %q of this configuration %s. A group is its membership tag %s=<name>, and names are unique ignoring case: rename one of them.",
+					c.Other, g.Name, how, protectiongroup.TagKey))
+			continue
+		}
+		diags.AddAttributeError(at, "Source server in two protection groups",
+			fmt.Sprintf("Source server %s is claimed by protection groups %q and %q of this configuration. A server can be in one group only: leave it out of one of them.",
+				c.ServerID, c.Other, g.Name))
+	}
+}
+
 // reportResolution turns unknown IDs, servers owned by other groups, an
-// empty selection and unhealthy replication into diagnostics.
-func reportResolution(res protectiongroup.Resolution, sel protectiongroup.Selection, region string, diags *diag.Diagnostics) {
+// empty selection and unhealthy replication into diagnostics. With drift
+// (the configuration did not change) the first three are warnings: the
+// plan leaves those servers out rather than fail.
+func reportResolution(group string, res protectiongroup.Resolution, sel protectiongroup.Selection, region string, drift bool, diags *diag.Diagnostics) {
+	add := diags.AddAttributeError
+	note := ""
+	if drift {
+		add = diags.AddAttributeWarning
+		note = " The group's configuration did not change, so this is drift in DRS: the plan leaves the server out instead of failing."
+	}
 	if len(res.UnknownIDs) > 0 {
-		diags.AddAttributeError(path.Root("source_server_ids"), "Unknown source servers",
-			fmt.Sprintf("DRS in %s has no source server %s. Check the IDs (data.drsorch_source_servers lists them) and the provider's region.", region, strings.Join(res.UnknownIDs, ", ")))
+		add(path.Root("source_server_ids"), "Unknown source servers",
+			fmt.Sprintf("DRS in %s has no source server %s. Check the IDs (data.drsorch_source_servers lists them) and the provider's region.%s", region, strings.Join(res.UnknownIDs, ", "), note))
 	}
 	if len(res.Conflicts) > 0 {
 		ids := make([]string, 0, len(res.Conflicts))
@@ -180,14 +262,17 @@ func reportResolution(res protectiongroup.Resolution, sel protectiongroup.Select
 			attr = path.Root("selection_tags")
 		}
 		for _, id := range ids {
-			diags.AddAttributeError(attr, "Source server belongs to another protection group",
-				fmt.Sprintf("Source server %s belongs to protection group %q (tag %s). A server can be in one group only: remove it from %q first, or leave it out of this group.",
-					id, res.Conflicts[id], protectiongroup.TagKey, res.Conflicts[id]))
+			add(attr, "Source server belongs to another protection group",
+				fmt.Sprintf("Source server %s belongs to protection group %q (tag %s). A server can be in one group only: remove it from %q first, or leave it out of %q.%s",
+					id, res.Conflicts[id], protectiongroup.TagKey, res.Conflicts[id], group, note))
 		}
 	}
 	if sel.Tags != nil && len(res.Members) == 0 && len(res.Conflicts) == 0 {
-		diags.AddAttributeError(path.Root("selection_tags"), "Selection matches no source server",
-			fmt.Sprintf("No DRS source server in %s carries all of the tags %s. Check the tags, or tag the servers first.", region, formatTags(sel.Tags)))
+		detail := fmt.Sprintf("No DRS source server in %s carries all of the tags %s. Check the tags, or tag the servers first.", region, formatTags(sel.Tags))
+		if drift {
+			detail += " The group's configuration did not change: the plan empties the group, and recovery plans using it fail their plan until it has members again."
+		}
+		add(path.Root("selection_tags"), "Selection matches no source server", detail)
 	}
 	var unhealthy []string
 	for _, s := range res.Members {
@@ -257,7 +342,7 @@ func (r *protectionGroupResource) Update(ctx context.Context, req resource.Updat
 // a server since the plan.
 func (r *protectionGroupResource) apply(ctx context.Context, plan *protectionGroupModel, diags *diag.Diagnostics) {
 	name := plan.Name.ValueString()
-	servers, err := drsapi.ListSourceServers(ctx, r.clients.DRS, nil)
+	servers, err := r.clients.SourceServers().Fresh(ctx)
 	if err != nil {
 		addAPIError(diags, "read DRS source servers in "+r.clients.Region, err)
 		return
@@ -266,7 +351,7 @@ func (r *protectionGroupResource) apply(ctx context.Context, plan *protectionGro
 	if plan.ResolvedSourceServerIDs.IsUnknown() {
 		sel, _ := plan.selection(ctx, diags)
 		want = protectiongroup.Resolve(name, sel, servers)
-		reportResolution(want, sel, r.clients.Region, diags)
+		reportResolution(name, want, sel, r.clients.Region, false, diags)
 		if diags.HasError() {
 			return
 		}
@@ -274,13 +359,25 @@ func (r *protectionGroupResource) apply(ctx context.Context, plan *protectionGro
 		var ids []string
 		diags.Append(plan.ResolvedSourceServerIDs.ElementsAs(ctx, &ids, false)...)
 		want = protectiongroup.Resolve(name, protectiongroup.Selection{IDs: ids}, servers)
-		reportResolution(want, protectiongroup.Selection{IDs: ids}, r.clients.Region, diags)
+		reportResolution(name, want, protectiongroup.Selection{IDs: ids}, r.clients.Region, false, diags)
 		if diags.HasError() {
 			return
 		}
 	}
 	current := protectiongroup.CurrentMembers(name, servers)
-	if err := protectiongroup.Apply(ctx, r.clients.DRS, name, current, want.Members); err != nil {
+	// Claim, not a plain tag write: another group may be taking the same
+	// servers right now (another workspace, or a group of this
+	// configuration whose members were unknown at plan).
+	if err := protectiongroup.Claim(ctx, r.clients.DRS, name, current, want.Members); err != nil {
+		var contested *protectiongroup.ContestedError
+		if errors.As(err, &contested) {
+			attr := path.Root("source_server_ids")
+			if !plan.SelectionTags.IsNull() {
+				attr = path.Root("selection_tags")
+			}
+			diags.AddAttributeError(attr, "Source server contested by another protection group", err.Error())
+			return
+		}
 		addAPIError(diags, fmt.Sprintf("update the members of protection group %q", name), err)
 		return
 	}
@@ -299,7 +396,7 @@ func (r *protectionGroupResource) Read(ctx context.Context, req resource.ReadReq
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	servers, err := drsapi.ListSourceServers(ctx, r.clients.DRS, nil)
+	servers, err := r.clients.SourceServers().List(ctx)
 	if err != nil {
 		addAPIError(&resp.Diagnostics, "read DRS source servers in "+r.clients.Region, err)
 		return
@@ -309,9 +406,13 @@ func (r *protectionGroupResource) Read(ctx context.Context, req resource.ReadReq
 	for i, s := range members {
 		ids[i] = aws.ToString(s.SourceServerID)
 	}
-	// Membership changed outside Terraform shows as drift: explicit IDs
-	// are compared with the tags; a tag selection is re-resolved at plan.
-	if !state.SourceServerIDs.IsNull() || state.SelectionTags.IsNull() {
+	// Membership changed outside Terraform shows as drift of the resolved
+	// members, for explicit IDs and tag selections alike; the plan
+	// resolves the configuration again and the apply heals it. The
+	// configured selection stays as applied (ModifyPlan tells a changed
+	// configuration from drift by it); only an import, which has none,
+	// takes the members as its IDs.
+	if state.SourceServerIDs.IsNull() && state.SelectionTags.IsNull() {
 		state.SourceServerIDs = stringSet(ids)
 	}
 	state.ID = state.Name
@@ -328,7 +429,7 @@ func (r *protectionGroupResource) Delete(ctx context.Context, req resource.Delet
 		return
 	}
 	name := state.Name.ValueString()
-	servers, err := drsapi.ListSourceServers(ctx, r.clients.DRS, nil)
+	servers, err := r.clients.SourceServers().Fresh(ctx)
 	if err != nil {
 		addAPIError(&resp.Diagnostics, "read DRS source servers in "+r.clients.Region, err)
 		return
@@ -345,7 +446,7 @@ func (r *protectionGroupResource) ImportState(ctx context.Context, req resource.
 		resp.Diagnostics.AddError("Invalid import ID", err.Error()+". Import a protection group by its name.")
 		return
 	}
-	servers, err := drsapi.ListSourceServers(ctx, r.clients.DRS, nil)
+	servers, err := r.clients.SourceServers().List(ctx)
 	if err != nil {
 		addAPIError(&resp.Diagnostics, "read DRS source servers in "+r.clients.Region, err)
 		return

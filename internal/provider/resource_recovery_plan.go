@@ -30,7 +30,6 @@ import (
 	"github.com/drsorch/terraform-provider-drsorch/internal/drsapi"
 	"github.com/drsorch/terraform-provider-drsorch/internal/executions"
 	"github.com/drsorch/terraform-provider-drsorch/internal/plans"
-	"github.com/drsorch/terraform-provider-drsorch/internal/protectiongroup"
 	"github.com/drsorch/terraform-provider-drsorch/internal/recoveryplan"
 	"github.com/drsorch/terraform-provider-drsorch/internal/statemachine"
 )
@@ -102,7 +101,10 @@ func (r *recoveryPlanResource) Schema(_ context.Context, _ resource.SchemaReques
 			"(`" + plans.StateMachinePrefix + "<name>`) in the recovery region. Anyone allowed to can start it — with Terraform " +
 			"(`drsorch_execution`), the `drsorch` CLI, the console or an EventBridge rule — with the input `{\"type\": \"DRILL\"}` or " +
 			"`{\"type\": \"RECOVERY\"}`. Levels of waves run in sequence; the waves of one level run in parallel. Every mistake that " +
-			"can be seen before a run — cycles, unknown dependencies, empty groups, servers in two waves, DRS quotas — fails the plan.",
+			"can be seen before a run — cycles, unknown dependencies, empty groups, servers in two waves, DRS quotas, a name another plan or " +
+			"workspace uses — fails the plan. Problems that come only from changes in DRS (a lowered quota, a group emptied outside Terraform) " +
+			"are warnings on a configuration that did not change: the deployed plan is kept, and destroy is never blocked. A plan whose members " +
+			"change while one of its executions runs or is paused warns at plan, naming the execution and the servers added and removed.",
 		Attributes: map[string]schema.Attribute{
 			"id": schema.StringAttribute{Computed: true, Description: "The plan name.",
 				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()}},
@@ -150,7 +152,7 @@ func (r *recoveryPlanResource) Schema(_ context.Context, _ resource.SchemaReques
 				NestedObject: schema.NestedBlockObject{Attributes: map[string]schema.Attribute{
 					"name": schema.StringAttribute{Required: true, Description: "Wave name, unique in the plan: 1-40 letters, digits, '.', '_' or '-'."},
 					"protection_group": schema.StringAttribute{Required: true,
-						Description: "The protection group to recover. Reference `drsorch_protection_group.<x>.id` so the plan waits for the group."},
+						Description: "The protection group to recover. Reference `drsorch_protection_group.<x>.id`: the plan then waits for the group and deploys its planned members in the same apply (a literal name uses the servers that carry the group's tag at plan)."},
 					"depends_on": schema.ListAttribute{Optional: true, ElementType: types.StringType,
 						Description: "Waves that must finish first. Omitted: the wave before this one (a plain list runs in sequence). `[]`: none, so the wave starts with the first level."},
 					"pause_before": schema.BoolAttribute{Optional: true, Computed: true, Default: booldefault.StaticBool(false),
@@ -272,6 +274,9 @@ func (r *recoveryPlanResource) ModifyPlan(ctx context.Context, req resource.Modi
 		plan.ARN = types.StringValue(plans.ARN(r.data.partition(), r.data.clients.Region, account, plan.Name.ValueString()))
 		plan.ID = plan.Name
 	}
+	if r.checkPlanName(ctx, req.State.Raw.IsNull(), plan, &resp.Diagnostics); resp.Diagnostics.HasError() {
+		return
+	}
 	domain, known := plan.domainPlan(ctx, &resp.Diagnostics)
 	if !known {
 		r.planVersion(ctx, req, &plan, &resp.Diagnostics)
@@ -283,13 +288,23 @@ func (r *recoveryPlanResource) ModifyPlan(ctx context.Context, req resource.Modi
 		return // ValidateConfig reported it
 	}
 	plan.Levels = levelsValue(levels)
-	if compiled, ok := r.resolveAndCompile(ctx, &plan, domain, &resp.Diagnostics); ok {
+	var state recoveryPlanModel
+	if !req.State.Raw.IsNull() {
+		resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	}
+	strict := req.State.Raw.IsNull() || configChanged(plan, state)
+	compiled, ok, held := r.resolveAndCompile(ctx, &plan, domain, strict, &resp.Diagnostics)
+	if ok {
 		// resolveAndCompile filled domain's waves (shared) with their servers.
 		if checkLimits(plan, domain, compiled, &resp.Diagnostics); resp.Diagnostics.HasError() {
 			return
 		}
 		plan.Definition = types.StringValue(compiled.Definition)
 		plan.EstimatedStateTransitions = types.Int64Value(int64(compiled.EstimatedTransitions))
+		r.warnStaleRuns(ctx, req, domain, &resp.Diagnostics)
+	}
+	if held {
+		keepDeployed(&plan, state)
 	}
 	r.planVersion(ctx, req, &plan, &resp.Diagnostics)
 	resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
@@ -326,50 +341,53 @@ func (r *recoveryPlanResource) setVersion(ctx context.Context, m *recoveryPlanMo
 	}
 }
 
-// resolveAndCompile reads each wave's protection-group members, checks
-// servers and quotas, and compiles the plan. ok is false when a group is
-// not known yet (the definition is computed at apply then) or on error.
-func (r *recoveryPlanResource) resolveAndCompile(ctx context.Context, plan *recoveryPlanModel, domain recoveryplan.Plan, diags *diag.Diagnostics) (*statemachine.Compiled, bool) {
+// resolveAndCompile gives each wave its protection group's members as
+// planned (waveMembers), checks servers and quotas, and compiles the plan.
+// ok is false when a group is not known yet (the definition is computed at
+// apply then) or on error. strict says the configuration asks for a change
+// (or this is the apply): problems found in the world are errors; else
+// they are warnings and held says to keep the deployed definition.
+func (r *recoveryPlanResource) resolveAndCompile(ctx context.Context, plan *recoveryPlanModel, domain recoveryplan.Plan, strict bool, diags *diag.Diagnostics) (compiled *statemachine.Compiled, ok, held bool) {
 	waves, _ := plan.waves(ctx, diags)
 	for _, w := range waves {
 		if w.ProtectionGroup.IsUnknown() {
-			return nil, false
+			return nil, false, false
 		}
 	}
 	clients := r.data.clients
-	servers, err := drsapi.ListSourceServers(ctx, clients.DRS, nil)
+	servers, err := clients.SourceServers().List(ctx)
 	if err != nil {
 		addAPIError(diags, "read DRS source servers in "+clients.Region, err)
-		return nil, false
+		return nil, false, false
 	}
+	known, groupsChanged := r.waveMembers(domain, servers)
+	if !known {
+		return nil, false, false
+	}
+	strict = strict || groupsChanged
 	serverCount := 0
-	for i := range domain.Waves {
-		for _, s := range protectiongroup.CurrentMembers(domain.Waves[i].ProtectionGroup, servers) {
-			domain.Waves[i].ServerIDs = append(domain.Waves[i].ServerIDs, aws.ToString(s.SourceServerID))
-		}
-		serverCount += len(domain.Waves[i].ServerIDs)
+	for _, w := range domain.Waves {
+		serverCount += len(w.ServerIDs)
 	}
-	addProblems(domain.ValidateServers(), diags)
-	if diags.HasError() {
-		return nil, false
+	if held := addWorldProblems(domain.ValidateServers(), strict, diags); held || diags.HasError() {
+		return nil, false, held
 	}
 	quotas, usage, err := drsapi.RunLimits(ctx, clients.ServiceQuotas, clients.DRS)
 	if err != nil {
 		addAPIError(diags, "read DRS quotas and active jobs in "+clients.Region, err)
-		return nil, false
+		return nil, false, false
 	}
 	levels, _ := domain.Levels()
-	addProblems(domain.ValidateQuotas(levels, quotas, usage), diags)
-	if diags.HasError() {
-		return nil, false
+	if held := addWorldProblems(domain.ValidateQuotas(levels, quotas, usage), strict, diags); held || diags.HasError() {
+		return nil, false, held
 	}
-	compiled, err := statemachine.Compile(domain, r.data.clients.Region)
+	compiled, err = statemachine.Compile(domain, r.data.clients.Region)
 	if err != nil {
 		diags.AddError("Cannot compile the recovery plan", err.Error())
-		return nil, false
+		return nil, false, false
 	}
 	plan.ServerCount = types.Int64Value(int64(serverCount))
-	return compiled, true
+	return compiled, true, false
 }
 
 func levelsValue(levels [][]string) types.List {
@@ -394,7 +412,7 @@ func (r *recoveryPlanResource) ensureCompiled(ctx context.Context, plan *recover
 	if diags.HasError() {
 		return false
 	}
-	compiled, ok := r.resolveAndCompile(ctx, plan, domain, diags)
+	compiled, ok, _ := r.resolveAndCompile(ctx, plan, domain, true, diags)
 	if !ok {
 		if !diags.HasError() {
 			diags.AddError("Cannot compile the recovery plan", "A wave's protection group is still unknown at apply time.")
@@ -639,9 +657,13 @@ func (r *recoveryPlanResource) Delete(ctx context.Context, req resource.DeleteRe
 
 // ImportState imports a plan by name.
 func (r *recoveryPlanResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	name := req.ID
+	name, err := planNameFromImportID(req.ID, r.data.clients.Region)
+	if err != nil {
+		resp.Diagnostics.AddError("Invalid import ID", err.Error())
+		return
+	}
 	if err := plans.ValidateName(name); err != nil {
-		resp.Diagnostics.AddError("Invalid import ID", err.Error()+". Import a recovery plan by its name.")
+		resp.Diagnostics.AddError("Invalid import ID", err.Error()+". Import a recovery plan by its name, state machine ARN or version ARN.")
 		return
 	}
 	account, err := r.data.account(ctx)

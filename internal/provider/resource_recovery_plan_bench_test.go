@@ -85,7 +85,7 @@ func BenchmarkRecoveryPlanValidateAndCompile(b *testing.B) {
 			b.Fatal(ps.Err())
 		}
 		m := model
-		compiled, ok := r.resolveAndCompile(ctx, &m, domain, &diags)
+		compiled, ok, _ := r.resolveAndCompile(ctx, &m, domain, true, &diags)
 		if !ok || diags.HasError() {
 			b.Fatalf("compile: %v", diags)
 		}

@@ -172,7 +172,7 @@ func TestAccRecoveryPlanPlanTimeErrors(t *testing.T) {
 		"pause on first level":        {wave("db", db, "pause_before = true"), `(?s)runs in the first level`, nil},
 		"bad duration":                {wave("db", db, `timeout = "ten minutes"`), `(?s)timeout`, nil},
 		"short timeout":               {wave("db", db, `timeout = "30s"`), `(?s)between 1m and 24h`, nil},
-		"server in two waves":         {wave("db", db, "") + wave("db-again", db, ""), `(?s)is in wave "db" \(group "shop-db"\) and wave\s+"db-again"`, nil},
+		"server in two waves":         {wave("db", db, "") + wave("db-again", db, ""), `(?s)(is|are)\s+in\s+wave\s+"db"\s+\(group\s+"shop-db"\)\s+and\s+wave\s+"db-again"`, nil},
 		"empty group":                 {wave("db", `"no-such-group"`, ""), `(?s)protection group "no-such-group", which has no\s+source\s+servers`, nil},
 		"description not a tag value": {"  description = \"db → app\"\n" + wave("db", db, ""), `(?s)description.*may contain only letters, digits, spaces`, nil},
 		"wave over per-job quota": {wave("web", web, ""), `(?s)recovers 4 servers but DRS allows 3 source servers in a single job`,

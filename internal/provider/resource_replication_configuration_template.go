@@ -196,7 +196,7 @@ func (r *replicationConfigurationTemplateResource) ValidateConfig(ctx context.Co
 		if p.Index >= 0 {
 			at = at.AtListIndex(p.Index).AtName(p.Field)
 		}
-		resp.Diagnostics.AddAttributeError(at, "Invalid PIT policy", fmt.Sprintf("%s %s.", lastStep(p.Field, "pit_policy"), p.Message))
+		addAttributeError(&resp.Diagnostics, at, "Invalid PIT policy", fmt.Sprintf("%s %s.", lastStep(p.Field, "pit_policy"), p.Message))
 	}
 }
 

@@ -148,7 +148,7 @@ func TestAccReplicationConfigurationTemplateValidation(t *testing.T) {
 		{`  staging_area_subnet_id = "subnet-0123456789abcdef0"`, `(?s)Unknown subnet.*no subnet subnet-0123456789abcdef0`},
 		{sub + `  ebs_encryption_key_arn = "arn:aws:kms:us-east-1:123456789012:key/abc"`, `Invalid encryption key`},
 		{sub + `  pit_policy = [{ rule_id = 1, units = "HOUR", interval = 1, retention_duration = 4 }, { rule_id = 1, units = "DAY", interval = 1, retention_duration = 7 }]`,
-			`every rule needs its own rule_id`},
+			`(?s)Invalid PIT policy: pit_policy\[1\]\.rule_id.*rule_id 1 is already the rule_id of pit_policy\[0\]; give every rule its own rule_id`},
 		{sub + `  data_plane_routing = "VPN"`, `use one of PRIVATE_IP, PUBLIC_IP`},
 	} {
 		steps = append(steps, resource.TestStep{Config: rctHCL(env, c.body), PlanOnly: true, ExpectError: diagRE(c.want)})

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"regexp"
+	"strings"
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -224,7 +225,7 @@ func TestAccReplicationSettingsValidation(t *testing.T) {
 		{"pit units", id, `  pit_policy = [{ rule_id = 1, units = "WEEK", interval = 1, retention_duration = 4 }]`, `units "WEEK" is not allowed: use one of MINUTE, HOUR, DAY`},
 		{"pit interval", id, `  pit_policy = [{ rule_id = 1, units = "HOUR", interval = 0, retention_duration = 4 }]`, `interval 0 must be a positive number of hours`},
 		{"pit retention", id, `  pit_policy = [{ rule_id = 1, units = "DAY", interval = 1, retention_duration = -1 }]`, `retention_duration -1 must be a positive number of days`},
-		{"pit rule ids", id, `  pit_policy = [{ rule_id = 7, units = "DAY", interval = 1, retention_duration = 7 }, { rule_id = 7, units = "HOUR", interval = 1, retention_duration = 7 }]`, `rule_id 7 is already the ID of rule 0`},
+		{"pit rule ids", id, `  pit_policy = [{ rule_id = 7, units = "DAY", interval = 1, retention_duration = 7 }, { rule_id = 7, units = "HOUR", interval = 1, retention_duration = 7 }]`, `rule_id 7 is already the rule_id of pit_policy\[0\]`},
 		{"pit empty", id, `  pit_policy = []`, `pit_policy has 0 rules; DRS needs 1 to 10`},
 		{"subnet", id, `  staging_area_subnet_id = "subnet-XYZ"`, `"subnet-XYZ" is not a subnet ID`},
 		{"security group", id, `  replication_servers_security_groups_ids = ["sg-12"]`, `"sg-12" is not a security group ID`},
@@ -289,4 +290,59 @@ func replicationSummary(rc *drs.GetReplicationConfigurationOutput) string {
 		aws.ToBool(rc.UseDedicatedReplicationServer), rc.DefaultLargeStagingDiskType, rc.EbsEncryption, aws.ToString(rc.EbsEncryptionKeyArn),
 		rc.BandwidthThrottling, rc.DataPlaneRouting, aws.ToBool(rc.CreatePublicIP), aws.ToBool(rc.AutoReplicateNewDisks), rc.StagingAreaTags,
 		len(rc.PitPolicy), len(rc.ReplicatedDisks))
+}
+
+// Problems inside pit_policy and replicated_disks are shown on the line of
+// the list element at fault, with the attribute path in the summary, and
+// never on the resource's first line (Terraform's fallback for paths it
+// cannot find). Run through the terraform binary, whose output is checked.
+func TestAccReplicationSettingsNestedDiagnosticPaths(t *testing.T) {
+	env := acctest.Start(t)
+	id := serverIDByHostname(t, env, "shop-db-2")
+	t.Setenv("DRSORCH_RUN_SERVICE_ENDPOINT", env.Service.URL)
+	t.Setenv("AWS_REGION", env.Region)
+	tf := newTerraformCLI(t, map[string]string{"main.tf": `
+terraform {
+  required_providers {
+    drsorch = { source = "drsorch/drsorch" }
+  }
+}
+resource "drsorch_replication_settings" "db" {
+  source_server_id = "` + id + `"
+  replicated_disks = [
+    { device_name = "/dev/sda1", staging_disk_type = "GP3", iops = 2000 },
+    { device_name = "/dev/sdb", staging_disk_type = "IO2" },
+  ]
+  pit_policy = [
+    { rule_id = 7, units = "DAY", interval = 1, retention_duration = 7 },
+    { rule_id = 7, units = "HOUR", interval = 1, retention_duration = 7 },
+  ]
+}
+`})
+	out, err := tf.run("plan", "-input=false", "-no-color")
+	if err == nil {
+		t.Fatalf("plan passed:\n%s", out)
+	}
+	blocks := map[string]string{} // summary -> the whole error block
+	for _, b := range strings.Split(out, "Error: ")[1:] {
+		summary, _, _ := strings.Cut(b, "\n")
+		blocks[summary] = b
+	}
+	for _, c := range []struct{ summary, line, detail string }{
+		{"Invalid PIT policy: pit_policy[1].rule_id", `{ rule_id = 7, units = "HOUR"`, "rule_id 7 is already the rule_id of pit_policy[0]"},
+		{"Invalid iops: replicated_disks[0].iops", `{ device_name = "/dev/sda1"`, "iops 2000 is out of range for GP3"},
+		{"Invalid value: replicated_disks[1].staging_disk_type", `{ device_name = "/dev/sdb"`, `"IO2" is not allowed`},
+	} {
+		b, ok := blocks[c.summary]
+		if !ok {
+			t.Errorf("no error %q in:\n%s", c.summary, out)
+			continue
+		}
+		if !strings.Contains(b, c.line) || strings.Contains(b, `: resource "drsorch_replication_settings"`) {
+			t.Errorf("%s: not shown on the element's line %s:\n%s", c.summary, c.line, b)
+		}
+		if flat := strings.Join(strings.Fields(b), " "); !strings.Contains(flat, c.detail) {
+			t.Errorf("%s: detail lacks %q:\n%s", c.summary, c.detail, b)
+		}
+	}
 }

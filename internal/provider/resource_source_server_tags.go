@@ -151,7 +151,7 @@ func (r *sourceServerTagsResource) Read(ctx context.Context, req resource.ReadRe
 	id := st.SourceServerID.ValueString()
 	arn := st.ARN.ValueString()
 	if arn == "" { // just imported
-		s, err := serverIndexFor(r.clients).lookup(ctx, id)
+		s, err := lookupSourceServer(ctx, r.clients, id)
 		if errors.Is(err, errServerNotFound) {
 			resp.State.RemoveResource(ctx)
 			return
@@ -270,7 +270,7 @@ func (r *sourceServerTagsResource) arnOf(ctx context.Context, id string, planned
 	if v := planned.ValueString(); v != "" {
 		return v, true
 	}
-	s, err := serverIndexFor(r.clients).lookup(ctx, id)
+	s, err := lookupSourceServer(ctx, r.clients, id)
 	if err != nil {
 		addAPIError(diags, "look up DRS source server "+id, err)
 		return "", false

@@ -87,6 +87,14 @@ func (c *terraformCLI) run(args ...string) (string, error) {
 	return out.String(), runErr
 }
 
+// write replaces a file of the configuration.
+func (c *terraformCLI) write(name, body string) {
+	c.tb.Helper()
+	if err := os.WriteFile(filepath.Join(c.dir, name), []byte(body), 0o600); err != nil {
+		c.tb.Fatal(err)
+	}
+}
+
 func (c *terraformCLI) must(args ...string) string {
 	c.tb.Helper()
 	out, err := c.run(args...)

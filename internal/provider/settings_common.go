@@ -36,7 +36,7 @@ func checkServerAtPlan(ctx context.Context, clients *awsclient.Clients, req reso
 	if drssettings.CheckSourceServerID(id.ValueString()) != "" {
 		return drstypes.SourceServer{}, false // the attribute validator reports it
 	}
-	s, err := serverIndexFor(clients).lookup(ctx, id.ValueString())
+	s, err := lookupSourceServer(ctx, clients, id.ValueString())
 	if errors.Is(err, errServerNotFound) {
 		diags.AddAttributeError(path.Root("source_server_id"), "Unknown source server",
 			fmt.Sprintf("DRS in %s has no source server %s. Check the ID (data.drsorch_source_servers lists them) and the provider's region and account.",
@@ -69,7 +69,7 @@ func (v stringValidatorFunc) ValidateString(_ context.Context, req validator.Str
 		return
 	}
 	if msg := v.check(req.ConfigValue.ValueString()); msg != "" {
-		resp.Diagnostics.AddAttributeError(req.Path, "Invalid value", msg)
+		addAttributeError(&resp.Diagnostics, req.Path, "Invalid value", msg)
 	}
 }
 
@@ -99,7 +99,7 @@ func (v int64ValidatorFunc) ValidateInt64(_ context.Context, req validator.Int64
 		return
 	}
 	if msg := v.check(req.ConfigValue.ValueInt64()); msg != "" {
-		resp.Diagnostics.AddAttributeError(req.Path, "Invalid value", msg)
+		addAttributeError(&resp.Diagnostics, req.Path, "Invalid value", msg)
 	}
 }
 

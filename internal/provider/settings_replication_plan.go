@@ -46,7 +46,7 @@ func (r *replicationSettingsResource) ValidateConfig(ctx context.Context, req re
 		if !d.DeviceName.IsUnknown() {
 			name := d.DeviceName.ValueString()
 			if j, dup := seen[name]; dup {
-				diags.AddAttributeError(at.AtName("device_name"), "Disk listed twice",
+				addAttributeError(diags, at.AtName("device_name"), "Disk listed twice",
 					fmt.Sprintf("%q is already replicated_disks[%d]; list each disk once.", name, j))
 			}
 			seen[name] = i
@@ -65,12 +65,12 @@ func (r *replicationSettingsResource) ValidateConfig(ctx context.Context, req re
 				continue
 			}
 			if d.StagingDiskType.IsNull() {
-				diags.AddAttributeError(at.AtName(p.name), "Staging disk type needed",
+				addAttributeError(diags, at.AtName(p.name), "Staging disk type needed",
 					fmt.Sprintf("%s is set but staging_disk_type is not: its range depends on the type, so set staging_disk_type (GP3, or IO1 for iops) in the same entry.", p.name))
 				continue
 			}
 			if msg := p.check(diskType, p.value.ValueInt64()); msg != "" {
-				diags.AddAttributeError(at.AtName(p.name), "Invalid "+p.name, p.name+" "+msg+".")
+				addAttributeError(diags, at.AtName(p.name), "Invalid "+p.name, p.name+" "+msg+".")
 			}
 		}
 	}
@@ -93,7 +93,7 @@ func (r *replicationSettingsResource) ValidateConfig(ctx context.Context, req re
 				if p.Index >= 0 {
 					at = at.AtListIndex(p.Index).AtName(p.Field)
 				}
-				diags.AddAttributeError(at, "Invalid PIT policy", fmt.Sprintf("%s %s.", lastStep(p.Field, "pit_policy"), p.Message))
+				addAttributeError(diags, at, "Invalid PIT policy", fmt.Sprintf("%s %s.", lastStep(p.Field, "pit_policy"), p.Message))
 			}
 		}
 	}
@@ -195,7 +195,7 @@ func checkDiskNames(planned []replicatedDiskModel, known []string, serverID stri
 		name := d.DeviceName.ValueString()
 		listed[name] = true
 		if !slices.Contains(known, name) {
-			resp.Diagnostics.AddAttributeError(path.Root("replicated_disks").AtListIndex(i).AtName("device_name"), "Unknown disk",
+			addAttributeError(&resp.Diagnostics, path.Root("replicated_disks").AtListIndex(i).AtName("device_name"), "Unknown disk",
 				fmt.Sprintf("Source server %s has no disk %q; its disks are %s.", serverID, name, strings.Join(known, ", ")))
 		}
 	}

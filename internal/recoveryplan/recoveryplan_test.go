@@ -148,3 +148,33 @@ func TestValidateQuotas(t *testing.T) {
 		t.Fatalf("want two warnings, got %+v", ps)
 	}
 }
+
+// Each message names the values involved once: two waves on one group
+// make one problem listing the shared servers, and the known waves of an
+// unknown dependency are listed once even when two waves share a name.
+func TestProblemsNameEachValueOnce(t *testing.T) {
+	p := Plan{Waves: []Wave{wave("db", "s-1", "s-2", "s-3"), wave("db2", "s-3", "s-2", "s-1")}}
+	ps := p.ValidateServers()
+	if len(ps) != 1 {
+		t.Fatalf("want one problem for the two overlapping waves, got %+v", ps)
+	}
+	if want := `source servers s-1, s-2, s-3 are in wave "db"`; !strings.Contains(ps[0].Detail, want) {
+		t.Fatalf("detail %q lacks %q", ps[0].Detail, want)
+	}
+
+	app := wave("app")
+	app.DependsOn = []string{"cache", "cache", "cache"}
+	p = Plan{Waves: []Wave{wave("db"), wave("db"), app}}
+	ps = p.ValidateStructure()
+	var details []string
+	for _, pr := range ps {
+		details = append(details, pr.Detail)
+	}
+	all := strings.Join(details, "\n")
+	if strings.Contains(all, "db, db") || !strings.Contains(all, "known waves: app, db") {
+		t.Fatalf("known waves not listed once each:\n%s", all)
+	}
+	if n := strings.Count(all, "more than once"); n != 1 {
+		t.Fatalf("duplicate dependency reported %d times:\n%s", n, all)
+	}
+}

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -89,12 +90,16 @@ func (p Plan) ValidateStructure() Problems {
 		index[w.Name] = i
 	}
 	for i, w := range p.Waves {
-		seen := map[string]bool{}
+		seen := map[string]int{}
 		for _, d := range w.DependsOn {
+			seen[d]++
 			switch {
+			case seen[d] > 2: // reported at the second mention
 			case d == w.Name:
-				add(i, "depends_on", "Wave depends on itself", "remove %q from wave %q's depends_on", d, w.Name)
-			case seen[d]:
+				if seen[d] == 1 {
+					add(i, "depends_on", "Wave depends on itself", "remove %q from wave %q's depends_on", d, w.Name)
+				}
+			case seen[d] == 2:
 				add(i, "depends_on", "Duplicate dependency", "wave %q lists %q more than once in depends_on", w.Name, d)
 			default:
 				if _, ok := index[d]; !ok {
@@ -102,7 +107,6 @@ func (p Plan) ValidateStructure() Problems {
 						"wave %q depends on %q, which is not a wave of this plan; known waves: %s", w.Name, d, strings.Join(p.waveNames(), ", "))
 				}
 			}
-			seen[d] = true
 		}
 		if w.Timeout != 0 && (w.Timeout < time.Minute || w.Timeout > MaxWaveTimeout) {
 			add(i, "timeout", "Wave timeout out of range", "wave %q has timeout %s; use a value between 1m and %s", w.Name, w.Timeout, MaxWaveTimeout)
@@ -150,24 +154,46 @@ func (p Plan) ValidateServers() Problems {
 			ps = append(ps, Problem{Severity: Error, Wave: i, Attribute: "protection_group", Summary: "Empty protection group",
 				Detail: fmt.Sprintf("wave %q recovers protection group %q, which has no source servers; add servers to the group or remove the wave", w.Name, w.ProtectionGroup)})
 		}
+		// One problem per earlier wave this one overlaps, naming each
+		// shared server once.
+		var earlier []int
+		shared := map[int][]string{}
 		for _, id := range w.ServerIDs {
-			if j, dup := owner[id]; dup && j != i {
-				ps = append(ps, Problem{Severity: Error, Wave: i, Attribute: "protection_group", Summary: "Server in more than one wave",
-					Detail: fmt.Sprintf("source server %s is in wave %q (group %q) and wave %q (group %q); a server can be recovered by one wave only",
-						id, p.Waves[j].Name, p.Waves[j].ProtectionGroup, w.Name, w.ProtectionGroup)})
+			j, dup := owner[id]
+			if !dup {
+				owner[id] = i
 				continue
 			}
-			owner[id] = i
+			if j == i || slices.Contains(shared[j], id) {
+				continue
+			}
+			if len(shared[j]) == 0 {
+				earlier = append(earlier, j)
+			}
+			shared[j] = append(shared[j], id)
+		}
+		for _, j := range earlier {
+			ids := shared[j]
+			sort.Strings(ids)
+			servers := "source server " + ids[0] + " is"
+			if len(ids) > 1 {
+				servers = "source servers " + strings.Join(ids, ", ") + " are"
+			}
+			ps = append(ps, Problem{Severity: Error, Wave: i, Attribute: "protection_group", Summary: "Server in more than one wave",
+				Detail: fmt.Sprintf("%s in wave %q (group %q) and wave %q (group %q); a server can be recovered by one wave only",
+					servers, p.Waves[j].Name, p.Waves[j].ProtectionGroup, w.Name, w.ProtectionGroup)})
 		}
 	}
 	return ps
 }
 
+// waveNames are the plan's distinct wave names, sorted: a name two waves
+// share (itself an error) is listed once.
 func (p Plan) waveNames() []string {
 	names := make([]string, 0, len(p.Waves))
 	for _, w := range p.Waves {
 		names = append(names, w.Name)
 	}
 	sort.Strings(names)
-	return names
+	return slices.Compact(names)
 }

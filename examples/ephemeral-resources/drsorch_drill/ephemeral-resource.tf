@@ -1,9 +1,11 @@
 # A drill for the length of one Terraform run. Its recovered instances can
 # configure other providers (here: a smoke test of the recovered database
 # through the PostgreSQL provider), and they are terminated when Terraform
-# closes the drill.
+# closes the drill. launch = terraform.applying: `terraform plan` launches
+# nothing (the drill's results are unknown there), `terraform apply` drills.
 ephemeral "drsorch_drill" "smoke" {
   recovery_plan = drsorch_recovery_plan.shop.id
+  launch        = terraform.applying
   timeout       = "45m"
 }
 

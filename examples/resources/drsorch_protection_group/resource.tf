@@ -1,5 +1,7 @@
 # Members chosen by tags: every source server tagged app=shop and tier=db.
-# Servers tagged later join at the next apply (the plan shows them).
+# Servers tagged later join at the next apply (the plan shows them), and
+# recovery plans whose waves reference drsorch_protection_group.db.id
+# recover them from that same apply on.
 resource "drsorch_protection_group" "db" {
   name           = "shop-db"
   description    = "Shop databases"

@@ -2,135 +2,30 @@ package ui_test
 
 import (
 	"context"
-	"errors"
 	"fmt"
-	"os"
-	"os/exec"
-	"path/filepath"
 	"testing"
 	"time"
 
 	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/kb"
+
+	"github.com/drsorch/terraform-provider-drsorch/internal/browsertest"
 )
 
-// browserPath finds Debian's chromium (setup-browser.sh installs it).
-func browserPath(t *testing.T) string {
-	t.Helper()
-	for _, name := range []string{"chromium", "chromium-browser", "google-chrome"} {
-		if p, err := exec.LookPath(name); err == nil {
-			return p
-		}
-	}
-	msg := "no chromium binary on PATH: run internal/runservice/ui/setup-browser.sh (apt-get install chromium) to run the headless-browser test"
-	if os.Getenv("DRSORCH_REQUIRE_BROWSER") == "1" {
-		t.Fatal(msg + " (DRSORCH_REQUIRE_BROWSER=1 makes this a failure)")
-	}
-	t.Skip(msg)
-	return ""
-}
+// The chromedp helpers are shared with the console's browser test.
+func artifactsDir(t *testing.T) string { return browsertest.ArtifactsDir(t) }
 
-// artifactsDir is $DRSORCH_ARTIFACTS, else artifacts/ at the repository root.
-func artifactsDir(t *testing.T) string {
-	t.Helper()
-	dir := os.Getenv("DRSORCH_ARTIFACTS")
-	if dir == "" {
-		root, err := os.Getwd()
-		if err != nil {
-			t.Fatal(err)
-		}
-		for {
-			if _, err := os.Stat(filepath.Join(root, "go.mod")); err == nil {
-				break
-			}
-			parent := filepath.Dir(root)
-			if parent == root {
-				t.Fatal("cannot find the repository root (go.mod) for artifacts/; set DRSORCH_ARTIFACTS")
-			}
-			root = parent
-		}
-		dir = filepath.Join(root, "artifacts")
-	}
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		t.Fatal(err)
-	}
-	return dir
-}
+func newBrowser(t *testing.T) context.Context { return browsertest.New(t) }
 
-// newBrowser starts a headless chromium with a fresh profile.
-func newBrowser(t *testing.T) context.Context {
-	t.Helper()
-	// A fresh profile, removed once chromium and its helpers have exited
-	// (t.TempDir's cleanup races with them).
-	profile, err := os.MkdirTemp("", "drsorch-chromium-")
-	if err != nil {
-		t.Fatal(err)
-	}
-	opts := []chromedp.ExecAllocatorOption{
-		chromedp.ExecPath(browserPath(t)),
-		chromedp.Flag("headless", true),
-		chromedp.Flag("no-sandbox", true),
-		chromedp.Flag("disable-gpu", true),
-		chromedp.Flag("disable-background-networking", true),
-		chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true),
-		chromedp.Flag("no-first-run", true),
-		chromedp.Flag("disable-dev-shm-usage", true),
-		chromedp.UserDataDir(profile),
-		chromedp.WindowSize(1440, 1000),
-	}
-	alloc, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
-	ctx, cancel := chromedp.NewContext(alloc, chromedp.WithErrorf(t.Logf))
-	t.Cleanup(func() {
-		_ = chromedp.Cancel(ctx) // closes the browser and waits for it
-		cancel()
-		cancelAlloc()
-		removeProfile(t, profile)
-	})
-	if err := chromedp.Run(ctx, chromedp.EmulateViewport(1440, 1000)); err != nil {
-		t.Fatalf("start chromium: %v", err)
-	}
-	return ctx
-}
-
-// removeProfile removes chromium's profile, retrying briefly while exiting
-// helper processes still write to it.
-func removeProfile(t *testing.T, dir string) {
-	var err error
-	for range 50 {
-		if err = os.RemoveAll(dir); err == nil {
-			return
-		}
-		time.Sleep(100 * time.Millisecond)
-	}
-	t.Logf("leaving chromium profile %s: %v", dir, err)
-}
-
-// step runs browser actions with a deadline, failing with what was awaited.
 func step(t *testing.T, ctx context.Context, what string, actions ...chromedp.Action) {
 	t.Helper()
-	ctx, cancel := context.WithTimeout(ctx, 30*time.Second)
-	defer cancel()
-	if err := chromedp.Run(ctx, actions...); err != nil {
-		if errors.Is(err, context.DeadlineExceeded) {
-			var html string
-			_ = chromedp.Run(context.WithoutCancel(ctx), chromedp.OuterHTML("#live", &html, chromedp.ByQuery))
-			t.Fatalf("%s: not seen within 30s; the live region shows:\n%s", what, html)
-		}
-		t.Fatalf("%s: %v", what, err)
-	}
+	browsertest.Step(t, ctx, what, actions...)
 }
 
 func screenshot(t *testing.T, ctx context.Context, dir, name string) {
 	t.Helper()
-	var png []byte
-	step(t, ctx, "screenshot "+name, chromedp.FullScreenshot(&png, 100))
-	path := filepath.Join(dir, name)
-	if err := os.WriteFile(path, png, 0o644); err != nil {
-		t.Fatal(err)
-	}
-	t.Logf("screenshot: %s", path)
+	browsertest.Screenshot(t, ctx, dir, name)
 }
 
 // TestBrowserDrillPauseResume opens a running drill in a real headless
@@ -248,7 +143,7 @@ func TestBrowserCancelWithConfirmation(t *testing.T) {
 		chromedp.Focus(`#cancel-button`, chromedp.ByQuery),
 		chromedp.KeyEvent(kb.Enter),
 		chromedp.WaitVisible(`#confirm-cancel`, chromedp.ByQuery),
-		chromedp.Evaluate(`document.activeElement.id`, &focused),
+		browsertest.ActiveElement("confirm-cancel", &focused),
 	)
 	if focused != "confirm-cancel" {
 		t.Errorf("focus on the confirmation page is on %q, want the confirm button", focused)

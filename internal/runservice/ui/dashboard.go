@@ -11,10 +11,14 @@ package ui
 
 import (
 	"fmt"
+
+	"github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs"
+	"github.com/aws/aws-sdk-go-v2/service/sts"
 	"log/slog"
 	"net/http"
 	"regexp"
 	"sort"
+	"strings"
 	"sync"
 	"time"
 
@@ -49,6 +53,34 @@ type Options struct {
 	// Estates lists the accounts and regions the simulator has.
 	Estates func() []Estate
 	Logger  *slog.Logger
+
+	// The fields below let the same dashboard serve real AWS accounts
+	// (`drsorch console`); the run service leaves them zero.
+
+	// Clients builds the AWS clients of an account and region. Nil means
+	// clients served in process by API.
+	Clients func(Estate) executions.Clients
+	// Logs builds the CloudWatch Logs client of an account and region
+	// (plans' execution logs). Nil means one served in process by API.
+	Logs func(Estate) *cloudwatchlogs.Client
+	// DefaultEstate is shown when the query names none; zero means the
+	// run service's default account in us-east-1.
+	DefaultEstate Estate
+	// CheckEstate refuses an account or region the caller cannot read
+	// (for the console: another account than its credentials'); nil
+	// accepts any.
+	CheckEstate func(Estate) error
+	// STS builds the STS client that names who acts (GetCallerIdentity)
+	// in an account and region, for the audit trail. Nil means one served
+	// in process by API.
+	STS func(Estate) *sts.Client
+	// CSRFToken, when set, is put into every form and required of every
+	// action (field csrf), on top of the same-origin check.
+	CSRFToken string
+	// Product names the dashboard in its header ("run service" when empty).
+	Product string
+	// Real is true against AWS: times are wall-clock, not simulated.
+	Real bool
 }
 
 // Dashboard serves /ui/.
@@ -63,8 +95,17 @@ type Dashboard struct {
 
 // New builds the dashboard.
 func New(opts Options) (*Dashboard, error) {
-	if opts.API == nil {
-		return nil, fmt.Errorf("ui: Options.API is required: the handler that serves the run service's AWS APIs")
+	if opts.API == nil && opts.Clients == nil {
+		return nil, fmt.Errorf("ui: Options.API or Options.Clients is required: the handler that serves the run service's AWS APIs, or the AWS clients")
+	}
+	if opts.DefaultEstate.Account == "" {
+		opts.DefaultEstate.Account = awswire.DefaultAccount
+	}
+	if opts.DefaultEstate.Region == "" {
+		opts.DefaultEstate.Region = DefaultRegion
+	}
+	if opts.Product == "" {
+		opts.Product = "run service"
 	}
 	if opts.Now == nil {
 		opts.Now = time.Now
@@ -92,6 +133,13 @@ func (d *Dashboard) routes() {
 	d.mux.HandleFunc("GET /ui/executions/{arn}/cancel", d.confirmCancel)
 	d.mux.HandleFunc("POST /ui/executions/{arn}/cancel", d.cancel)
 	d.mux.HandleFunc("POST /ui/executions/{arn}/resume", d.resume)
+	d.mux.HandleFunc("GET /ui/executions/{arn}/terminate", d.confirmTerminate)
+	d.mux.HandleFunc("POST /ui/executions/{arn}/terminate", d.terminate)
+	d.mux.HandleFunc("GET /ui/plans", d.plansPage)
+	d.mux.HandleFunc("GET /ui/plans/{plan}", d.planPage)
+	d.mux.HandleFunc("GET /ui/plans/{plan}/start", d.confirmStart)
+	d.mux.HandleFunc("POST /ui/plans/{plan}/start", d.startDrill)
+	d.mux.HandleFunc("GET /ui/servers", d.serversPage)
 	d.mux.Handle("GET /ui/static/", http.StripPrefix("/ui/", http.FileServerFS(assets)))
 	d.mux.HandleFunc("/ui/", func(w http.ResponseWriter, r *http.Request) {
 		d.errorPage(w, r, http.StatusNotFound, "No such page", fmt.Sprintf("The dashboard has no page at %s.", r.URL.Path))
@@ -112,16 +160,16 @@ var (
 	executionARNPattern = regexp.MustCompile(`^arn:aws[a-z-]*:states:([a-z0-9-]+):(\d{12}):execution:[A-Za-z0-9_-]+:[^:/]+$`)
 )
 
-// estateFromQuery reads ?account= and ?region=, defaulting to the default
-// simulated account in us-east-1.
-func estateFromQuery(r *http.Request) (Estate, error) {
+// estateFromQuery reads ?account= and ?region=, defaulting to the
+// dashboard's default estate.
+func (d *Dashboard) estateFromQuery(r *http.Request) (Estate, error) {
 	q := r.URL.Query()
-	est := Estate{Account: q.Get("account"), Region: q.Get("region")}
+	est := Estate{Account: strings.TrimSpace(q.Get("account")), Region: strings.TrimSpace(q.Get("region"))}
 	if est.Account == "" {
-		est.Account = awswire.DefaultAccount
+		est.Account = d.opts.DefaultEstate.Account
 	}
 	if est.Region == "" {
-		est.Region = DefaultRegion
+		est.Region = d.opts.DefaultEstate.Region
 	}
 	if !accountPattern.MatchString(est.Account) {
 		return est, fmt.Errorf("account %q is not an AWS account ID: use 12 digits, such as %s", est.Account, awswire.DefaultAccount)
@@ -129,16 +177,24 @@ func estateFromQuery(r *http.Request) (Estate, error) {
 	if !regionPattern.MatchString(est.Region) {
 		return est, fmt.Errorf("region %q is not an AWS region: use a name such as us-east-1 or eu-west-2", est.Region)
 	}
-	return est, nil
+	return est, d.checkEstate(est)
+}
+
+func (d *Dashboard) checkEstate(est Estate) error {
+	if d.opts.CheckEstate == nil {
+		return nil
+	}
+	return d.opts.CheckEstate(est)
 }
 
 // estateOfExecution reads the account and region from an execution ARN.
-func estateOfExecution(arn string) (Estate, error) {
+func (d *Dashboard) estateOfExecution(arn string) (Estate, error) {
 	m := executionARNPattern.FindStringSubmatch(arn)
 	if m == nil {
 		return Estate{}, fmt.Errorf("%q is not a Step Functions execution ARN (arn:aws:states:REGION:ACCOUNT:execution:STATE_MACHINE:NAME)", arn)
 	}
-	return Estate{Region: m[1], Account: m[2]}, nil
+	est := Estate{Region: m[1], Account: m[2]}
+	return est, d.checkEstate(est)
 }
 
 // estates lists the simulator's estates plus current, sorted.
@@ -169,11 +225,23 @@ func (d *Dashboard) clients(est Estate) executions.Clients {
 	defer d.clientsMu.Unlock()
 	c, ok := d.clientsOf[key]
 	if !ok {
-		c = clientsFor(d.opts.API, key)
+		if d.opts.Clients != nil {
+			c = d.opts.Clients(key)
+		} else {
+			c = clientsFor(d.opts.API, key)
+		}
 		// Any account and region can be asked for: keep the cache bounded.
 		if len(d.clientsOf) < maxCachedEstates {
 			d.clientsOf[key] = c
 		}
 	}
 	return c
+}
+
+// logs returns the CloudWatch Logs client of an account and region.
+func (d *Dashboard) logs(est Estate) *cloudwatchlogs.Client {
+	if d.opts.Logs != nil {
+		return d.opts.Logs(est)
+	}
+	return logsFor(d.opts.API, est)
 }

@@ -3,17 +3,15 @@ package ui
 import (
 	"context"
 	"errors"
+	"html/template"
 	"net/http"
-	"sort"
-	"strings"
 	"time"
 
-	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/service/drs"
 	sfntypes "github.com/aws/aws-sdk-go-v2/service/sfn/types"
 	smithy "github.com/aws/smithy-go"
 
 	"github.com/drsorch/terraform-provider-drsorch/internal/executions"
+	"github.com/drsorch/terraform-provider-drsorch/internal/report"
 )
 
 type executionData struct {
@@ -23,12 +21,27 @@ type executionData struct {
 	Phase    string
 	Duration time.Duration
 	Levels   []level
-	Events   []jobEvent
+	Events   []report.Event
+	// Timeline is the Gantt chart of the run (inline SVG).
+	Timeline template.HTML
 	// EventsError says why the job events could not be read.
 	EventsError string
 	Quotas      quotaPanel
 	Notice      string
 	Error       string
+	// Hosts are the execution's source servers by ID (hostnames).
+	Hosts map[string]serverRow
+	// Approvals are the pause gates approved so far, in wave order.
+	Approvals []approvalView
+	// Launched counts recovery instances still to terminate; Instances
+	// lists them on the terminate page.
+	Launched  int
+	Instances []executions.Server
+}
+
+type approvalView struct {
+	Wave string
+	executions.Approval
 }
 
 // level is one topological layer of the plan: its waves run side by side.
@@ -41,16 +54,6 @@ type waveView struct {
 	executions.Wave
 	Duration time.Duration
 	Launched int
-}
-
-// jobEvent is one DRS job log item of a wave's job.
-type jobEvent struct {
-	At       time.Time
-	Wave     string
-	JobID    string
-	Event    string
-	ServerID string
-	Detail   string
 }
 
 func (d *Dashboard) executionPage(w http.ResponseWriter, r *http.Request) {
@@ -78,7 +81,7 @@ func (d *Dashboard) serveExecution(w http.ResponseWriter, r *http.Request, tmpl,
 // returns the HTTP status that fits: 400 for a malformed ARN, 404 for an
 // execution that does not exist.
 func (d *Dashboard) loadExecution(ctx context.Context, arn string) (*executionData, int, error) {
-	est, err := estateOfExecution(arn)
+	est, err := d.estateOfExecution(arn)
 	if err != nil {
 		return nil, http.StatusBadRequest, err
 	}
@@ -100,11 +103,27 @@ func (d *Dashboard) loadExecution(ctx context.Context, arn string) (*executionDa
 	data.LiveURL = executionURL(arn) + "/live"
 	data.Duration = until(e.StoppedAt, now).Sub(e.StartedAt)
 	data.Levels = groupLevels(e, now)
-	data.Events, err = jobEvents(ctx, c.DRS, e)
+	data.Events, err = report.JobEvents(ctx, c.DRS, e)
 	if err != nil {
 		data.EventsError = "Could not read the DRS job events: " + err.Error()
 	}
 	data.Quotas = readQuotas(ctx, c)
+	var ids []string
+	for _, w := range e.Waves {
+		for _, s := range w.Servers {
+			ids = append(ids, s.SourceServerID)
+		}
+		if w.Approval != nil {
+			data.Approvals = append(data.Approvals, approvalView{Wave: w.Name, Approval: *w.Approval})
+		}
+	}
+	data.Hosts = serversByID(ctx, c.DRS, ids)
+	hostnames := map[string]string{}
+	for id, s := range data.Hosts {
+		hostnames[id] = s.Hostname
+	}
+	data.Timeline = report.Timeline(report.Build(e, hostnames, data.Events, report.Target{}, now))
+	data.Launched = len(executions.LaunchedInstances(e))
 	return data, http.StatusOK, nil
 }
 
@@ -141,55 +160,4 @@ func groupLevels(e *executions.Execution, now time.Time) []level {
 		}
 	}
 	return out
-}
-
-// jobEvents reads the log of every wave's DRS job (DescribeJobLogItems),
-// merged in time order.
-func jobEvents(ctx context.Context, api *drs.Client, e *executions.Execution) ([]jobEvent, error) {
-	var out []jobEvent
-	for _, w := range e.Waves {
-		if w.JobID == "" {
-			continue
-		}
-		pages := drs.NewDescribeJobLogItemsPaginator(api, &drs.DescribeJobLogItemsInput{JobID: aws.String(w.JobID)})
-		for pages.HasMorePages() {
-			page, err := pages.NextPage(ctx)
-			if err != nil {
-				return out, err
-			}
-			for _, item := range page.Items {
-				ev := jobEvent{At: parseTime(aws.ToString(item.LogDateTime)), Wave: w.Name, JobID: w.JobID, Event: string(item.Event)}
-				if data := item.EventData; data != nil {
-					ev.ServerID = aws.ToString(data.SourceServerID)
-					ev.Detail = eventDetail(data.TargetInstanceID, data.ConversionServerID, data.RawError)
-				}
-				out = append(out, ev)
-			}
-		}
-	}
-	sort.SliceStable(out, func(i, j int) bool { return out[i].At.Before(out[j].At) })
-	return out, nil
-}
-
-func eventDetail(target, conversionServer, rawError *string) string {
-	var parts []string
-	if v := aws.ToString(target); v != "" {
-		parts = append(parts, "instance "+v)
-	}
-	if v := aws.ToString(conversionServer); v != "" {
-		parts = append(parts, "conversion server "+v)
-	}
-	if v := aws.ToString(rawError); v != "" {
-		parts = append(parts, v)
-	}
-	return strings.Join(parts, " · ")
-}
-
-func parseTime(s string) time.Time {
-	for _, layout := range []string{time.RFC3339Nano, "2006-01-02T15:04:05.000Z07:00"} {
-		if t, err := time.Parse(layout, s); err == nil {
-			return t
-		}
-	}
-	return time.Time{}
 }

@@ -33,8 +33,38 @@ type executionRow struct {
 	Running   bool
 }
 
+// listFilter narrows the executions list; zero fields select everything.
+type listFilter struct {
+	Plan   string
+	Type   string // DRILL or RECOVERY
+	Status string // a Step Functions status
+	Since  string // one of sinceChoices
+}
+
+// sinceChoices are the time windows the filter offers.
+var sinceChoices = []struct{ Value, Label string }{
+	{"1h", "last hour"}, {"24h", "last 24 hours"}, {"168h", "last 7 days"}, {"720h", "last 30 days"},
+}
+
+func (f listFilter) Active() bool { return f != listFilter{} }
+
+func (f listFilter) keep(row executionRow, now time.Time) bool {
+	if f.Plan != "" && row.Plan != f.Plan || f.Status != "" && row.Status != f.Status {
+		return false
+	}
+	if d, err := time.ParseDuration(f.Since); err == nil && f.Since != "" && row.StartedAt.Before(now.Add(-d)) {
+		return false
+	}
+	return true
+}
+
 type listData struct {
 	base
+	Filter    listFilter
+	PlanNames []string
+	Statuses  []string
+	Types     []string
+	Since     []struct{ Value, Label string }
 	Plans     int
 	Rows      []executionRow
 	Truncated int // executions left off the list
@@ -51,24 +81,52 @@ func (d *Dashboard) listLive(w http.ResponseWriter, r *http.Request) {
 }
 
 func (d *Dashboard) serveList(w http.ResponseWriter, r *http.Request, tmpl string) {
-	est, err := estateFromQuery(r)
+	est, err := d.estateFromQuery(r)
 	if err != nil {
 		d.errorPage(w, r, http.StatusBadRequest, "Bad account or region", err.Error())
 		return
 	}
-	data := listData{base: d.base("Executions", est)}
-	data.LiveURL = "/ui/live?" + r.URL.Query().Encode()
+	q := r.URL.Query()
+	data := listData{base: d.base("Executions", est), Since: sinceChoices,
+		Filter:   listFilter{Plan: q.Get("plan"), Type: q.Get("type"), Status: q.Get("status"), Since: q.Get("since")},
+		Statuses: []string{"RUNNING", "SUCCEEDED", "FAILED", "TIMED_OUT", "ABORTED"},
+		Types:    []string{executions.TypeDrill, executions.TypeRecovery}}
+	data.LiveURL = "/ui/live?" + q.Encode()
 	c := d.clients(est)
-	rows, planCount, err := d.listExecutions(r.Context(), c)
+	all, planCount, err := d.listExecutions(r.Context(), c)
 	if err != nil {
 		data.ListError = "Could not list executions: " + err.Error()
 	}
 	data.Plans = planCount
+	now := d.opts.Now()
+	seen := map[string]bool{}
+	var rows []executionRow
+	for _, row := range all {
+		if !seen[row.Plan] {
+			seen[row.Plan] = true
+			data.PlanNames = append(data.PlanNames, row.Plan)
+		}
+		if data.Filter.keep(row, now) {
+			rows = append(rows, row)
+		}
+	}
+	sort.Strings(data.PlanNames)
 	if len(rows) > maxListed {
 		data.Truncated = len(rows) - maxListed
 		rows = rows[:maxListed]
 	}
-	data.Rows = d.enrichRows(r.Context(), c, rows)
+	rows = d.enrichRows(r.Context(), c, rows)
+	// The type is in the input, which only DescribeExecution reads.
+	if data.Filter.Type != "" {
+		kept := rows[:0]
+		for _, row := range rows {
+			if row.Type == data.Filter.Type {
+				kept = append(kept, row)
+			}
+		}
+		rows = kept
+	}
+	data.Rows = rows
 	data.Quotas = readQuotas(r.Context(), c)
 	d.render(w, http.StatusOK, "list", tmpl, data)
 }

@@ -11,7 +11,6 @@ import (
 	"time"
 
 	"github.com/drsorch/terraform-provider-drsorch/internal/drsapi"
-	"github.com/drsorch/terraform-provider-drsorch/internal/runservice/awswire"
 )
 
 //go:embed templates/*.html
@@ -26,7 +25,7 @@ type pages struct {
 	byName map[string]*template.Template
 }
 
-var pageNames = []string{"list", "execution", "cancel", "error"}
+var pageNames = []string{"list", "execution", "cancel", "terminate", "error", "plans", "plan", "start", "servers"}
 
 func parsePages() (*pages, error) {
 	base, err := template.New("layout").Funcs(templateFuncs).ParseFS(templateFiles, "templates/layout.html", "templates/partials.html")
@@ -70,10 +69,18 @@ type base struct {
 	LiveURL string
 	// PollMillis is the refresh interval of the live region.
 	PollMillis int64
+	// CSRF is the anti-forgery token every form carries (may be empty).
+	CSRF string
+	// Product names the dashboard; Real is true against AWS.
+	Product string
+	Real    bool
+	// Section is the top navigation entry of the page.
+	Section string
 }
 
 func (d *Dashboard) base(title string, est Estate) base {
-	return base{Title: title, Estate: est, Estates: d.estates(est), SimNow: d.opts.Now(), PollMillis: PollInterval.Milliseconds()}
+	return base{Title: title, Estate: est, Estates: d.estates(est), SimNow: d.opts.Now(), PollMillis: PollInterval.Milliseconds(),
+		CSRF: d.opts.CSRFToken, Product: d.opts.Product, Real: d.opts.Real, Section: "executions"}
 }
 
 type errorData struct {
@@ -85,12 +92,12 @@ type errorData struct {
 
 func (d *Dashboard) errorPage(w http.ResponseWriter, r *http.Request, status int, heading, message string) {
 	// Keep the reader in the account and region they were looking at.
-	est, err := estateOfExecution(r.PathValue("arn"))
+	est, err := d.estateOfExecution(r.PathValue("arn"))
 	if err != nil {
-		est, err = estateFromQuery(r)
+		est, err = d.estateFromQuery(r)
 	}
 	if err != nil {
-		est = Estate{Account: awswire.DefaultAccount, Region: DefaultRegion}
+		est = d.opts.DefaultEstate
 	}
 	d.render(w, status, "error", "layout", errorData{base: d.base(heading, est), Status: status, Heading: heading, Message: message})
 }
@@ -102,6 +109,8 @@ var templateFuncs = template.FuncMap{
 	"lower":       strings.ToLower,
 	"execURL":     executionURL,
 	"estateURL":   estateURL,
+	"sectionURL":  sectionURL,
+	"planURL":     planURL,
 	"statusWord":  statusWord,
 	"number":      formatNumber,
 	"quotaSource": quotaSource,
@@ -149,6 +158,11 @@ func executionURL(arn string) string { return "/ui/executions/" + url.PathEscape
 
 func estateURL(e Estate) string {
 	return "/ui/?" + url.Values{"account": {e.Account}, "region": {e.Region}}.Encode()
+}
+
+// sectionURL is a top-level page of an estate: plans, servers.
+func sectionURL(section string, e Estate) string {
+	return "/ui/" + section + "?" + url.Values{"account": {e.Account}, "region": {e.Region}}.Encode()
 }
 
 // statusWord makes an enum readable: TIMED_OUT → timed out.

@@ -8,6 +8,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/credentials"
+	"github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs"
 	"github.com/aws/aws-sdk-go-v2/service/drs"
 	"github.com/aws/aws-sdk-go-v2/service/servicequotas"
 	"github.com/aws/aws-sdk-go-v2/service/sfn"
@@ -81,27 +82,34 @@ func (r *recorder) response(req *http.Request) *http.Response {
 // account from the access key and does not verify signatures.
 const dashboardSecret = "drsorch-dashboard"
 
-// clientsFor builds the AWS clients of one account and region, served in
-// process by api.
-func clientsFor(api http.Handler, est Estate) executions.Clients {
-	cfg := aws.Config{
+// logsFor builds the CloudWatch Logs client of one account and region,
+// served in process by api.
+func logsFor(api http.Handler, est Estate) *cloudwatchlogs.Client {
+	return cloudwatchlogs.NewFromConfig(inProcessConfig(api, est))
+}
+
+func inProcessConfig(api http.Handler, est Estate) aws.Config {
+	return aws.Config{
 		Region:           est.Region,
 		Credentials:      credentials.NewStaticCredentialsProvider(awswire.SessionAccessKey(est.Account, awswire.DashboardKeySuffix), dashboardSecret, ""),
 		BaseEndpoint:     aws.String("http://drsorch-run-service.internal"),
 		HTTPClient:       &http.Client{Transport: inProcess{api: api}},
 		RetryMaxAttempts: 1,
 	}
+}
+
+// clientsFor builds the AWS clients of one account and region, served in
+// process by api.
+func clientsFor(api http.Handler, est Estate) executions.Clients {
+	cfg := inProcessConfig(api, est)
 	return executions.Clients{SFN: sfn.NewFromConfig(cfg), DRS: drs.NewFromConfig(cfg), Quotas: servicequotas.NewFromConfig(cfg)}
 }
 
-// stsClient asks STS, in process, who the dashboard's credentials are: the
-// identity its approvals and cancels record.
+// stsClient asks STS who the dashboard's credentials are (in process, or
+// the console's own STS client): the identity its actions record.
 func (d *Dashboard) stsClient(est Estate) *sts.Client {
-	return sts.NewFromConfig(aws.Config{
-		Region:           est.Region,
-		Credentials:      credentials.NewStaticCredentialsProvider(awswire.SessionAccessKey(est.Account, awswire.DashboardKeySuffix), dashboardSecret, ""),
-		BaseEndpoint:     aws.String("http://drsorch-run-service.internal"),
-		HTTPClient:       &http.Client{Transport: inProcess{api: d.opts.API}},
-		RetryMaxAttempts: 1,
-	})
+	if d.opts.STS != nil {
+		return d.opts.STS(est)
+	}
+	return sts.NewFromConfig(inProcessConfig(d.opts.API, est))
 }
