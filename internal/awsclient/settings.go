@@ -74,7 +74,7 @@ type Endpoints struct {
 	STS           string
 	ServiceQuotas string
 	EC2           string
-	Logs          string // CloudWatch Logs; not a provider setting (the console reads plan logs)
+	Logs          string // CloudWatch Logs: the plans' log groups (audit trail, console)
 }
 
 // Lookup reads one environment variable; os.LookupEnv in production.
@@ -176,6 +176,7 @@ func (s Settings) validateEndpoints() error {
 		{"endpoints.sts", s.Endpoints.STS},
 		{"endpoints.servicequotas", s.Endpoints.ServiceQuotas},
 		{"endpoints.ec2", s.Endpoints.EC2},
+		{"endpoints.logs", s.Endpoints.Logs},
 	} {
 		if err := check(e.name, e.value); err != nil {
 			return err

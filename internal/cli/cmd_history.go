@@ -69,8 +69,11 @@ SUCCEEDED, FAILED, TIMED_OUT, ABORTED; --limit caps the rows (default
 		var targets []plan
 		if len(args) == 1 {
 			p, err := resolvePlan(ctx, s, args[0])
-			if err != nil {
+			if err != nil && (!isNotFound(err) || plans.ValidateName(args[0]) != nil) {
 				return err
+			}
+			if err != nil { // destroyed or renamed: its log group keeps the trail
+				p = &plan{Name: args[0]}
 			}
 			targets = append(targets, *p)
 		} else {
@@ -93,6 +96,9 @@ SUCCEEDED, FAILED, TIMED_OUT, ABORTED; --limit caps the rows (default
 		}
 		var matches []found
 		for _, p := range targets {
+			if p.ARN == "" {
+				continue
+			}
 			list, err := plans.Executions(ctx, s.clients.SFN, p.ARN, statusFilter)
 			if err != nil {
 				return apiError("list executions of plan "+p.Name, err)
@@ -118,6 +124,34 @@ SUCCEEDED, FAILED, TIMED_OUT, ABORTED; --limit caps the rows (default
 				return err
 			}
 			rows = append(rows, row)
+		}
+		// Step Functions forgets executions 90 days after they end and at
+		// once with their plan; the plans' log groups remember them.
+		logged := []string{}
+		for _, p := range targets {
+			logged = append(logged, p.Name)
+		}
+		if len(args) == 0 {
+			gone, err := loggedOnlyPlans(ctx, s, targets)
+			if err != nil {
+				return err
+			}
+			logged = append(logged, gone...)
+		}
+		known := map[string]bool{}
+		for _, r := range rows {
+			known[r.ARN] = true
+		}
+		for _, name := range logged {
+			more, err := loggedHistoryRows(ctx, s, name, known, window, statusFilter, now)
+			if err != nil {
+				return err
+			}
+			rows = append(rows, more...)
+		}
+		sort.SliceStable(rows, func(i, j int) bool { return aws.ToTime(rows[i].StartedAt).After(aws.ToTime(rows[j].StartedAt)) })
+		if limit > 0 && len(rows) > limit {
+			rows = rows[:limit]
 		}
 		if s.flags.json {
 			return writeJSON(s.env.Stdout, rows)

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -27,11 +28,14 @@ exits 4 when the execution ends FAILED, TIMED_OUT or ABORTED.`,
 		Args: exactArgs(1, "one EXEC (execution ARN or name)"),
 	}, func(ctx context.Context, s *session, args []string) error {
 		arn, err := resolveExecution(ctx, s, args[0])
+		if isNotFound(err) && !strings.HasPrefix(args[0], "arn:") {
+			arn, err = resolveLoggedExecution(ctx, s, args[0], err)
+		}
 		if err != nil {
 			return err
 		}
 		if !watch {
-			e, err := describe(ctx, s, arn)
+			e, err := describeOrLogged(ctx, s, arn)
 			if err != nil {
 				return err
 			}

@@ -281,7 +281,9 @@ func startRecoveryDependencies(s policyScope) []policyStatement {
 }
 
 // logDeliveryStatement is what Step Functions needs to deliver execution
-// logs to CloudWatch Logs; these actions support no resource scoping.
+// logs to CloudWatch Logs (every plan logs to its log group, the audit
+// trail); these actions support no resource scoping
+// (https://docs.aws.amazon.com/step-functions/latest/dg/cw-logs.html).
 var logDeliveryStatement = policyStatement{Sid: "StepFunctionsLogDelivery", Action: []string{
 	"logs:CreateLogDelivery", "logs:DeleteLogDelivery", "logs:DescribeLogGroups", "logs:DescribeResourcePolicies",
 	"logs:GetLogDelivery", "logs:ListLogDeliveries", "logs:PutResourcePolicy", "logs:UpdateLogDelivery",

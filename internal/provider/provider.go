@@ -55,6 +55,7 @@ type endpointsModel struct {
 	STS           types.String `tfsdk:"sts"`
 	ServiceQuotas types.String `tfsdk:"servicequotas"`
 	EC2           types.String `tfsdk:"ec2"`
+	Logs          types.String `tfsdk:"logs"`
 }
 
 func (p *drsorchProvider) Metadata(_ context.Context, _ provider.MetadataRequest, resp *provider.MetadataResponse) {
@@ -122,6 +123,7 @@ func (p *drsorchProvider) Schema(_ context.Context, _ provider.SchemaRequest, re
 					"sts":           endpoint("STS"),
 					"servicequotas": endpoint("Service Quotas"),
 					"ec2":           endpoint("EC2"),
+					"logs":          endpoint("CloudWatch Logs"),
 				},
 			},
 		},
@@ -175,7 +177,7 @@ func (m providerModel) settings(resp *provider.ConfigureResponse) (awsclient.Set
 	if e := m.Endpoints; e != nil {
 		s.Endpoints = awsclient.Endpoints{
 			DRS: e.DRS.ValueString(), SFN: e.SFN.ValueString(), Events: e.Events.ValueString(),
-			STS: e.STS.ValueString(), ServiceQuotas: e.ServiceQuotas.ValueString(), EC2: e.EC2.ValueString(),
+			STS: e.STS.ValueString(), ServiceQuotas: e.ServiceQuotas.ValueString(), EC2: e.EC2.ValueString(), Logs: e.Logs.ValueString(),
 		}
 	}
 	if ar := m.AssumeRole; ar != nil && !(ar.RoleARN.IsNull() && ar.ExternalID.IsNull() && ar.SessionName.IsNull() && ar.Duration.IsNull()) {

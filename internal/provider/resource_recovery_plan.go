@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"regexp"
 	"strings"
 	"time"
@@ -58,6 +59,7 @@ type recoveryPlanModel struct {
 	EstimatedStateTransitions types.Int64  `tfsdk:"estimated_state_transitions"`
 	VersionARN                types.String `tfsdk:"version_arn"`
 	Version                   types.Int64  `tfsdk:"version"`
+	recoveryPlanLogging
 }
 
 type waveModel struct {
@@ -168,6 +170,7 @@ func (r *recoveryPlanResource) Schema(_ context.Context, _ resource.SchemaReques
 			},
 		},
 	}
+	maps.Copy(resp.Schema.Attributes, recoveryPlanLoggingAttributes())
 }
 
 func (r *recoveryPlanResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
@@ -339,7 +342,7 @@ func (r *recoveryPlanResource) planVersion(ctx context.Context, req resource.Mod
 	var state recoveryPlanModel
 	diags.Append(req.State.Get(ctx, &state)...)
 	if plan.Definition.IsUnknown() || !plan.Definition.Equal(state.Definition) || plan.ExecutionRoleARN.IsUnknown() ||
-		!plan.ExecutionRoleARN.Equal(state.ExecutionRoleARN) || state.VersionARN.ValueString() == "" {
+		!plan.ExecutionRoleARN.Equal(state.ExecutionRoleARN) || state.VersionARN.ValueString() == "" || loggingChanges(state) {
 		plan.VersionARN, plan.Version = types.StringUnknown(), types.Int64Unknown()
 	}
 }
@@ -488,7 +491,7 @@ func (m recoveryPlanModel) tags() map[string]string {
 func (r *recoveryPlanResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
 	var plan recoveryPlanModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	if resp.Diagnostics.HasError() || !r.ensureCompiled(ctx, &plan, &resp.Diagnostics) {
+	if resp.Diagnostics.HasError() || !r.ensureCompiled(ctx, &plan, &resp.Diagnostics) || !r.ensureLogGroup(ctx, &plan, &resp.Diagnostics) {
 		return
 	}
 	out, err := r.data.clients.SFN.CreateStateMachine(ctx, &sfn.CreateStateMachineInput{
@@ -501,6 +504,8 @@ func (r *recoveryPlanResource) Create(ctx context.Context, req resource.CreateRe
 		// (https://docs.aws.amazon.com/step-functions/latest/apireference/API_CreateStateMachine.html).
 		Publish:            true,
 		VersionDescription: publishDescription(plan),
+		// The audit trail (recovery_plan_logging.go).
+		LoggingConfiguration: plan.loggingConfiguration(),
 	})
 	var exists *sfntypes.StateMachineAlreadyExists
 	if errors.As(err, &exists) {
@@ -541,6 +546,7 @@ func (r *recoveryPlanResource) Read(ctx context.Context, req resource.ReadReques
 	}
 	state.Definition = types.StringValue(aws.ToString(out.Definition))
 	state.ExecutionRoleARN = types.StringValue(aws.ToString(out.RoleArn))
+	r.readLogging(ctx, &state, out.LoggingConfiguration, &resp.Diagnostics)
 	latest, err := executions.LatestVersion(ctx, r.data.clients.SFN, state.ARN.ValueString())
 	if err != nil {
 		addAPIError(&resp.Diagnostics, "list the versions of recovery plan "+state.Name.ValueString(), err)
@@ -615,7 +621,7 @@ func (r *recoveryPlanResource) Update(ctx context.Context, req resource.UpdateRe
 	var plan, state recoveryPlanModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	if resp.Diagnostics.HasError() || !r.ensureCompiled(ctx, &plan, &resp.Diagnostics) {
+	if resp.Diagnostics.HasError() || !r.ensureCompiled(ctx, &plan, &resp.Diagnostics) || !r.ensureLogGroup(ctx, &plan, &resp.Diagnostics) {
 		return
 	}
 	arn := state.ARN.ValueString()
@@ -624,6 +630,7 @@ func (r *recoveryPlanResource) Update(ctx context.Context, req resource.UpdateRe
 		Definition:      aws.String(plan.Definition.ValueString()),
 		RoleArn:         aws.String(plan.ExecutionRoleARN.ValueString()),
 	}
+	in.LoggingConfiguration = plan.loggingConfiguration()
 	// A new definition or role is published as a version (planVersion):
 	// executions started on the unqualified ARN right after an update may
 	// still get the previous definition and role, those started on the
@@ -701,6 +708,7 @@ func (r *recoveryPlanResource) Delete(ctx context.Context, req resource.DeleteRe
 	if err != nil && !errors.As(err, &missing) {
 		addAPIError(&resp.Diagnostics, "delete recovery plan "+state.Name.ValueString(), err)
 	}
+	r.deleteLogGroupIfAsked(ctx, state, &resp.Diagnostics)
 }
 
 // ImportState imports a plan by name.

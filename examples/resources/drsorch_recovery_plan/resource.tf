@@ -6,6 +6,10 @@ resource "drsorch_recovery_plan" "shop" {
   description        = "Shop: databases then application servers then web"
   execution_role_arn = "arn:aws:iam::123456789012:role/drsorch-orchestrator"
 
+  # Every run is logged to /aws/vendedlogs/states/drsorch-plan-shop, kept
+  # when the plan is destroyed: the audit trail for the auditors' 2 years.
+  log_retention_days = 731
+
   wave {
     name             = "db"
     protection_group = drsorch_protection_group.db.id
