@@ -16,6 +16,7 @@ import (
 	sfntypes "github.com/aws/aws-sdk-go-v2/service/sfn/types"
 
 	"github.com/drsorch/terraform-provider-drsorch/internal/plans"
+	"github.com/drsorch/terraform-provider-drsorch/internal/statemachine"
 )
 
 // The audit trail that outlasts Step Functions: every plan's state machine
@@ -224,7 +225,15 @@ func loggedWaves(events []sfntypes.HistoryEvent) []Wave {
 		switch {
 		case step == "pause":
 			w.PauseBefore = true
-		case ev.Type == sfntypes.HistoryEventTypeTaskScheduled && step == "start recovery" && len(w.Servers) == 0:
+		case ev.Type == sfntypes.HistoryEventTypeTaskScheduled && step == statemachine.StepRun && len(w.Servers) == 0:
+			// The wave runner's input names the wave's servers.
+			var p struct{ Input statemachine.RunnerInput }
+			_ = json.Unmarshal([]byte(aws.ToString(ev.TaskScheduledEventDetails.Parameters)), &p)
+			for _, id := range p.Input.Servers {
+				w.Servers = append(w.Servers, Server{SourceServerID: id})
+			}
+		case ev.Type == sfntypes.HistoryEventTypeTaskScheduled && step == statemachine.StepStartRecovery && len(w.Servers) == 0:
+			// Definitions before the wave runner start recovery inline.
 			var p struct {
 				SourceServers []struct{ SourceServerID string }
 			}

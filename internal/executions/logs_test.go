@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"testing"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
 	sfntypes "github.com/aws/aws-sdk-go-v2/service/sfn/types"
 )
 
@@ -51,5 +52,19 @@ func TestFromLoggedHistory(t *testing.T) {
 	as := e.LoggedApprovals()
 	if len(as) != 1 || as[0].ApprovedBy != "arn:aws:iam::123456789012:user/alice" || as[0].Wave != "web" || as[0].Reason != "CHG-1" {
 		t.Fatalf("approvals = %+v", as)
+	}
+}
+
+// A run of the wave runner era names each wave's servers in the runner
+// Task's input, not in a StartRecovery of its own.
+func TestLoggedWavesOfTheWaveRunner(t *testing.T) {
+	params := `{"StateMachineArn":"arn:aws:states:us-east-1:123456789012:stateMachine:drsorch-wave-runner:3","Name":"x-0-w0","Input":{"wave":"db","servers":["s-1","s-2"]}}`
+	events := []sfntypes.HistoryEvent{
+		{Id: 1, Type: sfntypes.HistoryEventTypeTaskStateEntered, StateEnteredEventDetails: &sfntypes.StateEnteredEventDetails{Name: aws.String("db: run")}},
+		{Id: 2, PreviousEventId: 1, Type: sfntypes.HistoryEventTypeTaskScheduled, TaskScheduledEventDetails: &sfntypes.TaskScheduledEventDetails{Parameters: aws.String(params)}},
+	}
+	waves := loggedWaves(events)
+	if len(waves) != 1 || waves[0].Name != "db" || len(waves[0].Servers) != 2 || waves[0].Servers[1].SourceServerID != "s-2" {
+		t.Fatalf("waves = %+v", waves)
 	}
 }
