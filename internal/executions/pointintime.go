@@ -54,7 +54,7 @@ var snapshotPattern = regexp.MustCompile(`^pit-[0-9a-zA-Z]{17}$`)
 // ValidateSnapshotID checks a recovery snapshot ID's form.
 func ValidateSnapshotID(id string) error {
 	if !snapshotPattern.MatchString(id) {
-		return fmt.Errorf("%q is not a recovery snapshot ID: DRS names them pit- and 17 letters or digits (drsorch snapshots, or DescribeRecoverySnapshots, lists a server's)", id)
+		return fmt.Errorf("%q is not a recovery snapshot ID: DRS names them pit- and 17 letters or digits (`aws drs describe-recovery-snapshots --source-server-id <ID>` lists a server's)", id)
 	}
 	return nil
 }
