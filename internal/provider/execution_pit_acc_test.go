@@ -11,8 +11,11 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/drs"
 	drstypes "github.com/aws/aws-sdk-go-v2/service/drs/types"
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
+	"github.com/hashicorp/terraform-plugin-testing/echoprovider"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
+	"github.com/hashicorp/terraform-plugin-testing/tfversion"
 )
 
 func pitDrillConfig(extra string) string {
@@ -142,6 +145,67 @@ func TestAccExecutionPointInTime(t *testing.T) {
 				// A server named with a snapshot it lacks fails at plan, naming it.
 				Config:      base + pitDrillConfig(fmt.Sprintf("  recovery_snapshots = { %q = \"pit-00000000000000000\" }", ids["shop-db-1"])),
 				ExpectError: regexp.MustCompile(strings.ReplaceAll(fmt.Sprintf(`(?s)source server %s \(wave db\).*has no recovery snapshot pit-00000000000000000`, ids["shop-db-1"]), " ", `\s+`)),
+			},
+		},
+	})
+}
+
+// The ephemeral drill takes point_in_time too, and hands back each
+// instance's snapshot.
+func TestAccDrillEphemeralPointInTime(t *testing.T) {
+	env := startRunning(t)
+	factories := map[string]func() (tfprotov6.ProviderServer, error){"echo": echoprovider.NewProviderServer()}
+	for k, v := range testFactories {
+		factories[k] = v
+	}
+	at := time.Now().Add(-30 * time.Hour).UTC().Truncate(time.Second)
+	groupsAndPlan := env.ProviderConfig(testRole) + threeTierPlan("")
+	drill := func(at time.Time) string {
+		return groupsAndPlan + fmt.Sprintf(`
+ephemeral "drsorch_drill" "check" {
+  recovery_plan = drsorch_recovery_plan.shop.id
+  launch        = true
+  timeout       = "30m"
+  point_in_time = %q
+}
+provider "echo" {
+  data = ephemeral.drsorch_drill.check
+}
+resource "echo" "drill" {}
+`, at.Format(time.RFC3339))
+	}
+	resource.Test(t, resource.TestCase{
+		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_10_0)},
+		ProtoV6ProviderFactories: factories,
+		Steps: []resource.TestStep{
+			{Config: groupsAndPlan},
+			{
+				Config:      drill(time.Now().Add(-10 * 24 * time.Hour).UTC().Truncate(time.Second)),
+				ExpectError: regexp.MustCompile(`(?s)Cannot recover from the snapshots asked for.*its\s+oldest\s+is\s+pit-`),
+			},
+			{
+				Config: drill(at),
+				Check: resource.ComposeAggregateTestCheckFunc(
+					resource.TestCheckResourceAttr("echo.drill", "data.status", "SUCCEEDED"),
+					resource.TestCheckResourceAttr("echo.drill", "data.instances.#", "9"),
+					func(s *terraform.State) error {
+						attrs := s.RootModule().Resources["echo.drill"].Primary.Attributes
+						for i := 0; i < 9; i++ {
+							server := attrs[fmt.Sprintf("data.instances.%d.source_server_id", i)]
+							want, err := latestSnapshotAtOrBefore(drsClient(env), server, at)
+							if err != nil {
+								return err
+							}
+							if got := attrs[fmt.Sprintf("data.instances.%d.recovery_snapshot_id", i)]; got != aws.ToString(want.SnapshotID) {
+								return fmt.Errorf("%s launched from %s, want %s", server, got, aws.ToString(want.SnapshotID))
+							}
+							if got := attrs[fmt.Sprintf("data.instances.%d.snapshot_time", i)]; got != aws.ToString(want.ExpectedTimestamp) {
+								return fmt.Errorf("%s holds %s, want %s", server, got, aws.ToString(want.ExpectedTimestamp))
+							}
+						}
+						return nil
+					},
+				),
 			},
 		},
 	})
