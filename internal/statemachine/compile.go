@@ -167,7 +167,7 @@ const (
 	StepMergeOnly      = "Only servers"
 	StepPlanSnapshots  = "Recovery snapshots?"
 	StepPlanMergeSnaps = "Recovery snapshots"
-	StepPlanDropSnaps  = "Recovery snapshots merged"
+	StepPlanNoSnaps    = "No recovery snapshots"
 	StepPlanRecovered  = "Recovered"
 	StepWaveFailed     = "Wave failed"
 	StepRunnerFailed   = "Runner failed"
@@ -297,12 +297,19 @@ func Compile(plan recoveryplan.Plan, region, runnerARN string) (*Compiled, error
 		}
 		states[pass] = obj{"Type": "Pass", "Parameters": params, "ResultPath": "$.ctl", "Next": next}
 	}
-	merge(StepPlanSnapshots, StepPlanMergeSnaps, InputRecoverySnapshots, "snaps", first)
-	// The snapshot lists (one item per server of the plan) are now in ctl:
-	// the input member is replaced by a note, so the state carries them
-	// once (256 KiB per state; CheckStartInput).
-	states[StepPlanMergeSnaps].(obj)["Next"] = StepPlanDropSnaps
-	states[StepPlanDropSnaps] = obj{"Type": "Pass", "Result": "merged into ctl.snaps", "ResultPath": "$." + InputRecoverySnapshots, "Next": first}
+	// The snapshot lists (one item per server of the plan) are merged over
+	// their defaults in place, into the input member itself, so that the
+	// state never holds them twice (256 KiB per state; CheckStartInput).
+	// Every wave reads $.recoverySnapshots.w['<wave>'].
+	states[StepPlanSnapshots] = obj{
+		"Type":    "Choice",
+		"Choices": []any{obj{"Variable": "$." + InputRecoverySnapshots, "IsPresent": true, "Next": StepPlanMergeSnaps}},
+		"Default": StepPlanNoSnaps,
+	}
+	states[StepPlanMergeSnaps] = obj{"Type": "Pass",
+		"Parameters": obj{"w.$": fmt.Sprintf("States.JsonMerge($.ctl.snaps, $.%s, false)", InputRecoverySnapshots)},
+		"ResultPath": "$." + InputRecoverySnapshots, "Next": first}
+	states[StepPlanNoSnaps] = obj{"Type": "Pass", "Parameters": obj{"w.$": "$.ctl.snaps"}, "ResultPath": "$." + InputRecoverySnapshots, "Next": first}
 	merge(StepOnlyServers, StepMergeOnly, InputOnlyServers, "only", StepPlanSnapshots)
 	merge(StepSkipWaves, StepMergeSkip, InputSkipWaves, "skip", StepOnlyServers)
 	merge(StepAdoptJobs, StepMergeJobs, InputAdoptJobs, "jobs", StepSkipWaves)
@@ -423,7 +430,7 @@ func (c *parentCompiler) wave(name, next string, states obj, top bool) string {
 		"servers":             w.ServerIDs,
 		"adoptJobId.$":        fmt.Sprintf("$.ctl.jobs['%s']", w.Name), // wave names carry no quote
 		"onlyServers.$":       fmt.Sprintf("$.ctl.only['%s']", w.Name),
-		"recoverySnapshots.$": fmt.Sprintf("$.ctl.snaps['%s']", w.Name),
+		"recoverySnapshots.$": fmt.Sprintf("$.%s.w['%s']", InputRecoverySnapshots, w.Name),
 		"timeoutSeconds":      int(w.EffectiveTimeout() / time.Second),
 		"pollSchedule":        PollSchedule(w.EffectivePollInterval()),
 		// Links the runner's execution to this one in the console.

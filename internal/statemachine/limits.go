@@ -600,12 +600,14 @@ func planStateBytes(plan recoveryplan.Plan, runnerState int) (int, error) {
 }
 
 // planStateWith is the plan execution's largest state with snaps (the
-// input's recoverySnapshots, nil for none) merged into its controls.
+// input's recoverySnapshots, nil for none) merged over their defaults.
 func planStateWith(plan recoveryplan.Plan, runnerState int, snaps map[string][]RecoverySnapshot) (int, error) {
 	jobs := make(map[string]string, len(plan.Waves))
+	defaults := make(map[string][]RecoverySnapshot, len(plan.Waves))
 	merged := make(map[string][]RecoverySnapshot, len(plan.Waves))
 	for _, w := range plan.Waves {
 		jobs[w.Name] = worstJobID
+		defaults[w.Name] = []RecoverySnapshot{}
 		merged[w.Name] = snaps[w.Name]
 		if merged[w.Name] == nil {
 			merged[w.Name] = []RecoverySnapshot{}
@@ -613,8 +615,9 @@ func planStateWith(plan recoveryplan.Plan, runnerState int, snaps map[string][]R
 	}
 	state := map[string]any{
 		"type": "RECOVERY", "invokedBy": worstContextValue, InputAdoptJobs: jobs,
-		"run": RunContext{Plan: plan.Name, Execution: worstContextValue},
-		"ctl": map[string]any{"runner": worstContextValue, "id": strings.Repeat("0", 64), "jobs": jobs, "snaps": merged,
+		InputRecoverySnapshots: map[string]any{"w": merged},
+		"run":                  RunContext{Plan: plan.Name, Execution: worstContextValue},
+		"ctl": map[string]any{"runner": worstContextValue, "id": strings.Repeat("0", 64), "jobs": jobs, "snaps": defaults,
 			"stopped": map[string]any{"Error": ErrWaveFailed, "Cause": worstContextValue}},
 		"error": map[string]any{"Error": "States.TaskFailed", "Cause": strings.Repeat("x", runnerState)},
 	}
@@ -623,9 +626,9 @@ func planStateWith(plan recoveryplan.Plan, runnerState int, snaps map[string][]R
 
 // CheckStartInput refuses an execution input that would take a run of
 // plan past Step Functions' 256 KiB limit on an execution's input and on
-// any one state: the input itself, and the plan's largest state once the
+// any one state: the input itself, and the plan's largest state with the
 // input's recoverySnapshots (one item per server, point-in-time recovery)
-// are merged into its controls. The lists are the only input that grows
+// merged in place. The lists are the only input that grows
 // with the plan; the rest is within InputAllowance.
 func CheckStartInput(plan recoveryplan.Plan, input []byte, snaps map[string][]RecoverySnapshot) error {
 	if len(input) > MaxStateBytes {
@@ -642,7 +645,7 @@ func CheckStartInput(plan recoveryplan.Plan, input []byte, snaps map[string][]Re
 		}
 		runnerState = max(runnerState, size)
 	}
-	// Until the lists are merged, the state holds the input as it came.
+	// Before the merge, the state holds the input as it came.
 	size, err := planStateWith(plan, runnerState, snaps)
 	if err != nil {
 		return err
