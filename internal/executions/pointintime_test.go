@@ -2,6 +2,8 @@ package executions_test
 
 import (
 	"context"
+	"encoding/json"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -13,6 +15,7 @@ import (
 
 	"github.com/drsorch/terraform-provider-drsorch/internal/executions"
 	"github.com/drsorch/terraform-provider-drsorch/internal/plans"
+	"github.com/drsorch/terraform-provider-drsorch/internal/recoveryplan"
 	"github.com/drsorch/terraform-provider-drsorch/internal/runservice/runservicetest"
 	"github.com/drsorch/terraform-provider-drsorch/internal/statemachine"
 )
@@ -157,5 +160,64 @@ func TestPointInTimeRefusals(t *testing.T) {
 		if (s.SourceServerID == db) != (s.RecoverySnapshotID != "") {
 			t.Fatalf("db list %+v", in.RecoverySnapshots["db"])
 		}
+	}
+}
+
+// A point-in-time run of a 2,400-server plan (24 waves of 100) carries a
+// snapshot per server in its input: it starts and runs its first wave
+// within Step Functions' 256 KiB state limit, which CheckStartInput's
+// estimate bounds from above.
+func TestPointInTimeLargePlanStateSize(t *testing.T) {
+	if testing.Short() {
+		t.Skip("2,400 servers")
+	}
+	const n = 2400
+	svc, c, ids := generatedEstate(t, n)
+	p := recoveryplan.Plan{Name: "pit-scale"}
+	for w := 0; w < n/100; w++ {
+		p.Waves = append(p.Waves, recoveryplan.Wave{Name: fmt.Sprintf("w%02d", w), ProtectionGroup: "g", ServerIDs: ids[w*100 : (w+1)*100],
+			PauseBefore: w == 1})
+	}
+	planARN := deployScalePlan(t, c, p)
+	out, _, err := plans.Find(context.Background(), c.SFN, planARN)
+	if err != nil {
+		t.Fatal(err)
+	}
+	view, err := statemachine.Describe(aws.ToString(out.Definition))
+	if err != nil {
+		t.Fatal(err)
+	}
+	in := executions.Input{Type: executions.TypeDrill, InvokedBy: "tester"}
+	if _, err := executions.ChooseSnapshots(context.Background(), c.DRS, view, executions.SnapshotRequest{PointInTime: runservicetest.Epoch.Add(-2 * time.Hour)}, &in); err != nil {
+		t.Fatal(err)
+	}
+	input, _ := json.Marshal(in)
+	arn, err := executions.StartWith(context.Background(), c, planARN, "", in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var e *executions.Execution
+	svc.Drive(t, 500, func() bool {
+		var err error
+		if e, err = executions.Describe(context.Background(), c, arn); err != nil {
+			t.Fatal(err)
+		}
+		return e.PausedBefore() != "" || !e.Running()
+	})
+	first, _ := e.Wave("w00")
+	if e.PausedBefore() != "w01" || first.Status != executions.WaveRecovered || first.Servers[0].RecoverySnapshotID == "" {
+		t.Fatalf("phase %s, w00 %s: %s", e.Phase(), first.Status, e.Cause)
+	}
+	_, largest := executionFigures(t, c, arn)
+	for _, r := range runnerExecutions(t, c) {
+		_, l := executionFigures(t, c, r)
+		largest = max(largest, l)
+	}
+	t.Logf("%d servers: execution input %d bytes, largest state %d bytes (limit %d)", n, len(input), largest, statemachine.MaxStateBytes)
+	if largest > statemachine.MaxStateBytes || largest < len(input)/2 {
+		t.Fatalf("largest state %d bytes", largest)
+	}
+	if err := executions.Cancel(context.Background(), c, arn, "test over"); err != nil {
+		t.Fatal(err)
 	}
 }
