@@ -174,6 +174,13 @@ func DescribeResume(in Input) string {
 	for _, w := range sortedKeys(in.AdoptJobs) {
 		parts = append(parts, w+" adopts "+in.AdoptJobs[w])
 	}
+	if n := len(snapshotsOf(in)); n > 0 {
+		from := "chosen recovery snapshots"
+		if in.PointInTime != "" {
+			from = "their snapshots at or before " + in.PointInTime
+		}
+		parts = append(parts, fmt.Sprintf("%d servers launch from %s", n, from))
+	}
 	if len(parts) == 0 {
 		return "every wave runs"
 	}

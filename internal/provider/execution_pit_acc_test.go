@@ -142,6 +142,21 @@ func TestAccExecutionPointInTime(t *testing.T) {
 				PlanOnly: true,
 			},
 			{
+				// The execution data source reads the choice back from the run.
+				Config: base + pitDrillConfig(fmt.Sprintf("  point_in_time = %q", at.Format(time.RFC3339))) + `
+data "drsorch_execution" "pit" {
+  arn = drsorch_execution.drill.arn
+}
+`,
+				Check: resource.ComposeAggregateTestCheckFunc(
+					resource.TestCheckResourceAttr("data.drsorch_execution.pit", "point_in_time", at.Format(time.RFC3339)),
+					resource.TestCheckResourceAttrPair("data.drsorch_execution.pit", "waves.0.servers.0.recovery_snapshot_id",
+						"drsorch_execution.drill", "waves.0.servers.0.recovery_snapshot_id"),
+					resource.TestCheckResourceAttrPair("data.drsorch_execution.pit", "waves.0.servers.0.snapshot_time",
+						"drsorch_execution.drill", "waves.0.servers.0.snapshot_time"),
+				),
+			},
+			{
 				// A server named with a snapshot it lacks fails at plan, naming it.
 				Config:      base + pitDrillConfig(fmt.Sprintf("  recovery_snapshots = { %q = \"pit-00000000000000000\" }", ids["shop-db-1"])),
 				ExpectError: regexp.MustCompile(strings.ReplaceAll(fmt.Sprintf(`(?s)source server %s \(wave db\).*has no recovery snapshot pit-00000000000000000`, ids["shop-db-1"]), " ", `\s+`)),
