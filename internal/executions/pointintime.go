@@ -153,33 +153,36 @@ func ChooseSnapshots(ctx context.Context, api *drs.Client, view *statemachine.Pl
 		}
 		return nil, fmt.Errorf("plan %s cannot recover from %s; nothing was started:\n  %s", view.Name, what, strings.Join(failed, "\n  "))
 	}
-	in.RecoverySnapshots = map[string][]statemachine.RecoverySnapshot{}
 	chosen := map[string]string{}
 	for _, c := range launches {
 		chosen[c.SourceServerID] = c.SnapshotID
 	}
+	// The input is written only once everything checks out.
+	out := *in
+	out.RecoverySnapshots = map[string][]statemachine.RecoverySnapshot{}
 	for _, w := range view.DeclaredWaves() {
-		if launchesNothing(*in, w.Name) {
+		if launchesNothing(out, w.Name) {
 			continue
 		}
 		servers := w.SourceServerIDs
-		if only := in.OnlyServers[w.Name]; len(only) > 0 {
+		if only := out.OnlyServers[w.Name]; len(only) > 0 {
 			servers = only
 		}
 		if list := snapshotList(servers, chosen); list != nil {
-			in.RecoverySnapshots[w.Name] = list
+			out.RecoverySnapshots[w.Name] = list
 		}
 	}
 	if !req.PointInTime.IsZero() {
-		in.PointInTime = req.PointInTime.UTC().Format(time.RFC3339)
+		out.PointInTime = req.PointInTime.UTC().Format(time.RFC3339)
 	}
-	input, err := json.Marshal(in)
+	input, err := json.Marshal(out)
 	if err != nil {
 		return nil, err
 	}
-	if err := statemachine.CheckStartInput(view.Plan(), input, in.RecoverySnapshots); err != nil {
+	if err := statemachine.CheckStartInput(view.Plan(), input, out.RecoverySnapshots); err != nil {
 		return nil, err
 	}
+	*in = out
 	return launches, nil
 }
 
