@@ -101,7 +101,8 @@ func (r *recoveryPlanResource) Schema(_ context.Context, _ resource.SchemaReques
 		Description: "A recovery plan: ordered waves of protection groups, compiled into one Step Functions state machine " +
 			"(`" + plans.StateMachinePrefix + "<name>`) in the recovery region. Anyone allowed to can start it — with Terraform " +
 			"(`drsorch_execution`), the `drsorch` CLI, the console or an EventBridge rule — with the input `{\"type\": \"DRILL\"}` or " +
-			"`{\"type\": \"RECOVERY\"}`. Levels of waves run in sequence; the waves of one level run in parallel. Every mistake that " +
+			"`{\"type\": \"RECOVERY\"}`. A wave starts as soon as the waves it depends on have recovered (a dependency graph that is not " +
+			"series-parallel gets the fewest waits between levels that keep its order). Every mistake that " +
 			"can be seen before a run — cycles, unknown dependencies, empty groups, servers in two waves, DRS quotas, a name another plan or " +
 			"workspace uses — fails the plan. Problems that come only from changes in DRS (a lowered quota, a group emptied outside Terraform) " +
 			"are warnings on a configuration that did not change: the deployed plan is kept, and destroy is never blocked. A plan whose members " +
