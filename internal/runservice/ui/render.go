@@ -114,6 +114,7 @@ var templateFuncs = template.FuncMap{
 	"statusWord":  statusWord,
 	"number":      formatNumber,
 	"quotaSource": quotaSource,
+	"deref":       func(b *bool) bool { return b != nil && *b },
 }
 
 func formatTime(t time.Time) string {
