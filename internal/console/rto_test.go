@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http"
 	"regexp"
+	"strings"
 	"testing"
 	"time"
 
@@ -41,6 +42,9 @@ func TestPlanAndExecutionPagesShowTheRTO(t *testing.T) {
 		t.Errorf("execution page does not show the recovery time against the 4h RTO")
 	}
 	ended.mustContain(t, `class="tl-rto"`) // the timeline draws the target
+	if strings.Contains(ended.body, `id="retry-failed"`) {
+		t.Error("a drill that succeeded offers a retry")
+	}
 
 	p := f.get(t, "/ui/plans/shop")
 	p.mustContain(t, `id="plan-rto">RTO <strong>4h 00m</strong>`, `id="plan-wave-db-rto">50m 00s`, `id="plan-wave-app-rto">1m 00s`,

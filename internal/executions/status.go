@@ -133,6 +133,19 @@ func (e *Execution) PausedBefore() string {
 	return ""
 }
 
+// Partial reports whether the run succeeded with failed optional waves.
+func (e *Execution) Partial() bool {
+	if e.Status != sfntypes.ExecutionStatusSucceeded {
+		return false
+	}
+	for _, w := range e.Waves {
+		if w.Status == WaveFailed || w.Status == WaveTimedOut {
+			return true
+		}
+	}
+	return false
+}
+
 // Wave finds a wave by name.
 func (e *Execution) Wave(name string) (*Wave, bool) {
 	for i := range e.Waves {

@@ -25,7 +25,7 @@ type pages struct {
 	byName map[string]*template.Template
 }
 
-var pageNames = []string{"list", "execution", "cancel", "terminate", "error", "plans", "plan", "start", "servers"}
+var pageNames = []string{"list", "execution", "cancel", "terminate", "error", "plans", "plan", "start", "servers", "retry"}
 
 func parsePages() (*pages, error) {
 	base, err := template.New("layout").Funcs(templateFuncs).ParseFS(templateFiles, "templates/layout.html", "templates/partials.html")
