@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -73,6 +74,13 @@ SUCCEEDED, FAILED, TIMED_OUT, ABORTED; --limit caps the rows (default
 				return err
 			}
 			if err != nil { // destroyed or renamed: its log group keeps the trail
+				logged, lerr := executions.LoggedPlans(ctx, s.clients.Logs)
+				if lerr != nil {
+					return apiError("list the plans' log groups", lerr)
+				}
+				if !slices.Contains(logged, args[0]) {
+					return err // neither deployed nor ever logged: a typo
+				}
 				p = &plan{Name: args[0]}
 			}
 			targets = append(targets, *p)
