@@ -147,19 +147,11 @@ func (d *Dashboard) findPlan(ctx context.Context, c executions.Clients, name str
 // lastRuns lists a plan's newest executions (ListExecutions) with their
 // type and starter.
 func (d *Dashboard) lastRuns(ctx context.Context, c executions.Clients, plan, arn string, n int) ([]executionRow, error) {
-	items, err := plans.Executions(ctx, c.SFN, arn, "")
+	list, err := executions.ListItems(ctx, c.SFN, map[string]string{plan: arn}, executions.Filter{Limit: n})
 	if err != nil {
 		return nil, err
 	}
-	sort.SliceStable(items, func(i, j int) bool { return aws.ToTime(items[i].StartDate).After(aws.ToTime(items[j].StartDate)) })
-	now := d.opts.Now()
-	var rows []executionRow
-	for _, it := range items[:min(n, len(items))] {
-		row := executionRow{Plan: plan, Name: aws.ToString(it.Name), ARN: aws.ToString(it.ExecutionArn), Status: string(it.Status),
-			Phase: string(it.Status), StartedAt: aws.ToTime(it.StartDate), Running: it.Status == sfntypes.ExecutionStatusRunning}
-		row.Duration = until(aws.ToTime(it.StopDate), now).Sub(row.StartedAt)
-		rows = append(rows, row)
-	}
+	rows := d.rowsOf(list)
 	return d.enrichRows(ctx, c, rows), nil
 }
 
