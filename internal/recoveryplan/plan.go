@@ -39,6 +39,10 @@ type Wave struct {
 	Timeout      time.Duration // 0 means DefaultWaveTimeout
 	PollInterval time.Duration // 0 means DefaultPollInterval
 	ServerIDs    []string      // the protection group's resolved members
+	// PostLaunch steps, then HealthChecks, run in order once the wave's
+	// instances are up (steps.go).
+	PostLaunch   []PostLaunch
+	HealthChecks []HealthCheck
 }
 
 // EffectiveTimeout is the wave timeout with the default applied.

@@ -68,7 +68,8 @@ const (
 
 // Integrations lists every integration a compiled plan or the wave runner
 // may call.
-var Integrations = []string{IntegrationStartRecovery, IntegrationDescribeJobs, IntegrationDescribeInstances, IntegrationLaunchSettings, IntegrationPauseGate, IntegrationPutEvents, IntegrationStartRunner}
+var Integrations = []string{IntegrationStartRecovery, IntegrationDescribeJobs, IntegrationDescribeInstances, IntegrationLaunchSettings, IntegrationPauseGate, IntegrationPutEvents, IntegrationStartRunner,
+	IntegrationSendCommand, IntegrationListInvocations, IntegrationGetInvocation, IntegrationStartAutomation, IntegrationGetAutomation}
 
 // Resource is the Task resource of integration in partition (aws,
 // aws-us-gov, aws-cn …).
@@ -401,6 +402,9 @@ func (c *parentCompiler) wave(name, next string, states obj, top bool) string {
 	if w.ServerIDs == nil {
 		input["servers"] = []string{}
 	}
+	if w.HasSteps() {
+		input["steps"] = stepsOf(w)
+	}
 	run := obj{
 		"Type":     "Task",
 		"Resource": Resource(c.partition, IntegrationStartRunner),
@@ -483,7 +487,7 @@ func (c *parentCompiler) wave(name, next string, states obj, top bool) string {
 func runnerTransitions(w recoveryplan.Wave) int {
 	schedule := PollSchedule(w.EffectivePollInterval())
 	polls := estimatePolls(schedule)
-	return 5 + polls*4 + (polls-1)*1 + min(polls-1, len(schedule)-1) + 9 + 4*len(w.ServerIDs)
+	return 5 + polls*4 + (polls-1)*1 + min(polls-1, len(schedule)-1) + 9 + 4*len(w.ServerIDs) + stepTransitions(w)
 }
 
 // PollSchedule is the adaptive polling of a wave: short waits first, to

@@ -135,7 +135,22 @@ type Figures struct {
 // source servers its Map builds.
 func runnerBounds(w recoveryplan.Wave) map[string]int {
 	schedule := PollSchedule(w.EffectivePollInterval())
-	return runnerBoundsAt(len(schedule), MaxPolls(schedule, w.EffectiveTimeout()), len(w.ServerIDs))
+	return withStepBounds(runnerBoundsAt(len(schedule), MaxPolls(schedule, w.EffectiveTimeout()), len(w.ServerIDs)), w)
+}
+
+// withStepBounds adds the bounds of w's post-launch steps and health
+// checks: the Map runs each step once, each step's poll loop turns up to
+// its timeout (the longest step's, for all), and a failed command reads
+// the invocations of up to every instance.
+func withStepBounds(b map[string]int, w recoveryplan.Wave) map[string]int {
+	steps := len(w.PostLaunch) + len(w.HealthChecks)
+	b[mapItems(StepRunSteps)] = steps
+	b[mapItems(stepFindFailure)] = len(w.ServerIDs)
+	polls := max(stepPolls(w), 1)
+	for _, st := range stepLoopStates {
+		b[st] = polls
+	}
+	return b
 }
 
 func runnerBoundsAt(steps, polls, servers int) map[string]int {
@@ -205,15 +220,20 @@ func Measure(plan recoveryplan.Plan, c *Compiled, req RequestInfo) (Figures, err
 	}
 	// Waves of the same shape (poll schedule, polls, servers, name length) cost the
 	// same: count each shape once.
-	type shape struct{ steps, polls, servers, name int }
+	type shape struct{ steps, polls, servers, name, waveSteps, stepPolls, stepBytes int }
 	events, states := map[shape]int{}, map[shape]int{}
 	runnerState := 0
 	for _, w := range plan.Waves {
 		schedule := PollSchedule(w.EffectivePollInterval())
-		k := shape{len(schedule), MaxPolls(schedule, w.EffectiveTimeout()), len(w.ServerIDs), len(w.Name)}
+		stepBytes, err := stepStateBytes(w)
+		if err != nil {
+			return f, err
+		}
+		k := shape{len(schedule), MaxPolls(schedule, w.EffectiveTimeout()), len(w.ServerIDs), len(w.Name),
+			len(w.PostLaunch) + len(w.HealthChecks), stepPolls(w), stepBytes}
 		n, ok := events[k]
 		if !ok {
-			if n, err = f.runnerEvents(runnerBoundsAt(k.steps, k.polls, k.servers)); err != nil {
+			if n, err = f.runnerEvents(withStepBounds(runnerBoundsAt(k.steps, k.polls, k.servers), w)); err != nil {
 				return f, fmt.Errorf("wave %q: %w", w.Name, err)
 			}
 			events[k] = n
@@ -478,11 +498,14 @@ func (h *historyCounter) visit(name string, st *aslState) (cost, error) {
 		if !ok || st.ItemProcessor == nil {
 			return cost{}, fmt.Errorf("Map state %q: no known number of items", name)
 		}
-		pc, err := (&historyCounter{bounds: map[string]int{}}).branch(st.ItemProcessor.StartAt, st.ItemProcessor.States)
+		// The processor's states take their loop bounds from the same
+		// bounds (their names differ from the enclosing states'). An
+		// iteration that fails costs its events too (a step's failure).
+		pc, err := h.branch(st.ItemProcessor.StartAt, st.ItemProcessor.States)
 		if err != nil {
 			return cost{}, err
 		}
-		return cost{eventsMap + items*(eventsMapIteration+max(pc.ok, 0)), -1}, nil
+		return cost{eventsMap + items*(eventsMapIteration+max(pc.ok, pc.fail, 0)), -1}, nil
 	default:
 		return cost{}, fmt.Errorf("state %q: cannot count the history events of a %s state", name, st.Type)
 	}
@@ -584,7 +607,12 @@ func runnerStateBytes(plan recoveryplan.Plan, w recoveryplan.Wave) (int, error) 
 		"readError":  map[string]any{"Error": "Drs.SdkClientException", "Cause": worstContextValue},
 		"eventError": map[string]any{"Error": "EventBridge.FailedEntry", "Cause": worstContextValue},
 	}
-	return jsonSize(state)
+	size, err := jsonSize(state)
+	if err != nil {
+		return 0, err
+	}
+	steps, err := stepStateBytes(w)
+	return size + steps, err
 }
 
 // planStateBytes is the largest state of the plan's execution: its input
@@ -736,7 +764,7 @@ func (f Figures) waveHistoryProblem(i int, w recoveryplan.Wave) recoveryplan.Pro
 		w.Name, events, w.EffectivePollInterval(), w.EffectiveTimeout(), polls, MaxHistoryEvents)
 	fits := func(iv, timeout time.Duration) bool {
 		s := PollSchedule(iv)
-		n, err := f.runnerEvents(runnerBoundsAt(len(s), MaxPolls(s, timeout), len(w.ServerIDs)))
+		n, err := f.runnerEvents(withStepBounds(runnerBoundsAt(len(s), MaxPolls(s, timeout), len(w.ServerIDs)), w))
 		return err == nil && n < MaxHistoryEvents
 	}
 	var fixes []string

@@ -46,6 +46,8 @@ type RunnerInput struct {
 	// OnlyServers, when not empty, are the servers the wave launches
 	// instead of Servers (a retry of its failed servers).
 	OnlyServers []string `json:"onlyServers,omitempty"`
+	// Steps run in order once the wave's instances are up (steps.go).
+	Steps []StepSpec `json:"steps,omitempty"`
 }
 
 // RunnerOutput is a runner's output when its wave recovered: bounded by
@@ -65,6 +67,9 @@ type RunnerOutput struct {
 		EC2InstanceIDs      []string `json:"ec2InstanceIds"`
 		EC2InstanceStates   []string `json:"ec2InstanceStates"`
 	} `json:"instances"`
+	// Steps are the outcomes of the wave's post-launch steps and health
+	// checks, in order.
+	Steps []StepResult `json:"steps"`
 }
 
 // Step names of the runner, shared with the status readers.
@@ -109,7 +114,7 @@ const (
 // FailureSteps are the steps that record a wave's failure before its
 // failure event is published. Definitions of earlier compilers had a Fail
 // state of each of these names instead.
-var FailureSteps = []string{StepStartFailed, StepReadFailed, StepLaunchFailed, StepLaunchIncomplete, StepTimedOut, StepUnhealthy}
+var FailureSteps = []string{StepStartFailed, StepReadFailed, StepLaunchFailed, StepLaunchIncomplete, StepTimedOut, StepUnhealthy, StepStepsFailed}
 
 // TagRunnerExecution is put on a wave's DRS job besides TagPlan,
 // TagExecution (the plan's execution) and TagWave: the runner execution
@@ -376,7 +381,7 @@ func runnerDefinition(partition string) obj {
 	}
 	states[StepHealthy] = obj{
 		"Type":    "Choice",
-		"Choices": []any{obj{"Variable": "$.match.mismatch", "BooleanEquals": false, "Next": StepPublishSucceeded}},
+		"Choices": []any{obj{"Variable": "$.match.mismatch", "BooleanEquals": false, "Next": StepStepsChoice}},
 		"Default": StepRecheck,
 	}
 	states[StepRecheck] = obj{
@@ -387,6 +392,7 @@ func runnerDefinition(partition string) obj {
 	states[StepWaitInstances] = obj{"Type": "Wait", "Seconds": healthCheckSeconds, "Next": StepDescribeInstance}
 	failure(StepUnhealthy, ErrWaveUnhealthy, "FAILED",
 		"States.Format('wave {} (job {}): recovery instances are not in the state their launch settings ask for: instances {} of servers {} are {}, expected {}', $.wave, $.job.JobID, States.JsonToString($.instances.Ec2InstanceIDs), States.JsonToString($.instances.SourceServerIDs), States.JsonToString($.instances.Ec2InstanceStates), States.JsonToString($.expected))", true)
+	addStepStates(states, partition, failure)
 	states[StepPublishFailed] = publishEvent(events, WaveFailedDetailType,
 		obj{"outcome.$": "$.failure.outcome", "jobId.$": "$.failure.jobId", "error.$": "$.failure.error", "cause.$": "$.failure.cause"}, StepFailed)
 	states[StepFailed] = obj{"Type": "Fail", "ErrorPath": "$.failure.error", "CausePath": "$.failure.cause"}
@@ -407,6 +413,7 @@ func runnerDefinition(partition string) obj {
 				"ec2InstanceIds.$":      "$.instances.Ec2InstanceIDs",
 				"ec2InstanceStates.$":   "$.instances.Ec2InstanceStates",
 			},
+			"steps.$": "$.stepResults",
 		},
 		"End": true,
 	}
