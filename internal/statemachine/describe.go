@@ -36,6 +36,8 @@ type WaveView struct {
 	Timeout         time.Duration
 	PollInterval    time.Duration
 	SourceServerIDs []string
+	PostLaunch      []recoveryplan.PostLaunch
+	HealthChecks    []recoveryplan.HealthCheck
 }
 
 // DeclaredWaves lists the waves in the order the plan declared them.
@@ -140,7 +142,9 @@ func Describe(definition string) (*PlanView, error) {
 		for len(view.Levels) < w.Level {
 			view.Levels = append(view.Levels, nil)
 		}
+		post, checks := domainSteps(in.Steps)
 		view.Levels[w.Level-1] = append(view.Levels[w.Level-1], WaveView{
+			PostLaunch: post, HealthChecks: checks,
 			Name: w.Name, Level: w.Level, Position: w.Position, ProtectionGroup: w.ProtectionGroup,
 			PauseBefore: w.PauseBefore, Optional: w.Optional, DependsOn: w.DependsOn, DependsOnSet: w.DependsOnSet,
 			Timeout:         time.Duration(w.TimeoutSeconds) * time.Second,
@@ -172,6 +176,7 @@ func (v *PlanView) Plan() recoveryplan.Plan {
 		p.Waves = append(p.Waves, recoveryplan.Wave{
 			Name: w.Name, ProtectionGroup: w.ProtectionGroup, DependsOn: w.DependsOn, DependsOnSet: w.DependsOnSet,
 			PauseBefore: w.PauseBefore, Optional: w.Optional, Timeout: w.Timeout, PollInterval: w.PollInterval, ServerIDs: w.SourceServerIDs,
+			PostLaunch: w.PostLaunch, HealthChecks: w.HealthChecks,
 		})
 	}
 	return p

@@ -156,8 +156,10 @@ func domainSteps(steps []StepSpec) (post []recoveryplan.PostLaunch, checks []rec
 				Interval: time.Duration(c.IntervalSeconds) * time.Second})
 			continue
 		}
-		p := recoveryplan.PostLaunch{Type: s.Kind, Document: s.Document, InstanceParameter: s.InstanceParameter,
-			Timeout: time.Duration(s.TimeoutSeconds) * time.Second}
+		p := recoveryplan.PostLaunch{Type: s.Kind, Document: s.Document, InstanceParameter: s.InstanceParameter}
+		if t := time.Duration(s.TimeoutSeconds) * time.Second; t != recoveryplan.DefaultStepTimout {
+			p.Timeout = t // the default reads back unset, as configured
+		}
 		if len(s.Parameters) > 0 {
 			p.Parameters = s.Parameters
 		}

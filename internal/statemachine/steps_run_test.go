@@ -2,6 +2,7 @@ package statemachine_test
 
 import (
 	"encoding/json"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -105,5 +106,33 @@ func TestFailingHealthCheckFailsTheWave(t *testing.T) {
 	last := parent[len(parent)-1].ExecutionFailedEventDetails
 	if last == nil || !strings.Contains(aws.ToString(last.Cause), "expected HTTP 200") {
 		t.Errorf("the plan's execution does not carry the check's output: %+v", last)
+	}
+}
+
+// Steps read back from the compiled definition as configured.
+func TestStepsReadBack(t *testing.T) {
+	p := stepsPlan()
+	for i := range p.Waves {
+		p.Waves[i].ServerIDs = []string{"s-0000000000000000" + string(rune('1'+i))}
+	}
+	c, err := statemachine.Compile(p, "us-east-1", statemachine.PlaceholderRunnerARN("us-east-1"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	view, err := statemachine.Describe(c.Definition)
+	if err != nil {
+		t.Fatal(err)
+	}
+	back := view.Plan()
+	for i, w := range back.Waves {
+		want := p.Waves[i]
+		if !reflect.DeepEqual(w.PostLaunch, want.PostLaunch) {
+			t.Errorf("%s post_launch %+v, want %+v", w.Name, w.PostLaunch, want.PostLaunch)
+		}
+		for j, hc := range w.HealthChecks {
+			if hc.Normalized() != want.HealthChecks[j].Normalized() || hc.Host != want.HealthChecks[j].Host || hc.Path != want.HealthChecks[j].Path {
+				t.Errorf("%s health_check %+v, want %+v", w.Name, hc, want.HealthChecks[j])
+			}
+		}
 	}
 }
