@@ -103,6 +103,8 @@ type Wave struct {
 	// RecoveredIn says where a SKIPPED wave was recovered: an earlier
 	// execution's ARN, or why it was taken as recovered.
 	RecoveredIn string
+	// Steps are the wave's post-launch steps and health checks (steps.go).
+	Steps []Step
 }
 
 // Server is one source server of a wave.
@@ -234,7 +236,7 @@ func (d *describer) describe(ctx context.Context, arn string) (*Execution, error
 	}
 	e.Plan = d.plan
 	for _, w := range d.view.Waves() {
-		wave := Wave{Name: w.Name, Level: w.Level, Status: WavePending, PauseBefore: w.PauseBefore}
+		wave := Wave{Name: w.Name, Level: w.Level, Status: WavePending, PauseBefore: w.PauseBefore, Steps: waveSteps(w)}
 		servers := w.SourceServerIDs
 		if only := in.OnlyServers[w.Name]; len(only) > 0 {
 			servers = only // a retry launches these only
@@ -370,6 +372,7 @@ func applyHistory(e *Execution, events []sfntypes.HistoryEvent) {
 			}
 			_ = json.Unmarshal([]byte(aws.ToString(ev.TaskSucceededEventDetails.Output)), &out)
 			w.Status, w.EndedAt, w.JobID = WaveRecovered, at, out.Output.JobID
+			applyStepResults(w, out.Output.Steps)
 			if out.ExecutionArn != "" {
 				w.RunnerExecutionARN = out.ExecutionArn
 			}
@@ -386,6 +389,7 @@ func applyHistory(e *Execution, events []sfntypes.HistoryEvent) {
 			if w.Error == statemachine.ErrWaveTimedOut {
 				w.Status = WaveTimedOut
 			}
+			applyStepFailure(w)
 		// Definitions of compilers before the wave runner: every wave's
 		// steps inline, named "<wave>: <runner step>".
 		case ev.Type == sfntypes.HistoryEventTypeTaskScheduled && step == statemachine.StepStartRecovery:

@@ -165,6 +165,7 @@ func (r *executionResource) Schema(ctx context.Context, _ resource.SchemaRequest
 							"ec2_instance_id":      computed("Its EC2 instance."),
 							"ec2_instance_state":   computed("Its EC2 state."),
 						}}},
+					"steps": executionStepsResourceAttribute(),
 				}}},
 		},
 		Blocks: map[string]schema.Block{

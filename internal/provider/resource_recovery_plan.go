@@ -70,6 +70,8 @@ type waveModel struct {
 	Optional        types.Bool           `tfsdk:"optional"`
 	Timeout         timetypes.GoDuration `tfsdk:"timeout"`
 	PollInterval    timetypes.GoDuration `tfsdk:"poll_interval"`
+	PostLaunch      types.List           `tfsdk:"post_launch"`  // of postLaunchModel (recovery_plan_steps.go)
+	HealthChecks    types.List           `tfsdk:"health_check"` // of healthCheckModel
 }
 
 var levelsType = types.ListType{ElemType: types.ListType{ElemType: types.StringType}}
@@ -77,6 +79,7 @@ var levelsType = types.ListType{ElemType: types.ListType{ElemType: types.StringT
 var waveObjectType = types.ObjectType{AttrTypes: map[string]attr.Type{
 	"name": types.StringType, "protection_group": types.StringType, "depends_on": types.ListType{ElemType: types.StringType},
 	"pause_before": types.BoolType, "optional": types.BoolType, "timeout": timetypes.GoDurationType{}, "poll_interval": timetypes.GoDurationType{},
+	"post_launch": types.ListType{ElemType: postLaunchObjectType}, "health_check": types.ListType{ElemType: healthCheckObjectType},
 }}
 
 // waves reads the wave blocks; known is false while the list itself is
@@ -166,7 +169,7 @@ func (r *recoveryPlanResource) Schema(_ context.Context, _ resource.SchemaReques
 						Description: "How long the wave's servers may take to launch, e.g. `90m`. Default 60m; between 1m and 24h."},
 					"poll_interval": schema.StringAttribute{Optional: true, CustomType: timetypes.GoDurationType{},
 						Description: "How often the job is polled once launched servers are expected, e.g. `30s` (the first polls come sooner to catch early failures). Default 30s; between 5s and 15m."},
-				}},
+				}, Blocks: waveStepBlocks()},
 			},
 		},
 	}
@@ -196,6 +199,9 @@ func (m recoveryPlanModel) domainPlan(ctx context.Context, diags *diag.Diagnosti
 		}
 		wave.Timeout = duration(w.Timeout, path.Root("wave").AtListIndex(i).AtName("timeout"), diags)
 		wave.PollInterval = duration(w.PollInterval, path.Root("wave").AtListIndex(i).AtName("poll_interval"), diags)
+		if !w.domainSteps(ctx, i, &wave, diags) {
+			known = false
+		}
 		p.Waves = append(p.Waves, wave)
 	}
 	return p, known && !diags.HasError()
@@ -219,7 +225,7 @@ func addProblems(ps recoveryplan.Problems, diags *diag.Diagnostics) {
 		if p.Wave >= 0 {
 			at = at.AtListIndex(p.Wave)
 			if p.Attribute != "" {
-				at = at.AtName(p.Attribute)
+				at = problemPath(at, p.Attribute)
 			}
 		}
 		if p.Severity == recoveryplan.Warning {
@@ -610,6 +616,7 @@ func wavesFromView(ctx context.Context, view *statemachine.PlanView, diags *diag
 		if w.PollInterval != 0 && w.PollInterval != recoveryplan.DefaultPollInterval {
 			m.PollInterval = timetypes.NewGoDurationValue(w.PollInterval)
 		}
+		m.PostLaunch, m.HealthChecks = stepsFromDomain(ctx, w.PostLaunch, w.HealthChecks, diags)
 		waves = append(waves, m)
 	}
 	list, d := types.ListValueFrom(ctx, waveObjectType, waves)
