@@ -46,5 +46,6 @@ func (a *App) mountSSM(instances *ec2sim.Service) error {
 	a.SSM, a.ssmInvoker = svc, svc
 	a.Router.HandleTarget(ssmsim.TargetPrefix, awswire.ContentTypeJSON11, svc)
 	a.Router.Handle("/_sim/ssm/outcomes", svc.ControlHandler())
+	a.Router.Handle("POST /_sim/ssm/instances", svc.InstancesHandler())
 	return nil
 }

@@ -273,3 +273,21 @@ func (s *Service) LookupInstance(account, region, id string) (Instance, bool) {
 	}
 	return Instance{ID: inst.ID, Running: !inst.Stopped, Tags: tags}, true
 }
+
+// RunningInstances lists the IDs of account and region's recovery
+// instances that run, sorted.
+func (s *Service) RunningInstances(account, region string) []string {
+	e, err := s.estate(context.Background(), account, region)
+	if err != nil {
+		return nil
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var ids []string
+	for _, inst := range e.sortedInstances() {
+		if !inst.Stopped {
+			ids = append(ids, inst.ID)
+		}
+	}
+	return ids
+}

@@ -287,3 +287,27 @@ func nonNil(r []Rule) []Rule {
 	}
 	return r
 }
+
+// InstancesHandler serves POST /_sim/ssm/instances {"account", "region"}
+// (defaults: the local account, us-east-1): the running recovery instances
+// SSM can run commands on, for scripts that send commands themselves.
+func (s *Service) InstancesHandler() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		var req struct{ Account, Region string }
+		if err := json.NewDecoder(http.MaxBytesReader(w, r.Body, 1<<16)).Decode(&req); err != nil && err.Error() != "EOF" {
+			awswire.WriteJSON(w, "application/json", http.StatusBadRequest, map[string]string{"message": "body must be {\"account\": …, \"region\": …}: " + err.Error()})
+			return
+		}
+		if req.Account == "" {
+			req.Account = awswire.DefaultAccount
+		}
+		if req.Region == "" {
+			req.Region = "us-east-1"
+		}
+		ids := s.opts.Instances.RunningInstances(req.Account, req.Region)
+		if ids == nil {
+			ids = []string{}
+		}
+		awswire.WriteJSON(w, "application/json", http.StatusOK, map[string]any{"instanceIds": ids})
+	})
+}

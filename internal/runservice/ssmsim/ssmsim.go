@@ -54,6 +54,7 @@ const (
 // Instances is the EC2 simulator's view of recovery instances.
 type Instances interface {
 	LookupInstance(account, region, id string) (ec2sim.Instance, bool)
+	RunningInstances(account, region string) []string
 }
 
 // Options configure the simulator.
@@ -316,6 +317,10 @@ func (s *Service) commandShape(c *command, now time.Time) map[string]any {
 	}
 }
 
+// isoTime is a StringDateTime: 2026-01-05T09:00:01Z (the model's pattern
+// allows at most one digit of fractional seconds, so none are written).
+func isoTime(t time.Time) string { return t.UTC().Format("2006-01-02T15:04:05Z") }
+
 func epoch(t time.Time) float64 { return float64(t.UnixMilli()) / 1000 }
 
 func (s *Service) findCommand(id awswire.Identity, commandID string) (*command, *awswire.APIError) {
@@ -440,11 +445,14 @@ func (s *Service) getInvocation(id awswire.Identity, body []byte) (any, *awswire
 		out := map[string]any{
 			"CommandId": c.ID, "InstanceId": inv.InstanceID, "Comment": c.Comment, "DocumentName": c.Document,
 			"DocumentVersion": "$DEFAULT", "PluginName": pluginName(c.Document), "ResponseCode": -1,
-			"ExecutionStartDateTime": "", "ExecutionElapsedTime": "", "ExecutionEndDateTime": "",
 			"Status": status, "StatusDetails": details, "StandardOutputContent": "", "StandardOutputUrl": "",
 			"StandardErrorContent": "", "StandardErrorUrl": "",
 		}
+		if status != "Pending" {
+			out["ExecutionStartDateTime"] = isoTime(c.Requested.Add(deliverAfter))
+		}
 		if status == inv.Status {
+			out["ExecutionEndDateTime"] = isoTime(c.Requested.Add(inv.Ends))
 			out["ResponseCode"] = inv.ResponseCode
 			out["StandardOutputContent"] = truncate(inv.Output, 24000)
 			out["StandardErrorContent"] = truncate(inv.Error, 8000)
@@ -511,13 +519,17 @@ func (s *Service) getAutomation(id awswire.Identity, body []byte) (any, *awswire
 	}
 	now := s.opts.Now().UTC()
 	status := "InProgress"
+	// Maps are left out when empty: AutomationParameterMap has min 1.
 	step := map[string]any{"StepName": "simulatedStep", "Action": "aws:executeScript", "StepStatus": "InProgress",
-		"ExecutionStartTime": epoch(a.Started), "Inputs": map[string]string{}, "Outputs": map[string][]string{}}
+		"ExecutionStartTime": epoch(a.Started)}
 	exec := map[string]any{
 		"AutomationExecutionId": a.ID, "DocumentName": a.Document, "DocumentVersion": "1",
-		"ExecutionStartTime": epoch(a.Started), "Parameters": a.Parameters, "Outputs": map[string][]string{},
+		"ExecutionStartTime": epoch(a.Started),
 		"Mode": "Auto", "ExecutedBy": "arn:aws:sts::" + a.Account + ":assumed-role/drsorch/states",
 		"StepExecutionsTruncated": false,
+	}
+	if len(a.Parameters) > 0 {
+		exec["Parameters"] = a.Parameters
 	}
 	if now.Sub(a.Started) >= runFor {
 		status = a.Status
