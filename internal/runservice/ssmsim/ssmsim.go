@@ -525,7 +525,7 @@ func (s *Service) getAutomation(id awswire.Identity, body []byte) (any, *awswire
 	exec := map[string]any{
 		"AutomationExecutionId": a.ID, "DocumentName": a.Document, "DocumentVersion": "1",
 		"ExecutionStartTime": epoch(a.Started),
-		"Mode": "Auto", "ExecutedBy": "arn:aws:sts::" + a.Account + ":assumed-role/drsorch/states",
+		"Mode":               "Auto", "ExecutedBy": "arn:aws:sts::" + a.Account + ":assumed-role/drsorch/states",
 		"StepExecutionsTruncated": false,
 	}
 	if len(a.Parameters) > 0 {
