@@ -378,8 +378,9 @@ func (s *Service) listInvocations(id awswire.Identity, body []byte) (any, *awswi
 	next := ""
 	for i := start; i < len(c.Invocations); i++ {
 		inv := c.Invocations[i]
-		// An invocation is listed once the command reached its instance.
-		if now.Sub(c.Requested) < deliverAfter && inv.StatusDetails != "DeliveryTimedOut" {
+		// Invocations are listed a moment after SendCommand (the API is
+		// eventually consistent), the runner must wait for them.
+		if now.Sub(c.Requested) < deliverAfter {
 			continue
 		}
 		if len(list) == limit {
@@ -438,7 +439,7 @@ func (s *Service) getInvocation(id awswire.Identity, body []byte) (any, *awswire
 		}
 		// Right after SendCommand the invocation does not exist yet
 		// (https://docs.aws.amazon.com/systems-manager/latest/APIReference/API_GetCommandInvocation.html).
-		if now.Sub(c.Requested) < deliverAfter && inv.StatusDetails != "DeliveryTimedOut" {
+		if now.Sub(c.Requested) < deliverAfter {
 			break
 		}
 		status, details := c.statusAt(inv, now)
