@@ -15,7 +15,10 @@ import (
 
 type fakeEC2 map[string]ec2sim.Instance
 
-func (f fakeEC2) LookupInstance(_, _, id string) (ec2sim.Instance, bool) { i, ok := f[id]; return i, ok }
+func (f fakeEC2) LookupInstance(_, _, id string) (ec2sim.Instance, bool) {
+	i, ok := f[id]
+	return i, ok
+}
 func (f fakeEC2) RunningInstances(_, _ string) []string {
 	var ids []string
 	for id, i := range f {
