@@ -203,6 +203,8 @@ type describer struct {
 	// runnerJobs caches the job each runner execution follows, once found
 	// (a runner's job never changes).
 	runnerJobs map[string]string
+	// runnerSteps caches the passed steps of failed runner executions.
+	runnerSteps map[string][]statemachine.StepResult
 }
 
 func (d *describer) describe(ctx context.Context, arn string) (*Execution, error) {
@@ -252,6 +254,9 @@ func (d *describer) describe(ctx context.Context, arn string) (*Execution, error
 	}
 	applyHistory(e, events)
 	if err := d.runnerJobIDs(ctx, e); err != nil {
+		return nil, err
+	}
+	if err := d.stepsOfFailedWaves(ctx, e); err != nil {
 		return nil, err
 	}
 	if err := applyJobs(ctx, c.DRS, e); err != nil {

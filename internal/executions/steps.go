@@ -1,8 +1,13 @@
 package executions
 
 import (
+	"context"
+	"encoding/json"
 	"fmt"
 	"strings"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	sfntypes "github.com/aws/aws-sdk-go-v2/service/sfn/types"
 
 	"github.com/drsorch/terraform-provider-drsorch/internal/statemachine"
 )
@@ -80,4 +85,49 @@ func applyStepFailure(w *Wave) {
 			w.Steps[i].Status = StepNotRun
 		}
 	}
+}
+
+// runnerStepResults reads the steps that passed from a runner's history:
+// the output of each iteration's success state.
+func runnerStepResults(events []sfntypes.HistoryEvent) []statemachine.StepResult {
+	var out []statemachine.StepResult
+	for _, ev := range events {
+		d := ev.StateExitedEventDetails
+		if ev.Type != sfntypes.HistoryEventTypePassStateExited || d == nil {
+			continue
+		}
+		if name := aws.ToString(d.Name); name != statemachine.StepCommandSucceeded && name != statemachine.StepAutomationSucceeded {
+			continue
+		}
+		var r statemachine.StepResult
+		if json.Unmarshal([]byte(aws.ToString(d.Output)), &r) == nil && r.Name != "" {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+// stepsOfFailedWaves fills the IDs of the steps that passed before a
+// wave's failed step, from its runner's history (read once per runner).
+func (d *describer) stepsOfFailedWaves(ctx context.Context, e *Execution) error {
+	for i := range e.Waves {
+		w := &e.Waves[i]
+		if w.Error != statemachine.ErrWaveStepFailed || w.RunnerExecutionARN == "" {
+			continue
+		}
+		results, ok := d.runnerSteps[w.RunnerExecutionARN]
+		if !ok {
+			events, err := History(ctx, d.clients.SFN, w.RunnerExecutionARN)
+			if err != nil {
+				return fmt.Errorf("wave %s: read its runner execution: %w", w.Name, err)
+			}
+			results = runnerStepResults(events)
+			if d.runnerSteps == nil {
+				d.runnerSteps = map[string][]statemachine.StepResult{}
+			}
+			d.runnerSteps[w.RunnerExecutionARN] = results
+		}
+		applyStepResults(w, results)
+	}
+	return nil
 }

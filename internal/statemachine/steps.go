@@ -168,6 +168,14 @@ func domainSteps(steps []StepSpec) (post []recoveryplan.PostLaunch, checks []rec
 	return post, checks
 }
 
+// The states a step's iteration ends in when it passed: their output is
+// the step's StepResult (status readers find the steps of a wave that
+// failed later in the runner's history).
+const (
+	StepCommandSucceeded    = "step: command succeeded"
+	StepAutomationSucceeded = "step: automation succeeded"
+)
+
 // Step names of the runner's steps: the outer ones, then those of each
 // step's iteration (prefixed "step: " so that the limits calculator's
 // bounds, keyed by state name, cannot mix them with the runner's).
@@ -184,7 +192,7 @@ const (
 	stepListInvocations = "step: list invocations"
 	stepCountCommand    = "step: count invocations"
 	stepCommandDone     = "step: command done?"
-	stepCommandOK       = "step: command succeeded"
+	stepCommandOK       = StepCommandSucceeded
 	stepFindFailure     = "step: find failed instance"
 	stepCommandFailed   = "step: command failed"
 	stepCommandTimedOut = "step: command timed out"
@@ -201,7 +209,7 @@ const (
 	stepGetAuto         = "step: get automation"
 	stepCountAuto       = "step: count automation"
 	stepAutoDone        = "step: automation done?"
-	stepAutoOK          = "step: automation succeeded"
+	stepAutoOK          = StepAutomationSucceeded
 	stepAutoFailure     = "step: read automation failure"
 	stepAutoFailed      = "step: automation failed"
 	stepAutoTimedOut    = "step: automation timed out"
