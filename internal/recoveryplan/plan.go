@@ -21,6 +21,11 @@ const (
 type Plan struct {
 	Name  string
 	Waves []Wave
+	// RTO is the recovery time objective of a whole run (start until the
+	// last wave is done, pauses included); 0 means none. It is a target
+	// that reports and the console measure runs against, not a limit the
+	// run enforces.
+	RTO time.Duration
 }
 
 // Wave recovers one protection group's servers in one DRS job.
@@ -43,6 +48,9 @@ type Wave struct {
 	// instances are up (steps.go).
 	PostLaunch   []PostLaunch
 	HealthChecks []HealthCheck
+	// RTO is the wave's recovery time objective (its DRS job, start to
+	// end); 0 means none. A target, like Plan.RTO.
+	RTO time.Duration
 }
 
 // EffectiveTimeout is the wave timeout with the default applied.
