@@ -767,6 +767,23 @@ func (f Figures) waveHistoryProblem(i int, w recoveryplan.Wave) recoveryplan.Pro
 		n, err := f.runnerEvents(withStepBounds(runnerBoundsAt(len(s), MaxPolls(s, timeout), len(w.ServerIDs)), w))
 		return err == nil && n < MaxHistoryEvents
 	}
+	// When the wave fits without its steps, the steps are the fix.
+	if w.HasSteps() {
+		bare := w
+		bare.PostLaunch, bare.HealthChecks = nil, nil
+		n, err := f.runnerEvents(withStepBounds(runnerBoundsAt(len(schedule), polls, len(w.ServerIDs)), bare))
+		if err == nil && n < MaxHistoryEvents {
+			p.Attribute = "post_launch"
+			if len(w.PostLaunch) == 0 {
+				p.Attribute = "health_check"
+			}
+			p.Detail = fmt.Sprintf("the wave runner execution of wave %q can write up to %d history events, %d of them for its %d post_launch and health_check steps "+
+				"(each polled every %d s up to its timeout, the longest %d s); Step Functions fails an execution when its history reaches %d events (service quotas). "+
+				"Shorten the steps' timeouts (a health check's: fewer retries or a shorter interval), or use fewer steps.",
+				w.Name, events, events-n, len(w.PostLaunch)+len(w.HealthChecks), stepPollSeconds, (stepPolls(w)-1)*stepPollSeconds, MaxHistoryEvents)
+			return p
+		}
+	}
 	var fixes []string
 	for iv := recoveryplan.MinPollInterval; iv <= recoveryplan.MaxPollInterval; iv += time.Second {
 		if fits(iv, w.EffectiveTimeout()) {

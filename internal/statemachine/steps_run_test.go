@@ -136,3 +136,32 @@ func TestStepsReadBack(t *testing.T) {
 		}
 	}
 }
+
+// Steps whose polls could pass the history limit are blamed at plan, not
+// the wave's poll interval.
+func TestStepsOverTheHistoryLimitAreBlamed(t *testing.T) {
+	w := recoveryplan.Wave{Name: "web", ProtectionGroup: "web", ServerIDs: []string{"s-00000000000000001"}}
+	for range recoveryplan.MaxStepsPerWave {
+		w.PostLaunch = append(w.PostLaunch, recoveryplan.PostLaunch{Type: recoveryplan.StepCommand, Document: "AWS-RunShellScript", Timeout: recoveryplan.MaxStepTimeout})
+	}
+	p := recoveryplan.Plan{Name: "long", Waves: []recoveryplan.Wave{w}}
+	c, err := statemachine.Compile(p, "us-east-1", statemachine.PlaceholderRunnerARN("us-east-1"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	f, err := statemachine.Measure(p, c, statemachine.RequestInfo{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ps := statemachine.Problems(p, f)
+	if len(ps) != 1 || ps[0].Attribute != "post_launch" || !strings.Contains(ps[0].Detail, "Shorten the steps' timeouts") {
+		t.Fatalf("%d events: %+v", f.WaveHistoryEvents["web"], ps)
+	}
+	// One step of an hour fits.
+	w.PostLaunch = w.PostLaunch[:1]
+	p.Waves[0] = w
+	c, _ = statemachine.Compile(p, "us-east-1", statemachine.PlaceholderRunnerARN("us-east-1"))
+	if f, _ = statemachine.Measure(p, c, statemachine.RequestInfo{}); len(statemachine.Problems(p, f)) != 0 {
+		t.Errorf("one step: %d events", f.WaveHistoryEvents["web"])
+	}
+}
