@@ -83,6 +83,21 @@ resource "drsorch_recovery_plan" "shop" {
     name             = "web"
     protection_group = drsorch_protection_group.tier["web"].id
     pause_before     = true
+
+    # Once the web servers run: start the web server on each of them, then
+    # check from each instance that it answers (SSM Run Command, so private
+    # subnets need no Lambda). Later waves would start only after both pass.
+    post_launch {
+      type       = "command"
+      document   = "AWS-RunShellScript"
+      parameters = { commands = ["systemctl start nginx"] }
+      timeout    = "5m"
+    }
+    health_check {
+      type = "http"
+      port = 80
+      path = "/"
+    }
   }
 
   depends_on = [drsorch_launch_settings.shop]

@@ -86,7 +86,7 @@ type State struct {
 
 // Integration tells the engine what a Task's Resource calls.
 type Integration struct {
-	Service string // "drs", "events" or "states"
+	Service string // "drs", "ssm", "events" or "states"
 	Action  string // DRS API action in camelCase ("startRecovery"), "putEvents" or "startExecution"
 	// WaitForTaskToken is set for the ".waitForTaskToken" pattern.
 	WaitForTaskToken bool

@@ -234,6 +234,20 @@ var taskActionRules = map[string]taskActionRule{
 	// to know which state its instance must reach.
 	"drs:GetLaunchConfiguration": {"ReadLaunchSettings", func(s policyScope) []string { return []string{s.arn("drs", "source-server/*")} }},
 	"events:PutEvents":           {"PublishPauseGateEvents", func(s policyScope) []string { return []string{s.eventBus} }},
+	// Post-launch steps and health checks: SendCommand is authorized on
+	// the document and on each instance; AWS-owned documents have no
+	// account in their ARN, which "*" matches. Invocations support no
+	// resource-level permissions
+	// (https://docs.aws.amazon.com/service-authorization/latest/reference/list_awssystemsmanager.html).
+	"ssm:SendCommand": {"RunStepsOnRecoveryInstances", func(s policyScope) []string {
+		return []string{fmt.Sprintf("arn:%s:ssm:%s:*:document/*", s.partition, s.region), s.arn("ec2", "instance/*")}
+	}},
+	"ssm:ListCommandInvocations": {"ReadStepCommands", anyResource},
+	"ssm:GetCommandInvocation":   {"ReadStepCommands", anyResource},
+	"ssm:StartAutomationExecution": {"StartStepAutomations", func(s policyScope) []string {
+		return []string{fmt.Sprintf("arn:%s:ssm:%s:*:automation-definition/*", s.partition, s.region)}
+	}},
+	"ssm:GetAutomationExecution": {"ReadStepAutomations", func(s policyScope) []string { return []string{s.arn("ssm", "automation-execution/*")} }},
 	// Each wave starts the shared wave runner, on a published version.
 	"states:StartExecution": {"StartWaveRunner", func(s policyScope) []string {
 		runner := s.arn("states", "stateMachine:"+statemachine.RunnerName)

@@ -170,6 +170,7 @@ func (r *executionResource) Schema(ctx context.Context, _ resource.SchemaRequest
 							"recovery_snapshot_id": computed("The recovery snapshot the server launches from (`point_in_time`, `recovery_snapshots`); null: the latest data (DRS takes a snapshot at launch)."),
 							"snapshot_time":        computed("The point in time its recovery instance holds (DRS's pointInTimeSnapshotDateTime), once launched."),
 						}}},
+					"steps": executionStepsResourceAttribute(),
 				}}},
 		},
 		Blocks: map[string]schema.Block{

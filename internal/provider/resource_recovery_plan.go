@@ -71,6 +71,8 @@ type waveModel struct {
 	Optional        types.Bool           `tfsdk:"optional"`
 	Timeout         timetypes.GoDuration `tfsdk:"timeout"`
 	PollInterval    timetypes.GoDuration `tfsdk:"poll_interval"`
+	PostLaunch      types.List           `tfsdk:"post_launch"`  // of postLaunchModel (recovery_plan_steps.go)
+	HealthChecks    types.List           `tfsdk:"health_check"` // of healthCheckModel
 	RTO             timetypes.GoDuration `tfsdk:"rto"`
 }
 
@@ -79,6 +81,7 @@ var levelsType = types.ListType{ElemType: types.ListType{ElemType: types.StringT
 var waveObjectType = types.ObjectType{AttrTypes: map[string]attr.Type{
 	"name": types.StringType, "protection_group": types.StringType, "depends_on": types.ListType{ElemType: types.StringType},
 	"pause_before": types.BoolType, "optional": types.BoolType, "timeout": timetypes.GoDurationType{}, "poll_interval": timetypes.GoDurationType{},
+	"post_launch": types.ListType{ElemType: postLaunchObjectType}, "health_check": types.ListType{ElemType: healthCheckObjectType},
 	"rto": timetypes.GoDurationType{},
 }}
 
@@ -178,7 +181,7 @@ func (r *recoveryPlanResource) Schema(_ context.Context, _ resource.SchemaReques
 						Description: "Recovery time objective of this wave, e.g. `20m`: its DRS job, from start to end (after its pause gate). A target that " +
 							"`drsorch report` (unless `--wave-rto` overrides it) and the console measure runs against; it does not stop the wave (`timeout` does). " +
 							"Between 1m and 8760h, whole seconds; a target longer than `timeout` or than the plan's `rto` is a warning."},
-				}},
+				}, Blocks: waveStepBlocks()},
 			},
 		},
 	}
@@ -209,6 +212,9 @@ func (m recoveryPlanModel) domainPlan(ctx context.Context, diags *diag.Diagnosti
 		}
 		wave.Timeout = duration(w.Timeout, path.Root("wave").AtListIndex(i).AtName("timeout"), diags)
 		wave.PollInterval = duration(w.PollInterval, path.Root("wave").AtListIndex(i).AtName("poll_interval"), diags)
+		if !w.domainSteps(ctx, i, &wave, diags) {
+			known = false
+		}
 		wave.RTO = duration(w.RTO, path.Root("wave").AtListIndex(i).AtName("rto"), diags)
 		p.Waves = append(p.Waves, wave)
 	}
@@ -236,7 +242,7 @@ func addProblems(ps recoveryplan.Problems, diags *diag.Diagnostics) {
 		if p.Wave >= 0 {
 			at = at.AtListIndex(p.Wave)
 			if p.Attribute != "" {
-				at = at.AtName(p.Attribute)
+				at = problemPath(at, p.Attribute)
 			}
 		}
 		if p.Severity == recoveryplan.Warning {
@@ -633,6 +639,7 @@ func wavesFromView(ctx context.Context, view *statemachine.PlanView, diags *diag
 		if w.PollInterval != 0 && w.PollInterval != recoveryplan.DefaultPollInterval {
 			m.PollInterval = timetypes.NewGoDurationValue(w.PollInterval)
 		}
+		m.PostLaunch, m.HealthChecks = stepsFromDomain(ctx, w.PostLaunch, w.HealthChecks, diags)
 		waves = append(waves, m)
 	}
 	list, d := types.ListValueFrom(ctx, waveObjectType, waves)

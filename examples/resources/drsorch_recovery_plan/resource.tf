@@ -29,5 +29,23 @@ resource "drsorch_recovery_plan" "shop" {
     protection_group = drsorch_protection_group.web.id
     pause_before     = true
     poll_interval    = "1m"
+
+    # After the web servers launch: a runbook, then a check that each one
+    # answers on port 8080 (run on the instance through SSM Run Command).
+    # The run fails here, with the check's output, if they do not.
+    post_launch {
+      type               = "automation"
+      document           = "AWS-RestartEC2Instance"
+      instance_parameter = "InstanceId"
+      timeout            = "15m"
+    }
+    health_check {
+      type          = "http"
+      port          = 8080
+      path          = "/health"
+      expect_status = 200
+      retries       = 5
+      interval      = "20s"
+    }
   }
 }

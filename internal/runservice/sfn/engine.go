@@ -33,6 +33,7 @@ type Options struct {
 	Clock  *simclock.Clock
 	Logger *slog.Logger
 	DRS    DRSInvoker  // nil: aws-sdk:drs tasks fail with Drs.ServiceUnavailable
+	SSM    DRSInvoker  // same contract (PascalCase JSON both ways); nil: aws-sdk:ssm tasks fail with Ssm.SsmException
 	Events *events.Bus // nil: events:putEvents tasks fail
 	// AfterTaskSent, when set, runs after a task's request returned and
 	// before its result is recorded. Returning true drops the result, as if

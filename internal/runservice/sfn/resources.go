@@ -25,6 +25,8 @@ func (e *Engine) invoke(ctx context.Context, id awswire.Identity, integ asl.Inte
 	switch integ.Service {
 	case "drs":
 		return e.invokeDRS(ctx, id, integ.Action, params, tr, reconcile)
+	case "ssm":
+		return e.invokeSSM(ctx, id, integ.Action, params)
 	case "events":
 		if integ.Action != "putEvents" {
 			break
