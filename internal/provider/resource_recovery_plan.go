@@ -12,6 +12,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/sfn"
 	sfntypes "github.com/aws/aws-sdk-go-v2/service/sfn/types"
+	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework-timetypes/timetypes"
 	"github.com/hashicorp/terraform-plugin-framework-validators/listvalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
@@ -60,6 +61,7 @@ type recoveryPlanModel struct {
 	VersionARN                types.String `tfsdk:"version_arn"`
 	Version                   types.Int64  `tfsdk:"version"`
 	recoveryPlanLogging
+	Timeouts timeouts.Value `tfsdk:"timeouts"`
 }
 
 type waveModel struct {
@@ -93,7 +95,7 @@ func (r *recoveryPlanResource) Metadata(_ context.Context, req resource.Metadata
 	resp.TypeName = req.ProviderTypeName + "_recovery_plan"
 }
 
-func (r *recoveryPlanResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
+func (r *recoveryPlanResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
 	computedString := func(desc string) schema.StringAttribute {
 		return schema.StringAttribute{Computed: true, Description: desc}
 	}
@@ -149,6 +151,13 @@ func (r *recoveryPlanResource) Schema(_ context.Context, _ resource.SchemaReques
 				PlanModifiers: []planmodifier.Int64{int64planmodifier.UseStateForUnknown()}},
 		},
 		Blocks: map[string]schema.Block{
+			"timeouts": timeouts.Block(ctx, timeouts.Opts{Create: true, Update: true, Delete: true, Read: true,
+				CreateDescription: "How long create may take, e.g. `30m` (default `" + recoveryPlanTimeout.String() + "`): publishing the wave runner and the plan, " +
+					"including waiting for a new execution role to become assumable by Step Functions (IAM propagation).",
+				UpdateDescription: "How long update may take (default `" + recoveryPlanTimeout.String() + "`), including waiting for a new execution role to propagate.",
+				DeleteDescription: "How long destroy may take (default `" + recoveryPlanTimeout.String() + "`): stopping running executions (force_destroy) and deleting the state machine.",
+				ReadDescription:   "How long a refresh may take (default `" + recoveryPlanReadTimeout.String() + "`).",
+			}),
 			"wave": schema.ListNestedBlock{
 				Description: "A wave: one DRS recovery job for one protection group. Waves run in the order given unless `depends_on` says otherwise.",
 				Validators:  []validator.List{listvalidator.SizeAtLeast(1)},
@@ -480,6 +489,7 @@ func (r *recoveryPlanResource) ensureCompiled(ctx context.Context, plan *recover
 // tagValuePattern is what Step Functions accepts in a tag value.
 var tagValuePattern = regexp.MustCompile(`^[\p{L}\p{N}\s_.:/=+\-@]*$`)
 
+// tags are drsorch's own tags of the plan's state machine.
 func (m recoveryPlanModel) tags() map[string]string {
 	tags := map[string]string{plans.TagPlan: m.Name.ValueString(), plans.TagManagedBy: "terraform"}
 	if d := m.Description.ValueString(); d != "" {
@@ -491,21 +501,30 @@ func (m recoveryPlanModel) tags() map[string]string {
 func (r *recoveryPlanResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
 	var plan recoveryPlanModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	if resp.Diagnostics.HasError() || !r.ensureCompiled(ctx, &plan, &resp.Diagnostics) || !r.ensureLogGroup(ctx, &plan, &resp.Diagnostics) {
+	if resp.Diagnostics.HasError() {
 		return
 	}
-	out, err := r.data.clients.SFN.CreateStateMachine(ctx, &sfn.CreateStateMachineInput{
-		Name:       aws.String(plans.StateMachineName(plan.Name.ValueString())),
-		Definition: aws.String(plan.Definition.ValueString()),
-		RoleArn:    aws.String(plan.ExecutionRoleARN.ValueString()),
-		Type:       sfntypes.StateMachineTypeStandard,
-		Tags:       plans.SFNTags(plan.tags()),
-		// Publish a version: runs start on it, never on a stale definition
-		// (https://docs.aws.amazon.com/step-functions/latest/apireference/API_CreateStateMachine.html).
-		Publish:            true,
-		VersionDescription: publishDescription(plan),
-		// The audit trail (recovery_plan_logging.go).
-		LoggingConfiguration: plan.loggingConfiguration(),
+	ctx, cancel := withTimeout(ctx, plan.Timeouts.Create, recoveryPlanTimeout, &resp.Diagnostics)
+	defer cancel()
+	if !r.ensureCompiled(ctx, &plan, &resp.Diagnostics) || !r.ensureLogGroup(ctx, &plan, &resp.Diagnostics) {
+		return
+	}
+	var out *sfn.CreateStateMachineOutput
+	err := plans.RetryRolePropagation(ctx, plan.ExecutionRoleARN.ValueString(), func() (err error) {
+		out, err = r.data.clients.SFN.CreateStateMachine(ctx, &sfn.CreateStateMachineInput{
+			Name:       aws.String(plans.StateMachineName(plan.Name.ValueString())),
+			Definition: aws.String(plan.Definition.ValueString()),
+			RoleArn:    aws.String(plan.ExecutionRoleARN.ValueString()),
+			Type:       sfntypes.StateMachineTypeStandard,
+			Tags:       plans.SFNTags(plan.tags()),
+			// Publish a version: runs start on it, never on a stale definition
+			// (https://docs.aws.amazon.com/step-functions/latest/apireference/API_CreateStateMachine.html).
+			Publish:            true,
+			VersionDescription: publishDescription(plan),
+			// The audit trail (recovery_plan_logging.go).
+			LoggingConfiguration: plan.loggingConfiguration(),
+		})
+		return err
 	})
 	var exists *sfntypes.StateMachineAlreadyExists
 	if errors.As(err, &exists) {
@@ -530,6 +549,8 @@ func (r *recoveryPlanResource) Read(ctx context.Context, req resource.ReadReques
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	ctx, cancel := withTimeout(ctx, state.Timeouts.Read, recoveryPlanReadTimeout, &resp.Diagnostics)
+	defer cancel()
 	out, found, err := plans.Find(ctx, r.data.clients.SFN, state.ARN.ValueString())
 	if err != nil {
 		addAPIError(&resp.Diagnostics, "read recovery plan "+state.Name.ValueString(), err)
@@ -621,7 +642,12 @@ func (r *recoveryPlanResource) Update(ctx context.Context, req resource.UpdateRe
 	var plan, state recoveryPlanModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	if resp.Diagnostics.HasError() || !r.ensureCompiled(ctx, &plan, &resp.Diagnostics) || !r.ensureLogGroup(ctx, &plan, &resp.Diagnostics) {
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	ctx, cancel := withTimeout(ctx, plan.Timeouts.Update, recoveryPlanTimeout, &resp.Diagnostics)
+	defer cancel()
+	if !r.ensureCompiled(ctx, &plan, &resp.Diagnostics) || !r.ensureLogGroup(ctx, &plan, &resp.Diagnostics) {
 		return
 	}
 	arn := state.ARN.ValueString()
@@ -640,7 +666,11 @@ func (r *recoveryPlanResource) Update(ctx context.Context, req resource.UpdateRe
 	if publish {
 		in.Publish, in.VersionDescription = true, publishDescription(plan)
 	}
-	out, err := r.data.clients.SFN.UpdateStateMachine(ctx, in)
+	var out *sfn.UpdateStateMachineOutput
+	err := plans.RetryRolePropagation(ctx, plan.ExecutionRoleARN.ValueString(), func() (err error) {
+		out, err = r.data.clients.SFN.UpdateStateMachine(ctx, in)
+		return err
+	})
 	if err != nil {
 		addAPIError(&resp.Diagnostics, "update the state machine of recovery plan "+plan.Name.ValueString(), err)
 		return
@@ -678,6 +708,8 @@ func (r *recoveryPlanResource) Delete(ctx context.Context, req resource.DeleteRe
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	ctx, cancel := withTimeout(ctx, state.Timeouts.Delete, recoveryPlanTimeout, &resp.Diagnostics)
+	defer cancel()
 	api := r.data.clients.SFN
 	arn := state.ARN.ValueString()
 	running, err := plans.Executions(ctx, api, arn, sfntypes.ExecutionStatusRunning)
