@@ -10,6 +10,7 @@ import (
 
 	"github.com/drsorch/terraform-provider-drsorch/internal/awsclient"
 	"github.com/drsorch/terraform-provider-drsorch/internal/drsapi"
+	"github.com/drsorch/terraform-provider-drsorch/internal/tagging"
 )
 
 // providerData is what Configure hands to resources: the clients and the
@@ -17,6 +18,8 @@ import (
 type providerData struct {
 	clients          *awsclient.Clients
 	executionRoleARN string
+	// tags are the provider's default_tags and ignore_tags.
+	tags tagging.Config
 
 	accountOnce sync.Once
 	accountID   string

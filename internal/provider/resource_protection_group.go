@@ -70,7 +70,9 @@ func (r *protectionGroupResource) Schema(ctx context.Context, _ resource.SchemaR
 			"configuration that want one server, or whose names differ only in case, fail the plan; a server another workspace takes at the same " +
 			"moment is claimed race-free (one group gets it, the other fails naming both). Membership changed outside Terraform shows as drift " +
 			"of `resolved_source_server_ids` and the next apply heals it; where it cannot (a server now owned by another group, or gone), the " +
-			"plan warns instead of failing, so neither plans nor `terraform destroy` are blocked by what others did.",
+			"plan warns instead of failing, so neither plans nor `terraform destroy` are blocked by what others did.\n\n" +
+			"A group has no `tags`: it is not an AWS object of its own but a tag on each member, and user tags written there would be the " +
+			"servers' tags (manage those with drsorch_source_server_tags). The provider's `default_tags` do not apply to it.",
 		Attributes: map[string]schema.Attribute{
 			"id": schema.StringAttribute{
 				Computed:      true,

@@ -33,6 +33,7 @@ import (
 	"github.com/drsorch/terraform-provider-drsorch/internal/plans"
 	"github.com/drsorch/terraform-provider-drsorch/internal/recoveryplan"
 	"github.com/drsorch/terraform-provider-drsorch/internal/statemachine"
+	"github.com/drsorch/terraform-provider-drsorch/internal/tagging"
 )
 
 var (
@@ -61,6 +62,8 @@ type recoveryPlanModel struct {
 	VersionARN                types.String `tfsdk:"version_arn"`
 	Version                   types.Int64  `tfsdk:"version"`
 	recoveryPlanLogging
+	Tags     types.Map      `tfsdk:"tags"`
+	TagsAll  types.Map      `tfsdk:"tags_all"`
 	Timeouts timeouts.Value `tfsdk:"timeouts"`
 }
 
@@ -180,6 +183,7 @@ func (r *recoveryPlanResource) Schema(ctx context.Context, _ resource.SchemaRequ
 		},
 	}
 	maps.Copy(resp.Schema.Attributes, recoveryPlanLoggingAttributes())
+	maps.Copy(resp.Schema.Attributes, tagsAttributes("plan's state machine"))
 }
 
 func (r *recoveryPlanResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
@@ -267,6 +271,9 @@ func (r *recoveryPlanResource) ModifyPlan(ctx context.Context, req resource.Modi
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	// drsorch's own tags: plan, managed-by, description.
+	plan.TagsAll = planTagsAll(r.data, plan.Tags, len(recoveryPlanModel{}.tags())+1, &resp.Diagnostics)
+	resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("tags_all"), plan.TagsAll)...)
 	if plan.ExecutionRoleARN.IsUnknown() || plan.ExecutionRoleARN.IsNull() {
 		var cfgRole types.String
 		resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("execution_role_arn"), &cfgRole)...)
@@ -489,6 +496,20 @@ func (r *recoveryPlanResource) ensureCompiled(ctx context.Context, plan *recover
 // tagValuePattern is what Step Functions accepts in a tag value.
 var tagValuePattern = regexp.MustCompile(`^[\p{L}\p{N}\s_.:/=+\-@]*$`)
 
+// userTags are the resource's own tags (known at apply).
+func (m recoveryPlanModel) userTags() map[string]string {
+	out, _ := mapStrings(m.Tags)
+	return out
+}
+
+// allTags is what the state machine is created with: default_tags under
+// tags, and drsorch's own tags, whose keys no user tag may have.
+func (m recoveryPlanModel) allTags(c tagging.Config) map[string]string {
+	all := c.Merge(m.userTags())
+	maps.Copy(all, m.tags())
+	return all
+}
+
 // tags are drsorch's own tags of the plan's state machine.
 func (m recoveryPlanModel) tags() map[string]string {
 	tags := map[string]string{plans.TagPlan: m.Name.ValueString(), plans.TagManagedBy: "terraform"}
@@ -516,7 +537,7 @@ func (r *recoveryPlanResource) Create(ctx context.Context, req resource.CreateRe
 			Definition: aws.String(plan.Definition.ValueString()),
 			RoleArn:    aws.String(plan.ExecutionRoleARN.ValueString()),
 			Type:       sfntypes.StateMachineTypeStandard,
-			Tags:       plans.SFNTags(plan.tags()),
+			Tags:       plans.SFNTags(plan.allTags(r.data.tags)),
 			// Publish a version: runs start on it, never on a stale definition
 			// (https://docs.aws.amazon.com/step-functions/latest/apireference/API_CreateStateMachine.html).
 			Publish:            true,
@@ -539,6 +560,7 @@ func (r *recoveryPlanResource) Create(ctx context.Context, req resource.CreateRe
 	}
 	plan.ARN = types.StringValue(aws.ToString(out.StateMachineArn))
 	plan.ID = plan.Name
+	plan.TagsAll = stringMap(r.data.tags.All(plan.userTags()))
 	r.setVersion(ctx, &plan, aws.ToString(out.StateMachineVersionArn), &resp.Diagnostics)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 }
@@ -577,6 +599,12 @@ func (r *recoveryPlanResource) Read(ctx context.Context, req resource.ReadReques
 		state.VersionARN, state.Version = types.StringNull(), types.Int64Null()
 	} else {
 		state.VersionARN, state.Version = types.StringValue(latest), types.Int64Value(executions.VersionNumber(latest))
+	}
+	prior, _ := mapStrings(state.Tags)
+	user, all, null := r.data.tags.Read(tags, prior, state.Tags.IsNull())
+	state.Tags, state.TagsAll = stringMap(user), stringMap(all)
+	if null {
+		state.Tags = types.MapNull(types.StringType)
 	}
 	if d, ok := tags[plans.TagDescription]; ok {
 		state.Description = types.StringValue(d)
@@ -675,12 +703,22 @@ func (r *recoveryPlanResource) Update(ctx context.Context, req resource.UpdateRe
 		addAPIError(&resp.Diagnostics, "update the state machine of recovery plan "+plan.Name.ValueString(), err)
 		return
 	}
-	if _, err := r.data.clients.SFN.TagResource(ctx, &sfn.TagResourceInput{ResourceArn: aws.String(arn), Tags: plans.SFNTags(plan.tags())}); err != nil {
+	// User tags change as tags_all does (ignored keys are in neither);
+	// drsorch's own tags are written every time.
+	oldAll, _ := mapStrings(state.TagsAll)
+	newAll := r.data.tags.All(plan.userTags())
+	plan.TagsAll = stringMap(newAll)
+	set, remove := tagging.Changes(oldAll, newAll)
+	maps.Copy(set, plan.tags())
+	if _, err := r.data.clients.SFN.TagResource(ctx, &sfn.TagResourceInput{ResourceArn: aws.String(arn), Tags: plans.SFNTags(set)}); err != nil {
 		addAPIError(&resp.Diagnostics, "tag recovery plan "+plan.Name.ValueString(), err)
 		return
 	}
 	if plan.Description.ValueString() == "" && state.Description.ValueString() != "" {
-		if _, err := r.data.clients.SFN.UntagResource(ctx, &sfn.UntagResourceInput{ResourceArn: aws.String(arn), TagKeys: []string{plans.TagDescription}}); err != nil {
+		remove = append(remove, plans.TagDescription)
+	}
+	if len(remove) > 0 {
+		if _, err := r.data.clients.SFN.UntagResource(ctx, &sfn.UntagResourceInput{ResourceArn: aws.String(arn), TagKeys: remove}); err != nil {
 			addAPIError(&resp.Diagnostics, "untag recovery plan "+plan.Name.ValueString(), err)
 			return
 		}

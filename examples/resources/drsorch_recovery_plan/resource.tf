@@ -10,6 +10,15 @@ resource "drsorch_recovery_plan" "shop" {
   # when the plan is destroyed: the audit trail for the auditors' 2 years.
   log_retention_days = 731
 
+  # On the state machine, over the provider's default_tags (see tags_all).
+  tags = {
+    app = "shop"
+  }
+
+  timeouts {
+    create = "20m" # a new execution role may take minutes to propagate
+  }
+
   wave {
     name             = "db"
     protection_group = drsorch_protection_group.db.id
