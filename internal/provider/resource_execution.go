@@ -50,6 +50,7 @@ type executionResource struct {
 func newExecutionResource() resource.Resource { return &executionResource{} }
 
 type executionModel struct {
+	regional                          // region: regional.go
 	ID                 types.String   `tfsdk:"id"`
 	ARN                types.String   `tfsdk:"arn"`
 	Name               types.String   `tfsdk:"name"`

@@ -38,6 +38,7 @@ var (
 func newLaunchSettingsResource() resource.Resource { return &launchSettingsResource{} }
 
 type launchSettingsModel struct {
+	regional                          // region: regional.go
 	ID                   types.String `tfsdk:"id"`
 	SourceServerID       types.String `tfsdk:"source_server_id"`
 	Name                 types.String `tfsdk:"name"`

@@ -46,6 +46,7 @@ type protectionGroupResource struct {
 func newProtectionGroupResource() resource.Resource { return &protectionGroupResource{} }
 
 type protectionGroupModel struct {
+	regional                               // region: regional.go
 	ID                      types.String   `tfsdk:"id"`
 	Name                    types.String   `tfsdk:"name"`
 	Description             types.String   `tfsdk:"description"`

@@ -48,6 +48,7 @@ type recoveryPlanResource struct{ data *providerData }
 func newRecoveryPlanResource() resource.Resource { return &recoveryPlanResource{} }
 
 type recoveryPlanModel struct {
+	regional                               // region: regional.go
 	ID                        types.String `tfsdk:"id"`
 	ARN                       types.String `tfsdk:"arn"`
 	Name                      types.String `tfsdk:"name"`

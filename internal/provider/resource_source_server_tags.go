@@ -38,6 +38,7 @@ var (
 func newSourceServerTagsResource() resource.Resource { return &sourceServerTagsResource{} }
 
 type sourceServerTagsModel struct {
+	regional                    // region: regional.go
 	ID             types.String `tfsdk:"id"`
 	SourceServerID types.String `tfsdk:"source_server_id"`
 	ARN            types.String `tfsdk:"arn"`
