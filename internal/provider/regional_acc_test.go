@@ -96,9 +96,9 @@ data "drsorch_source_servers" "west" {
 				ImportStateVerifyIgnore: []string{"timeouts", "wave", "force_destroy", "estimated_state_transitions", "version", "version_arn", "levels", "server_count", "definition", "log_retention_days", "log_level", "log_group_name", "log_group_arn", "keep_log_group"},
 			},
 			{
-				ResourceName:      "drsorch_protection_group.web_west",
-				ImportState:       true,
-				ImportStateId:     "web@us-west-2",
+				ResourceName:  "drsorch_protection_group.web_west",
+				ImportState:   true,
+				ImportStateId: "web@us-west-2",
 				// Both groups are named web (ImportStateVerify would match
 				// the first by that ID): check the imported one itself.
 				ImportStateCheck: func(states []*terraform.InstanceState) error {
