@@ -29,6 +29,7 @@ type executionDataSource struct{ data *providerData }
 func newExecutionDataSource() datasource.DataSource { return &executionDataSource{} }
 
 type executionDataModel struct {
+	regional                          // region: regional.go
 	ARN          types.String         `tfsdk:"arn"`
 	Plan         types.String         `tfsdk:"plan"`
 	Name         types.String         `tfsdk:"name"`

@@ -14,6 +14,15 @@ resource "drsorch_recovery_plan" "shop" {
   # every run against them (the run is not stopped when it passes one).
   rto = "4h"
 
+  # On the state machine, over the provider's default_tags (see tags_all).
+  tags = {
+    app = "shop"
+  }
+
+  timeouts {
+    create = "20m" # a new execution role may take minutes to propagate
+  }
+
   wave {
     name             = "db"
     protection_group = drsorch_protection_group.db.id
