@@ -40,9 +40,12 @@ var (
 	reActionName           = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9 /_-]{0,255}$`)
 	reActionVersion        = regexp.MustCompile(`^(\$DEFAULT|\$LATEST|[0-9]+)$`)
 	reActionDescription    = regexp.MustCompile(`^[0-9a-zA-Z ():/.,'\-_#*; ]*$`)
-	reActionParamName      = regexp.MustCompile(`^[0-9a-zA-Z]{1,128}$`)
-	enumActionCategory     = []string{"MONITORING", "VALIDATION", "CONFIGURATION", "SECURITY", "OTHER"}
-	enumActionParamType    = []string{"SSM_STORE", "DYNAMIC"}
+	reActionParamName      = regexp.MustCompile(`^[0-9a-zA-Z]+$`)
+	// The model's value pattern is [A-Za-z0-9.-]+; read anchored (the stricter
+	// reading): a value names an SSM parameter or a dynamic value, not a script.
+	reActionParamValue  = regexp.MustCompile(`^[A-Za-z0-9.-]+$`)
+	enumActionCategory  = []string{"MONITORING", "VALIDATION", "CONFIGURATION", "SECURITY", "OTHER"}
+	enumActionParamType = []string{"SSM_STORE", "DYNAMIC"}
 )
 
 // actionsOf returns the launch actions of a source server or template and
@@ -129,11 +132,11 @@ func opPutLaunchAction(c *opContext, body []byte) (any, *awswire.APIError) {
 		return nil, invalidField("parameters", "has %d parameters; at most 20 are allowed", len(req.Parameters))
 	}
 	for name, p := range req.Parameters {
-		if !reActionParamName.MatchString(name) {
-			return nil, invalidField("parameters", "parameter name %q must be 1 to 128 letters or digits", name)
+		if !reActionParamName.MatchString(name) || len(name) > 1011 {
+			return nil, invalidField("parameters", "parameter name %q must be 1 to 1011 letters or digits", name)
 		}
-		if p.Value == "" || len(p.Value) > 512 {
-			return nil, invalidField("parameters."+name+".value", "must be 1 to 512 characters")
+		if !reActionParamValue.MatchString(p.Value) || len(p.Value) > 1011 {
+			return nil, invalidField("parameters."+name+".value", "%q must be 1 to 1011 letters, digits, . or - (an SSM parameter name or a dynamic value)", p.Value)
 		}
 		if err := checkEnumSet("parameters."+name+".type", p.Type, enumActionParamType); err != nil {
 			return nil, err
@@ -181,6 +184,9 @@ func opListLaunchActions(c *opContext, body []byte) (any, *awswire.APIError) {
 	}
 	if err := decode(body, &req); err != nil {
 		return nil, err
+	}
+	if req.Filters != nil && len(req.Filters.ActionIDs) > 100 {
+		return nil, invalidField("filters.actionIds", "has %d IDs; at most 100 are allowed", len(req.Filters.ActionIDs))
 	}
 	actions, _, err := c.actionsOf(req.ResourceID)
 	if err != nil {
