@@ -36,6 +36,7 @@ var (
 	_ resource.ResourceWithConfigure      = (*launchActionResource)(nil)
 	_ resource.ResourceWithImportState    = (*launchActionResource)(nil)
 	_ resource.ResourceWithValidateConfig = (*launchActionResource)(nil)
+	_ resource.ResourceWithModifyPlan     = (*launchActionResource)(nil)
 )
 
 func newLaunchActionResource() resource.Resource { return &launchActionResource{} }
@@ -136,6 +137,53 @@ func (r *launchActionResource) ValidateConfig(ctx context.Context, req resource.
 	for name := range params.Elements() {
 		if msg := drssettings.CheckLaunchActionParameterName(name); msg != "" {
 			resp.Diagnostics.AddAttributeError(path.Root("parameters").AtMapKey(name), "Invalid parameter name", msg)
+		}
+	}
+}
+
+// ModifyPlan checks with DRS what PutLaunchAction would refuse at apply:
+// a source server or template that does not exist, and an order another
+// action of the same resource already holds (orders are unique there).
+func (r *launchActionResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	if req.Plan.Raw.IsNull() || r.clients == nil {
+		return // destroy
+	}
+	var res, actionID types.String
+	var order types.Int64
+	resp.Diagnostics.Append(req.Plan.GetAttribute(ctx, path.Root("resource_id"), &res)...)
+	resp.Diagnostics.Append(req.Plan.GetAttribute(ctx, path.Root("action_id"), &actionID)...)
+	resp.Diagnostics.Append(req.Plan.GetAttribute(ctx, path.Root("order"), &order)...)
+	if resp.Diagnostics.HasError() || res.IsUnknown() || res.IsNull() || drssettings.CheckLaunchActionResource(res.ValueString()) != "" {
+		return // created in the same apply, or reported by the attribute validator
+	}
+	var actions []drstypes.LaunchAction
+	p := drs.NewListLaunchActionsPaginator(r.clients.DRS, &drs.ListLaunchActionsInput{ResourceId: aws.String(res.ValueString())})
+	for p.HasMorePages() {
+		page, err := p.NextPage(ctx)
+		if isNotFound(err) {
+			what := "source server"
+			if strings.HasPrefix(res.ValueString(), "lct-") {
+				what = "launch configuration template"
+			}
+			resp.Diagnostics.AddAttributeError(path.Root("resource_id"), "Unknown "+what,
+				fmt.Sprintf("DRS in %s has no %s %s. Check the ID and the provider's region and account.", r.clients.Region, what, res.ValueString()))
+			return
+		}
+		if err != nil {
+			addAPIError(&resp.Diagnostics, "list the launch actions of "+res.ValueString(), err)
+			return
+		}
+		actions = append(actions, page.Items...)
+	}
+	if order.IsUnknown() || order.IsNull() {
+		return
+	}
+	for _, a := range actions {
+		if aws.ToInt32(a.Order) == int32(order.ValueInt64()) && (actionID.IsUnknown() || aws.ToString(a.ActionId) != actionID.ValueString()) {
+			resp.Diagnostics.AddAttributeError(path.Root("order"), "Launch action order taken",
+				fmt.Sprintf("Launch action %q (%s) of %s already runs at order %d, and DRS keeps orders unique per resource: choose another order.",
+					aws.ToString(a.Name), aws.ToString(a.ActionId), res.ValueString(), order.ValueInt64()))
+			return
 		}
 	}
 }

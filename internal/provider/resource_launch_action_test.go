@@ -219,6 +219,21 @@ func TestAccLaunchActionValidation(t *testing.T) {
 	} {
 		steps = append(steps, resource.TestStep{Config: actionHCL(env, c.resourceID, c.body), PlanOnly: true, ExpectError: diagRE(c.want)})
 	}
+	// Checked with DRS at plan: the resource exists, the order is free.
+	if _, err := settingsDRS(env).PutLaunchAction(context.Background(), &drs.PutLaunchActionInput{ResourceId: aws.String(server),
+		ActionId: aws.String("3f2a3b4c-0000-4000-8000-0000000000ff"), ActionCode: aws.String("AWS-RunShellScript"), Name: aws.String("made by hand"),
+		Order: aws.Int32(2), ActionVersion: aws.String("$DEFAULT"), Active: aws.Bool(true), Optional: aws.Bool(true),
+		Category: drstypes.LaunchActionCategoryOther, Description: aws.String("")}); err != nil {
+		t.Fatal(err)
+	}
+	steps = append(steps,
+		resource.TestStep{Config: actionHCL(env, server, base), PlanOnly: true,
+			ExpectError: diagRE(`(?s)Launch action order taken.*order = 2.*"made by hand" \(3f2a3b4c-0000-4000-8000-0000000000ff\) of ` + server + ` already runs at order 2`)},
+		resource.TestStep{Config: actionHCL(env, "lct-0000000000000000a", base), PlanOnly: true,
+			ExpectError: diagRE(`(?s)Unknown launch configuration template.*resource_id.*has no launch configuration template lct-0000000000000000a`)},
+		resource.TestStep{Config: actionHCL(env, "s-0000000000000000a", base), PlanOnly: true,
+			ExpectError: diagRE(`(?s)Unknown source server.*has no source server s-0000000000000000a`)},
+	)
 	steps = append(steps, resource.TestStep{Config: actionHCL(env, server, base), ResourceName: actionAddr, ImportState: true, ImportStateId: server,
 		ExpectError: diagRE(`is not <resource_id>/<action_id>`)})
 	resource.Test(t, resource.TestCase{ProtoV6ProviderFactories: testFactories, Steps: steps})
