@@ -56,6 +56,7 @@ type launchActionModel struct {
 	Parameters    types.Map    `tfsdk:"parameters"`
 	Type          types.String `tfsdk:"type"`
 	Timeouts      types.Object `tfsdk:"timeouts"`
+	regional                   // region: regional.go
 }
 
 type launchActionParameterModel struct {
