@@ -17,6 +17,7 @@ func (p *drsorchProvider) Resources(context.Context) []func() resource.Resource 
 		withRegion(newLaunchSettingsResource),
 		withRegion(newLaunchTemplateSettingsResource),
 		withRegion(newLaunchConfigurationTemplateResource),
+		withRegion(newLaunchActionResource),
 		withRegion(newReplicationConfigurationTemplateResource),
 		withRegion(newReplicationSettingsResource),
 		withRegion(newSourceServerTagsResource),
