@@ -28,7 +28,7 @@ resource "drsorch_execution" "drill" {
 	}
 	// Only the run's progress and the wave still to run may be unknown.
 	progress := regexp.MustCompile(`^(status|phase|paused_before|stopped_at|error|cause|` +
-		`waves\.2\.(status|job_id|started_at|ended_at|servers\.\d+\.(launch_status|recovery_instance_id|ec2_instance_id|ec2_instance_state)))$`)
+		`waves\.2\.(status|job_id|started_at|ended_at|servers\.\d+\.(launch_status|recovery_instance_id|ec2_instance_id|ec2_instance_state|snapshot_time)|steps\.\d+\.(ssm_id|status|detail)))$`)
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: testFactories,
 		Steps: []resource.TestStep{

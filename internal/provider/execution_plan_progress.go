@@ -26,7 +26,8 @@ func keepProgress(plan *executionModel, state executionModel) {
 // planProgress marks unknown what following the run will change: its
 // status and the waves that have not ended. Ended waves stay as they are;
 // a wave's name, level, recovered_in and servers are fixed when the run
-// starts (the plan version it runs), so they stay known too.
+// starts (the plan version it runs), so they stay known too, as do each
+// server's chosen snapshot and each step's definition.
 func planProgress(ctx context.Context, plan *executionModel, diags *diag.Diagnostics) {
 	for _, p := range []*types.String{&plan.Status, &plan.Phase, &plan.PausedBefore, &plan.StoppedAt, &plan.Error, &plan.Cause} {
 		*p = types.StringUnknown()
@@ -50,6 +51,15 @@ func planProgress(ctx context.Context, plan *executionModel, diags *diag.Diagnos
 			s := &w.Servers[j]
 			s.LaunchStatus, s.RecoveryInstanceID = types.StringUnknown(), types.StringUnknown()
 			s.EC2InstanceID, s.EC2InstanceState = types.StringUnknown(), types.StringUnknown()
+			// The snapshot a server recovers from is chosen at start; the
+			// point in time its instance holds is known once it launched.
+			s.SnapshotTime = types.StringUnknown()
+		}
+		// A step's name, kind, document and check come from the plan
+		// version; its SSM run and outcome from following the wave.
+		for j := range w.Steps {
+			st := &w.Steps[j]
+			st.SSMID, st.Status, st.Detail = types.StringUnknown(), types.StringUnknown(), types.StringUnknown()
 		}
 	}
 	list, d := types.ListValueFrom(ctx, executionWaveType, waves)
