@@ -97,7 +97,8 @@ type App struct {
 	keyring        *awswire.Keyring
 	stopClockSaver context.CancelFunc
 	describeEstate func() string
-	drsInvoker     sfn.DRSInvoker // where Step Functions tasks send DRS calls
+	drsInvoker     sfn.DRSInvoker    // where Step Functions tasks send DRS calls
+	quotasInvoker  sfn.QuotasInvoker // where they send Service Quotas reads
 	closeOnce      sync.Once
 	closers        []func() error
 }

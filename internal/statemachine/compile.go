@@ -68,7 +68,7 @@ const (
 
 // Integrations lists every integration a compiled plan or the wave runner
 // may call.
-var Integrations = []string{IntegrationStartRecovery, IntegrationDescribeJobs, IntegrationDescribeInstances, IntegrationLaunchSettings, IntegrationPauseGate, IntegrationPutEvents, IntegrationStartRunner}
+var Integrations = []string{IntegrationStartRecovery, IntegrationDescribeJobs, IntegrationDescribeInstances, IntegrationLaunchSettings, IntegrationPauseGate, IntegrationPutEvents, IntegrationStartRunner, IntegrationGetQuota}
 
 // Resource is the Task resource of integration in partition (aws,
 // aws-us-gov, aws-cn …).
@@ -475,7 +475,7 @@ func (c *parentCompiler) wave(name, next string, states obj, top bool) string {
 }
 
 // runnerTransitions is the transitions of one runner execution that
-// recovers w: start, publish started, poll setup, then per poll: wait,
+// recovers w: the start guard passing at once, start, publish started, poll setup, then per poll: wait,
 // describe, count, check (+ next interval, + ramp up while ramping), then
 // health setup, launch settings (the Map and 3 per server), describe
 // instances, health, all instances?, expected states (the Map and 1 per
@@ -483,7 +483,7 @@ func (c *parentCompiler) wave(name, next string, states obj, top bool) string {
 func runnerTransitions(w recoveryplan.Wave) int {
 	schedule := PollSchedule(w.EffectivePollInterval())
 	polls := estimatePolls(schedule)
-	return 5 + polls*4 + (polls-1)*1 + min(polls-1, len(schedule)-1) + 9 + 4*len(w.ServerIDs)
+	return 5 + guardTransitions + polls*4 + (polls-1)*1 + min(polls-1, len(schedule)-1) + 9 + 4*len(w.ServerIDs)
 }
 
 // PollSchedule is the adaptive polling of a wave: short waits first, to

@@ -135,10 +135,12 @@ type Figures struct {
 // source servers its Map builds.
 func runnerBounds(w recoveryplan.Wave) map[string]int {
 	schedule := PollSchedule(w.EffectivePollInterval())
-	return runnerBoundsAt(len(schedule), MaxPolls(schedule, w.EffectiveTimeout()), len(w.ServerIDs))
+	return runnerBoundsAt(len(schedule), MaxPolls(schedule, w.EffectiveTimeout()), len(w.ServerIDs), GuardChecks(int(w.EffectiveTimeout()/time.Second)))
 }
 
-func runnerBoundsAt(steps, polls, servers int) map[string]int {
+// runnerBoundsAt: checks is how often the start guard scans the active
+// jobs (GuardChecks of the wave's timeout).
+func runnerBoundsAt(steps, polls, servers, checks int) map[string]int {
 	b := map[string]int{StepSourceServers: servers,
 		mapItems(StepSourceServers): servers, mapItems(StepLaunchSettings): servers, mapItems(StepExpectedStates): servers}
 	for _, st := range []string{StepWait, StepDescribeJob, StepCount, StepCheck} {
@@ -150,6 +152,7 @@ func runnerBoundsAt(steps, polls, servers int) map[string]int {
 		b[st] = healthChecks
 	}
 	b[StepWaitInstances] = healthChecks - 1
+	guardBounds(b, checks, servers)
 	return b
 }
 
@@ -205,15 +208,15 @@ func Measure(plan recoveryplan.Plan, c *Compiled, req RequestInfo) (Figures, err
 	}
 	// Waves of the same shape (poll schedule, polls, servers, name length) cost the
 	// same: count each shape once.
-	type shape struct{ steps, polls, servers, name int }
+	type shape struct{ steps, polls, servers, name, checks int }
 	events, states := map[shape]int{}, map[shape]int{}
 	runnerState := 0
 	for _, w := range plan.Waves {
 		schedule := PollSchedule(w.EffectivePollInterval())
-		k := shape{len(schedule), MaxPolls(schedule, w.EffectiveTimeout()), len(w.ServerIDs), len(w.Name)}
+		k := shape{len(schedule), MaxPolls(schedule, w.EffectiveTimeout()), len(w.ServerIDs), len(w.Name), GuardChecks(int(w.EffectiveTimeout() / time.Second))}
 		n, ok := events[k]
 		if !ok {
-			if n, err = f.runnerEvents(runnerBoundsAt(k.steps, k.polls, k.servers)); err != nil {
+			if n, err = f.runnerEvents(runnerBoundsAt(k.steps, k.polls, k.servers, k.checks)); err != nil {
 				return f, fmt.Errorf("wave %q: %w", w.Name, err)
 			}
 			events[k] = n
@@ -584,7 +587,15 @@ func runnerStateBytes(plan recoveryplan.Plan, w recoveryplan.Wave) (int, error) 
 		"readError":  map[string]any{"Error": "Drs.SdkClientException", "Cause": worstContextValue},
 		"eventError": map[string]any{"Error": "EventBridge.FailedEntry", "Cause": worstContextValue},
 	}
-	return jsonSize(state)
+	after, err := jsonSize(state)
+	if err != nil {
+		return 0, err
+	}
+	// While the start guard checks, the state is the input and the guard's
+	// lists, which it drops before the recovery starts.
+	guarding, err := jsonSize(map[string]any{"input": state["input"], "guard": guardState(n),
+		"failure": state["failure"], "readError": state["readError"], "eventError": state["eventError"]})
+	return max(after, guarding), err
 }
 
 // planStateBytes is the largest state of the plan's execution: its input
@@ -736,7 +747,7 @@ func (f Figures) waveHistoryProblem(i int, w recoveryplan.Wave) recoveryplan.Pro
 		w.Name, events, w.EffectivePollInterval(), w.EffectiveTimeout(), polls, MaxHistoryEvents)
 	fits := func(iv, timeout time.Duration) bool {
 		s := PollSchedule(iv)
-		n, err := f.runnerEvents(runnerBoundsAt(len(s), MaxPolls(s, timeout), len(w.ServerIDs)))
+		n, err := f.runnerEvents(runnerBoundsAt(len(s), MaxPolls(s, timeout), len(w.ServerIDs), GuardChecks(int(timeout/time.Second))))
 		return err == nil && n < MaxHistoryEvents
 	}
 	var fixes []string

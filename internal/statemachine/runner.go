@@ -109,7 +109,8 @@ const (
 // FailureSteps are the steps that record a wave's failure before its
 // failure event is published. Definitions of earlier compilers had a Fail
 // state of each of these names instead.
-var FailureSteps = []string{StepStartFailed, StepReadFailed, StepLaunchFailed, StepLaunchIncomplete, StepTimedOut, StepUnhealthy}
+var FailureSteps = []string{StepStartFailed, StepReadFailed, StepLaunchFailed, StepLaunchIncomplete, StepTimedOut, StepUnhealthy,
+	StepServerInActiveJob, StepOverQuota, StepQuotaTimedOut, StepGuardReadFailed}
 
 // TagRunnerExecution is put on a wave's DRS job besides TagPlan,
 // TagExecution (the plan's execution) and TagWave: the runner execution
@@ -156,8 +157,8 @@ func runnerDefinition(partition string) obj {
 		"Type":    "Choice",
 		"Comment": `A wave whose job already runs names it: {"adoptJobs": {"<wave>": "<job ID>"}} in the plan's execution input.`,
 		"Choices": []any{
-			obj{"Variable": "$.adoptJobId", "IsPresent": false, "Next": StepSourceServers},
-			obj{"Variable": "$.adoptJobId", "StringEquals": "", "Next": StepSourceServers},
+			obj{"Variable": "$.adoptJobId", "IsPresent": false, "Next": StepGuardSetup},
+			obj{"Variable": "$.adoptJobId", "StringEquals": "", "Next": StepGuardSetup},
 		},
 		"Default": StepAdoptJob,
 	}
@@ -168,6 +169,7 @@ func runnerDefinition(partition string) obj {
 		"ResultPath": "$.job",
 		"Next":       StepPublishStarted,
 	}
+	guardStates(states, partition, StepSourceServers)
 	// StartRecovery takes [{"SourceServerID": …}]: built here from the IDs,
 	// so that plans carry each server ID once.
 	states[StepSourceServers] = obj{
