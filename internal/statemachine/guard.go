@@ -436,7 +436,7 @@ func guardState(n int) map[string]any {
 // calculator counts the same from the definition (runnerBoundsAt).
 func GuardWorstEvents(timeout time.Duration) int {
 	checks := GuardChecks(int(timeout / time.Second))
-	perCheck := 5*eventsSimpleState + eventsTask + // scan, list, flatten, count, fits?
+	perCheck := 4*eventsSimpleState + eventsTask + // scan, flatten, count, fits?; list
 		guardMaxPages*3*eventsSimpleState + (guardMaxPages-1)*eventsTask // per page: select, tally, more?; list more
 	perWait := 3 * eventsSimpleState // quota wait?, backoff, wait
 	return eventsSimpleState + 3*(eventsTask+eventsSimpleState) + checks*perCheck + (checks-1)*perWait + eventsSimpleState
