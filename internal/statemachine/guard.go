@@ -285,11 +285,16 @@ func guardStates(states obj, partition, next string) {
 		},
 		"Default": StepGuardPassed,
 	}
-	// The guard's lists are dropped before the wave goes on: the rest of
-	// the run carries only how long it waited.
+	// The guard's lists and the page are dropped before the wave goes on;
+	// what it keeps lets a StartRecovery refused for quota come back to
+	// StepQuotaWaitChoice and wait like a full quota found here.
 	states[StepGuardPassed] = obj{
-		"Type":       "Pass",
-		"Parameters": obj{"waits.$": "$.guard.wait.waits", "waited.$": "$.guard.wait.waited"},
+		"Type": "Pass",
+		"Parameters": obj{
+			"count.$": "$.guard.count", "distinct.$": "$.guard.distinct", "schedule.$": "$.guard.schedule",
+			"wait.$": "$.guard.wait", "quota.$": "$.guard.quota", "page": obj{"pad": guardPad},
+			"scan": obj{"jobs.$": "$.guard.scan.jobs", "servers.$": "$.guard.scan.servers"},
+		},
 		"ResultPath": "$.guard",
 		"Next":       next,
 	}
@@ -378,6 +383,11 @@ func guardBounds(b map[string]int, checks, servers int) {
 		b[st] = checks * guardMaxPages
 	}
 	b[StepListMoreJobs] = checks * (guardMaxPages - 1)
+	// A StartRecovery refused for quota goes back to waiting: each check
+	// may be followed by an attempt.
+	for _, st := range []string{StepGuardPassed, StepSourceServers, StepStartRecovery} {
+		b[st] = checks
+	}
 	b[mapItems(StepBusyServers)] = servers
 }
 
@@ -429,15 +439,31 @@ func guardState(n int) map[string]any {
 	}
 }
 
+// guardKept is what the guard leaves in the state of a wave that goes on
+// (StepGuardPassed), with a StartRecovery refusal.
+func guardKept() map[string]any {
+	quota := map[string]any{"value": 100000.0}
+	return map[string]any{
+		"count": 100000, "distinct": 100000, "schedule": guardWaits,
+		"wait":    map[string]any{"waits": guardMaxWaits, "waited": 86400, "seconds": 300},
+		"quota":   map[string]any{"jobs": quota, "servers": quota, "perJob": quota},
+		"page":    map[string]any{"pad": guardPad},
+		"scan":    map[string]any{"jobs": 100000, "servers": 100000},
+		"refused": map[string]any{"Error": "Drs.ServiceQuotaExceededException", "Cause": worstContextValue},
+	}
+}
+
 // GuardWorstEvents is the most history events the guard of a wave of
-// timeout writes when the wave goes on to start recovery: the setup, the
+// timeout and servers writes up to its last StartRecovery: the setup, the
 // three quota reads (each failing over to its default), then per check a
-// scan of guardMaxPages pages and, between checks, a wait. The limits
+// scan of guardMaxPages pages and a StartRecovery refused for quota and,
+// between checks, a wait. The limits
 // calculator counts the same from the definition (runnerBoundsAt).
-func GuardWorstEvents(timeout time.Duration) int {
+func GuardWorstEvents(timeout time.Duration, servers int) int {
 	checks := GuardChecks(int(timeout / time.Second))
 	perCheck := 4*eventsSimpleState + eventsTask + // scan, flatten, count, fits?; list
-		guardMaxPages*3*eventsSimpleState + (guardMaxPages-1)*eventsTask // per page: select, tally, more?; list more
+		guardMaxPages*3*eventsSimpleState + (guardMaxPages-1)*eventsTask + // per page: select, tally, more?; list more
+		eventsSimpleState + eventsMap + servers*(eventsMapIteration+eventsSimpleState) + eventsTask // passed, source servers, StartRecovery (refused)
 	perWait := 3 * eventsSimpleState // quota wait?, backoff, wait
-	return eventsSimpleState + 3*(eventsTask+eventsSimpleState) + checks*perCheck + (checks-1)*perWait + eventsSimpleState
+	return eventsSimpleState + 3*(eventsTask+eventsSimpleState) + checks*perCheck + (checks-1)*perWait
 }

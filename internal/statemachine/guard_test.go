@@ -102,10 +102,10 @@ func TestGuardWorstEventsMatchesTheCalculator(t *testing.T) {
 	if GuardChecks(60) >= GuardChecks(86400) || GuardChecks(86400) != guardMaxWaits+1 {
 		t.Fatalf("checks: %d for a minute, %d for a day", GuardChecks(60), GuardChecks(86400))
 	}
-	if got, want := events(long)-events(short), GuardWorstEvents(long)-GuardWorstEvents(short); got != want {
+	if got, want := events(long)-events(short), GuardWorstEvents(long, 10)-GuardWorstEvents(short, 10); got != want {
 		t.Fatalf("the calculator counts %d more guard events for %s than for %s; GuardWorstEvents says %d", got, long, short, want)
 	}
-	t.Logf("guard worst case: %d events (timeout %s), %d (timeout %s)", GuardWorstEvents(short), short, GuardWorstEvents(long), long)
+	t.Logf("guard worst case: %d events (timeout %s), %d (timeout %s)", GuardWorstEvents(short, 10), short, GuardWorstEvents(long, 10), long)
 }
 
 func successors(st map[string]any) []string {

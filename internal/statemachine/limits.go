@@ -586,6 +586,7 @@ func runnerStateBytes(plan recoveryplan.Plan, w recoveryplan.Wave) (int, error) 
 		"failure":    map[string]any{"error": ErrWaveReadFailed, "outcome": "TIMED_OUT", "jobId": worstJobID, "cause": cause},
 		"readError":  map[string]any{"Error": "Drs.SdkClientException", "Cause": worstContextValue},
 		"eventError": map[string]any{"Error": "EventBridge.FailedEntry", "Cause": worstContextValue},
+		"guard":      guardKept(),
 	}
 	after, err := jsonSize(state)
 	if err != nil {

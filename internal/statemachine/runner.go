@@ -194,8 +194,15 @@ func runnerDefinition(partition string) obj {
 		"ResultSelector": obj{"JobID.$": "$.Job.JobID"},
 		"ResultPath":     "$.job",
 		"Retry":          startRetry,
-		"Catch":          []any{obj{"ErrorEquals": []any{"States.ALL"}, "ResultPath": "$.error", "Next": StepStartFailed}},
-		"Next":           StepPublishStarted,
+		// A quota refusal launched nothing (a modelled client error): the
+		// guard waits and checks again, as when it found the quota full.
+		// Guards of waves that start at the same moment all see the same
+		// room; DRS settles who gets it.
+		"Catch": []any{
+			obj{"ErrorEquals": []any{"Drs.ServiceQuotaExceededException"}, "ResultPath": "$.guard.refused", "Next": StepQuotaWaitChoice},
+			obj{"ErrorEquals": []any{"States.ALL"}, "ResultPath": "$.error", "Next": StepStartFailed},
+		},
+		"Next": StepPublishStarted,
 	}
 	failure(StepStartFailed, ErrWaveFailed, "FAILED",
 		"States.Format('wave {} could not start recovery: {}: {}', $.wave, $.error.Error, $.error.Cause)", false)
