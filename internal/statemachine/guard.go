@@ -130,7 +130,7 @@ var guardPad = obj{"Items": []any{
 }}
 
 // guardWaits is the backoff between checks: doubling from 15 s, capped at
-// 5 minutes (about 66 minutes in all before the wave's timeout decides).
+// 5 minutes; 3,765 s in all, unless the wave's timeout ends the wait first.
 var guardWaits = func() []any {
 	out := make([]any, guardMaxWaits)
 	s := 15

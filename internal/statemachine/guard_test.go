@@ -125,3 +125,17 @@ func successors(st map[string]any) []string {
 	}
 	return out
 }
+
+func TestGuardWaitsDoubleUpToFiveMinutes(t *testing.T) {
+	total := 0
+	for i, w := range guardWaits {
+		s := w.(int)
+		if i > 0 && s != min(2*guardWaits[i-1].(int), 300) {
+			t.Fatalf("wait %d is %d s", i, s)
+		}
+		total += s
+	}
+	if guardWaits[0] != 15 || total != 3765 || len(guardWaits) != guardMaxWaits {
+		t.Fatalf("waits %v: %d s in all", guardWaits, total)
+	}
+}
