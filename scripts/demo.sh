@@ -75,7 +75,7 @@ phase=$(terraform output -json drill | sed -n 's/.*"phase":"\([^"]*\)".*/\1/p')
 
 echo
 echo "==> drill report (HTML with the timeline, JSON, JUnit XML) in artifacts/quickstart-report/"
-drsorch report "$exec_arn" --out "$root/artifacts/quickstart-report" --rto 2h --check
+drsorch report "$exec_arn" --out "$root/artifacts/quickstart-report" --check  # against the plan's rto
 
 echo
 echo "==> dashboard: $endpoint/ui/ (live while drsorch serve runs)"

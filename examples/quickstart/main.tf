@@ -68,6 +68,8 @@ resource "drsorch_launch_settings" "shop" {
 resource "drsorch_recovery_plan" "shop" {
   name        = "shop"
   description = "Shop: databases then application servers then web"
+  # The recovery time objective drill reports are measured against.
+  rto = "2h"
 
   wave {
     name             = "db"

@@ -2,8 +2,8 @@ package cli
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -11,7 +11,6 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/service/sfn"
 	sfntypes "github.com/aws/aws-sdk-go-v2/service/sfn/types"
 	"github.com/spf13/cobra"
 
@@ -73,6 +72,13 @@ SUCCEEDED, FAILED, TIMED_OUT, ABORTED; --limit caps the rows (default
 				return err
 			}
 			if err != nil { // destroyed or renamed: its log group keeps the trail
+				logged, lerr := executions.LoggedPlans(ctx, s.clients.Logs)
+				if lerr != nil {
+					return apiError("list the plans' log groups", lerr)
+				}
+				if !slices.Contains(logged, args[0]) {
+					return err // neither deployed nor ever logged: a typo
+				}
 				p = &plan{Name: args[0]}
 			}
 			targets = append(targets, *p)
@@ -90,36 +96,27 @@ SUCCEEDED, FAILED, TIMED_OUT, ABORTED; --limit caps the rows (default
 			return usageError("--limit must be 0 (no limit) or more, got %d", limit)
 		}
 		now := s.env.now()
-		type found struct {
-			plan string
-			item sfntypes.ExecutionListItem
-		}
-		var matches []found
+		machines := map[string]string{}
 		for _, p := range targets {
-			if p.ARN == "" {
-				continue
-			}
-			list, err := plans.Executions(ctx, s.clients.SFN, p.ARN, statusFilter)
-			if err != nil {
-				return apiError("list executions of plan "+p.Name, err)
-			}
-			for _, item := range list {
-				if window > 0 && aws.ToTime(item.StartDate).Before(now.Add(-window)) {
-					continue
-				}
-				matches = append(matches, found{p.Name, item})
+			if p.ARN != "" {
+				machines[p.Name] = p.ARN
 			}
 		}
-		sort.SliceStable(matches, func(i, j int) bool {
-			return aws.ToTime(matches[i].item.StartDate).After(aws.ToTime(matches[j].item.StartDate))
-		})
-		if limit > 0 && len(matches) > limit {
-			matches = matches[:limit]
+		f := executions.Filter{Limit: limit}
+		if statusFilter != "" {
+			f.Statuses = []sfntypes.ExecutionStatus{statusFilter}
+		}
+		if window > 0 {
+			f.StartedAfter = now.Add(-window)
 		}
 		// Who started a run is in its input: one read per row shown.
+		list, err := executions.List(ctx, s.clients.SFN, machines, f)
+		if err != nil {
+			return apiError("list executions", err)
+		}
 		rows := []HistoryJSON{}
-		for _, m := range matches {
-			row, err := historyRow(ctx, s, m.plan, m.item, now)
+		for _, e := range list {
+			row, err := historyRow(ctx, s, e, now)
 			if err != nil {
 				return err
 			}
@@ -174,25 +171,18 @@ SUCCEEDED, FAILED, TIMED_OUT, ABORTED; --limit caps the rows (default
 	return cmd
 }
 
-// historyRow reads who started the execution and as what from its input.
-func historyRow(ctx context.Context, s *session, planName string, item sfntypes.ExecutionListItem, now time.Time) (HistoryJSON, error) {
-	out, err := s.clients.SFN.DescribeExecution(ctx, &sfn.DescribeExecutionInput{ExecutionArn: item.ExecutionArn})
-	if err != nil {
-		return HistoryJSON{}, apiError("describe execution "+aws.ToString(item.ExecutionArn), err)
-	}
-	var in executions.Input
-	_ = json.Unmarshal([]byte(aws.ToString(out.Input)), &in)
-	start, stop := aws.ToTime(out.StartDate), aws.ToTime(out.StopDate)
-	end := stop
+// historyRow adds a listed execution's approvals and duration.
+func historyRow(ctx context.Context, s *session, e executions.Summary, now time.Time) (HistoryJSON, error) {
+	end := e.StoppedAt
 	if end.IsZero() {
 		end = now
 	}
-	if end.Before(start) { // a run service's simulated clock ahead of ours
-		end = start
+	if end.Before(e.StartedAt) { // a run service's simulated clock ahead of ours
+		end = e.StartedAt
 	}
-	approvals, err := executions.Approvals(ctx, s.clients.SFN, aws.ToString(item.ExecutionArn))
+	approvals, err := executions.Approvals(ctx, s.clients.SFN, e.ARN)
 	if err != nil {
-		return HistoryJSON{}, apiError("read the approvals of "+aws.ToString(item.ExecutionArn), err)
+		return HistoryJSON{}, apiError("read the approvals of "+e.ARN, err)
 	}
 	aj := []ApprovalJSON{}
 	for i := range approvals {
@@ -200,9 +190,9 @@ func historyRow(ctx context.Context, s *session, planName string, item sfntypes.
 	}
 	return HistoryJSON{
 		Approvals: aj,
-		Plan:      planName, Name: aws.ToString(out.Name), ARN: aws.ToString(out.ExecutionArn), Type: in.Type,
-		Status: string(out.Status), InvokedBy: in.InvokedBy, StartedAt: timePtr(start), StoppedAt: timePtr(stop),
-		DurationSeconds: int64(end.Sub(start).Round(time.Second) / time.Second),
+		Plan:      e.Plan, Name: e.Name, ARN: e.ARN, Type: e.Type,
+		Status: string(e.Status), InvokedBy: e.InvokedBy, StartedAt: timePtr(e.StartedAt), StoppedAt: timePtr(e.StoppedAt),
+		DurationSeconds: int64(end.Sub(e.StartedAt).Round(time.Second) / time.Second),
 	}, nil
 }
 

@@ -22,6 +22,8 @@ type PlanJSON struct {
 	Servers       int                `json:"servers"`
 	Waves         []PlanWaveJSON     `json:"waves"`
 	LastExecution *LastExecutionJSON `json:"last_execution"`
+	// RTOSeconds is the plan's recovery time objective (absent: none).
+	RTOSeconds int `json:"rto_seconds,omitempty"`
 }
 
 // PlanWaveJSON is one wave of a deployed plan.
@@ -30,6 +32,7 @@ type PlanWaveJSON struct {
 	Level       int      `json:"level"`
 	PauseBefore bool     `json:"pause_before"`
 	Servers     []string `json:"source_server_ids"`
+	RTOSeconds  int      `json:"rto_seconds,omitempty"`
 }
 
 // LastExecutionJSON is the newest execution of a plan.
@@ -93,10 +96,10 @@ func listPlans(ctx context.Context, s *session) ([]PlanJSON, error) {
 			continue // named like a plan, but not compiled by drsorch
 		}
 		name, _ := plans.PlanName(aws.ToString(sm.Name))
-		p := PlanJSON{Name: name, ARN: arn, Levels: len(view.Levels), Waves: []PlanWaveJSON{}}
+		p := PlanJSON{Name: name, ARN: arn, Levels: len(view.Levels), Waves: []PlanWaveJSON{}, RTOSeconds: int(view.RTO.Seconds())}
 		for _, w := range view.Waves() {
 			ids := append([]string{}, w.SourceServerIDs...)
-			p.Waves = append(p.Waves, PlanWaveJSON{Name: w.Name, Level: w.Level, PauseBefore: w.PauseBefore, Servers: ids})
+			p.Waves = append(p.Waves, PlanWaveJSON{Name: w.Name, Level: w.Level, PauseBefore: w.PauseBefore, Servers: ids, RTOSeconds: int(w.RTO.Seconds())})
 			p.Servers += len(ids)
 		}
 		last, err := lastExecution(ctx, s, arn)

@@ -31,10 +31,11 @@ func newReportCommand(env *Env) *cobra.Command {
   junit.xml    JUnit XML for CI: a test case per wave, per server and, with a
                target, for the RTO
 
-EXECUTION is an execution ARN or name. The RTO target comes from --rto (the
-whole run, from its start until the last wave is done, pauses included) and
---wave-rto WAVE=DURATION (a wave's DRS job, start to end); plans do not carry
-one yet.
+EXECUTION is an execution ARN or name. The RTO targets are the rto
+attributes of the recovery plan (the version the run executed): the whole
+run, from its start until the last wave is done, pauses included, and each
+wave's DRS job, start to end. --rto and --wave-rto WAVE=DURATION override
+them, one by one; report.json says where they came from (rto.source).
 
 With --check the command exits 4 when the run failed, missed an RTO, or is
 still running (the files are written first).`,
@@ -96,8 +97,8 @@ still running (the files are written first).`,
 	})
 	f := cmd.Flags()
 	f.StringVar(&out, "out", "drsorch-report", "directory to write report.html, report.json and junit.xml into")
-	f.DurationVar(&rto, "rto", 0, "recovery time objective of the whole run, e.g. 45m (start to last wave done, pauses included)")
-	f.StringArrayVar(&waveRTOs, "wave-rto", nil, "recovery time objective of one wave's DRS job, WAVE=DURATION (repeatable)")
+	f.DurationVar(&rto, "rto", 0, "recovery time objective of the whole run, e.g. 45m (start to last wave done, pauses included); default: the plan's rto")
+	f.StringArrayVar(&waveRTOs, "wave-rto", nil, "recovery time objective of one wave's DRS job, WAVE=DURATION (repeatable); default: the wave's rto in the plan")
 	f.BoolVar(&check, "check", false, "exit 4 when the run failed, missed an RTO or is still running")
 	return cmd
 }

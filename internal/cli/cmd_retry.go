@@ -18,7 +18,8 @@ func newRetryCommand(env *Env) *cobra.Command {
 		Use:   "retry EXECUTION",
 		Short: "Continue a run that failed: skip the waves it recovered, relaunch only the failed servers",
 		Long: `retry starts a new execution of the plan and type of EXECUTION, which
-must have ended without succeeding. Nothing is recovered twice:
+must have ended without succeeding, or succeeded with failed optional
+waves (PARTIAL). Nothing is recovered twice:
 
   - waves that recovered in EXECUTION (or were skipped by it) are skipped,
     and shown as SKIPPED, recovered earlier in EXECUTION;

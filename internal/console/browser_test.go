@@ -12,6 +12,7 @@ import (
 
 	"github.com/drsorch/terraform-provider-drsorch/internal/browsertest"
 	"github.com/drsorch/terraform-provider-drsorch/internal/console"
+	"github.com/drsorch/terraform-provider-drsorch/internal/recoveryplan"
 )
 
 // TestBrowserConsole drives the console in a headless chromium, against
@@ -22,7 +23,11 @@ import (
 func TestBrowserConsole(t *testing.T) {
 	ctx := browsertest.New(t)
 	dir := browsertest.ArtifactsDir(t)
-	f := deploy(t, console.Config{Listen: "0.0.0.0:0", Token: testToken, AllowedHosts: []string{"127.0.0.1"}})
+	// With RTO targets, so the pages show them (plan, waves, the run).
+	f := deployPlan(t, console.Config{Listen: "0.0.0.0:0", Token: testToken, AllowedHosts: []string{"127.0.0.1"}}, func(p *recoveryplan.Plan) {
+		p.RTO = 45 * time.Minute
+		p.Waves[0].RTO = 15 * time.Minute
+	})
 	step := func(what string, actions ...chromedp.Action) { t.Helper(); browsertest.Step(t, ctx, what, actions...) }
 	shot := func(name string) { t.Helper(); browsertest.Screenshot(t, ctx, dir, name) }
 	enterOn := func(sel string) chromedp.Tasks {
@@ -50,6 +55,7 @@ func TestBrowserConsole(t *testing.T) {
 	shot("console-plans.png")
 
 	step("open the plan from the keyboard", enterOn(`#plan-shop a`), chromedp.WaitVisible(`svg.dag`, chromedp.ByQuery), chromedp.WaitVisible(`#plan-wave-edge`, chromedp.ByQuery))
+	step("the plan page shows its RTO targets", chromedp.WaitVisible(`#plan-rto`, chromedp.ByQuery), chromedp.WaitVisible(`#plan-wave-db-rto`, chromedp.ByQuery))
 	shot("console-plan.png")
 
 	step("start a drill: the pre-start check passes, the confirm button has the focus",

@@ -79,6 +79,12 @@ func startService(t *testing.T) *runservicetest.Service {
 
 func deploy(t *testing.T, cfg console.Config) *fixture {
 	t.Helper()
+	return deployPlan(t, cfg, nil)
+}
+
+// deployPlan is deploy with the shop plan changed by edit first.
+func deployPlan(t *testing.T, cfg console.Config, edit func(*recoveryplan.Plan)) *fixture {
+	t.Helper()
 	svc := startService(t)
 	awsEnvironment(t, svc.URL)
 	ctx := context.Background()
@@ -107,6 +113,9 @@ func deploy(t *testing.T, cfg console.Config) *fixture {
 		{Name: "web", ProtectionGroup: "shop-web", PauseBefore: true, ServerIDs: web[:len(web)-1]},
 		{Name: "edge", ProtectionGroup: "shop-edge", DependsOn: []string{"app"}, DependsOnSet: true, ServerIDs: web[len(web)-1:]},
 	}}
+	if edit != nil {
+		edit(&plan)
+	}
 	compiled, err := plans.CompileWithRunner(ctx, c.SFN, plan, "us-east-1", "123456789012", "arn:aws:iam::123456789012:role/drsorch")
 	if err != nil {
 		t.Fatal(err)

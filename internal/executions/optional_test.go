@@ -4,6 +4,7 @@ import (
 	"context"
 	"strings"
 	"testing"
+	"time"
 
 	sfntypes "github.com/aws/aws-sdk-go-v2/service/sfn/types"
 
@@ -38,5 +39,22 @@ func TestOptionalWaveFailureEndsPartial(t *testing.T) {
 	}
 	if app.Status != executions.WaveFailed || !strings.Contains(app.Cause, bad) || web.Status != executions.WaveRecovered {
 		t.Fatalf("app %+v, web %s", app, web.Status)
+	}
+	// A PARTIAL run can be retried: only the optional wave's failed
+	// server, once its DRS job has completed.
+	if !e.Partial() {
+		t.Fatal("Partial() is false for a PARTIAL run")
+	}
+	var in executions.Input
+	for i := 0; ; i++ {
+		if in, err = executions.RetryInput(f.describe(t, run), "tester"); err == nil {
+			break
+		} else if i == 120 {
+			t.Fatalf("retry of a PARTIAL run: %v", err)
+		}
+		f.svc.App.Clock.Advance(time.Minute)
+	}
+	if len(in.SkipWaves) != 2 || in.SkipWaves["db"] != run || in.SkipWaves["web"] != run || len(in.OnlyServers["app"]) != 1 || in.OnlyServers["app"][0] != bad {
+		t.Fatalf("retry input of a PARTIAL run: %+v", in)
 	}
 }

@@ -10,7 +10,8 @@ import (
 	"github.com/drsorch/terraform-provider-drsorch/internal/statemachine"
 )
 
-// A retry continues a run that ended without succeeding, as a new
+// A retry continues a run that ended without succeeding (or succeeded
+// with failed optional waves: PARTIAL), as a new
 // execution of the same plan and type, and recovers nothing twice:
 //   - waves that recovered (or were skipped) in it are skipped
 //     (Input.SkipWaves, naming where they were recovered);
@@ -26,7 +27,7 @@ func RetryInput(e *Execution, invokedBy string) (Input, error) {
 	switch {
 	case e.Running():
 		return Input{}, fmt.Errorf("execution %s is still running: retry it once it has ended, or cancel it first (drsorch cancel %s)", e.Name, e.ARN)
-	case e.Status == sfntypes.ExecutionStatusSucceeded:
+	case e.Status == sfntypes.ExecutionStatusSucceeded && !e.Partial():
 		return Input{}, fmt.Errorf("execution %s succeeded: nothing to retry", e.Name)
 	}
 	in := Input{Type: e.Type, InvokedBy: invokedBy, AdoptJobs: AdoptableJobs(e),

@@ -78,6 +78,9 @@ type Execution struct {
 	Error      string
 	Cause      string
 	Waves      []Wave
+	// RTO is the recovery time objective of the plan version the run
+	// executes (0: none), a target to measure the run against.
+	RTO time.Duration
 }
 
 // Wave is the progress of one wave.
@@ -103,6 +106,9 @@ type Wave struct {
 	// RecoveredIn says where a SKIPPED wave was recovered: an earlier
 	// execution's ARN, or why it was taken as recovered.
 	RecoveredIn string
+	// RTO is the wave's recovery time objective in the plan version the
+	// run executes (0: none).
+	RTO time.Duration
 }
 
 // Server is one source server of a wave.
@@ -125,6 +131,19 @@ func (e *Execution) PausedBefore() string {
 		}
 	}
 	return ""
+}
+
+// Partial reports whether the run succeeded with failed optional waves.
+func (e *Execution) Partial() bool {
+	if e.Status != sfntypes.ExecutionStatusSucceeded {
+		return false
+	}
+	for _, w := range e.Waves {
+		if w.Status == WaveFailed || w.Status == WaveTimedOut {
+			return true
+		}
+	}
+	return false
 }
 
 // Wave finds a wave by name.
@@ -232,9 +251,9 @@ func (d *describer) describe(ctx context.Context, arn string) (*Execution, error
 			d.plan, _ = plans.PlanName(aws.ToString(sm.Name))
 		}
 	}
-	e.Plan = d.plan
+	e.Plan, e.RTO = d.plan, d.view.RTO
 	for _, w := range d.view.Waves() {
-		wave := Wave{Name: w.Name, Level: w.Level, Status: WavePending, PauseBefore: w.PauseBefore}
+		wave := Wave{Name: w.Name, Level: w.Level, Status: WavePending, PauseBefore: w.PauseBefore, RTO: w.RTO}
 		servers := w.SourceServerIDs
 		if only := in.OnlyServers[w.Name]; len(only) > 0 {
 			servers = only // a retry launches these only

@@ -2,15 +2,9 @@ package provider
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
-	"slices"
-	"sort"
-	"sync"
 	"time"
 
-	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/service/sfn"
 	sfntypes "github.com/aws/aws-sdk-go-v2/service/sfn/types"
 	"github.com/hashicorp/terraform-plugin-framework-validators/setvalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
@@ -46,10 +40,6 @@ type executionListItemModel struct {
 	StartedAt string       `tfsdk:"started_at"`
 	StoppedAt types.String `tfsdk:"stopped_at"`
 }
-
-// describeConcurrency bounds the DescribeExecution calls in flight: enough
-// to hide latency, few enough to stay clear of Step Functions throttling.
-const describeConcurrency = 4
 
 func (d *executionsDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
 	resp.TypeName = req.ProviderTypeName + "_executions"
@@ -136,79 +126,31 @@ func (d *executionsDataSource) Read(ctx context.Context, req datasource.ReadRequ
 	if !ok {
 		return
 	}
-	f := executionFilter{statuses: m.Statuses}
+	var f executions.Filter
+	for _, st := range m.Statuses {
+		f.Statuses = append(f.Statuses, sfntypes.ExecutionStatus(st))
+	}
 	if !m.StartedAfter.IsNull() {
-		f.after, _ = time.Parse(time.RFC3339, m.StartedAfter.ValueString()) // checked by the validator
+		f.StartedAfter, _ = time.Parse(time.RFC3339, m.StartedAfter.ValueString()) // checked by the validator
 	}
 	if !m.StartedBefore.IsNull() {
-		f.before, _ = time.Parse(time.RFC3339, m.StartedBefore.ValueString())
+		f.StartedBefore, _ = time.Parse(time.RFC3339, m.StartedBefore.ValueString())
 	}
-	items, err := listExecutions(ctx, d.data.clients.SFN, machines, f)
+	list, err := executions.List(ctx, d.data.clients.SFN, machines, f)
 	if err != nil {
 		addAPIError(&resp.Diagnostics, "list recovery plan executions", err)
 		return
 	}
+	items := make([]executionListItemModel, len(list))
+	for i, e := range list {
+		items[i] = executionListItemModel{
+			ARN: e.ARN, Name: e.Name, Plan: e.Plan, Status: string(e.Status),
+			StartedAt: e.StartedAt.Format(time.RFC3339), StoppedAt: optTime(e.StoppedAt),
+			Type: optString(e.Type), InvokedBy: optString(e.InvokedBy),
+		}
+	}
 	m.Executions = items
 	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
-}
-
-// executionFilter selects executions; zero fields select everything.
-type executionFilter struct {
-	statuses      []string
-	after, before time.Time
-}
-
-func (f executionFilter) match(ex sfntypes.ExecutionListItem) bool {
-	started := aws.ToTime(ex.StartDate)
-	return (len(f.statuses) == 0 || slices.Contains(f.statuses, string(ex.Status))) &&
-		(f.after.IsZero() || !started.Before(f.after)) && (f.before.IsZero() || started.Before(f.before))
-}
-
-// listExecutions lists the executions of machines (plan name → state
-// machine ARN) that f selects, newest first, with their inputs read.
-func listExecutions(ctx context.Context, api *sfn.Client, machines map[string]string, f executionFilter) ([]executionListItemModel, error) {
-	// One status is filtered by Step Functions; several are filtered here.
-	var statusFilter sfntypes.ExecutionStatus
-	if len(f.statuses) == 1 {
-		statusFilter = sfntypes.ExecutionStatus(f.statuses[0])
-	}
-	type row struct {
-		item    executionListItemModel
-		started time.Time
-	}
-	var rows []row
-	for plan, machineARN := range machines {
-		list, err := plans.Executions(ctx, api, machineARN, statusFilter)
-		if err != nil {
-			return nil, fmt.Errorf("recovery plan %s: %w", plan, err)
-		}
-		for _, ex := range list {
-			if !f.match(ex) {
-				continue
-			}
-			started := aws.ToTime(ex.StartDate)
-			rows = append(rows, row{started: started, item: executionListItemModel{
-				ARN: aws.ToString(ex.ExecutionArn), Name: aws.ToString(ex.Name), Plan: plan, Status: string(ex.Status),
-				StartedAt: started.UTC().Format(time.RFC3339), StoppedAt: optTime(aws.ToTime(ex.StopDate)),
-				Type: types.StringNull(), InvokedBy: types.StringNull(),
-			}})
-		}
-	}
-	// Newest first; the ARN breaks ties so the order is stable between reads.
-	sort.Slice(rows, func(i, j int) bool {
-		if !rows[i].started.Equal(rows[j].started) {
-			return rows[i].started.After(rows[j].started)
-		}
-		return rows[i].item.ARN > rows[j].item.ARN
-	})
-	items := make([]executionListItemModel, len(rows))
-	for i, r := range rows {
-		items[i] = r.item
-	}
-	if err := readExecutionInputs(ctx, api, items); err != nil {
-		return nil, err
-	}
-	return items, nil
 }
 
 // planMachines maps plan names to their state machine ARNs: the one plan
@@ -235,48 +177,10 @@ func (d *executionsDataSource) planMachines(ctx context.Context, plan string, re
 		}
 		return map[string]string{plan: machineARN}, true
 	}
-	machines, err := executions.Plans(ctx, api)
+	out, err := executions.Machines(ctx, api)
 	if err != nil {
 		addAPIError(&resp.Diagnostics, "list recovery plans (ListStateMachines)", err)
 		return nil, false
 	}
-	out := map[string]string{}
-	for _, sm := range machines {
-		name, _ := plans.PlanName(aws.ToString(sm.Name))
-		out[name] = aws.ToString(sm.StateMachineArn)
-	}
 	return out, true
-}
-
-// readExecutionInputs fills type and invoked_by from each execution's
-// input: ListExecutions does not return inputs, so this is one
-// DescribeExecution per item, a few at a time.
-func readExecutionInputs(ctx context.Context, api *sfn.Client, items []executionListItemModel) error {
-	var (
-		wg       sync.WaitGroup
-		mu       sync.Mutex
-		firstErr error
-		slots    = make(chan struct{}, describeConcurrency)
-	)
-	for i := range items {
-		wg.Add(1)
-		slots <- struct{}{}
-		go func(it *executionListItemModel) {
-			defer func() { <-slots; wg.Done() }()
-			out, err := api.DescribeExecution(ctx, &sfn.DescribeExecutionInput{ExecutionArn: aws.String(it.ARN)})
-			if err != nil {
-				mu.Lock()
-				if firstErr == nil {
-					firstErr = fmt.Errorf("%s: %w", it.ARN, err)
-				}
-				mu.Unlock()
-				return
-			}
-			var in executions.Input
-			_ = json.Unmarshal([]byte(aws.ToString(out.Input)), &in) // not JSON: type and invoked_by stay null
-			it.Type, it.InvokedBy = optString(in.Type), optString(in.InvokedBy)
-		}(&items[i])
-	}
-	wg.Wait()
-	return firstErr
 }

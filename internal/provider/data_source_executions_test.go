@@ -5,16 +5,15 @@ import (
 	"fmt"
 	"sync/atomic"
 	"testing"
-	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/sfn"
-	sfntypes "github.com/aws/aws-sdk-go-v2/service/sfn/types"
 	"github.com/aws/smithy-go/middleware"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 
 	"github.com/drsorch/terraform-provider-drsorch/internal/acctest"
+	"github.com/drsorch/terraform-provider-drsorch/internal/executions"
 	"github.com/drsorch/terraform-provider-drsorch/internal/plans"
 	"github.com/drsorch/terraform-provider-drsorch/internal/recoveryplan"
 	"github.com/drsorch/terraform-provider-drsorch/internal/runservice"
@@ -52,27 +51,6 @@ func TestCheckRFC3339(t *testing.T) {
 	for s, ok := range map[string]bool{"2026-01-05T09:00:00Z": true, "2026-01-05T10:00:00+01:00": true, "2026-01-05": false, "": false} {
 		if err := checkRFC3339(s); (err == nil) != ok {
 			t.Errorf("checkRFC3339(%q) = %v, want ok=%v", s, err, ok)
-		}
-	}
-}
-
-func TestExecutionFilter(t *testing.T) {
-	at := func(s string) time.Time { v, _ := time.Parse(time.RFC3339, s); return v }
-	ex := sfntypes.ExecutionListItem{Status: sfntypes.ExecutionStatusFailed, StartDate: aws.Time(at("2026-01-05T09:00:00Z"))}
-	for _, tc := range []struct {
-		f    executionFilter
-		want bool
-	}{
-		{executionFilter{}, true},
-		{executionFilter{statuses: []string{"RUNNING"}}, false},
-		{executionFilter{statuses: []string{"RUNNING", "FAILED"}}, true},
-		{executionFilter{after: at("2026-01-05T09:00:00Z")}, true}, // after is inclusive
-		{executionFilter{after: at("2026-01-05T09:00:01Z")}, false},
-		{executionFilter{before: at("2026-01-05T09:00:00Z")}, false}, // before is exclusive
-		{executionFilter{before: at("2026-01-05T09:00:01Z")}, true},
-	} {
-		if got := tc.f.match(ex); got != tc.want {
-			t.Errorf("%+v.match = %v, want %v", tc.f, got, tc.want)
 		}
 	}
 }
@@ -118,11 +96,11 @@ func BenchmarkExecutionsAuditTrail(b *testing.B) {
 	calls.Store(0)
 	b.ResetTimer()
 	for b.Loop() {
-		items, err := listExecutions(ctx, api, machines, executionFilter{})
+		items, err := executions.List(ctx, api, machines, executions.Filter{})
 		if err != nil {
 			b.Fatal(err)
 		}
-		if len(items) != runs || items[0].InvokedBy.ValueString() != "bench" {
+		if len(items) != runs || items[0].InvokedBy != "bench" {
 			b.Fatalf("listed %d executions (first %+v), want %d", len(items), items[0], runs)
 		}
 	}

@@ -65,9 +65,11 @@ func addWorldProblems(ps recoveryplan.Problems, strict bool, diags *diag.Diagnos
 }
 
 // configChanged reports whether the configuration asks for a change that
-// world checks protect: new waves, groups or role.
+// world checks protect: new waves, groups, role or RTO (which only a new
+// definition carries).
 func configChanged(plan, state recoveryPlanModel) bool {
-	return !plan.Waves.Equal(state.Waves) || !plan.Name.Equal(state.Name) || !plan.ExecutionRoleARN.Equal(state.ExecutionRoleARN)
+	return !plan.Waves.Equal(state.Waves) || !plan.Name.Equal(state.Name) || !plan.ExecutionRoleARN.Equal(state.ExecutionRoleARN) ||
+		!plan.RTO.Equal(state.RTO)
 }
 
 // keepDeployed plans the deployed definition unchanged (see addWorldProblems).

@@ -25,7 +25,7 @@ import (
 
 	"github.com/drsorch/terraform-provider-drsorch/internal/executions"
 	"github.com/drsorch/terraform-provider-drsorch/internal/plans"
-	"github.com/drsorch/terraform-provider-drsorch/internal/recoveryplan"
+	"github.com/drsorch/terraform-provider-drsorch/internal/startcheck"
 	"github.com/drsorch/terraform-provider-drsorch/internal/statemachine"
 )
 
@@ -344,26 +344,27 @@ func (r *executionResource) checkStart(ctx context.Context, view *statemachine.P
 				fmt.Sprintf("Plan %s has no wave %q; its waves are %s.", view.Name, wave, strings.Join(names, ", ")))
 		}
 	}
-	conflicts, err := executions.Conflicts(ctx, r.clients(), view, "")
+	checkBeforeStart(ctx, r.clients(), view, diags)
+}
+
+// checkBeforeStart is the check the CLI and the console run before a
+// start (startcheck): busy servers and too little quota headroom for the
+// first level refuse it, on the recovery_plan attribute.
+func checkBeforeStart(ctx context.Context, c executions.Clients, view *statemachine.PlanView, diags *diag.Diagnostics) {
+	res, err := startcheck.Run(ctx, c, view, nil)
 	if err != nil {
-		addAPIError(diags, "check running executions and DRS jobs", err)
+		addAPIError(diags, "check the plan before it starts", err)
 		return
 	}
-	for _, c := range conflicts {
+	for _, c := range res.Conflicts {
 		diags.AddAttributeError(path.Root("recovery_plan"), "Source server busy",
 			fmt.Sprintf("Plan %s cannot start: %s. DRS runs one job per source server; wait for it or cancel it (drsorch cancel).", view.Name, c))
 	}
-	problems, err := executions.Headroom(ctx, r.clients(), view)
-	if err != nil {
-		addAPIError(diags, "read DRS quotas and active jobs", err)
-		return
+	for _, p := range res.Errors {
+		diags.AddAttributeError(path.Root("recovery_plan"), p.Summary, p.Detail)
 	}
-	for _, p := range problems {
-		if p.Severity == recoveryplan.Error {
-			diags.AddAttributeError(path.Root("recovery_plan"), p.Summary, p.Detail)
-		} else {
-			diags.AddAttributeWarning(path.Root("recovery_plan"), p.Summary, p.Detail)
-		}
+	for _, p := range res.Warnings {
+		diags.AddAttributeWarning(path.Root("recovery_plan"), p.Summary, p.Detail)
 	}
 }
 

@@ -46,19 +46,20 @@ type recoveryPlanResource struct{ data *providerData }
 func newRecoveryPlanResource() resource.Resource { return &recoveryPlanResource{} }
 
 type recoveryPlanModel struct {
-	ID                        types.String `tfsdk:"id"`
-	ARN                       types.String `tfsdk:"arn"`
-	Name                      types.String `tfsdk:"name"`
-	Description               types.String `tfsdk:"description"`
-	ExecutionRoleARN          types.String `tfsdk:"execution_role_arn"`
-	ForceDestroy              types.Bool   `tfsdk:"force_destroy"`
-	Waves                     types.List   `tfsdk:"wave"` // of waveModel; unknown with dynamic blocks over unknown values
-	Levels                    types.List   `tfsdk:"levels"`
-	ServerCount               types.Int64  `tfsdk:"server_count"`
-	Definition                types.String `tfsdk:"definition"`
-	EstimatedStateTransitions types.Int64  `tfsdk:"estimated_state_transitions"`
-	VersionARN                types.String `tfsdk:"version_arn"`
-	Version                   types.Int64  `tfsdk:"version"`
+	ID                        types.String         `tfsdk:"id"`
+	ARN                       types.String         `tfsdk:"arn"`
+	Name                      types.String         `tfsdk:"name"`
+	Description               types.String         `tfsdk:"description"`
+	ExecutionRoleARN          types.String         `tfsdk:"execution_role_arn"`
+	ForceDestroy              types.Bool           `tfsdk:"force_destroy"`
+	Waves                     types.List           `tfsdk:"wave"` // of waveModel; unknown with dynamic blocks over unknown values
+	Levels                    types.List           `tfsdk:"levels"`
+	ServerCount               types.Int64          `tfsdk:"server_count"`
+	Definition                types.String         `tfsdk:"definition"`
+	EstimatedStateTransitions types.Int64          `tfsdk:"estimated_state_transitions"`
+	VersionARN                types.String         `tfsdk:"version_arn"`
+	Version                   types.Int64          `tfsdk:"version"`
+	RTO                       timetypes.GoDuration `tfsdk:"rto"`
 	recoveryPlanLogging
 }
 
@@ -70,6 +71,7 @@ type waveModel struct {
 	Optional        types.Bool           `tfsdk:"optional"`
 	Timeout         timetypes.GoDuration `tfsdk:"timeout"`
 	PollInterval    timetypes.GoDuration `tfsdk:"poll_interval"`
+	RTO             timetypes.GoDuration `tfsdk:"rto"`
 }
 
 var levelsType = types.ListType{ElemType: types.ListType{ElemType: types.StringType}}
@@ -77,6 +79,7 @@ var levelsType = types.ListType{ElemType: types.ListType{ElemType: types.StringT
 var waveObjectType = types.ObjectType{AttrTypes: map[string]attr.Type{
 	"name": types.StringType, "protection_group": types.StringType, "depends_on": types.ListType{ElemType: types.StringType},
 	"pause_before": types.BoolType, "optional": types.BoolType, "timeout": timetypes.GoDurationType{}, "poll_interval": timetypes.GoDurationType{},
+	"rto": timetypes.GoDurationType{},
 }}
 
 // waves reads the wave blocks; known is false while the list itself is
@@ -101,7 +104,8 @@ func (r *recoveryPlanResource) Schema(_ context.Context, _ resource.SchemaReques
 		Description: "A recovery plan: ordered waves of protection groups, compiled into one Step Functions state machine " +
 			"(`" + plans.StateMachinePrefix + "<name>`) in the recovery region. Anyone allowed to can start it — with Terraform " +
 			"(`drsorch_execution`), the `drsorch` CLI, the console or an EventBridge rule — with the input `{\"type\": \"DRILL\"}` or " +
-			"`{\"type\": \"RECOVERY\"}`. Levels of waves run in sequence; the waves of one level run in parallel. Every mistake that " +
+			"`{\"type\": \"RECOVERY\"}`. A wave starts as soon as the waves it depends on have recovered (a dependency graph that is not " +
+			"series-parallel gets the fewest waits between levels that keep its order). Every mistake that " +
 			"can be seen before a run — cycles, unknown dependencies, empty groups, servers in two waves, DRS quotas, a name another plan or " +
 			"workspace uses — fails the plan. Problems that come only from changes in DRS (a lowered quota, a group emptied outside Terraform) " +
 			"are warnings on a configuration that did not change: the deployed plan is kept, and destroy is never blocked. A plan whose members " +
@@ -147,6 +151,10 @@ func (r *recoveryPlanResource) Schema(_ context.Context, _ resource.SchemaReques
 				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()}},
 			"version": schema.Int64Attribute{Computed: true, Description: "The number of `version_arn`.",
 				PlanModifiers: []planmodifier.Int64{int64planmodifier.UseStateForUnknown()}},
+			"rto": schema.StringAttribute{Optional: true, CustomType: timetypes.GoDurationType{},
+				Description: "Recovery time objective of a whole run, e.g. `4h`: from the start until the last wave is done, pause gates included. " +
+					"A target, not a limit: the run is not stopped when it passes it. `drsorch report` (unless `--rto` overrides it) and the console " +
+					"measure each run against it. Stored in the plan's definition, so changing it publishes a new version. Between 1m and 8760h, whole seconds."},
 		},
 		Blocks: map[string]schema.Block{
 			"wave": schema.ListNestedBlock{
@@ -166,6 +174,10 @@ func (r *recoveryPlanResource) Schema(_ context.Context, _ resource.SchemaReques
 						Description: "How long the wave's servers may take to launch, e.g. `90m`. Default 60m; between 1m and 24h."},
 					"poll_interval": schema.StringAttribute{Optional: true, CustomType: timetypes.GoDurationType{},
 						Description: "How often the job is polled once launched servers are expected, e.g. `30s` (the first polls come sooner to catch early failures). Default 30s; between 5s and 15m."},
+					"rto": schema.StringAttribute{Optional: true, CustomType: timetypes.GoDurationType{},
+						Description: "Recovery time objective of this wave, e.g. `20m`: its DRS job, from start to end (after its pause gate). A target that " +
+							"`drsorch report` (unless `--wave-rto` overrides it) and the console measure runs against; it does not stop the wave (`timeout` does). " +
+							"Between 1m and 8760h, whole seconds; a target longer than `timeout` or than the plan's `rto` is a warning."},
 				}},
 			},
 		},
@@ -183,10 +195,11 @@ func (r *recoveryPlanResource) Configure(_ context.Context, req resource.Configu
 func (m recoveryPlanModel) domainPlan(ctx context.Context, diags *diag.Diagnostics) (p recoveryplan.Plan, known bool) {
 	p.Name = m.Name.ValueString()
 	waves, wavesKnown := m.waves(ctx, diags)
-	known = !m.Name.IsUnknown() && wavesKnown
+	known = !m.Name.IsUnknown() && wavesKnown && !m.RTO.IsUnknown()
+	p.RTO = duration(m.RTO, path.Root("rto"), diags)
 	for i, w := range waves {
 		wave := recoveryplan.Wave{Name: w.Name.ValueString(), ProtectionGroup: w.ProtectionGroup.ValueString(), PauseBefore: w.PauseBefore.ValueBool(), Optional: w.Optional.ValueBool()}
-		if w.Name.IsUnknown() || w.DependsOn.IsUnknown() || w.Timeout.IsUnknown() || w.PollInterval.IsUnknown() || w.PauseBefore.IsUnknown() || w.Optional.IsUnknown() {
+		if w.Name.IsUnknown() || w.DependsOn.IsUnknown() || w.Timeout.IsUnknown() || w.PollInterval.IsUnknown() || w.PauseBefore.IsUnknown() || w.Optional.IsUnknown() || w.RTO.IsUnknown() {
 			known = false
 		}
 		if !w.DependsOn.IsNull() && !w.DependsOn.IsUnknown() {
@@ -196,6 +209,7 @@ func (m recoveryPlanModel) domainPlan(ctx context.Context, diags *diag.Diagnosti
 		}
 		wave.Timeout = duration(w.Timeout, path.Root("wave").AtListIndex(i).AtName("timeout"), diags)
 		wave.PollInterval = duration(w.PollInterval, path.Root("wave").AtListIndex(i).AtName("poll_interval"), diags)
+		wave.RTO = duration(w.RTO, path.Root("wave").AtListIndex(i).AtName("rto"), diags)
 		p.Waves = append(p.Waves, wave)
 	}
 	return p, known && !diags.HasError()
@@ -216,6 +230,9 @@ func duration(v timetypes.GoDuration, at path.Path, diags *diag.Diagnostics) tim
 func addProblems(ps recoveryplan.Problems, diags *diag.Diagnostics) {
 	for _, p := range ps {
 		at := path.Root("wave")
+		if p.Wave < 0 && p.Attribute != "" && p.Attribute != "wave" {
+			at = path.Root(p.Attribute) // a plan attribute (rto)
+		}
 		if p.Wave >= 0 {
 			at = at.AtListIndex(p.Wave)
 			if p.Attribute != "" {
@@ -577,6 +594,9 @@ func (r *recoveryPlanResource) Read(ctx context.Context, req resource.ReadReques
 		state.ServerCount = types.Int64Value(int64(count))
 		if state.Waves.IsNull() || len(state.Waves.Elements()) == 0 { // after import
 			state.Waves = wavesFromView(ctx, view, &resp.Diagnostics)
+			if view.RTO > 0 {
+				state.RTO = timetypes.NewGoDurationValue(view.RTO)
+			}
 		}
 		runner := view.RunnerARN
 		if runner == "" { // compiled before the wave runner
@@ -595,7 +615,10 @@ func wavesFromView(ctx context.Context, view *statemachine.PlanView, diags *diag
 		m := waveModel{
 			Name: types.StringValue(w.Name), ProtectionGroup: types.StringValue(w.ProtectionGroup),
 			PauseBefore: types.BoolValue(w.PauseBefore), Optional: types.BoolValue(w.Optional), DependsOn: types.ListNull(types.StringType),
-			Timeout: timetypes.NewGoDurationNull(), PollInterval: timetypes.NewGoDurationNull(),
+			Timeout: timetypes.NewGoDurationNull(), PollInterval: timetypes.NewGoDurationNull(), RTO: timetypes.NewGoDurationNull(),
+		}
+		if w.RTO > 0 {
+			m.RTO = timetypes.NewGoDurationValue(w.RTO)
 		}
 		if w.DependsOnSet {
 			deps := make([]attr.Value, len(w.DependsOn))
@@ -739,7 +762,7 @@ func (r *recoveryPlanResource) ImportState(ctx context.Context, req resource.Imp
 	for attrName, v := range map[string]attr.Value{
 		"id": types.StringValue(name), "name": types.StringValue(name), "arn": types.StringValue(arn),
 		"force_destroy": types.BoolValue(false), "estimated_state_transitions": types.Int64Null(),
-		"version_arn": types.StringNull(), "version": types.Int64Null(),
+		"version_arn": types.StringNull(), "version": types.Int64Null(), "rto": timetypes.NewGoDurationNull(),
 	} {
 		resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root(attrName), v)...)
 	}

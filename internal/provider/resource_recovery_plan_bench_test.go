@@ -48,7 +48,7 @@ func BenchmarkRecoveryPlanValidateAndCompile(b *testing.B) {
 			b.Fatal(err)
 		}
 		wave := waveModel{Name: types.StringValue(fmt.Sprintf("w%03d", w)), ProtectionGroup: types.StringValue(group),
-			PauseBefore: types.BoolValue(false), Timeout: timetypes.NewGoDurationValue(90 * time.Minute), PollInterval: timetypes.NewGoDurationNull()}
+			PauseBefore: types.BoolValue(false), Timeout: timetypes.NewGoDurationValue(90 * time.Minute), PollInterval: timetypes.NewGoDurationNull(), RTO: timetypes.NewGoDurationNull()}
 		if w%10 == 0 && w > 0 { // first wave of each level depends on the previous level
 			var deps []string
 			for d := w - 10; d < w; d++ {

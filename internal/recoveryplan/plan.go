@@ -21,6 +21,11 @@ const (
 type Plan struct {
 	Name  string
 	Waves []Wave
+	// RTO is the recovery time objective of a whole run (start until the
+	// last wave is done, pauses included); 0 means none. It is a target
+	// that reports and the console measure runs against, not a limit the
+	// run enforces.
+	RTO time.Duration
 }
 
 // Wave recovers one protection group's servers in one DRS job.
@@ -39,6 +44,9 @@ type Wave struct {
 	Timeout      time.Duration // 0 means DefaultWaveTimeout
 	PollInterval time.Duration // 0 means DefaultPollInterval
 	ServerIDs    []string      // the protection group's resolved members
+	// RTO is the wave's recovery time objective (its DRS job, start to
+	// end); 0 means none. A target, like Plan.RTO.
+	RTO time.Duration
 }
 
 // EffectiveTimeout is the wave timeout with the default applied.

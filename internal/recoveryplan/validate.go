@@ -6,6 +6,7 @@ import (
 	"regexp"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -23,9 +24,12 @@ const (
 // empty Attribute for the plan as a whole) so the provider can point the
 // diagnostic at the attribute path.
 type Problem struct {
-	Severity  Severity
-	Wave      int    // index into Plan.Waves, or -1
-	Attribute string // name, depends_on, pause_before, protection_group, timeout, poll_interval
+	Severity Severity
+	Wave     int // index into Plan.Waves, or -1
+	// Attribute is name, depends_on, pause_before, protection_group,
+	// timeout, poll_interval or rto; with Wave -1, a plan attribute (rto)
+	// or "wave" for the wave list.
+	Attribute string
 	Summary   string
 	Detail    string // what is wrong and what to change
 }
@@ -60,6 +64,13 @@ var waveName = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9_.-]{0,39}$`)
 
 // MaxWaveTimeout bounds a wave's timeout.
 const MaxWaveTimeout = 24 * time.Hour
+
+// RTO bounds: a target under a minute cannot be met by any DRS launch,
+// and no Step Functions standard execution runs longer than a year.
+const (
+	MinRTO = time.Minute
+	MaxRTO = MaxPauseSeconds * time.Second
+)
 
 // ValidateStructure checks what needs no knowledge of servers or quotas:
 // names, dependencies, cycles, pause gates and durations. It runs offline,
@@ -119,7 +130,19 @@ func (p Plan) ValidateStructure() Problems {
 			add(i, "poll_interval", "Poll interval longer than the wave timeout",
 				"wave %q polls every %s but times out after %s; shorten poll_interval or lengthen timeout", w.Name, w.EffectivePollInterval(), w.EffectiveTimeout())
 		}
+		ps = append(ps, rtoProblems(i, "wave "+strconv.Quote(w.Name), w.RTO)...)
+		if w.RTO > w.EffectiveTimeout() {
+			ps = append(ps, Problem{Severity: Warning, Wave: i, Attribute: "rto", Summary: "Wave RTO longer than its timeout",
+				Detail: fmt.Sprintf("wave %q has rto %s but times out (fails) after %s, so a wave that recovers always meets its RTO; "+
+					"shorten rto below the timeout, or lengthen timeout", w.Name, w.RTO, w.EffectiveTimeout())})
+		}
+		if p.RTO > 0 && w.RTO > p.RTO {
+			ps = append(ps, Problem{Severity: Warning, Wave: i, Attribute: "rto", Summary: "Wave RTO longer than the plan's",
+				Detail: fmt.Sprintf("wave %q has rto %s, longer than the plan's rto %s: the wave can meet its target while the run misses the plan's; "+
+					"shorten the wave's rto or lengthen the plan's", w.Name, w.RTO, p.RTO)})
+		}
 	}
+	ps = append(ps, rtoProblems(-1, "the plan", p.RTO)...)
 	if ps.HasErrors() {
 		return ps
 	}
@@ -141,6 +164,23 @@ func (p Plan) ValidateStructure() Problems {
 		}
 	}
 	return ps
+}
+
+// rtoProblems checks one RTO target (0: none): at least MinRTO, at most
+// MaxRTO, whole seconds (the plan spec stores seconds).
+func rtoProblems(wave int, what string, rto time.Duration) Problems {
+	var detail string
+	switch {
+	case rto == 0:
+		return nil
+	case rto < MinRTO || rto > MaxRTO:
+		detail = fmt.Sprintf("%s has rto %s; use a duration between %s and %s (8760h, a year: the longest a run can last), such as 45m or 4h", what, rto, MinRTO, "8760h")
+	case rto%time.Second != 0:
+		detail = fmt.Sprintf("%s has rto %s; use whole seconds, such as %s", what, rto, rto.Truncate(time.Second))
+	default:
+		return nil
+	}
+	return Problems{{Severity: Error, Wave: wave, Attribute: "rto", Summary: "RTO out of range", Detail: detail}}
 }
 
 // ValidateServers checks the waves' resolved servers: empty protection

@@ -57,10 +57,58 @@ type Execution struct {
 }
 
 // Target is the recovery time objective: for the whole run and per wave.
-// The plan does not carry one yet, so it comes from the caller (--rto).
+// The plan version the run executed carries it (the rto attributes of
+// drsorch_recovery_plan, PlanTarget); a caller may override any part
+// (--rto, --wave-rto).
 type Target struct {
 	Total Duration            `json:"total,omitzero"`
 	Waves map[string]Duration `json:"waves,omitempty"`
+	// Source says where the targets came from: "plan", "override" or
+	// "plan+override"; empty without targets.
+	Source string `json:"source,omitempty"`
+}
+
+// Set reports whether there is any target.
+func (t Target) Set() bool { return t.Total > 0 || len(t.Waves) > 0 }
+
+// PlanTarget is the RTO the plan version e ran carries.
+func PlanTarget(e *executions.Execution) Target {
+	t := Target{Total: Duration(e.RTO)}
+	for _, w := range e.Waves {
+		if w.RTO > 0 {
+			if t.Waves == nil {
+				t.Waves = map[string]Duration{}
+			}
+			t.Waves[w.Name] = Duration(w.RTO)
+		}
+	}
+	if t.Set() {
+		t.Source = "plan"
+	}
+	return t
+}
+
+// Over lays t's targets over base's: each one t sets wins.
+func (t Target) Over(base Target) Target {
+	if !t.Set() {
+		return base
+	}
+	out := Target{Total: base.Total, Source: "override"}
+	if base.Set() {
+		out.Source = "plan+override"
+	}
+	if t.Total > 0 {
+		out.Total = t.Total
+	}
+	for _, m := range []map[string]Duration{base.Waves, t.Waves} {
+		for w, d := range m {
+			if out.Waves == nil {
+				out.Waves = map[string]Duration{}
+			}
+			out.Waves[w] = d
+		}
+	}
+	return out
 }
 
 // Wave is one wave's run.
@@ -143,8 +191,9 @@ func FormatDuration(d time.Duration) string {
 }
 
 // Collect reads an execution, its servers' hostnames and its DRS job
-// events, and builds the report. now ends the bars of what still runs.
-func Collect(ctx context.Context, c executions.Clients, arn string, target Target, now time.Time) (*Report, error) {
+// events, and builds the report. now ends the bars of what still runs;
+// override's targets replace the plan's (see Build).
+func Collect(ctx context.Context, c executions.Clients, arn string, override Target, now time.Time) (*Report, error) {
 	e, err := executions.Describe(ctx, c, arn)
 	if err != nil {
 		return nil, fmt.Errorf("read execution %s: %w", arn, err)
@@ -160,7 +209,7 @@ func Collect(ctx context.Context, c executions.Clients, arn string, target Targe
 		}
 	}
 	events, evErr := JobEvents(ctx, c.DRS, e)
-	r := Build(e, hosts, events, target, now)
+	r := Build(e, hosts, events, override, now)
 	if evErr != nil {
 		r.EventsError = "could not read the DRS job events: " + evErr.Error()
 	}
@@ -214,8 +263,10 @@ func parseTime(s string) time.Time {
 	return time.Time{}
 }
 
-// Build assembles the report from what was read.
-func Build(e *executions.Execution, hosts map[string]string, events []Event, target Target, now time.Time) *Report {
+// Build assembles the report from what was read. The RTO targets are the
+// plan's (PlanTarget), with each one override sets in their place.
+func Build(e *executions.Execution, hosts map[string]string, events []Event, override Target, now time.Time) *Report {
+	target := override.Over(PlanTarget(e))
 	r := &Report{
 		Execution: Execution{ARN: e.ARN, Name: e.Name, Plan: e.Plan, Type: e.Type, Status: string(e.Status), InvokedBy: e.InvokedBy,
 			StartedAt: e.StartedAt, StoppedAt: e.StoppedAt, Error: e.Error, Cause: e.Cause, VersionARN: e.VersionARN},

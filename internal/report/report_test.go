@@ -37,7 +37,7 @@ type quickstart struct {
 	tiers   map[string][]string
 }
 
-func deployQuickstart(t *testing.T) *quickstart {
+func deployQuickstart(t *testing.T, edit ...func(*recoveryplan.Plan)) *quickstart {
 	t.Helper()
 	const key, secret = "AKIAREPORTOPERATOR01", "report-test-secret-0123456789abcdef"
 	svc := runservicetest.Start(t, runservice.Config{Credentials: map[string]string{key: secret}})
@@ -72,6 +72,9 @@ func deployQuickstart(t *testing.T) *quickstart {
 		{Name: "app", ProtectionGroup: "shop-app", ServerIDs: q.tiers["app"]},
 		{Name: "web", ProtectionGroup: "shop-web", PauseBefore: true, ServerIDs: q.tiers["web"]},
 	}}
+	for _, f := range edit {
+		f(&plan)
+	}
 	compiled, err := plans.CompileWithRunner(ctx, c.SFN, plan, "us-east-1", "123456789012", "arn:aws:iam::123456789012:role/drsorch")
 	if err != nil {
 		t.Fatal(err)

@@ -1,7 +1,8 @@
-// Package startcheck is the check that runs before a plan is started from
-// the CLI or the console, the same as the provider's plan-time checks: a
-// server busy in another run or DRS job refuses the start, and so does too
-// little DRS quota headroom for the first level; later levels only warn.
+// Package startcheck is the one check that runs before a plan is started,
+// by drsorch_execution, the ephemeral drsorch_drill, the CLI and the
+// console alike: a server busy in another run or DRS job refuses the
+// start, and so does too little DRS quota headroom for the first level;
+// later levels only warn.
 package startcheck
 
 import (

@@ -21,6 +21,8 @@ type PlanView struct {
 	SpecVersion int
 	// RunnerARN is the wave runner version the plan starts per wave.
 	RunnerARN string
+	// RTO is the plan's recovery time objective; 0 when it has none.
+	RTO time.Duration
 }
 
 // WaveView is one wave as compiled.
@@ -36,6 +38,8 @@ type WaveView struct {
 	Timeout         time.Duration
 	PollInterval    time.Duration
 	SourceServerIDs []string
+	// RTO is the wave's recovery time objective; 0 when it has none.
+	RTO time.Duration
 }
 
 // DeclaredWaves lists the waves in the order the plan declared them.
@@ -121,7 +125,7 @@ func Describe(definition string) (*PlanView, error) {
 	if err := walk(root.States); err != nil {
 		return nil, err
 	}
-	view := &PlanView{Name: spec.Plan, SpecVersion: spec.SchemaVersion}
+	view := &PlanView{Name: spec.Plan, SpecVersion: spec.SchemaVersion, RTO: time.Duration(spec.RTOSeconds) * time.Second}
 	if ctl, ok := root.States[StepControls]; ok {
 		var p struct {
 			Runner string `json:"runner"`
@@ -146,6 +150,7 @@ func Describe(definition string) (*PlanView, error) {
 			Timeout:         time.Duration(w.TimeoutSeconds) * time.Second,
 			PollInterval:    time.Duration(w.PollIntervalSeconds) * time.Second,
 			SourceServerIDs: in.Servers,
+			RTO:             time.Duration(w.RTOSeconds) * time.Second,
 		})
 	}
 	// Within a level, the order the plan's levels give (Levels sorts them).
@@ -167,11 +172,12 @@ func Describe(definition string) (*PlanView, error) {
 
 // Plan rebuilds the domain plan the definition was compiled from.
 func (v *PlanView) Plan() recoveryplan.Plan {
-	p := recoveryplan.Plan{Name: v.Name}
+	p := recoveryplan.Plan{Name: v.Name, RTO: v.RTO}
 	for _, w := range v.DeclaredWaves() {
 		p.Waves = append(p.Waves, recoveryplan.Wave{
 			Name: w.Name, ProtectionGroup: w.ProtectionGroup, DependsOn: w.DependsOn, DependsOnSet: w.DependsOnSet,
 			PauseBefore: w.PauseBefore, Optional: w.Optional, Timeout: w.Timeout, PollInterval: w.PollInterval, ServerIDs: w.SourceServerIDs,
+			RTO: w.RTO,
 		})
 	}
 	return p

@@ -9,6 +9,13 @@ import (
 // SpecVersion is the version of the plan spec this compiler writes.
 // Readers accept every version up to it; a later one is refused with a
 // message asking for a newer drsorch.
+//
+// Optional fields that change nothing about how the plan runs (rtoSeconds)
+// are added without a new version and written only when set: a reader that
+// predates them reads the plan correctly, only without them, and plans
+// that do not use them keep their exact definition (no new version to
+// publish after an upgrade). A field a reader must not ignore needs a new
+// version.
 const SpecVersion = 1
 
 // PlanSpec is the plan as configured, embedded as data in the plan's
@@ -20,6 +27,9 @@ type PlanSpec struct {
 	SchemaVersion int        `json:"schemaVersion"`
 	Plan          string     `json:"plan"`
 	Waves         []WaveSpec `json:"waves"`
+	// RTOSeconds is the plan's recovery time objective; 0 (absent) means
+	// none. Read by reports and the console only.
+	RTOSeconds int `json:"rtoSeconds,omitempty"`
 }
 
 // WaveSpec is one wave as configured, in declared order.
@@ -35,16 +45,19 @@ type WaveSpec struct {
 	DependsOnSet        bool     `json:"dependsOnSet,omitempty"`
 	TimeoutSeconds      int      `json:"timeoutSeconds"`
 	PollIntervalSeconds int      `json:"pollIntervalSeconds"`
+	// RTOSeconds is the wave's recovery time objective; 0 (absent) means none.
+	RTOSeconds int `json:"rtoSeconds,omitempty"`
 }
 
 func specOf(plan recoveryplan.Plan, levelOf map[string]int) PlanSpec {
-	s := PlanSpec{SchemaVersion: SpecVersion, Plan: plan.Name, Waves: make([]WaveSpec, len(plan.Waves))}
+	s := PlanSpec{SchemaVersion: SpecVersion, Plan: plan.Name, Waves: make([]WaveSpec, len(plan.Waves)), RTOSeconds: int(plan.RTO / time.Second)}
 	for i, w := range plan.Waves {
 		s.Waves[i] = WaveSpec{
 			Name: w.Name, Position: i + 1, Level: levelOf[w.Name], ProtectionGroup: w.ProtectionGroup,
 			PauseBefore: w.PauseBefore, Optional: w.Optional, DependsOn: w.DependsOn, DependsOnSet: w.DependsOnSet,
 			TimeoutSeconds:      int(w.EffectiveTimeout() / time.Second),
 			PollIntervalSeconds: int(w.EffectivePollInterval() / time.Second),
+			RTOSeconds:          int(w.RTO / time.Second),
 		}
 	}
 	return s

@@ -10,10 +10,15 @@ resource "drsorch_recovery_plan" "shop" {
   # when the plan is destroyed: the audit trail for the auditors' 2 years.
   log_retention_days = 731
 
+  # Recovery time objectives: `drsorch report` and the console measure
+  # every run against them (the run is not stopped when it passes one).
+  rto = "4h"
+
   wave {
     name             = "db"
     protection_group = drsorch_protection_group.db.id
     timeout          = "90m"
+    rto              = "45m"
   }
   wave {
     name             = "app"

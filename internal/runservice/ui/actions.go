@@ -54,6 +54,11 @@ func noticeText(done, wave string) string {
 		return "Started: the drill passed the pre-start check and is running (StartExecution)."
 	case "terminating":
 		return "Terminating: DRS was asked to terminate this drill's recovery instances (TerminateRecoveryInstances); the job shows among the events."
+	case "retried":
+		if wave != "" {
+			return "Retried from wave " + wave + ": this run passed the pre-start check and started (StartExecution); the waves before " + wave + " are taken as recovered."
+		}
+		return "Retried: this run passed the pre-start check and started (StartExecution); it skips what the failed run recovered and relaunches only what failed."
 	case "cancelled":
 		return "Cancelled: the execution was stopped (StopExecution). Drill instances already launched keep running until terminated."
 	}

@@ -135,6 +135,8 @@ func (d *Dashboard) routes() {
 	d.mux.HandleFunc("POST /ui/executions/{arn}/resume", d.resume)
 	d.mux.HandleFunc("GET /ui/executions/{arn}/terminate", d.confirmTerminate)
 	d.mux.HandleFunc("POST /ui/executions/{arn}/terminate", d.terminate)
+	d.mux.HandleFunc("GET /ui/executions/{arn}/retry", d.confirmRetry)
+	d.mux.HandleFunc("POST /ui/executions/{arn}/retry", d.retry)
 	d.mux.HandleFunc("GET /ui/plans", d.plansPage)
 	d.mux.HandleFunc("GET /ui/plans/{plan}", d.planPage)
 	d.mux.HandleFunc("GET /ui/plans/{plan}/start", d.confirmStart)

@@ -37,6 +37,16 @@ type executionData struct {
 	// lists them on the terminate page.
 	Launched  int
 	Instances []executions.Server
+	// RTO is the run measured against the targets of the plan version it
+	// executes (nil when that version sets none).
+	RTO *rtoView
+}
+
+// rtoView is a run's recovery time against its RTO target.
+type rtoView struct {
+	Target   time.Duration
+	Recovery time.Duration // start until the last wave is done (so far, while running)
+	Met      *bool         // nil while running or without a plan-wide target
 }
 
 type approvalView struct {
@@ -54,6 +64,8 @@ type waveView struct {
 	executions.Wave
 	Duration time.Duration
 	Launched int
+	// MetRTO is the wave's Duration against its RTO target, once it ended.
+	MetRTO *bool
 }
 
 func (d *Dashboard) executionPage(w http.ResponseWriter, r *http.Request) {
@@ -122,7 +134,18 @@ func (d *Dashboard) loadExecution(ctx context.Context, arn string) (*executionDa
 	for id, s := range data.Hosts {
 		hostnames[id] = s.Hostname
 	}
-	data.Timeline = report.Timeline(report.Build(e, hostnames, data.Events, report.Target{}, now))
+	rep := report.Build(e, hostnames, data.Events, report.Target{}, now)
+	data.Timeline = report.Timeline(rep)
+	data.RTO = runRTO(rep)
+	for i := range data.Levels {
+		for j := range data.Levels[i].Waves {
+			for _, rw := range rep.Waves {
+				if rw.Name == data.Levels[i].Waves[j].Name {
+					data.Levels[i].Waves[j].MetRTO = rw.MetRTO
+				}
+			}
+		}
+	}
 	data.Launched = len(executions.LaunchedInstances(e))
 	return data, http.StatusOK, nil
 }
@@ -160,4 +183,13 @@ func groupLevels(e *executions.Execution, now time.Time) []level {
 		}
 	}
 	return out
+}
+
+// runRTO is what the pages say about a run's RTO (report.Build measured
+// it against the plan's targets); nil when the run has no target at all.
+func runRTO(r *report.Report) *rtoView {
+	if !r.Target.Set() {
+		return nil
+	}
+	return &rtoView{Target: time.Duration(r.Target.Total), Recovery: time.Duration(r.Recovery), Met: r.MetRTO}
 }

@@ -2,17 +2,13 @@ package ui
 
 import (
 	"context"
-	"encoding/json"
 	"net/http"
 	"sort"
 	"time"
 
-	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/service/sfn"
 	sfntypes "github.com/aws/aws-sdk-go-v2/service/sfn/types"
 
 	"github.com/drsorch/terraform-provider-drsorch/internal/executions"
-	"github.com/drsorch/terraform-provider-drsorch/internal/plans"
 )
 
 // maxListed bounds the executions list: the newest runs matter, and each
@@ -134,38 +130,38 @@ func (d *Dashboard) serveList(w http.ResponseWriter, r *http.Request, tmpl strin
 // listExecutions lists every execution of every drsorch plan, newest
 // first, from ListStateMachines and ListExecutions alone.
 func (d *Dashboard) listExecutions(ctx context.Context, c executions.Clients) ([]executionRow, int, error) {
-	sms, err := executions.Plans(ctx, c.SFN)
+	machines, err := executions.Machines(ctx, c.SFN)
 	if err != nil {
 		return nil, 0, err
 	}
-	now := d.opts.Now()
-	var rows []executionRow
-	for _, sm := range sms {
-		plan, _ := plans.PlanName(aws.ToString(sm.Name))
-		items, err := plans.Executions(ctx, c.SFN, aws.ToString(sm.StateMachineArn), "")
-		if err != nil {
-			return rows, len(sms), err
-		}
-		for _, it := range items {
-			row := executionRow{Plan: plan, Name: aws.ToString(it.Name), ARN: aws.ToString(it.ExecutionArn),
-				Status: string(it.Status), Phase: string(it.Status), StartedAt: aws.ToTime(it.StartDate),
-				Running: it.Status == sfntypes.ExecutionStatusRunning}
-			end := aws.ToTime(it.StopDate)
-			if end.IsZero() {
-				end = now
-			}
-			row.Duration = end.Sub(row.StartedAt)
-			rows = append(rows, row)
-		}
+	list, err := executions.ListItems(ctx, c.SFN, machines, executions.Filter{})
+	if err != nil {
+		return nil, len(machines), err
 	}
-	sort.SliceStable(rows, func(i, j int) bool { return rows[i].StartedAt.After(rows[j].StartedAt) })
-	return rows, len(sms), nil
+	return d.rowsOf(list), len(machines), nil
+}
+
+// rowsOf turns listed executions into table rows (phase and type come
+// from enrichRows).
+func (d *Dashboard) rowsOf(list []executions.Summary) []executionRow {
+	now := d.opts.Now()
+	rows := make([]executionRow, len(list))
+	for i, e := range list {
+		rows[i] = executionRow{Plan: e.Plan, Name: e.Name, ARN: e.ARN, Status: string(e.Status), Phase: string(e.Status),
+			StartedAt: e.StartedAt, Running: e.Status == sfntypes.ExecutionStatusRunning,
+			Duration: until(e.StoppedAt, now).Sub(e.StartedAt)}
+	}
+	return rows
 }
 
 // enrichRows adds what only the execution itself knows: its type and who
 // started it (the input), and for running ones the phase (which wave is
 // paused or running).
 func (d *Dashboard) enrichRows(ctx context.Context, c executions.Clients, rows []executionRow) []executionRow {
+	var (
+		rest  []executions.Summary
+		index []int
+	)
 	for i := range rows {
 		row := &rows[i]
 		if row.Running {
@@ -174,13 +170,12 @@ func (d *Dashboard) enrichRows(ctx context.Context, c executions.Clients, rows [
 				continue
 			}
 		}
-		out, err := c.SFN.DescribeExecution(ctx, &sfn.DescribeExecutionInput{ExecutionArn: aws.String(row.ARN)})
-		if err != nil {
-			continue
-		}
-		var in executions.Input
-		_ = json.Unmarshal([]byte(aws.ToString(out.Input)), &in)
-		row.Type, row.InvokedBy = in.Type, in.InvokedBy
+		rest, index = append(rest, executions.Summary{ARN: row.ARN}), append(index, i)
+	}
+	// A row whose input cannot be read shows without type and invoker.
+	_ = executions.ReadInputs(ctx, c.SFN, rest)
+	for j, i := range index {
+		rows[i].Type, rows[i].InvokedBy = rest[j].Type, rest[j].InvokedBy
 	}
 	return rows
 }

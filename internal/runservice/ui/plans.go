@@ -9,12 +9,14 @@ import (
 	"net/url"
 	"sort"
 	"strings"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	sfntypes "github.com/aws/aws-sdk-go-v2/service/sfn/types"
 
 	"github.com/drsorch/terraform-provider-drsorch/internal/executions"
 	"github.com/drsorch/terraform-provider-drsorch/internal/plans"
+	"github.com/drsorch/terraform-provider-drsorch/internal/report"
 	"github.com/drsorch/terraform-provider-drsorch/internal/startcheck"
 	"github.com/drsorch/terraform-provider-drsorch/internal/statemachine"
 )
@@ -145,19 +147,11 @@ func (d *Dashboard) findPlan(ctx context.Context, c executions.Clients, name str
 // lastRuns lists a plan's newest executions (ListExecutions) with their
 // type and starter.
 func (d *Dashboard) lastRuns(ctx context.Context, c executions.Clients, plan, arn string, n int) ([]executionRow, error) {
-	items, err := plans.Executions(ctx, c.SFN, arn, "")
+	list, err := executions.ListItems(ctx, c.SFN, map[string]string{plan: arn}, executions.Filter{Limit: n})
 	if err != nil {
 		return nil, err
 	}
-	sort.SliceStable(items, func(i, j int) bool { return aws.ToTime(items[i].StartDate).After(aws.ToTime(items[j].StartDate)) })
-	now := d.opts.Now()
-	var rows []executionRow
-	for _, it := range items[:min(n, len(items))] {
-		row := executionRow{Plan: plan, Name: aws.ToString(it.Name), ARN: aws.ToString(it.ExecutionArn), Status: string(it.Status),
-			Phase: string(it.Status), StartedAt: aws.ToTime(it.StartDate), Running: it.Status == sfntypes.ExecutionStatusRunning}
-		row.Duration = until(aws.ToTime(it.StopDate), now).Sub(row.StartedAt)
-		rows = append(rows, row)
-	}
+	rows := d.rowsOf(list)
 	return d.enrichRows(ctx, c, rows), nil
 }
 
@@ -182,6 +176,19 @@ type planData struct {
 	Check      *startcheck.Result
 	CheckError string
 	Error      string
+	// HasRTO says the plan sets an RTO target (plan or wave); RTORuns are
+	// its last ended runs measured against the targets of the versions
+	// they ran.
+	HasRTO  bool
+	RTORuns []rtoRun
+}
+
+// rtoRun is one run of the plan against its RTO targets.
+type rtoRun struct {
+	Run    executionRow
+	RTO    *rtoView // nil: the version it ran had no target
+	Missed []string // waves over their target: "app took 3m 10s of 1m 00s"
+	Error  string   // why the run could not be read
 }
 
 func (d *Dashboard) loadPlan(r *http.Request) (*planData, executions.Clients, int, error) {
@@ -217,7 +224,48 @@ func (d *Dashboard) loadPlan(r *http.Request) (*planData, executions.Clients, in
 		data.Levels = append(data.Levels, lv)
 	}
 	data.Runs, _ = d.lastRuns(r.Context(), c, p.Name, p.ARN, lastRunsShown)
+	data.HasRTO = hasRTO(p.View)
 	return data, c, http.StatusOK, nil
+}
+
+func hasRTO(v *statemachine.PlanView) bool {
+	if v.RTO > 0 {
+		return true
+	}
+	for _, w := range v.Waves() {
+		if w.RTO > 0 {
+			return true
+		}
+	}
+	return false
+}
+
+// rtoRuns measures the plan's last ended runs against their RTO targets.
+// Each costs a full read of the run (its history and DRS jobs), so only
+// plans that set a target pay it, and only for the runs shown.
+func (d *Dashboard) rtoRuns(ctx context.Context, c executions.Clients, runs []executionRow) []rtoRun {
+	var out []rtoRun
+	for _, run := range runs {
+		if run.Running {
+			continue
+		}
+		row := rtoRun{Run: run}
+		e, err := executions.Describe(ctx, c, run.ARN)
+		if err != nil {
+			row.Error = "could not read the run: " + err.Error()
+			out = append(out, row)
+			continue
+		}
+		rep := report.Build(e, nil, nil, report.Target{}, d.opts.Now())
+		row.RTO = runRTO(rep)
+		for _, w := range rep.Waves {
+			if w.MetRTO != nil && !*w.MetRTO {
+				row.Missed = append(row.Missed, w.Name+" took "+formatDuration(time.Duration(w.Took))+" of "+formatDuration(time.Duration(w.Target)))
+			}
+		}
+		out = append(out, row)
+	}
+	return out
 }
 
 func (d *Dashboard) planPage(w http.ResponseWriter, r *http.Request) {
@@ -227,6 +275,9 @@ func (d *Dashboard) planPage(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	data.Log = readPlanLog(r.Context(), d.logs(data.Estate), data.Plan, d.opts.Now())
+	if data.HasRTO {
+		data.RTORuns = d.rtoRuns(r.Context(), d.clients(data.Estate), data.Runs)
+	}
 	d.render(w, http.StatusOK, "plan", "layout", data)
 }
 

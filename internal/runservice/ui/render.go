@@ -25,7 +25,7 @@ type pages struct {
 	byName map[string]*template.Template
 }
 
-var pageNames = []string{"list", "execution", "cancel", "terminate", "error", "plans", "plan", "start", "servers"}
+var pageNames = []string{"list", "execution", "cancel", "terminate", "error", "plans", "plan", "start", "servers", "retry"}
 
 func parsePages() (*pages, error) {
 	base, err := template.New("layout").Funcs(templateFuncs).ParseFS(templateFiles, "templates/layout.html", "templates/partials.html")
@@ -114,6 +114,7 @@ var templateFuncs = template.FuncMap{
 	"statusWord":  statusWord,
 	"number":      formatNumber,
 	"quotaSource": quotaSource,
+	"deref":       func(b *bool) bool { return b != nil && *b },
 }
 
 func formatTime(t time.Time) string {

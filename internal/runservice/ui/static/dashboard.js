@@ -31,7 +31,18 @@
     live.querySelectorAll(".scroll[aria-label]").forEach(function (el) {
       scrollers[el.getAttribute("aria-label")] = el.scrollTop;
     });
+    // A choice being made (the retry's wave) survives the refresh.
+    var chosen = {};
+    live.querySelectorAll("select[id]").forEach(function (el) {
+      chosen[el.id] = el.value;
+    });
     live.innerHTML = html;
+    Object.keys(chosen).forEach(function (id) {
+      var el = document.getElementById(id);
+      if (el && el.querySelector('option[value="' + CSS.escape(chosen[id]) + '"]')) {
+        el.value = chosen[id];
+      }
+    });
     // Counts swaps, so tests (and curious people) can see updates land.
     live.dataset.swaps = String((parseInt(live.dataset.swaps, 10) || 0) + 1);
     live.querySelectorAll(".scroll[aria-label]").forEach(function (el) {
