@@ -8,6 +8,7 @@ import (
 	"sort"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/drs"
@@ -197,4 +198,31 @@ func TestDirectStartWaitsForConcurrentJobsQuota(t *testing.T) {
 	}
 	t.Logf("waited %d times; other job ended %s, the wave's job created %s; runner history %d events", waits,
 		aws.ToString(otherJob[0].EndDateTime), aws.ToString(mine[0].CreationDateTime), len(h))
+}
+
+// When the quota stays full for the wave's whole timeout, the wave ends
+// TIMED_OUT with drsorch.QuotaWaitTimedOut, naming the quota, and never
+// sent StartRecovery.
+func TestDirectStartTimesOutWaitingForQuota(t *testing.T) {
+	svc, c, ids := guardEstate(t, 2, map[string]int{recoveryplan.QuotaConcurrentJobs: 1})
+	startOtherJob(t, c, ids[1])
+	p := recoveryplan.Plan{Name: "impatient", Waves: []recoveryplan.Wave{{Name: "db", ProtectionGroup: "db", ServerIDs: []string{ids[0]}, Timeout: time.Minute}}}
+	planARN := deployScalePlan(t, c, p)
+	d := startDirectly(t, svc, c, planARN)
+	if d.Status != sfntypes.ExecutionStatusFailed || aws.ToString(d.Error) != statemachine.ErrQuotaWaitTimedOut {
+		t.Fatalf("execution %s %s: %s, want FAILED with %s", d.Status, aws.ToString(d.Error), aws.ToString(d.Cause), statemachine.ErrQuotaWaitTimedOut)
+	}
+	if cause := aws.ToString(d.Cause); !strings.Contains(cause, recoveryplan.QuotaConcurrentJobs) || !strings.Contains(cause, "wave db waited") {
+		t.Fatalf("cause %q", cause)
+	}
+	if jobs := jobsOf(t, c, ids[0]); len(jobs) != 0 {
+		t.Fatalf("the wave started %d jobs", len(jobs))
+	}
+	e, err := executions.Describe(context.Background(), c, aws.ToString(d.ExecutionArn))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if w, _ := e.Wave("db"); w.Status != executions.WaveTimedOut {
+		t.Fatalf("wave db: %s %s", w.Status, w.Error)
+	}
 }
