@@ -385,7 +385,7 @@ func guardBounds(b map[string]int, checks, servers int) {
 	b[StepListMoreJobs] = checks * (guardMaxPages - 1)
 	// A StartRecovery refused for quota goes back to waiting: each check
 	// may be followed by an attempt.
-	for _, st := range []string{StepGuardPassed, StepSourceServers, StepStartRecovery} {
+	for _, st := range []string{StepGuardPassed, StepStartRecovery} {
 		b[st] = checks
 	}
 	b[mapItems(StepBusyServers)] = servers
@@ -454,16 +454,16 @@ func guardKept() map[string]any {
 }
 
 // GuardWorstEvents is the most history events the guard of a wave of
-// timeout and servers writes up to its last StartRecovery: the setup, the
+// timeout writes up to its last StartRecovery: the setup, the
 // three quota reads (each failing over to its default), then per check a
 // scan of guardMaxPages pages and a StartRecovery refused for quota and,
 // between checks, a wait. The limits
 // calculator counts the same from the definition (runnerBoundsAt).
-func GuardWorstEvents(timeout time.Duration, servers int) int {
+func GuardWorstEvents(timeout time.Duration) int {
 	checks := GuardChecks(int(timeout / time.Second))
 	perCheck := 4*eventsSimpleState + eventsTask + // scan, flatten, count, fits?; list
 		guardMaxPages*3*eventsSimpleState + (guardMaxPages-1)*eventsTask + // per page: select, tally, more?; list more
-		eventsSimpleState + eventsMap + servers*(eventsMapIteration+eventsSimpleState) + eventsTask // passed, source servers, StartRecovery (refused)
+		eventsSimpleState + eventsTask // passed, StartRecovery (refused)
 	perWait := 3 * eventsSimpleState // quota wait?, backoff, wait
 	return eventsSimpleState + 3*(eventsTask+eventsSimpleState) + checks*perCheck + (checks-1)*perWait
 }

@@ -15,18 +15,17 @@ func TestGuardRunsBeforeStartRecoveryAndNotWhenAdopting(t *testing.T) {
 	b := runnerBranch(t, testRegion)
 	adopt := b.States[StepAdoptChoice]
 	for _, c := range adopt["Choices"].([]any) {
-		if next := c.(map[string]any)["Next"]; next != StepGuardSetup {
-			t.Errorf("a wave that starts recovery goes to %v, not through the guard", next)
+		if next := c.(map[string]any)["Next"]; next != StepSourceServers || b.States[StepSourceServers]["Next"] != StepGuardSetup {
+			t.Errorf("a wave that starts recovery goes to %v, then %v: not through the guard", next, b.States[StepSourceServers]["Next"])
 		}
 	}
 	if adopt["Default"] != StepAdoptJob || b.States[StepAdoptJob]["Next"] != StepPublishStarted {
 		t.Errorf("a wave that adopts its job must skip the guard: %v, %v", adopt["Default"], b.States[StepAdoptJob]["Next"])
 	}
-	// Everything that leads to "source servers" (and so to StartRecovery).
 	for name, st := range b.States {
 		for _, next := range successors(st) {
-			if next == StepSourceServers && name != StepGuardPassed {
-				t.Errorf("%s goes to %s around the guard", name, StepSourceServers)
+			if next == StepStartRecovery && name != StepGuardPassed {
+				t.Errorf("%s goes to %s around the guard", name, StepStartRecovery)
 			}
 		}
 	}
@@ -43,7 +42,7 @@ func TestGuardRunsBeforeStartRecoveryAndNotWhenAdopting(t *testing.T) {
 	}
 	for name := range guard {
 		for _, next := range successors(b.States[name]) {
-			if !guard[next] && !failures[next] && next != StepSourceServers && next != StepServerInActiveJob {
+			if !guard[next] && !failures[next] && next != StepStartRecovery {
 				t.Errorf("guard state %s leaves to %s", name, next)
 			}
 		}
@@ -102,10 +101,10 @@ func TestGuardWorstEventsMatchesTheCalculator(t *testing.T) {
 	if GuardChecks(60) >= GuardChecks(86400) || GuardChecks(86400) != guardMaxWaits+1 {
 		t.Fatalf("checks: %d for a minute, %d for a day", GuardChecks(60), GuardChecks(86400))
 	}
-	if got, want := events(long)-events(short), GuardWorstEvents(long, 10)-GuardWorstEvents(short, 10); got != want {
+	if got, want := events(long)-events(short), GuardWorstEvents(long)-GuardWorstEvents(short); got != want {
 		t.Fatalf("the calculator counts %d more guard events for %s than for %s; GuardWorstEvents says %d", got, long, short, want)
 	}
-	t.Logf("guard worst case: %d events (timeout %s), %d (timeout %s)", GuardWorstEvents(short, 10), short, GuardWorstEvents(long, 10), long)
+	t.Logf("guard worst case: %d events (timeout %s), %d (timeout %s)", GuardWorstEvents(short), short, GuardWorstEvents(long), long)
 }
 
 func successors(st map[string]any) []string {

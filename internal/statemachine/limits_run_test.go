@@ -176,7 +176,7 @@ func TestHistoryEventsBoundATimedOutWave(t *testing.T) {
 	actual := len(events)
 	// The start guard passed at its first check, reading one page: its
 	// worst case (every check, every page) is counted but not run.
-	guard := statemachine.GuardWorstEvents(4*time.Minute, len(p.Waves[0].ServerIDs)) - eventsBetween(events, statemachine.StepGuardSetup, statemachine.StepGuardPassed)
+	guard := statemachine.GuardWorstEvents(4*time.Minute) - eventsBetween(events, statemachine.StepGuardSetup, statemachine.StepGuardPassed)
 	// Not run: health setup, 3 checks (describe, health, healthy?,
 	// recheck?), 2 waits, recovered instead of the failure: about 45
 	// events; and per server the launch settings read (about 15 events)

@@ -157,8 +157,8 @@ func runnerDefinition(partition string) obj {
 		"Type":    "Choice",
 		"Comment": `A wave whose job already runs names it: {"adoptJobs": {"<wave>": "<job ID>"}} in the plan's execution input.`,
 		"Choices": []any{
-			obj{"Variable": "$.adoptJobId", "IsPresent": false, "Next": StepGuardSetup},
-			obj{"Variable": "$.adoptJobId", "StringEquals": "", "Next": StepGuardSetup},
+			obj{"Variable": "$.adoptJobId", "IsPresent": false, "Next": StepSourceServers},
+			obj{"Variable": "$.adoptJobId", "StringEquals": "", "Next": StepSourceServers},
 		},
 		"Default": StepAdoptJob,
 	}
@@ -169,17 +169,19 @@ func runnerDefinition(partition string) obj {
 		"ResultPath": "$.job",
 		"Next":       StepPublishStarted,
 	}
-	guardStates(states, partition, StepSourceServers)
 	// StartRecovery takes [{"SourceServerID": …}]: built here from the IDs,
-	// so that plans carry each server ID once.
+	// so that plans carry each server ID once; before the start guard, so
+	// that a StartRecovery refused for quota goes back to the guard without
+	// building them again.
 	states[StepSourceServers] = obj{
 		"Type":          "Map",
 		"ItemsPath":     "$.servers",
 		"ItemSelector":  obj{"SourceServerID.$": "$$.Map.Item.Value"},
 		"ItemProcessor": obj{"StartAt": "server", "States": obj{"server": obj{"Type": "Pass", "End": true}}},
 		"ResultPath":    "$.sourceServers",
-		"Next":          StepStartRecovery,
+		"Next":          StepGuardSetup,
 	}
+	guardStates(states, partition, StepStartRecovery)
 	states[StepStartRecovery] = obj{
 		"Type":     "Task",
 		"Resource": Resource(partition, IntegrationStartRecovery),
