@@ -30,7 +30,15 @@ import (
 // A wave that adopts a job (adoptJobId) skips the guard: its servers are
 // busy with the very job it follows, and it starts no new job. Otherwise
 // the guard runs before this runner has sent StartRecovery, so no job of
-// its own can be among the active ones.
+// its own can be among the active ones. (A job an earlier runner of the
+// same wave left running — a redrive after drsorch.WaveReadFailed — does
+// count: DRS would refuse the second job anyway; adopting it is the fix
+// the cause names.)
+//
+// The check and the StartRecovery are not atomic: guards of waves that
+// start together see the same room. A StartRecovery that DRS refuses with
+// ServiceQuotaExceededException launched nothing, so it goes back to the
+// guard's wait (runner.go) instead of failing the wave.
 //
 // The active jobs are read with DescribeJobs, newest first ("The response
 // is sorted by creationDataTime - latest date first",
