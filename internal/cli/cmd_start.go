@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/spf13/cobra"
 
@@ -18,6 +19,8 @@ func newStartCommand(env *Env) *cobra.Command {
 		drill, recovery, yes bool
 		wait, name           string
 		adoptFrom, fromWave  string
+		pointInTime          string
+		snapshots            []string
 	)
 	cmd := command(env, &cobra.Command{
 		Use:   "start PLAN --drill|--recovery",
@@ -42,6 +45,15 @@ refused (exit 3).
 --from-wave W starts at wave W: the waves W depends on (directly or not)
 are taken as recovered and shown as SKIPPED; every other wave runs. To
 continue a run that failed, use drsorch retry EXECUTION instead.
+
+--point-in-time T recovers every server from its latest recovery snapshot
+taken at or before T (RFC 3339, e.g. 2026-11-30T22:00:00Z): a recovery from
+before a ransomware attack. --snapshot SERVER=SNAPSHOT (repeatable) names
+the snapshot of one server, and wins over --point-in-time for it. The
+snapshots are chosen before the start and printed; a server without a
+snapshot at or before T refuses the start (exit 3), naming the server and
+its oldest snapshot, and nothing is launched. drsorch status shows the
+snapshot each server launched from.
 
 --wait started|paused|completed waits for that milestone; a run that ends
 FAILED, TIMED_OUT or ABORTED exits 4.`,
@@ -70,6 +82,20 @@ FAILED, TIMED_OUT or ABORTED exits 4.`,
 			}
 			fmt.Fprintf(s.env.Stderr, "Starting at wave %s: %s\n", fromWave, executions.DescribeResume(in))
 		}
+		req, err := snapshotRequest(pointInTime, snapshots, s.env.now())
+		if err != nil {
+			return err
+		}
+		if !req.Empty() {
+			chosen, err := executions.ChooseSnapshots(ctx, s.clients.DRS, p.View, req, &in)
+			if err != nil {
+				return refused("%v", err)
+			}
+			fmt.Fprintf(s.env.Stderr, "Recovering %d servers from chosen recovery snapshots:\n", len(chosen))
+			for _, line := range executions.DescribeSnapshots(chosen) {
+				fmt.Fprintln(s.env.Stderr, "  "+line)
+			}
+		}
 		return startRun(ctx, s, p, in, name, yes, milestone)
 	})
 	f := cmd.Flags()
@@ -79,6 +105,8 @@ FAILED, TIMED_OUT or ABORTED exits 4.`,
 	f.StringVar(&wait, "wait", "", "wait until the run is started, paused or completed")
 	f.StringVar(&name, "name", "", "execution name (default: <type>-<UTC time>-<random>); the same name never starts a second run")
 	f.StringVar(&fromWave, "from-wave", "", "WAVE to start at: the waves it depends on are taken as recovered (SKIPPED)")
+	f.StringVar(&pointInTime, "point-in-time", "", "T (RFC 3339): recover each server from its latest recovery snapshot taken at or before T")
+	f.StringArrayVar(&snapshots, "snapshot", nil, "SERVER=SNAPSHOT: recover source server SERVER from recovery snapshot SNAPSHOT (repeatable)")
 	f.StringVar(&adoptFrom, "adopt-jobs-from", "", "EXECUTION that failed: its waves whose DRS job may still run (read failures, stopped waves) follow that job instead of starting another")
 	return cmd
 }
@@ -135,6 +163,35 @@ func startRun(ctx context.Context, s *session, p *plan, in executions.Input, nam
 		fmt.Fprintf(s.env.Stderr, "Started %s %s; waiting until %s.\n", runType, arn, milestone)
 	}
 	return waitAndShow(ctx, s, arn, milestone)
+}
+
+// snapshotRequest reads --point-in-time and --snapshot.
+func snapshotRequest(pointInTime string, snapshots []string, now time.Time) (executions.SnapshotRequest, error) {
+	var req executions.SnapshotRequest
+	if pointInTime != "" {
+		t, err := executions.ParsePointInTime(pointInTime, now)
+		if err != nil {
+			return req, usageError("--point-in-time: %v", err)
+		}
+		req.PointInTime = t
+	}
+	for _, kv := range snapshots {
+		server, snap, ok := strings.Cut(kv, "=")
+		if !ok || server == "" || snap == "" {
+			return req, usageError("--snapshot %q: write SERVER=SNAPSHOT, e.g. s-0123456789abcdef0=pit-0123456789abcdefg", kv)
+		}
+		if err := executions.ValidateSnapshotID(snap); err != nil {
+			return req, usageError("--snapshot %s: %v", kv, err)
+		}
+		if req.Servers == nil {
+			req.Servers = map[string]string{}
+		}
+		if prev, dup := req.Servers[server]; dup && prev != snap {
+			return req, usageError("--snapshot: source server %s is given two snapshots (%s and %s)", server, prev, snap)
+		}
+		req.Servers[server] = snap
+	}
+	return req, nil
 }
 
 func runTypeOf(drill, recovery bool) (string, error) {

@@ -26,15 +26,18 @@ type ExecutionJSON struct {
 	// TIMED_OUT, ABORTED.
 	Status string `json:"status"`
 	// Phase is drsorch's one-line status, e.g. "PAUSED before wave web".
-	Phase         string     `json:"phase"`
-	PausedBefore  string     `json:"paused_before"`
-	ResumeCommand string     `json:"resume_command"`
-	InvokedBy     string     `json:"invoked_by"`
-	StartedAt     *time.Time `json:"started_at"`
-	StoppedAt     *time.Time `json:"stopped_at"`
-	Error         string     `json:"error"`
-	Cause         string     `json:"cause"`
-	Waves         []WaveJSON `json:"waves"`
+	Phase         string `json:"phase"`
+	PausedBefore  string `json:"paused_before"`
+	ResumeCommand string `json:"resume_command"`
+	InvokedBy     string `json:"invoked_by"`
+	// PointInTime is the point in time the run recovers from (RFC 3339),
+	// "" when none was asked.
+	PointInTime string     `json:"point_in_time,omitempty"`
+	StartedAt   *time.Time `json:"started_at"`
+	StoppedAt   *time.Time `json:"stopped_at"`
+	Error       string     `json:"error"`
+	Cause       string     `json:"cause"`
+	Waves       []WaveJSON `json:"waves"`
 	// Failures lists each failed source server with DRS's error text for
 	// it (status only; empty elsewhere).
 	Failures []FailureJSON `json:"failures"`
@@ -97,6 +100,11 @@ type ServerJSON struct {
 	RecoveryInstanceID string `json:"recovery_instance_id"`
 	EC2InstanceID      string `json:"ec2_instance_id"`
 	EC2InstanceState   string `json:"ec2_instance_state"`
+	// RecoverySnapshotID is the recovery snapshot the server launches
+	// from ("" for the latest data); SnapshotTime is the point in time
+	// its recovery instance holds (pointInTimeSnapshotDateTime).
+	RecoverySnapshotID string `json:"recovery_snapshot_id,omitempty"`
+	SnapshotTime       string `json:"snapshot_time,omitempty"`
 }
 
 func timePtr(t time.Time) *time.Time {
@@ -111,7 +119,7 @@ func executionJSON(e *executions.Execution) ExecutionJSON {
 	out := ExecutionJSON{
 		ARN: e.ARN, Name: e.Name, Plan: e.Plan, PlanARN: e.PlanARN, StateMachineVersionARN: e.VersionARN, Type: e.Type,
 		Status: string(e.Status), Phase: e.Phase(), PausedBefore: e.PausedBefore(),
-		InvokedBy: e.InvokedBy, StartedAt: timePtr(e.StartedAt), StoppedAt: timePtr(e.StoppedAt),
+		InvokedBy: e.InvokedBy, PointInTime: e.PointInTime, StartedAt: timePtr(e.StartedAt), StoppedAt: timePtr(e.StoppedAt),
 		Error: e.Error, Cause: e.Cause, Waves: []WaveJSON{}, Failures: []FailureJSON{},
 	}
 	if out.PausedBefore != "" {
@@ -131,7 +139,8 @@ func executionJSON(e *executions.Execution) ExecutionJSON {
 
 func serverJSON(s executions.Server) ServerJSON {
 	return ServerJSON{SourceServerID: s.SourceServerID, LaunchStatus: s.LaunchStatus, RecoveryInstanceID: s.RecoveryInstanceID,
-		EC2InstanceID: s.EC2InstanceID, EC2InstanceState: s.EC2InstanceState}
+		EC2InstanceID: s.EC2InstanceID, EC2InstanceState: s.EC2InstanceState,
+		RecoverySnapshotID: s.RecoverySnapshotID, SnapshotTime: s.SnapshotTime}
 }
 
 // resumeCommand is the exact command that releases a paused wave.

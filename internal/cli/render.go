@@ -109,6 +109,15 @@ func renderExecution(w io.Writer, e *executions.Execution, now time.Time, p pain
 	if e.Error != "" || e.Cause != "" {
 		fmt.Fprintf(w, "  Error    %s: %s\n", e.Error, e.Cause)
 	}
+	snapshots := e.PointInTime != ""
+	for _, wave := range e.Waves {
+		for _, s := range wave.Servers {
+			snapshots = snapshots || s.RecoverySnapshotID != ""
+		}
+	}
+	if e.PointInTime != "" {
+		fmt.Fprintf(w, "  From     the latest snapshot at or before %s (point in time)\n", e.PointInTime)
+	}
 	for _, wave := range e.Waves {
 		fmt.Fprintln(w)
 		fmt.Fprintf(w, "Wave %s (level %d)  %s", p.bold(wave.Name), wave.Level, p.status(wave.Status))
@@ -132,10 +141,18 @@ func renderExecution(w io.Writer, e *executions.Execution, now time.Time, p pain
 			fmt.Fprintf(w, "  %s: %s\n", wave.Error, wave.Cause)
 		}
 		tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-		fmt.Fprintln(tw, "  SOURCE SERVER\tLAUNCH\tRECOVERY INSTANCE\tEC2 INSTANCE\tSTATE")
+		header := "  SOURCE SERVER\tLAUNCH\tRECOVERY INSTANCE\tEC2 INSTANCE\tSTATE"
+		if snapshots {
+			header += "\tSNAPSHOT"
+		}
+		fmt.Fprintln(tw, header)
 		for _, s := range wave.Servers {
-			fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\t%s\n", s.SourceServerID, orDash(s.LaunchStatus),
+			fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\t%s", s.SourceServerID, orDash(s.LaunchStatus),
 				orDash(s.RecoveryInstanceID), orDash(s.EC2InstanceID), orDash(s.EC2InstanceState))
+			if snapshots {
+				fmt.Fprintf(tw, "\t%s", snapshotCell(s))
+			}
+			fmt.Fprintln(tw)
 		}
 		_ = tw.Flush()
 	}
@@ -144,6 +161,18 @@ func renderExecution(w io.Writer, e *executions.Execution, now time.Time, p pain
 		fmt.Fprintf(w, "Paused before wave %s, waiting for approval. To continue:\n", wave)
 		fmt.Fprintf(w, "  %s\n", resumeCommand(e.ARN, wave))
 	}
+}
+
+// snapshotCell is the snapshot a server launches from and, once its
+// instance exists, the point in time the instance holds.
+func snapshotCell(s executions.Server) string {
+	switch {
+	case s.RecoverySnapshotID == "":
+		return "latest data"
+	case s.SnapshotTime != "":
+		return s.RecoverySnapshotID + " (" + s.SnapshotTime + ")"
+	}
+	return s.RecoverySnapshotID
 }
 
 // renderFailures lists each failed source server with DRS's error for it.

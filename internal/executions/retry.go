@@ -64,6 +64,7 @@ func RetryInput(e *Execution, invokedBy string) (Input, error) {
 			}
 		}
 	}
+	retrySnapshots(e, &in)
 	if len(in.AdoptJobs) == 0 {
 		in.AdoptJobs = nil
 	}
@@ -74,6 +75,40 @@ func RetryInput(e *Execution, invokedBy string) (Input, error) {
 		in.OnlyServers = nil
 	}
 	return in, nil
+}
+
+// retrySnapshots keeps a point-in-time run's snapshots in its retry: the
+// servers it relaunches, and the waves it never reached, launch from the
+// snapshots chosen for the first run (not chosen again: the retry recovers
+// the same point in time).
+func retrySnapshots(e *Execution, in *Input) {
+	chosen := map[string]string{}
+	for _, w := range e.Waves {
+		for _, s := range w.Servers {
+			if s.RecoverySnapshotID != "" {
+				chosen[s.SourceServerID] = s.RecoverySnapshotID
+			}
+		}
+	}
+	if len(chosen) == 0 {
+		return
+	}
+	in.PointInTime = e.PointInTime
+	in.RecoverySnapshots = map[string][]statemachine.RecoverySnapshot{}
+	for _, w := range e.Waves {
+		if launchesNothing(*in, w.Name) {
+			continue
+		}
+		servers := in.OnlyServers[w.Name]
+		if len(servers) == 0 {
+			for _, s := range w.Servers {
+				servers = append(servers, s.SourceServerID)
+			}
+		}
+		if list := snapshotList(servers, chosen); list != nil {
+			in.RecoverySnapshots[w.Name] = list
+		}
+	}
 }
 
 func orEarlier(where string) string {
@@ -139,6 +174,13 @@ func DescribeResume(in Input) string {
 	}
 	for _, w := range sortedKeys(in.AdoptJobs) {
 		parts = append(parts, w+" adopts "+in.AdoptJobs[w])
+	}
+	if n := len(snapshotsOf(in)); n > 0 {
+		from := "chosen recovery snapshots"
+		if in.PointInTime != "" {
+			from = "their snapshots at or before " + in.PointInTime
+		}
+		parts = append(parts, fmt.Sprintf("%d servers launch from %s", n, from))
 	}
 	if len(parts) == 0 {
 		return "every wave runs"

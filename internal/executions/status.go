@@ -58,6 +58,12 @@ type Input struct {
 	// OnlyServers maps waves to the only servers they launch (retry.go).
 	SkipWaves   map[string]string   `json:"skipWaves,omitempty"`
 	OnlyServers map[string][]string `json:"onlyServers,omitempty"`
+	// PointInTime (RFC 3339) is the point in time the run recovers from,
+	// as asked; RecoverySnapshots maps waves to their servers and the
+	// recovery snapshot each launches from, as chosen before the start
+	// (pointintime.go).
+	PointInTime       string                                     `json:"pointInTime,omitempty"`
+	RecoverySnapshots map[string][]statemachine.RecoverySnapshot `json:"recoverySnapshots,omitempty"`
 }
 
 // Execution is a run of a recovery plan, as drsorch sees it.
@@ -78,6 +84,9 @@ type Execution struct {
 	Error      string
 	Cause      string
 	Waves      []Wave
+	// PointInTime is the point in time the run recovers from (RFC 3339),
+	// if one was asked.
+	PointInTime string
 	// RTO is the recovery time objective of the plan version the run
 	// executes (0: none), a target to measure the run against.
 	RTO time.Duration
@@ -118,6 +127,12 @@ type Server struct {
 	RecoveryInstanceID string
 	EC2InstanceID      string
 	EC2InstanceState   string
+	// RecoverySnapshotID is the recovery snapshot the run launches the
+	// server from ("": the latest data, DRS's on-demand snapshot), and
+	// SnapshotTime the point in time its recovery instance holds (the
+	// instance's pointInTimeSnapshotDateTime), once launched.
+	RecoverySnapshotID string
+	SnapshotTime       string
 }
 
 // Running reports whether the execution has not ended.
@@ -236,7 +251,8 @@ func (d *describer) describe(ctx context.Context, arn string) (*Execution, error
 	}
 	var in Input
 	_ = json.Unmarshal([]byte(aws.ToString(out.Input)), &in)
-	e.Type, e.InvokedBy = in.Type, in.InvokedBy
+	e.Type, e.InvokedBy, e.PointInTime = in.Type, in.InvokedBy, in.PointInTime
+	snapshots := snapshotsOf(in)
 	if d.view == nil {
 		sm, err := c.SFN.DescribeStateMachineForExecution(ctx, &sfn.DescribeStateMachineForExecutionInput{ExecutionArn: aws.String(arn)})
 		if err != nil {
@@ -259,7 +275,7 @@ func (d *describer) describe(ctx context.Context, arn string) (*Execution, error
 			servers = only // a retry launches these only
 		}
 		for _, id := range servers {
-			wave.Servers = append(wave.Servers, Server{SourceServerID: id})
+			wave.Servers = append(wave.Servers, Server{SourceServerID: id, RecoverySnapshotID: snapshots[id]})
 		}
 		e.Waves = append(e.Waves, wave)
 	}
@@ -520,6 +536,7 @@ func applyJobs(ctx context.Context, api *drs.Client, e *Execution) error {
 				s.RecoveryInstanceID = aws.ToString(ri.RecoveryInstanceID)
 				s.EC2InstanceID = aws.ToString(ri.Ec2InstanceID)
 				s.EC2InstanceState = string(ri.Ec2InstanceState)
+				s.SnapshotTime = aws.ToString(ri.PointInTimeSnapshotDateTime)
 			}
 		}
 	}

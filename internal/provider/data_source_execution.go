@@ -38,6 +38,7 @@ type executionDataModel struct {
 	StartedAt    types.String         `tfsdk:"started_at"`
 	StoppedAt    types.String         `tfsdk:"stopped_at"`
 	InvokedBy    types.String         `tfsdk:"invoked_by"`
+	PointInTime  types.String         `tfsdk:"point_in_time"`
 	VersionARN   types.String         `tfsdk:"state_machine_version_arn"`
 	PausedBefore types.String         `tfsdk:"paused_before"`
 	Error        types.String         `tfsdk:"error"`
@@ -68,6 +69,8 @@ type executionServerModel struct {
 	RecoveryInstanceID types.String `tfsdk:"recovery_instance_id"`
 	EC2InstanceID      types.String `tfsdk:"ec2_instance_id"`
 	EC2InstanceState   types.String `tfsdk:"ec2_instance_state"`
+	RecoverySnapshotID types.String `tfsdk:"recovery_snapshot_id"`
+	SnapshotTime       types.String `tfsdk:"snapshot_time"`
 
 	LaunchError types.String `tfsdk:"launch_error"`
 }
@@ -105,6 +108,7 @@ func (d *executionDataSource) Schema(_ context.Context, _ datasource.SchemaReque
 			"started_at":                str("When the execution started (RFC 3339)."),
 			"stopped_at":                str("When it ended (RFC 3339); null while it runs."),
 			"invoked_by":                str("Who started it, as recorded in the execution input; null when not recorded."),
+			"point_in_time":             str("The point in time the run recovers from (RFC 3339), as recorded in its input; null when it recovers from the latest data."),
 			"paused_before":             str("The wave whose pause gate is waiting for approval; null when none is."),
 			"state_machine_version_arn": str("The state machine version the run started on (`<plan arn>:<version>`, DescribeExecution's `stateMachineVersionArn`): which definition ran. Null for a run started on the unqualified state machine ARN (a plan deployed by an earlier drsorch)."),
 			"error":                     str("Error name of a failed execution, e.g. `drsorch.WaveFailed`."),
@@ -133,6 +137,8 @@ func (d *executionDataSource) Schema(_ context.Context, _ datasource.SchemaReque
 							"recovery_instance_id": str("Recovery instance the job launched."),
 							"ec2_instance_id":      str("EC2 instance of that recovery instance."),
 							"ec2_instance_state":   str("EC2 instance state, e.g. `RUNNING`."),
+							"recovery_snapshot_id": str("The recovery snapshot the server launches from, as recorded in the execution input; null: the latest data."),
+							"snapshot_time":        str("The point in time its recovery instance holds (DRS's pointInTimeSnapshotDateTime), once launched."),
 							"launch_error": str("For a `FAILED` launch, DRS's own error for this server from the job log (DescribeJobLogItems): " +
 								"the event and its raw error, e.g. `LAUNCH_FAILED: …`; null otherwise."),
 						}},
@@ -271,7 +277,7 @@ func executionToModel(e *executions.Execution) executionDataModel {
 	m := executionDataModel{
 		ARN: types.StringValue(e.ARN), Plan: types.StringValue(e.Plan), Name: types.StringValue(e.Name),
 		Type: optString(e.Type), Status: types.StringValue(string(e.Status)), Phase: types.StringValue(e.Phase()),
-		StartedAt: optTime(e.StartedAt), StoppedAt: optTime(e.StoppedAt), InvokedBy: optString(e.InvokedBy),
+		StartedAt: optTime(e.StartedAt), StoppedAt: optTime(e.StoppedAt), InvokedBy: optString(e.InvokedBy), PointInTime: optString(e.PointInTime),
 		VersionARN:   optString(e.VersionARN),
 		PausedBefore: optString(e.PausedBefore()), Error: optString(e.Error), Cause: optString(e.Cause),
 		Waves: []executionWaveModel{},
@@ -290,6 +296,7 @@ func executionToModel(e *executions.Execution) executionDataModel {
 			wm.Servers = append(wm.Servers, executionServerModel{
 				SourceServerID: s.SourceServerID, LaunchStatus: optString(s.LaunchStatus), RecoveryInstanceID: optString(s.RecoveryInstanceID),
 				EC2InstanceID: optString(s.EC2InstanceID), EC2InstanceState: optString(s.EC2InstanceState), LaunchError: types.StringNull(),
+				RecoverySnapshotID: optString(s.RecoverySnapshotID), SnapshotTime: optString(s.SnapshotTime),
 			})
 		}
 		m.Waves = append(m.Waves, wm)

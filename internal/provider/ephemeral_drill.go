@@ -40,6 +40,7 @@ type drillModel struct {
 	Launch        types.Bool           `tfsdk:"launch"`
 	ApprovePauses types.Bool           `tfsdk:"approve_pauses"`
 	Timeout       timetypes.GoDuration `tfsdk:"timeout"`
+	PointInTime   types.String         `tfsdk:"point_in_time"`
 	ExecutionARN  types.String         `tfsdk:"execution_arn"`
 	Status        types.String         `tfsdk:"status"`
 	Instances     types.List           `tfsdk:"instances"`
@@ -48,6 +49,7 @@ type drillModel struct {
 var drillInstanceType = types.ObjectType{AttrTypes: map[string]attr.Type{
 	"wave": types.StringType, "source_server_id": types.StringType, "recovery_instance_id": types.StringType,
 	"ec2_instance_id": types.StringType, "ec2_instance_state": types.StringType,
+	"recovery_snapshot_id": types.StringType, "snapshot_time": types.StringType,
 }}
 
 type drillInstanceValue struct {
@@ -56,6 +58,8 @@ type drillInstanceValue struct {
 	RecoveryInstanceID types.String `tfsdk:"recovery_instance_id"`
 	EC2InstanceID      types.String `tfsdk:"ec2_instance_id"`
 	EC2InstanceState   types.String `tfsdk:"ec2_instance_state"`
+	RecoverySnapshotID types.String `tfsdk:"recovery_snapshot_id"`
+	SnapshotTime       types.String `tfsdk:"snapshot_time"`
 }
 
 func (d *drillEphemeral) Metadata(_ context.Context, req ephemeral.MetadataRequest, resp *ephemeral.MetadataResponse) {
@@ -83,6 +87,9 @@ func (d *drillEphemeral) Schema(_ context.Context, _ ephemeral.SchemaRequest, re
 				Description: "Resume each pause gate as it is reached. Default true; with false, opening fails when the drill pauses."},
 			"timeout": schema.StringAttribute{Optional: true, CustomType: timetypes.GoDurationType{},
 				Description: "How long opening may wait for the drill, e.g. `45m`. Default 2h."},
+			"point_in_time": schema.StringAttribute{Optional: true,
+				Description: "Drill from the past: every server launches from its latest DRS recovery snapshot taken at or before this time " +
+					"(RFC 3339), as `drsorch_execution`'s `point_in_time` does; a server without one fails the opening, naming it, before anything launches."},
 			"execution_arn": computed("The drill's execution ARN."),
 			"status":        computed("The drill's status when it was handed back (SUCCEEDED)."),
 			"instances": schema.ListNestedAttribute{Computed: true, Description: "The recovered instances, wave by wave.",
@@ -92,6 +99,8 @@ func (d *drillEphemeral) Schema(_ context.Context, _ ephemeral.SchemaRequest, re
 					"recovery_instance_id": computed("Its DRS recovery instance."),
 					"ec2_instance_id":      computed("The EC2 instance."),
 					"ec2_instance_state":   computed("The EC2 instance state."),
+					"recovery_snapshot_id": computed("The recovery snapshot the server launched from (`point_in_time`); null: the latest data."),
+					"snapshot_time":        computed("The point in time the recovery instance holds (DRS's pointInTimeSnapshotDateTime)."),
 				}}},
 		},
 	}
@@ -141,7 +150,7 @@ func (d *drillEphemeral) Open(ctx context.Context, req ephemeral.OpenRequest, re
 	}
 	approve := m.ApprovePauses.IsNull() || m.ApprovePauses.ValueBool()
 	settings := executionModel{Type: types.StringValue(executions.TypeDrill), WaitUntil: types.StringValue(string(executions.UntilCompleted)),
-		ApprovedWaves: types.SetNull(types.StringType)}
+		ApprovedWaves: types.SetNull(types.StringType), PointInTime: m.PointInTime, RecoverySnapshots: types.MapNull(types.StringType)}
 	if approve {
 		var names []string
 		for _, w := range view.Waves() {
@@ -161,7 +170,11 @@ func (d *drillEphemeral) Open(ctx context.Context, req ephemeral.OpenRequest, re
 		addAPIError(&resp.Diagnostics, "start a drill of plan "+view.Name, err)
 		return
 	}
-	arn, err := executions.Start(ctx, runner.startClients(&resp.Diagnostics), planARN, executions.TypeDrill, invokedBy, name)
+	in := executions.Input{Type: executions.TypeDrill, InvokedBy: invokedBy}
+	if !runner.chooseSnapshots(ctx, settings, view, &in, &resp.Diagnostics) {
+		return
+	}
+	arn, err := executions.StartWith(ctx, runner.startClients(&resp.Diagnostics), planARN, name, in)
 	if err != nil {
 		addAPIError(&resp.Diagnostics, "start a drill of plan "+view.Name, err)
 		var unknown *executions.UnknownOutcomeError
@@ -192,7 +205,8 @@ func (d *drillEphemeral) Open(ctx context.Context, req ephemeral.OpenRequest, re
 			instances = append(instances, drillInstanceValue{
 				Wave: types.StringValue(w.Name), SourceServerID: types.StringValue(s.SourceServerID),
 				RecoveryInstanceID: optionalString(s.RecoveryInstanceID), EC2InstanceID: optionalString(s.EC2InstanceID),
-				EC2InstanceState: optionalString(s.EC2InstanceState),
+				EC2InstanceState:   optionalString(s.EC2InstanceState),
+				RecoverySnapshotID: optionalString(s.RecoverySnapshotID), SnapshotTime: optionalString(s.SnapshotTime),
 			})
 		}
 	}

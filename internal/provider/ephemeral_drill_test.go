@@ -45,6 +45,7 @@ resource "echo" "drill" {}
 					resource.TestCheckResourceAttr("echo.drill", "data.instances.8.wave", "web"),
 					resource.TestMatchResourceAttr("echo.drill", "data.instances.0.ec2_instance_id", regexp.MustCompile(`^i-[0-9a-f]+$`)),
 					resource.TestCheckResourceAttr("echo.drill", "data.instances.0.ec2_instance_state", "RUNNING"),
+					resource.TestCheckNoResourceAttr("echo.drill", "data.instances.0.recovery_snapshot_id"),
 					// Close ran once the apply finished with the value.
 					func(*terraform.State) error {
 						live, err := liveInstances(env)

@@ -20,6 +20,8 @@ type executionServerValue struct {
 	RecoveryInstanceID types.String `tfsdk:"recovery_instance_id"`
 	EC2InstanceID      types.String `tfsdk:"ec2_instance_id"`
 	EC2InstanceState   types.String `tfsdk:"ec2_instance_state"`
+	RecoverySnapshotID types.String `tfsdk:"recovery_snapshot_id"`
+	SnapshotTime       types.String `tfsdk:"snapshot_time"`
 }
 
 type executionWaveValue struct {
@@ -37,6 +39,7 @@ type executionWaveValue struct {
 var executionServerType = types.ObjectType{AttrTypes: map[string]attr.Type{
 	"source_server_id": types.StringType, "launch_status": types.StringType, "recovery_instance_id": types.StringType,
 	"ec2_instance_id": types.StringType, "ec2_instance_state": types.StringType,
+	"recovery_snapshot_id": types.StringType, "snapshot_time": types.StringType,
 }}
 
 var executionWaveType = types.ObjectType{AttrTypes: map[string]attr.Type{
@@ -64,7 +67,8 @@ func executionServers(servers []executions.Server) []executionServerValue {
 		out[i] = executionServerValue{
 			SourceServerID: types.StringValue(s.SourceServerID), LaunchStatus: optionalString(s.LaunchStatus),
 			RecoveryInstanceID: optionalString(s.RecoveryInstanceID), EC2InstanceID: optionalString(s.EC2InstanceID),
-			EC2InstanceState: optionalString(s.EC2InstanceState),
+			EC2InstanceState:   optionalString(s.EC2InstanceState),
+			RecoverySnapshotID: optionalString(s.RecoverySnapshotID), SnapshotTime: optionalString(s.SnapshotTime),
 		}
 	}
 	return out

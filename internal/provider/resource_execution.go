@@ -76,6 +76,9 @@ type executionModel struct {
 
 	// AllowAbortRunningRecovery: resource_execution_guard.go.
 	AllowAbortRunningRecovery types.Bool `tfsdk:"allow_abort_running_recovery"`
+	// PointInTime, RecoverySnapshots: resource_execution_pit.go.
+	PointInTime       types.String `tfsdk:"point_in_time"`
+	RecoverySnapshots types.Map    `tfsdk:"recovery_snapshots"`
 }
 
 func (r *executionResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
@@ -164,12 +167,17 @@ func (r *executionResource) Schema(ctx context.Context, _ resource.SchemaRequest
 							"recovery_instance_id": computed("The recovery instance."),
 							"ec2_instance_id":      computed("Its EC2 instance."),
 							"ec2_instance_state":   computed("Its EC2 state."),
+							"recovery_snapshot_id": computed("The recovery snapshot the server launches from (`point_in_time`, `recovery_snapshots`); null: the latest data (DRS takes a snapshot at launch)."),
+							"snapshot_time":        computed("The point in time its recovery instance holds (DRS's pointInTimeSnapshotDateTime), once launched."),
 						}}},
 				}}},
 		},
 		Blocks: map[string]schema.Block{
 			"timeouts": timeouts.Block(ctx, timeouts.Opts{Create: true, Update: true, Delete: true}),
 		},
+	}
+	for name, a := range pointInTimeSchema() {
+		resp.Schema.Attributes[name] = a
 	}
 }
 
@@ -193,7 +201,11 @@ func (r *executionResource) startClients(diags *diag.Diagnostics) executions.Cli
 func (r *executionResource) ValidateConfig(ctx context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {
 	var cfg executionModel
 	resp.Diagnostics.Append(req.Config.Get(ctx, &cfg)...)
-	if resp.Diagnostics.HasError() || cfg.Type.IsUnknown() {
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	validatePointInTime(ctx, cfg, &resp.Diagnostics)
+	if cfg.Type.IsUnknown() {
 		return
 	}
 	if cfg.Type.ValueString() == executions.TypeRecovery {
@@ -274,6 +286,16 @@ func (r *executionResource) ModifyPlan(ctx context.Context, req resource.ModifyP
 		return
 	}
 	r.checkStart(ctx, view, plan, &resp.Diagnostics)
+	// Chosen again when the run starts: snapshots come and go. A plan
+	// deployed by an earlier drsorch that this apply deploys again is
+	// checked then only.
+	if !resp.Diagnostics.HasError() && (view.RecoverySnapshots || !r.data.planned.planPlanned(planARN)) {
+		in := executions.Input{Type: plan.Type.ValueString()}
+		if w := plan.StartFromWave.ValueString(); w != "" {
+			in.SkipWaves, _ = executions.SkipBefore(view, w)
+		}
+		r.chooseSnapshots(ctx, plan, view, &in, &resp.Diagnostics)
+	}
 }
 
 // planFollowUp plans an update when the run has not reached what
@@ -400,6 +422,9 @@ func (r *executionResource) startInput(ctx context.Context, plan executionModel,
 	}
 	if len(in.SkipWaves) > 0 {
 		tflog.Info(ctx, "drsorch: resuming", map[string]any{"plan": view.Name, "what": executions.DescribeResume(in)})
+	}
+	if !r.chooseSnapshots(ctx, plan, view, &in, diags) {
+		return in, false
 	}
 	return in, true
 }
@@ -617,6 +642,7 @@ func (r *executionResource) Read(ctx context.Context, req resource.ReadRequest, 
 		state.WaitUntil = types.StringValue(string(executions.UntilCompleted))
 		state.TerminateOnDestroy = types.BoolValue(e.Type == executions.TypeDrill)
 		state.ID = types.StringValue(e.ARN)
+		state.PointInTime = optionalString(e.PointInTime)
 		if e.Type == executions.TypeRecovery {
 			state.ConfirmRecovery = types.BoolValue(true)
 		}

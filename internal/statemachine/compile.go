@@ -53,6 +53,25 @@ const (
 	InputOnlyServers = "onlyServers"
 )
 
+// InputRecoverySnapshots maps wave names to the StartRecovery source
+// servers of those waves, each with the recovery snapshot it launches from
+// (point-in-time recovery): {"recoverySnapshots": {"<wave>":
+// [{"SourceServerID": "s-…", "RecoverySnapshotID": "pit-…"}, …]}}. A listed
+// wave's list replaces the source servers its runner would build, so it
+// names every server the wave launches (its onlyServers on a retry); an
+// item without RecoverySnapshotID launches from the latest data, as DRS
+// does when the field is omitted. drsorch resolves the snapshots before the
+// run starts (internal/executions/pointintime.go), so the input records
+// what each server recovered from.
+const InputRecoverySnapshots = "recoverySnapshots"
+
+// RecoverySnapshot is one item of StartRecovery's sourceServers, in the
+// PascalCase the SDK integrations take.
+type RecoverySnapshot struct {
+	SourceServerID     string `json:"SourceServerID"`
+	RecoverySnapshotID string `json:"RecoverySnapshotID,omitempty"`
+}
+
 // Service integrations the compiled definitions call. A Task resource is
 // arn:<partition>:states:::<integration>, in the partition of the region the
 // state machine runs in: Step Functions fails a Task whose resource is of
@@ -134,23 +153,26 @@ type Compiled struct {
 // Step names of a plan's state machine, shared with the status readers. A
 // wave's states are named "<wave>: <step>".
 const (
-	StepPlanSpec      = "Plan spec"
-	StepCheckInput    = "Check input"
-	StepInvalidInput  = "Invalid input"
-	StepDrill         = "Drill"
-	StepRecovery      = "Recovery"
-	StepControls      = "Controls"
-	StepAdoptJobs     = "Adopt jobs?"
-	StepMergeJobs     = "Adopt jobs"
-	StepSkipWaves     = "Skip waves?"
-	StepMergeSkip     = "Skip waves"
-	StepOnlyServers   = "Only servers?"
-	StepMergeOnly     = "Only servers"
-	StepPlanRecovered = "Recovered"
-	StepWaveFailed    = "Wave failed"
-	StepRunnerFailed  = "Runner failed"
-	StepRaiseRunner   = "Raise runner error"
-	StepRaise         = "Raise error"
+	StepPlanSpec       = "Plan spec"
+	StepCheckInput     = "Check input"
+	StepInvalidInput   = "Invalid input"
+	StepDrill          = "Drill"
+	StepRecovery       = "Recovery"
+	StepControls       = "Controls"
+	StepAdoptJobs      = "Adopt jobs?"
+	StepMergeJobs      = "Adopt jobs"
+	StepSkipWaves      = "Skip waves?"
+	StepMergeSkip      = "Skip waves"
+	StepOnlyServers    = "Only servers?"
+	StepMergeOnly      = "Only servers"
+	StepPlanSnapshots  = "Recovery snapshots?"
+	StepPlanMergeSnaps = "Recovery snapshots"
+	StepPlanNoSnaps    = "No recovery snapshots"
+	StepPlanRecovered  = "Recovered"
+	StepWaveFailed     = "Wave failed"
+	StepRunnerFailed   = "Runner failed"
+	StepRaiseRunner    = "Raise runner error"
+	StepRaise          = "Raise error"
 	// Per wave.
 	StepPause   = "pause"
 	StepRun     = "run"
@@ -198,12 +220,13 @@ func Compile(plan recoveryplan.Plan, region, runnerARN string) (*Compiled, error
 		}
 	}
 	position := map[string]int{}
-	jobs, skip, only := obj{}, obj{}, obj{}
+	jobs, skip, only, snaps := obj{}, obj{}, obj{}, obj{}
 	for i, w := range plan.Waves {
 		position[w.Name] = i + 1
 		jobs[w.Name] = ""
 		skip[w.Name] = ""
 		only[w.Name] = []any{}
+		snaps[w.Name] = []any{}
 	}
 	c := &parentCompiler{plan: plan, partition: partition, levelOf: levelOf, position: position}
 	states := obj{
@@ -236,7 +259,7 @@ func Compile(plan recoveryplan.Plan, region, runnerARN string) (*Compiled, error
 		StepControls: obj{
 			"Type": "Pass",
 			"Parameters": obj{
-				"runner": runnerARN, "jobs": jobs, "skip": skip, "only": only,
+				"runner": runnerARN, "jobs": jobs, "skip": skip, "only": only, "snaps": snaps,
 				"id.$":    "States.Hash($$.Execution.Id, 'SHA-256')",
 				"stopped": obj{"Error": ErrWaveFailed, "Cause": "a wave's runner execution ended without an error of its own (stopped or aborted): see its history"},
 			},
@@ -264,7 +287,7 @@ func Compile(plan recoveryplan.Plan, region, runnerARN string) (*Compiled, error
 	// its default, so that every wave's path selects something.
 	merge := func(choice, pass, member, field, next string) {
 		params := obj{"runner.$": "$.ctl.runner", "id.$": "$.ctl.id", "stopped.$": "$.ctl.stopped",
-			"jobs.$": "$.ctl.jobs", "skip.$": "$.ctl.skip", "only.$": "$.ctl.only"}
+			"jobs.$": "$.ctl.jobs", "skip.$": "$.ctl.skip", "only.$": "$.ctl.only", "snaps.$": "$.ctl.snaps"}
 		delete(params, field+".$")
 		params[field+".$"] = fmt.Sprintf("States.JsonMerge($.ctl.%s, $.%s, false)", field, member)
 		states[choice] = obj{
@@ -274,12 +297,26 @@ func Compile(plan recoveryplan.Plan, region, runnerARN string) (*Compiled, error
 		}
 		states[pass] = obj{"Type": "Pass", "Parameters": params, "ResultPath": "$.ctl", "Next": next}
 	}
-	merge(StepOnlyServers, StepMergeOnly, InputOnlyServers, "only", first)
+	// The snapshot lists (one item per server of the plan) are merged over
+	// their defaults in place, into the input member itself, so that the
+	// state never holds them twice (256 KiB per state; CheckStartInput).
+	// Every wave reads $.recoverySnapshots.w['<wave>'].
+	states[StepPlanSnapshots] = obj{
+		"Type":    "Choice",
+		"Choices": []any{obj{"Variable": "$." + InputRecoverySnapshots, "IsPresent": true, "Next": StepPlanMergeSnaps}},
+		"Default": StepPlanNoSnaps,
+	}
+	states[StepPlanMergeSnaps] = obj{"Type": "Pass",
+		"Parameters": obj{"w.$": fmt.Sprintf("States.JsonMerge($.ctl.snaps, $.%s, false)", InputRecoverySnapshots)},
+		"ResultPath": "$." + InputRecoverySnapshots, "Next": first}
+	states[StepPlanNoSnaps] = obj{"Type": "Pass", "Parameters": obj{"w.$": "$.ctl.snaps"}, "ResultPath": "$." + InputRecoverySnapshots, "Next": first}
+	merge(StepOnlyServers, StepMergeOnly, InputOnlyServers, "only", StepPlanSnapshots)
 	merge(StepSkipWaves, StepMergeSkip, InputSkipWaves, "skip", StepOnlyServers)
 	merge(StepAdoptJobs, StepMergeJobs, InputAdoptJobs, "jobs", StepSkipWaves)
 	states[StepAdoptJobs].(obj)["Comment"] = `{"adoptJobs": {"<wave>": "<job ID>"}} in the execution input: those waves follow their job instead of starting recovery.`
 	states[StepSkipWaves].(obj)["Comment"] = `{"skipWaves": {"<wave>": "<where it was recovered>"}}: those waves do not run (retry, start from a wave).`
 	states[StepOnlyServers].(obj)["Comment"] = `{"onlyServers": {"<wave>": ["<source server ID>", …]}}: those waves launch only these servers (retry of failed servers).`
+	states[StepPlanSnapshots].(obj)["Comment"] = `{"recoverySnapshots": {"<wave>": [{"SourceServerID": "<ID>", "RecoverySnapshotID": "<pit-…>"}, …]}}: those waves recover from these snapshots (point in time).`
 	def := obj{
 		"Comment": fmt.Sprintf("drsorch recovery plan %q: %d waves in %d levels", plan.Name, len(plan.Waves), len(levels)),
 		"StartAt": StepPlanSpec,
@@ -293,7 +330,7 @@ func Compile(plan recoveryplan.Plan, region, runnerARN string) (*Compiled, error
 	if err != nil {
 		return nil, err
 	}
-	transitions := 9 + c.transitions // spec, check, run, controls, adopt?, skip?, only?, (merges), recovered
+	transitions := 10 + c.transitions // spec, check, run, controls, adopt?, skip?, only?, snapshots?, (merges), recovered
 	return &Compiled{Definition: string(b), Levels: levels, Spec: specOf(plan, levelOf), RunnerARN: runnerARN,
 		RunnerDefinition: string(runner), EstimatedTransitions: transitions}, nil
 }
@@ -387,14 +424,15 @@ func (c *parentCompiler) wave(name, next string, states obj, top bool) string {
 	pos := c.position[name]
 	level := c.levelOf[name]
 	input := obj{
-		"run.$":          "$.run",
-		"wave":           w.Name,
-		"level":          level,
-		"servers":        w.ServerIDs,
-		"adoptJobId.$":   fmt.Sprintf("$.ctl.jobs['%s']", w.Name), // wave names carry no quote
-		"onlyServers.$":  fmt.Sprintf("$.ctl.only['%s']", w.Name),
-		"timeoutSeconds": int(w.EffectiveTimeout() / time.Second),
-		"pollSchedule":   PollSchedule(w.EffectivePollInterval()),
+		"run.$":               "$.run",
+		"wave":                w.Name,
+		"level":               level,
+		"servers":             w.ServerIDs,
+		"adoptJobId.$":        fmt.Sprintf("$.ctl.jobs['%s']", w.Name), // wave names carry no quote
+		"onlyServers.$":       fmt.Sprintf("$.ctl.only['%s']", w.Name),
+		"recoverySnapshots.$": fmt.Sprintf("$.%s.w['%s']", InputRecoverySnapshots, w.Name),
+		"timeoutSeconds":      int(w.EffectiveTimeout() / time.Second),
+		"pollSchedule":        PollSchedule(w.EffectivePollInterval()),
 		// Links the runner's execution to this one in the console.
 		"AWS_STEP_FUNCTIONS_STARTED_BY_EXECUTION_ID.$": "$$.Execution.Id",
 	}
@@ -475,7 +513,7 @@ func (c *parentCompiler) wave(name, next string, states obj, top bool) string {
 }
 
 // runnerTransitions is the transitions of one runner execution that
-// recovers w: the start guard passing at once, start, publish started, poll setup, then per poll: wait,
+// recovers w: start, recovery snapshots?, the start guard passing at once, publish started, poll setup, then per poll: wait,
 // describe, count, check (+ next interval, + ramp up while ramping), then
 // health setup, launch settings (the Map and 3 per server), describe
 // instances, health, all instances?, expected states (the Map and 1 per
@@ -483,7 +521,7 @@ func (c *parentCompiler) wave(name, next string, states obj, top bool) string {
 func runnerTransitions(w recoveryplan.Wave) int {
 	schedule := PollSchedule(w.EffectivePollInterval())
 	polls := estimatePolls(schedule)
-	return 5 + guardTransitions + polls*4 + (polls-1)*1 + min(polls-1, len(schedule)-1) + 9 + 4*len(w.ServerIDs)
+	return 6 + guardTransitions + polls*4 + (polls-1)*1 + min(polls-1, len(schedule)-1) + 9 + 4*len(w.ServerIDs)
 }
 
 // PollSchedule is the adaptive polling of a wave: short waits first, to

@@ -46,7 +46,7 @@ func TestCompileShape(t *testing.T) {
 	if par["Type"] != "Parallel" || len(par["Branches"].([]any)) != 2 || par["Next"] != WaveState("app", StepSkip) || par["ResultPath"] != nil {
 		t.Fatalf("Parallel 1 = %v", par)
 	}
-	if def.States[StepMergeOnly]["Next"] != "Parallel 1" || def.States[WaveState("app", StepRun)]["Next"] != WaveState("web", StepSkip) ||
+	if def.States[StepMergeOnly]["Next"] != StepPlanSnapshots || def.States[StepPlanMergeSnaps]["Next"] != "Parallel 1" || def.States[StepPlanNoSnaps]["Next"] != "Parallel 1" || def.States[WaveState("app", StepRun)]["Next"] != WaveState("web", StepSkip) ||
 		def.States[WaveState("web", StepSkip)]["Choices"].([]any)[0].(map[string]any)["Next"] != WaveState("web", StepPause) {
 		t.Fatalf("waves out of order: %v", def.States)
 	}

@@ -21,6 +21,10 @@ type PlanView struct {
 	SpecVersion int
 	// RunnerARN is the wave runner version the plan starts per wave.
 	RunnerARN string
+	// RecoverySnapshots reports whether the plan passes the execution
+	// input's recoverySnapshots to its waves (InputRecoverySnapshots):
+	// plans compiled before point-in-time recovery ignore them.
+	RecoverySnapshots bool
 	// RTO is the plan's recovery time objective; 0 when it has none.
 	RTO time.Duration
 }
@@ -126,6 +130,7 @@ func Describe(definition string) (*PlanView, error) {
 		return nil, err
 	}
 	view := &PlanView{Name: spec.Plan, SpecVersion: spec.SchemaVersion, RTO: time.Duration(spec.RTOSeconds) * time.Second}
+	_, view.RecoverySnapshots = root.States[StepPlanSnapshots]
 	if ctl, ok := root.States[StepControls]; ok {
 		var p struct {
 			Runner string `json:"runner"`

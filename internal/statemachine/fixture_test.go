@@ -29,7 +29,11 @@ func TestDescribeReadsDefinitionsOfEarlierCompilers(t *testing.T) {
 	if then.SpecVersion != 0 || now.SpecVersion != SpecVersion || now.RunnerARN != PlaceholderRunnerARN(testRegion) {
 		t.Fatalf("spec versions %d and %d, runner %q", then.SpecVersion, now.SpecVersion, now.RunnerARN)
 	}
-	now.SpecVersion, now.RunnerARN = 0, ""
+	// Only today's plans pass recovery snapshots to their waves.
+	if then.RecoverySnapshots || !now.RecoverySnapshots {
+		t.Fatalf("recovery snapshots passed: earlier %v, today %v", then.RecoverySnapshots, now.RecoverySnapshots)
+	}
+	now.SpecVersion, now.RunnerARN, now.RecoverySnapshots = 0, "", false
 	if !reflect.DeepEqual(then, now) {
 		t.Fatalf("earlier definition reads as\n%+v\ntoday's as\n%+v", then, now)
 	}

@@ -15,9 +15,14 @@ func TestGuardRunsBeforeStartRecoveryAndNotWhenAdopting(t *testing.T) {
 	b := runnerBranch(t, testRegion)
 	adopt := b.States[StepAdoptChoice]
 	for _, c := range adopt["Choices"].([]any) {
-		if next := c.(map[string]any)["Next"]; next != StepSourceServers || b.States[StepSourceServers]["Next"] != StepGuardSetup {
-			t.Errorf("a wave that starts recovery goes to %v, then %v: not through the guard", next, b.States[StepSourceServers]["Next"])
+		if next := c.(map[string]any)["Next"]; next != StepSourceServers {
+			t.Errorf("a wave that starts recovery goes to %v", next)
 		}
+	}
+	// source servers → recovery snapshots? (→ recovery snapshots) → guard
+	if b.States[StepSourceServers]["Next"] != StepSnapshotsChoice || b.States[StepSnapshotsChoice]["Default"] != StepGuardSetup ||
+		b.States[StepSnapshots]["Next"] != StepGuardSetup {
+		t.Errorf("the server list does not lead to the guard: %v, %v, %v", b.States[StepSourceServers]["Next"], b.States[StepSnapshotsChoice]["Default"], b.States[StepSnapshots]["Next"])
 	}
 	if adopt["Default"] != StepAdoptJob || b.States[StepAdoptJob]["Next"] != StepPublishStarted {
 		t.Errorf("a wave that adopts its job must skip the guard: %v, %v", adopt["Default"], b.States[StepAdoptJob]["Next"])

@@ -77,6 +77,7 @@ var (
 	worstSourceServerID   = "s-" + strings.Repeat("0", 17)
 	worstInstanceID       = "i-" + strings.Repeat("0", 17)
 	worstJobID            = "drsjob-" + strings.Repeat("0", 17)
+	worstSnapshotID       = "pit-" + strings.Repeat("0", 17)
 	worstLaunchStatus     = "IN_PROGRESS"
 	worstEC2InstanceState = "SHUTTING-DOWN"
 )
@@ -210,7 +211,7 @@ func Measure(plan recoveryplan.Plan, c *Compiled, req RequestInfo) (Figures, err
 	// same: count each shape once.
 	type shape struct{ steps, polls, servers, name, checks int }
 	events, states := map[shape]int{}, map[shape]int{}
-	runnerState := 0
+	runnerState, guarding, guardStates := 0, 0, map[shape]int{}
 	for _, w := range plan.Waves {
 		schedule := PollSchedule(w.EffectivePollInterval())
 		k := shape{len(schedule), MaxPolls(schedule, w.EffectiveTimeout()), len(w.ServerIDs), len(w.Name), GuardChecks(int(w.EffectiveTimeout() / time.Second))}
@@ -231,12 +232,20 @@ func Measure(plan recoveryplan.Plan, c *Compiled, req RequestInfo) (Figures, err
 			states[k] = size
 		}
 		runnerState = max(runnerState, size)
+		guard, ok := guardStates[k]
+		if !ok {
+			if guard, err = runnerGuardStateBytes(plan, w); err != nil {
+				return f, err
+			}
+			guardStates[k] = guard
+		}
+		guarding = max(guarding, guard)
 	}
 	parent, err := planStateBytes(plan, runnerState)
 	if err != nil {
 		return f, err
 	}
-	f.StateBytes = max(runnerState, parent)
+	f.StateBytes = max(runnerState, guarding, parent)
 	return f, nil
 }
 
@@ -561,9 +570,11 @@ func runnerStateBytes(plan recoveryplan.Plan, w recoveryplan.Wave) (int, error) 
 		}
 		return out
 	}
-	servers := make([]any, n)
+	// Every server may launch from a chosen recovery snapshot (point in
+	// time): the input lists them, and sourceServers holds them again.
+	servers := make([]RecoverySnapshot, n)
 	for i := range servers {
-		servers[i] = map[string]any{"SourceServerID": worstSourceServerID}
+		servers[i] = RecoverySnapshot{SourceServerID: worstSourceServerID, RecoverySnapshotID: worstSnapshotID}
 	}
 	// A failure's cause lists the servers and their statuses.
 	cause := strings.Repeat("x", 512+n*(len(worstSourceServerID)+len(worstInstanceID)+len(worstEC2InstanceState)+9))
@@ -572,7 +583,7 @@ func runnerStateBytes(plan recoveryplan.Plan, w recoveryplan.Wave) (int, error) 
 			Run:  RunContext{Plan: plan.Name, Execution: worstContextValue},
 			Wave: w.Name, Level: len(plan.Waves), Servers: rep(worstSourceServerID),
 			TimeoutSeconds: int(recoveryplan.MaxWaveTimeout / time.Second), PollSchedule: []int{5, 10, 20, 900},
-			AdoptJobID: worstJobID,
+			AdoptJobID: worstJobID, RecoverySnapshots: servers,
 		},
 		"sourceServers": servers,
 		"job":           map[string]any{"JobID": worstJobID},
@@ -588,15 +599,36 @@ func runnerStateBytes(plan recoveryplan.Plan, w recoveryplan.Wave) (int, error) 
 		"eventError": map[string]any{"Error": "EventBridge.FailedEntry", "Cause": worstContextValue},
 		"guard":      guardKept(),
 	}
-	after, err := jsonSize(state)
-	if err != nil {
-		return 0, err
+	return jsonSize(state)
+}
+
+// runnerGuardStateBytes is the largest state of a runner execution of w
+// while its start guard checks: the input and the guard's page and lists,
+// which it drops before the recovery starts (so they never reach the
+// plan's execution, unlike the rest of the runner's state).
+func runnerGuardStateBytes(plan recoveryplan.Plan, w recoveryplan.Wave) (int, error) {
+	cause := strings.Repeat("x", 512+len(w.ServerIDs)*(len(worstSourceServerID)+3)+20*(len(worstJobID)+3))
+	return jsonSize(map[string]any{
+		"input": RunnerInput{
+			Run:  RunContext{Plan: plan.Name, Execution: worstContextValue},
+			Wave: w.Name, Level: len(plan.Waves), Servers: slicesRepeat(worstSourceServerID, len(w.ServerIDs)),
+			TimeoutSeconds: int(recoveryplan.MaxWaveTimeout / time.Second), PollSchedule: []int{5, 10, 20, 900},
+			AdoptJobID: worstJobID,
+		},
+		"sourceServers": slicesRepeat(map[string]any{"SourceServerID": worstSourceServerID, "RecoverySnapshotID": worstContextValue}, len(w.ServerIDs)),
+		"guard":         guardState(len(w.ServerIDs)),
+		"failure":       map[string]any{"error": ErrServerInActiveJob, "outcome": "FAILED", "jobId": nil, "cause": cause},
+		"readError":     map[string]any{"Error": "Drs.SdkClientException", "Cause": worstContextValue},
+		"eventError":    map[string]any{"Error": "EventBridge.FailedEntry", "Cause": worstContextValue},
+	})
+}
+
+func slicesRepeat[T any](v T, n int) []T {
+	out := make([]T, n)
+	for i := range out {
+		out[i] = v
 	}
-	// While the start guard checks, the state is the input and the guard's
-	// lists, which it drops before the recovery starts.
-	guarding, err := jsonSize(map[string]any{"input": state["input"], "guard": guardState(n),
-		"failure": state["failure"], "readError": state["readError"], "eventError": state["eventError"]})
-	return max(after, guarding), err
+	return out
 }
 
 // planStateBytes is the largest state of the plan's execution: its input
@@ -604,19 +636,66 @@ func runnerStateBytes(plan recoveryplan.Plan, w recoveryplan.Wave) (int, error) 
 // wave's adopted job) and, when a wave failed, its runner's description
 // (no larger than the runner's largest state).
 func planStateBytes(plan recoveryplan.Plan, runnerState int) (int, error) {
+	size, err := planStateWith(plan, runnerState, nil)
+	return size + InputAllowance, err
+}
+
+// planStateWith is the plan execution's largest state with snaps (the
+// input's recoverySnapshots, nil for none) merged over their defaults.
+func planStateWith(plan recoveryplan.Plan, runnerState int, snaps map[string][]RecoverySnapshot) (int, error) {
 	jobs := make(map[string]string, len(plan.Waves))
+	defaults := make(map[string][]RecoverySnapshot, len(plan.Waves))
+	merged := make(map[string][]RecoverySnapshot, len(plan.Waves))
 	for _, w := range plan.Waves {
 		jobs[w.Name] = worstJobID
+		defaults[w.Name] = []RecoverySnapshot{}
+		merged[w.Name] = snaps[w.Name]
+		if merged[w.Name] == nil {
+			merged[w.Name] = []RecoverySnapshot{}
+		}
 	}
 	state := map[string]any{
 		"type": "RECOVERY", "invokedBy": worstContextValue, InputAdoptJobs: jobs,
-		"run": RunContext{Plan: plan.Name, Execution: worstContextValue},
-		"ctl": map[string]any{"runner": worstContextValue, "id": strings.Repeat("0", 64), "jobs": jobs,
+		InputRecoverySnapshots: map[string]any{"w": merged},
+		"run":                  RunContext{Plan: plan.Name, Execution: worstContextValue},
+		"ctl": map[string]any{"runner": worstContextValue, "id": strings.Repeat("0", 64), "jobs": jobs, "snaps": defaults,
 			"stopped": map[string]any{"Error": ErrWaveFailed, "Cause": worstContextValue}},
 		"error": map[string]any{"Error": "States.TaskFailed", "Cause": strings.Repeat("x", runnerState)},
 	}
-	size, err := jsonSize(state)
-	return size + InputAllowance, err
+	return jsonSize(state)
+}
+
+// CheckStartInput refuses an execution input that would take a run of
+// plan past Step Functions' 256 KiB limit on an execution's input and on
+// any one state: the input itself, and the plan's largest state with the
+// input's recoverySnapshots (one item per server, point-in-time recovery)
+// merged in place. The lists are the only input that grows
+// with the plan; the rest is within InputAllowance.
+func CheckStartInput(plan recoveryplan.Plan, input []byte, snaps map[string][]RecoverySnapshot) error {
+	if len(input) > MaxStateBytes {
+		return fmt.Errorf("the execution input is %d bytes; Step Functions' limit on an execution input is %d bytes (256 KiB, service quotas)", len(input), MaxStateBytes)
+	}
+	if len(snaps) == 0 {
+		return nil
+	}
+	runnerState := 0
+	for _, w := range plan.Waves {
+		size, err := runnerStateBytes(plan, w)
+		if err != nil {
+			return err
+		}
+		runnerState = max(runnerState, size)
+	}
+	// Before the merge, the state holds the input as it came.
+	size, err := planStateWith(plan, runnerState, snaps)
+	if err != nil {
+		return err
+	}
+	if size = max(size+InputAllowance, len(input)+InputAllowance); size > MaxStateBytes {
+		return fmt.Errorf("with a recovery snapshot per server, a run of plan %s carries a state of up to %d bytes; Step Functions fails an execution whose state passes %d bytes (256 KiB, service quotas): "+
+			"recover fewer servers from chosen snapshots in one run (start the plan's later waves in a second run with start_from_wave / --from-wave), or split the plan", plan.Name, size, MaxStateBytes)
+	}
+	return nil
 }
 
 // worstContextValue stands for a "$$." or intrinsic value: as long as an

@@ -46,6 +46,11 @@ type RunnerInput struct {
 	// OnlyServers, when not empty, are the servers the wave launches
 	// instead of Servers (a retry of its failed servers).
 	OnlyServers []string `json:"onlyServers,omitempty"`
+	// RecoverySnapshots, when not empty, are StartRecovery's source
+	// servers, each with its recovery snapshot (InputRecoverySnapshots):
+	// the wave launches from those snapshots. They name the same servers
+	// as Servers (or OnlyServers).
+	RecoverySnapshots []RecoverySnapshot `json:"recoverySnapshots,omitempty"`
 }
 
 // RunnerOutput is a runner's output when its wave recovered: bounded by
@@ -74,6 +79,8 @@ const (
 	StepAdoptChoice      = "adopt job?"
 	StepAdoptJob         = "adopt job"
 	StepSourceServers    = "source servers"
+	StepSnapshotsChoice  = "recovery snapshots?"
+	StepSnapshots        = "recovery snapshots"
 	StepStartRecovery    = "start recovery"
 	StepStartFailed      = "start failed"
 	StepPollSetup        = "poll setup"
@@ -179,7 +186,22 @@ func runnerDefinition(partition string) obj {
 		"ItemSelector":  obj{"SourceServerID.$": "$$.Map.Item.Value"},
 		"ItemProcessor": obj{"StartAt": "server", "States": obj{"server": obj{"Type": "Pass", "End": true}}},
 		"ResultPath":    "$.sourceServers",
-		"Next":          StepGuardSetup,
+		"Next":          StepSnapshotsChoice,
+	}
+	// Point-in-time recovery: the wave's source servers come with their
+	// recovery snapshots, resolved before the run started. Plans of
+	// earlier compilers send no recoverySnapshots.
+	states[StepSnapshotsChoice] = obj{
+		"Type":    "Choice",
+		"Choices": []any{obj{"Variable": "$.recoverySnapshots[0]", "IsPresent": true, "Next": StepSnapshots}},
+		"Default": StepGuardSetup,
+	}
+	states[StepSnapshots] = obj{
+		"Type":       "Pass",
+		"Comment":    "Each server launches from the recovery snapshot chosen for it (StartRecovery's recoverySnapshotID).",
+		"InputPath":  "$.recoverySnapshots",
+		"ResultPath": "$.sourceServers",
+		"Next":       StepGuardSetup,
 	}
 	guardStates(states, partition, StepStartRecovery)
 	states[StepStartRecovery] = obj{

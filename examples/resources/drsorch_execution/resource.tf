@@ -29,3 +29,25 @@ variable "disaster" {
   type    = bool
   default = false
 }
+
+# Ransomware: recover every server from its latest DRS recovery snapshot
+# taken at or before the moment before the attack. The snapshots are chosen
+# when the run starts (and checked at plan): a server without one fails
+# the plan, naming it and its oldest snapshot, and nothing is launched.
+# waves[*].servers[*].recovery_snapshot_id shows what each server used.
+# recovery_snapshots pins single servers to a snapshot of your choice.
+resource "drsorch_execution" "before_attack" {
+  count            = var.attack_detected_at == null ? 0 : 1
+  recovery_plan    = drsorch_recovery_plan.shop.id
+  type             = "RECOVERY"
+  confirm_recovery = true
+  approved_waves   = ["web"]
+  point_in_time    = timeadd(var.attack_detected_at, "-15m")
+  # recovery_snapshots = { "s-0123456789abcdef0" = "pit-0123456789abcdefg" }
+}
+
+variable "attack_detected_at" {
+  type        = string
+  default     = null
+  description = "When the encryption was first seen (RFC 3339)."
+}

@@ -50,6 +50,13 @@ func opStartRecovery(c *opContext, body []byte) (any, *awswire.APIError) {
 			return nil, notFound("SOURCE_SERVER", s.SourceServerID)
 		}
 		if s.RecoverySnapshotID != "" {
+			// A snapshot the server does not have (never had, or expired
+			// under its PIT policy) refuses the whole request, before any
+			// job exists. StartRecovery's errors are ConflictException,
+			// InternalServerException, ServiceQuotaExceededException,
+			// ThrottlingException and UninitializedAccountException only
+			// (https://docs.aws.amazon.com/drs/latest/APIReference/API_StartRecovery.html):
+			// conform answers ConflictException, naming the snapshot.
 			if _, ok := snapshotTime(r, s.RecoverySnapshotID, c.now); !ok {
 				return nil, notFound("RECOVERY_SNAPSHOT", s.RecoverySnapshotID)
 			}

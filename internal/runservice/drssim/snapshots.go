@@ -99,6 +99,13 @@ func opDescribeRecoverySnapshots(c *opContext, body []byte) (any, *awswire.APIEr
 			}
 		}
 	}
+	// The filters bound each snapshot's expectedTimestamp, both ends
+	// included: the API reference says only "the start/end date in a date
+	// range query"
+	// (https://docs.aws.amazon.com/drs/latest/APIReference/API_DescribeRecoverySnapshotsRequestFilters.html),
+	// and the expected time is the earlier of a snapshot's two, so a
+	// caller that wants "taken at or before T" must check timestamp itself
+	// (internal/executions does).
 	var hits []time.Time
 	for _, t := range snapshotTimes(r, c.now) {
 		if (from.IsZero() || !t.Before(from)) && (to.IsZero() || !t.After(to)) {
