@@ -3,6 +3,7 @@ package executions_test
 import (
 	"context"
 	"os"
+	"strings"
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -17,6 +18,8 @@ import (
 
 // ranGuard reports whether a runner execution went through the start
 // guard.
+func versionOf(arn string) string { return arn[strings.LastIndex(arn, ":")+1:] }
+
 func ranGuard(t *testing.T, c executions.Clients, runner string) bool {
 	t.Helper()
 	h, err := executions.History(context.Background(), c.SFN, runner)
@@ -49,13 +52,16 @@ func TestPlanOfTheRunnerBeforeTheGuardKeepsRunning(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	oldPlan := recoveryplan.Plan{Name: "before", Waves: []recoveryplan.Wave{{Name: "db", ProtectionGroup: "db", ServerIDs: []string{ids[0]}}}}
-	compiled, err := statemachine.Compile(oldPlan, "us-east-1", aws.ToString(created.StateMachineVersionArn))
+	// The plan as that drsorch compiled it (testdata/plan-before-guard.json:
+	// one wave "db" of server s-00000000000000001 on runner version 1).
+	oldDef, err := os.ReadFile("testdata/plan-before-guard.json")
 	if err != nil {
 		t.Fatal(err)
 	}
-	out, err := c.SFN.CreateStateMachine(ctx, &sfn.CreateStateMachineInput{Name: aws.String(plans.StateMachineName(oldPlan.Name)),
-		Definition: aws.String(compiled.Definition), RoleArn: aws.String(role)})
+	def := strings.NewReplacer(`"s-00000000000000001"`, `"`+ids[0]+`"`,
+		"stateMachine:drsorch-wave-runner:1", "stateMachine:drsorch-wave-runner:"+versionOf(aws.ToString(created.StateMachineVersionArn))).Replace(string(oldDef))
+	out, err := c.SFN.CreateStateMachine(ctx, &sfn.CreateStateMachineInput{Name: aws.String(plans.StateMachineName("before")),
+		Definition: aws.String(def), RoleArn: aws.String(role)})
 	if err != nil {
 		t.Fatal(err)
 	}
