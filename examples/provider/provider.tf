@@ -8,6 +8,18 @@ provider "drsorch" {
     role_arn     = "arn:aws:iam::210987654321:role/drsorch"
     session_name = "terraform"
   }
+
+  # On every recovery plan, under each plan's own tags.
+  default_tags {
+    tags = {
+      cost-center = "dr"
+      owner       = "platform"
+    }
+  }
+  # Tags set by other tools: never read back as drift, never removed.
+  ignore_tags {
+    key_prefixes = ["ops/"]
+  }
 }
 
 # Against a local run service (`drsorch serve`): every API goes to one URL

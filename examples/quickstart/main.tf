@@ -62,6 +62,25 @@ resource "drsorch_launch_settings" "shop" {
   target_instance_type_right_sizing_method = "BASIC"
   copy_private_ip                          = true
   copy_tags                                = true
+  # DRS runs launch actions (below) only where this is on.
+  post_launch_enabled = each.value.tags.tier == "web"
+}
+
+# After a web server is recovered DRS runs this SSM document on it; the
+# job reports the run (aws drs describe-jobs: launchActionsStatus).
+resource "drsorch_launch_action" "web_smoke_test" {
+  for_each = { for s in data.drsorch_source_servers.shop.servers : s.id => s if s.tags.tier == "web" }
+
+  resource_id = drsorch_launch_settings.shop[each.key].source_server_id
+  action_code = "AWS-RunShellScript"
+  name        = "smoke test"
+  order       = 10
+  category    = "VALIDATION"
+  description = "check the web server answers"
+  # The commands live in SSM Parameter Store.
+  parameters = {
+    commands = { value = "shop-web-smoke-test", type = "SSM_STORE" }
+  }
 }
 
 # The recovery plan: a Step Functions state machine anyone can run.
@@ -83,6 +102,21 @@ resource "drsorch_recovery_plan" "shop" {
     name             = "web"
     protection_group = drsorch_protection_group.tier["web"].id
     pause_before     = true
+
+    # Once the web servers run: start the web server on each of them, then
+    # check from each instance that it answers (SSM Run Command, so private
+    # subnets need no Lambda). Later waves would start only after both pass.
+    post_launch {
+      type       = "command"
+      document   = "AWS-RunShellScript"
+      parameters = { commands = ["systemctl start nginx"] }
+      timeout    = "5m"
+    }
+    health_check {
+      type = "http"
+      port = 80
+      path = "/"
+    }
   }
 
   depends_on = [drsorch_launch_settings.shop]

@@ -306,7 +306,7 @@ func (p *parser) nextOrEnd(st *State, o *object, w where) {
 var resourcePattern = regexp.MustCompile(`^arn:aws[a-z-]*:states:::(.+)$`)
 var sdkActionPattern = regexp.MustCompile(`^[a-z][A-Za-z0-9]*$`)
 
-const supportedResources = "arn:aws:states:::aws-sdk:drs:<action> (optionally .waitForTaskToken), arn:aws:states:::aws-sdk:servicequotas:<getServiceQuota|getAWSDefaultServiceQuota|listServiceQuotas>, arn:aws:states:::events:putEvents and arn:aws:states:::events:putEvents.waitForTaskToken, arn:aws:states:::states:startExecution (optionally .sync, .sync:2 or .waitForTaskToken)"
+const supportedResources = "arn:aws:states:::aws-sdk:drs:<action> (optionally .waitForTaskToken), arn:aws:states:::aws-sdk:ssm:<action> for " + ssmActionList + ", arn:aws:states:::aws-sdk:servicequotas:<getServiceQuota|getAWSDefaultServiceQuota|listServiceQuotas>, arn:aws:states:::events:putEvents and arn:aws:states:::events:putEvents.waitForTaskToken, arn:aws:states:::states:startExecution (optionally .sync, .sync:2 or .waitForTaskToken)"
 
 func (p *parser) task(st *State, o *object, w where) {
 	res, ok := p.str(o, w, "Resource", true)
@@ -380,6 +380,12 @@ func parseResource(res string) (Integration, error) {
 			return Integration{}, fmt.Errorf("%q: the run service serves only the Service Quotas reads getServiceQuota, getAWSDefaultServiceQuota and listServiceQuotas", res)
 		}
 		in.Service, in.Action = "servicequotas", action
+	case strings.HasPrefix(rest, "aws-sdk:ssm:"):
+		action := strings.TrimPrefix(rest, "aws-sdk:ssm:")
+		if !ssmActions[action] {
+			return Integration{}, fmt.Errorf("%q: drsorch runs only the SSM actions %s (camelCase), not %q", res, ssmActionList, action)
+		}
+		in.Service, in.Action = "ssm", action
 	default:
 		return Integration{}, fmt.Errorf("%q is not supported: drsorch runs only %s", res, supportedResources)
 	}

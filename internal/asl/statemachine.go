@@ -86,8 +86,8 @@ type State struct {
 
 // Integration tells the engine what a Task's Resource calls.
 type Integration struct {
-	Service string // "drs", "servicequotas", "events" or "states"
-	Action  string // DRS or Service Quotas API action in camelCase ("startRecovery", "getServiceQuota"), "putEvents" or "startExecution"
+	Service string // "drs", "ssm", "servicequotas", "events" or "states"
+	Action  string // DRS, SSM or Service Quotas API action in camelCase ("startRecovery", "getServiceQuota"), "putEvents" or "startExecution"
 	// WaitForTaskToken is set for the ".waitForTaskToken" pattern.
 	WaitForTaskToken bool
 	// Sync is set for the ".sync" (run a job) pattern of

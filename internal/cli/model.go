@@ -70,6 +70,8 @@ type WaveJSON struct {
 	Error       string       `json:"error"`
 	Cause       string       `json:"cause"`
 	Servers     []ServerJSON `json:"servers"`
+	// Steps are the wave's post-launch steps and health checks, in order.
+	Steps []StepJSON `json:"steps"`
 	// Approval released the wave's pause gate; null while not approved.
 	Approval *ApprovalJSON `json:"approval"`
 }
@@ -91,6 +93,19 @@ func approvalJSON(wave string, a *executions.Approval) *ApprovalJSON {
 		wave = a.Wave
 	}
 	return &ApprovalJSON{Wave: wave, ApprovedBy: a.ApprovedBy, ApprovedAt: timePtr(a.ApprovedAt), Reason: a.Reason}
+}
+
+// StepJSON is one post-launch step or health check of a wave. Status is
+// PENDING, NOT_RUN (after a failed step), FAILED (detail holds the
+// cause, output included) or the SSM status it ended with (Success).
+type StepJSON struct {
+	Name     string `json:"name"`
+	Kind     string `json:"kind"`
+	Document string `json:"document"`
+	Check    string `json:"check,omitempty"`
+	ID       string `json:"ssm_id"`
+	Status   string `json:"status"`
+	Detail   string `json:"detail,omitempty"`
 }
 
 // ServerJSON is one source server of a wave and what its launch made.
@@ -128,7 +143,10 @@ func executionJSON(e *executions.Execution) ExecutionJSON {
 	for _, w := range e.Waves {
 		wj := WaveJSON{Name: w.Name, Level: w.Level, Status: w.Status, PauseBefore: w.PauseBefore, JobID: w.JobID,
 			StartedAt: timePtr(w.StartedAt), EndedAt: timePtr(w.EndedAt), Error: w.Error, Cause: w.Cause, Servers: []ServerJSON{},
-			Approval: approvalJSON(w.Name, w.Approval), RecoveredIn: w.RecoveredIn}
+			Approval: approvalJSON(w.Name, w.Approval), RecoveredIn: w.RecoveredIn, Steps: []StepJSON{}}
+		for _, st := range w.Steps {
+			wj.Steps = append(wj.Steps, StepJSON{Name: st.Name, Kind: st.Kind, Document: st.Document, Check: st.Check, ID: st.ID, Status: st.Status, Detail: st.Detail})
+		}
 		for _, s := range w.Servers {
 			wj.Servers = append(wj.Servers, serverJSON(s))
 		}

@@ -155,6 +155,7 @@ func renderExecution(w io.Writer, e *executions.Execution, now time.Time, p pain
 			fmt.Fprintln(tw)
 		}
 		_ = tw.Flush()
+		renderSteps(w, wave.Steps, p)
 	}
 	if wave := e.PausedBefore(); wave != "" {
 		fmt.Fprintln(w)
@@ -216,4 +217,19 @@ func progressLine(e *executions.Execution, now time.Time) string {
 		parts = append(parts, fmt.Sprintf("%s %s %d/%d", w.Name, w.Status, launched, len(w.Servers)))
 	}
 	return fmt.Sprintf("%s  %s: %s [%s]", now.UTC().Format("15:04:05"), e.Name, e.Phase(), strings.Join(parts, "; "))
+}
+
+// renderSteps lists a wave's post-launch steps and health checks with
+// their outcome; the failed one's output is in the wave's cause above.
+func renderSteps(w io.Writer, steps []executions.Step, p painter) {
+	if len(steps) == 0 {
+		return
+	}
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "  STEP	DOCUMENT	CHECK	SSM ID	OUTCOME")
+	for _, s := range steps {
+		doc := s.Kind + " " + s.Document
+		fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\t%s\n", s.Name, doc, orDash(s.Check), orDash(s.ID), p.status(s.Status))
+	}
+	_ = tw.Flush()
 }

@@ -115,6 +115,8 @@ type Wave struct {
 	// RecoveredIn says where a SKIPPED wave was recovered: an earlier
 	// execution's ARN, or why it was taken as recovered.
 	RecoveredIn string
+	// Steps are the wave's post-launch steps and health checks (steps.go).
+	Steps []Step
 	// RTO is the wave's recovery time objective in the plan version the
 	// run executes (0: none).
 	RTO time.Duration
@@ -235,6 +237,8 @@ type describer struct {
 	// runnerJobs caches the job each runner execution follows, once found
 	// (a runner's job never changes).
 	runnerJobs map[string]string
+	// runnerSteps caches the passed steps of failed runner executions.
+	runnerSteps map[string][]statemachine.StepResult
 }
 
 func (d *describer) describe(ctx context.Context, arn string) (*Execution, error) {
@@ -269,7 +273,7 @@ func (d *describer) describe(ctx context.Context, arn string) (*Execution, error
 	}
 	e.Plan, e.RTO = d.plan, d.view.RTO
 	for _, w := range d.view.Waves() {
-		wave := Wave{Name: w.Name, Level: w.Level, Status: WavePending, PauseBefore: w.PauseBefore, RTO: w.RTO}
+		wave := Wave{Name: w.Name, Level: w.Level, Status: WavePending, PauseBefore: w.PauseBefore, Steps: waveSteps(w), RTO: w.RTO}
 		servers := w.SourceServerIDs
 		if only := in.OnlyServers[w.Name]; len(only) > 0 {
 			servers = only // a retry launches these only
@@ -285,6 +289,9 @@ func (d *describer) describe(ctx context.Context, arn string) (*Execution, error
 	}
 	applyHistory(e, events)
 	if err := d.runnerJobIDs(ctx, e); err != nil {
+		return nil, err
+	}
+	if err := d.stepsOfFailedWaves(ctx, e); err != nil {
 		return nil, err
 	}
 	if err := applyJobs(ctx, c.DRS, e); err != nil {
@@ -405,6 +412,7 @@ func applyHistory(e *Execution, events []sfntypes.HistoryEvent) {
 			}
 			_ = json.Unmarshal([]byte(aws.ToString(ev.TaskSucceededEventDetails.Output)), &out)
 			w.Status, w.EndedAt, w.JobID = WaveRecovered, at, out.Output.JobID
+			applyStepResults(w, out.Output.Steps)
 			if out.ExecutionArn != "" {
 				w.RunnerExecutionARN = out.ExecutionArn
 			}
@@ -421,6 +429,7 @@ func applyHistory(e *Execution, events []sfntypes.HistoryEvent) {
 			if w.Error == statemachine.ErrWaveTimedOut || w.Error == statemachine.ErrQuotaWaitTimedOut {
 				w.Status = WaveTimedOut
 			}
+			applyStepFailure(w)
 		// Definitions of compilers before the wave runner: every wave's
 		// steps inline, named "<wave>: <runner step>".
 		case ev.Type == sfntypes.HistoryEventTypeTaskScheduled && step == statemachine.StepStartRecovery:

@@ -128,10 +128,14 @@ func ensureRunnerOnce(ctx context.Context, api *sfn.Client, arn, roleARN, defini
 			return "", &sfntypes.StateMachineDeleting{Message: aws.String("the wave runner is being deleted")}
 		}
 		name := arn[strings.LastIndex(arn, ":")+1:]
-		out, err := api.CreateStateMachine(ctx, &sfn.CreateStateMachineInput{
-			Name: aws.String(name), Definition: aws.String(definition), RoleArn: aws.String(roleARN),
-			Publish: true, VersionDescription: aws.String(description),
-			Tags: SFNTags(map[string]string{TagManagedBy: "drsorch"}),
+		var out *sfn.CreateStateMachineOutput
+		err := RetryRolePropagation(ctx, roleARN, func() (err error) {
+			out, err = api.CreateStateMachine(ctx, &sfn.CreateStateMachineInput{
+				Name: aws.String(name), Definition: aws.String(definition), RoleArn: aws.String(roleARN),
+				Publish: true, VersionDescription: aws.String(description),
+				Tags: SFNTags(map[string]string{TagManagedBy: "drsorch"}),
+			})
+			return err
 		})
 		if err != nil {
 			return "", err

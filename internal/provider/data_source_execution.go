@@ -29,6 +29,7 @@ type executionDataSource struct{ data *providerData }
 func newExecutionDataSource() datasource.DataSource { return &executionDataSource{} }
 
 type executionDataModel struct {
+	regional                          // region: regional.go
 	ARN          types.String         `tfsdk:"arn"`
 	Plan         types.String         `tfsdk:"plan"`
 	Name         types.String         `tfsdk:"name"`
@@ -57,6 +58,7 @@ type executionWaveModel struct {
 	Error       types.String           `tfsdk:"error"`
 	Cause       types.String           `tfsdk:"cause"`
 	Servers     []executionServerModel `tfsdk:"servers"`
+	Steps       []executionStepValue   `tfsdk:"steps"`
 
 	ApprovedBy     types.String `tfsdk:"approved_by"`
 	ApprovedAt     types.String `tfsdk:"approved_at"`
@@ -143,6 +145,7 @@ func (d *executionDataSource) Schema(_ context.Context, _ datasource.SchemaReque
 								"the event and its raw error, e.g. `LAUNCH_FAILED: …`; null otherwise."),
 						}},
 					},
+					"steps": executionStepsDataSourceAttribute(),
 				}},
 			},
 		},
@@ -286,7 +289,7 @@ func executionToModel(e *executions.Execution) executionDataModel {
 		wm := executionWaveModel{
 			Name: w.Name, Level: int64(w.Level), Status: w.Status, PauseBefore: w.PauseBefore, JobID: optString(w.JobID),
 			StartedAt: optTime(w.StartedAt), EndedAt: optTime(w.EndedAt), Error: optString(w.Error), Cause: optString(w.Cause),
-			Servers: []executionServerModel{},
+			Servers: []executionServerModel{}, Steps: executionSteps(w.Steps),
 		}
 		wm.ApprovedBy, wm.ApprovedAt, wm.ApprovalReason = types.StringNull(), types.StringNull(), types.StringNull()
 		if a := w.Approval; a != nil {

@@ -23,6 +23,7 @@ type executionsDataSource struct{ data *providerData }
 func newExecutionsDataSource() datasource.DataSource { return &executionsDataSource{} }
 
 type executionsDataModel struct {
+	regional                               // region: regional.go
 	Plan          types.String             `tfsdk:"plan"`
 	Statuses      []string                 `tfsdk:"statuses"`
 	StartedAfter  types.String             `tfsdk:"started_after"`

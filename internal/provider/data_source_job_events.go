@@ -28,6 +28,7 @@ type jobEventsDataSource struct{ data *providerData }
 func newJobEventsDataSource() datasource.DataSource { return &jobEventsDataSource{} }
 
 type jobEventsDataModel struct {
+	regional                     // region: regional.go
 	JobID        types.String    `tfsdk:"job_id"`
 	ExecutionARN types.String    `tfsdk:"execution_arn"`
 	Events       []jobEventModel `tfsdk:"events"`

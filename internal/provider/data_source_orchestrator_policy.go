@@ -238,6 +238,20 @@ var taskActionRules = map[string]taskActionRule{
 	// is scoped to quota resources, arn:…:servicequotas:<region>:<account>:<service code>/<quota code>
 	// (https://docs.aws.amazon.com/service-authorization/latest/reference/list_servicequotas.html).
 	"servicequotas:GetServiceQuota": {"ReadDRSQuotas", func(s policyScope) []string { return []string{s.arn("servicequotas", "drs/*")} }},
+	// Post-launch steps and health checks: SendCommand is authorized on
+	// the document and on each instance; AWS-owned documents have no
+	// account in their ARN, which "*" matches. Invocations support no
+	// resource-level permissions
+	// (https://docs.aws.amazon.com/service-authorization/latest/reference/list_awssystemsmanager.html).
+	"ssm:SendCommand": {"RunStepsOnRecoveryInstances", func(s policyScope) []string {
+		return []string{fmt.Sprintf("arn:%s:ssm:%s:*:document/*", s.partition, s.region), s.arn("ec2", "instance/*")}
+	}},
+	"ssm:ListCommandInvocations": {"ReadStepCommands", anyResource},
+	"ssm:GetCommandInvocation":   {"ReadStepCommands", anyResource},
+	"ssm:StartAutomationExecution": {"StartStepAutomations", func(s policyScope) []string {
+		return []string{fmt.Sprintf("arn:%s:ssm:%s:*:automation-definition/*", s.partition, s.region)}
+	}},
+	"ssm:GetAutomationExecution": {"ReadStepAutomations", func(s policyScope) []string { return []string{s.arn("ssm", "automation-execution/*")} }},
 	// Each wave starts the shared wave runner, on a published version.
 	"states:StartExecution": {"StartWaveRunner", func(s policyScope) []string {
 		runner := s.arn("states", "stateMachine:"+statemachine.RunnerName)

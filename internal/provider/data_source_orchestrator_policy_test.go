@@ -121,6 +121,12 @@ func TestOrchestratorPolicyIsLeast(t *testing.T) {
 					t.Errorf("policy allows %s; the start guard only reads quotas with GetServiceQuota", a)
 				}
 				want = []string{"arn:aws:servicequotas:us-east-1:123456789012:drs/*"}
+			case a == "ssm:SendCommand":
+				want = []string{"arn:aws:ssm:us-east-1:*:document/*", "arn:aws:ec2:us-east-1:123456789012:instance/*"}
+			case a == "ssm:StartAutomationExecution":
+				want = []string{"arn:aws:ssm:us-east-1:*:automation-definition/*"}
+			case a == "ssm:GetAutomationExecution":
+				want = []string{"arn:aws:ssm:us-east-1:123456789012:automation-execution/*"}
 			default:
 				continue
 			}
@@ -129,11 +135,22 @@ func TestOrchestratorPolicyIsLeast(t *testing.T) {
 			}
 		}
 	}
+	// Post-launch steps and health checks: exactly these SSM actions.
+	var ssm []string
+	for _, a := range policyActions(statements) {
+		if strings.HasPrefix(a, "ssm:") {
+			ssm = append(ssm, a)
+		}
+	}
+	slices.Sort(ssm)
+	if want := []string{"ssm:GetAutomationExecution", "ssm:GetCommandInvocation", "ssm:ListCommandInvocations", "ssm:SendCommand", "ssm:StartAutomationExecution"}; !slices.Equal(ssm, want) {
+		t.Errorf("SSM actions %v, want %v", ssm, want)
+	}
 	for _, a := range policyActions(statements) {
 		if strings.Contains(a, "*") {
 			t.Errorf("wildcard action %s", a)
 		}
-		for _, never := range []string{"drs:TerminateRecoveryInstances", "drs:Delete", "drs:Update", "ec2:CreateSecurityGroup", "iam:Create", "events:DeleteRule", "states:Delete", "states:Update"} {
+		for _, never := range []string{"drs:TerminateRecoveryInstances", "drs:Delete", "drs:Update", "ec2:CreateSecurityGroup", "iam:Create", "events:DeleteRule", "states:Delete", "states:Update", "ssm:Create", "ssm:Delete", "ssm:Put", "ssm:StartSession", "ssm:CancelCommand"} {
 			if strings.HasPrefix(a, never) {
 				t.Errorf("policy allows %s, which no compiled plan needs", a)
 			}

@@ -21,6 +21,7 @@ type recoveryInstancesDataSource struct{ data *providerData }
 func newRecoveryInstancesDataSource() datasource.DataSource { return &recoveryInstancesDataSource{} }
 
 type recoveryInstancesDataModel struct {
+	regional                                  // region: regional.go
 	SourceServerIDs   []string                `tfsdk:"source_server_ids"`
 	IsDrill           types.Bool              `tfsdk:"is_drill"`
 	ExecutionARN      types.String            `tfsdk:"execution_arn"`

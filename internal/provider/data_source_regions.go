@@ -19,6 +19,7 @@ type regionsDataSource struct{}
 func newRegionsDataSource() datasource.DataSource { return &regionsDataSource{} }
 
 type regionsModel struct {
+	regional                // region: regional.go
 	Partition types.String  `tfsdk:"partition"`
 	Geography types.String  `tfsdk:"geography"`
 	Regions   []regionModel `tfsdk:"regions"`

@@ -27,6 +27,7 @@ type sourceServersDataSource struct{ clients *awsclient.Clients }
 func newSourceServersDataSource() datasource.DataSource { return &sourceServersDataSource{} }
 
 type sourceServersModel struct {
+	regional                            // region: regional.go
 	IDs               []string          `tfsdk:"ids"`
 	Tags              map[string]string `tfsdk:"tags"`
 	HostnameRegex     types.String      `tfsdk:"hostname_regex"`

@@ -1,6 +1,7 @@
 package provider
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"net"
@@ -9,6 +10,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/drs/types"
 	smithy "github.com/aws/smithy-go"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
+
+	"github.com/drsorch/terraform-provider-drsorch/internal/plans"
 )
 
 // addAPIError turns an AWS error into a diagnostic that says what
@@ -34,7 +37,16 @@ func explainAPIError(err error) (summary, detail string) {
 	if errors.As(err, &apiErr) {
 		code = apiErr.ErrorCode()
 	}
+	var roleRefused *plans.RoleNotAssumableError
 	switch {
+	case errors.As(err, &roleRefused):
+		return "Step Functions cannot assume the execution role", raw
+	case plans.RoleNotAssumable(err):
+		return "Step Functions cannot assume the execution role",
+			"Its trust policy must allow states.amazonaws.com (data.drsorch_orchestrator_policy gives it); a role created moments ago may still be propagating.\n\n" + raw
+	case errors.Is(err, context.DeadlineExceeded):
+		return "timed out",
+			"The operation did not finish within the resource's time limit. Raise it in the resource's `timeouts` block (or look for throttling in TF_LOG=DEBUG), then apply again.\n\n" + raw
 	case code == "UninitializedAccountException":
 		return "DRS is not initialized in this account and region",
 			"Initialize Elastic Disaster Recovery once per account and region (console, or `aws drs initialize-service`), then retry.\n\n" + raw

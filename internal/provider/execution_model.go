@@ -34,6 +34,7 @@ type executionWaveValue struct {
 	StartedAt   types.String           `tfsdk:"started_at"`
 	EndedAt     types.String           `tfsdk:"ended_at"`
 	Servers     []executionServerValue `tfsdk:"servers"`
+	Steps       []executionStepValue   `tfsdk:"steps"` // execution_steps.go
 }
 
 var executionServerType = types.ObjectType{AttrTypes: map[string]attr.Type{
@@ -45,6 +46,7 @@ var executionServerType = types.ObjectType{AttrTypes: map[string]attr.Type{
 var executionWaveType = types.ObjectType{AttrTypes: map[string]attr.Type{
 	"name": types.StringType, "level": types.Int64Type, "status": types.StringType, "job_id": types.StringType,
 	"recovered_in": types.StringType, "started_at": types.StringType, "ended_at": types.StringType, "servers": types.ListType{ElemType: executionServerType},
+	"steps": types.ListType{ElemType: executionStepType},
 }}
 
 func optionalString(s string) types.String {
@@ -81,7 +83,7 @@ func executionWaves(ctx context.Context, e *executions.Execution, diags *diag.Di
 		waves[i] = executionWaveValue{
 			Name: types.StringValue(w.Name), Level: types.Int64Value(int64(w.Level)), Status: types.StringValue(w.Status),
 			JobID: optionalString(w.JobID), StartedAt: optionalTime(w.StartedAt), EndedAt: optionalTime(w.EndedAt),
-			RecoveredIn: optionalString(w.RecoveredIn), Servers: executionServers(w.Servers),
+			RecoveredIn: optionalString(w.RecoveredIn), Servers: executionServers(w.Servers), Steps: executionSteps(w.Steps),
 		}
 	}
 	list, d := types.ListValueFrom(ctx, executionWaveType, waves)

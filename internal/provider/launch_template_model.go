@@ -16,6 +16,7 @@ import (
 // version made from it that changes only the configured members.
 
 type launchTemplateSettingsModel struct {
+	regional                              // region: regional.go
 	ID                       types.String `tfsdk:"id"`
 	SourceServerID           types.String `tfsdk:"source_server_id"`
 	LaunchTemplateID         types.String `tfsdk:"launch_template_id"`

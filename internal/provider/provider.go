@@ -30,15 +30,17 @@ type drsorchProvider struct {
 }
 
 type providerModel struct {
-	Region                 types.String     `tfsdk:"region"`
-	Profile                types.String     `tfsdk:"profile"`
-	SharedConfigFiles      []types.String   `tfsdk:"shared_config_files"`
-	SharedCredentialsFiles []types.String   `tfsdk:"shared_credentials_files"`
-	AssumeRole             *assumeRoleModel `tfsdk:"assume_role"`
-	Endpoints              *endpointsModel  `tfsdk:"endpoints"`
-	RunServiceEndpoint     types.String     `tfsdk:"run_service_endpoint"`
-	MaxRetries             types.Int64      `tfsdk:"max_retries"`
-	ExecutionRoleARN       types.String     `tfsdk:"execution_role_arn"`
+	Region                 types.String      `tfsdk:"region"`
+	Profile                types.String      `tfsdk:"profile"`
+	SharedConfigFiles      []types.String    `tfsdk:"shared_config_files"`
+	SharedCredentialsFiles []types.String    `tfsdk:"shared_credentials_files"`
+	AssumeRole             *assumeRoleModel  `tfsdk:"assume_role"`
+	Endpoints              *endpointsModel   `tfsdk:"endpoints"`
+	RunServiceEndpoint     types.String      `tfsdk:"run_service_endpoint"`
+	MaxRetries             types.Int64       `tfsdk:"max_retries"`
+	ExecutionRoleARN       types.String      `tfsdk:"execution_role_arn"`
+	DefaultTags            *defaultTagsModel `tfsdk:"default_tags"`
+	IgnoreTags             *ignoreTagsModel  `tfsdk:"ignore_tags"`
 }
 
 type assumeRoleModel struct {
@@ -114,6 +116,8 @@ func (p *drsorchProvider) Schema(_ context.Context, _ provider.SchemaRequest, re
 					"duration":     schema.StringAttribute{Optional: true, Description: "Session duration as a Go duration, e.g. `1h` (15m to 12h)."},
 				},
 			},
+			"default_tags": defaultTagsBlock(),
+			"ignore_tags":  ignoreTagsBlock(),
 			"endpoints": schema.SingleNestedBlock{
 				Description: "Per-service endpoint overrides.",
 				Attributes: map[string]schema.Attribute{
@@ -145,7 +149,11 @@ func (p *drsorchProvider) Configure(ctx context.Context, req provider.ConfigureR
 		resp.Diagnostics.AddError("Cannot configure the drsorch provider", err.Error())
 		return
 	}
-	data := &providerData{clients: clients, executionRoleARN: cfg.ExecutionRoleARN.ValueString()}
+	tags, ok := cfg.tagConfig(ctx, &resp.Diagnostics)
+	if !ok {
+		return
+	}
+	data := &providerData{clients: clients, executionRoleARN: cfg.ExecutionRoleARN.ValueString(), tags: tags}
 	resp.DataSourceData = data
 	resp.ResourceData = data
 	resp.EphemeralResourceData = data

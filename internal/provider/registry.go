@@ -10,32 +10,35 @@ import (
 	"github.com/drsorch/terraform-provider-drsorch/internal/awsclient"
 )
 
-// Resources lists every resource type of the provider.
+// Resources lists every resource type of the provider, each with an
+// optional region (regional.go).
 func (p *drsorchProvider) Resources(context.Context) []func() resource.Resource {
 	return []func() resource.Resource{
-		newLaunchSettingsResource,
-		newLaunchTemplateSettingsResource,
-		newLaunchConfigurationTemplateResource,
-		newReplicationConfigurationTemplateResource,
-		newReplicationSettingsResource,
-		newSourceServerTagsResource,
-		newProtectionGroupResource,
-		newRecoveryPlanResource,
-		newExecutionResource,
+		withRegion(newLaunchSettingsResource),
+		withRegion(newLaunchTemplateSettingsResource),
+		withRegion(newLaunchConfigurationTemplateResource),
+		withRegion(newLaunchActionResource),
+		withRegion(newReplicationConfigurationTemplateResource),
+		withRegion(newReplicationSettingsResource),
+		withRegion(newSourceServerTagsResource),
+		withRegion(newProtectionGroupResource),
+		withRegion(newRecoveryPlanResource),
+		withRegion(newExecutionResource),
 	}
 }
 
-// DataSources lists every data source type of the provider.
+// DataSources lists every data source type of the provider. Those that
+// declare no region of their own take one (regional.go).
 func (p *drsorchProvider) DataSources(context.Context) []func() datasource.DataSource {
 	return []func() datasource.DataSource{
-		newRegionsDataSource,
-		newSourceServersDataSource,
+		dataSourceWithRegion(newRegionsDataSource),
+		dataSourceWithRegion(newSourceServersDataSource),
 		newSourceServerDataSource,
 		newQuotasDataSource,
-		newExecutionDataSource,
-		newExecutionsDataSource,
-		newJobEventsDataSource,
-		newRecoveryInstancesDataSource,
+		dataSourceWithRegion(newExecutionDataSource),
+		dataSourceWithRegion(newExecutionsDataSource),
+		dataSourceWithRegion(newJobEventsDataSource),
+		dataSourceWithRegion(newRecoveryInstancesDataSource),
 		newOrchestratorPolicyDataSource,
 	}
 }

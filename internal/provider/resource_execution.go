@@ -50,6 +50,7 @@ type executionResource struct {
 func newExecutionResource() resource.Resource { return &executionResource{} }
 
 type executionModel struct {
+	regional                          // region: regional.go
 	ID                 types.String   `tfsdk:"id"`
 	ARN                types.String   `tfsdk:"arn"`
 	Name               types.String   `tfsdk:"name"`
@@ -170,6 +171,7 @@ func (r *executionResource) Schema(ctx context.Context, _ resource.SchemaRequest
 							"recovery_snapshot_id": computed("The recovery snapshot the server launches from (`point_in_time`, `recovery_snapshots`); null: the latest data (DRS takes a snapshot at launch)."),
 							"snapshot_time":        computed("The point in time its recovery instance holds (DRS's pointInTimeSnapshotDateTime), once launched."),
 						}}},
+					"steps": executionStepsResourceAttribute(),
 				}}},
 		},
 		Blocks: map[string]schema.Block{
@@ -308,8 +310,12 @@ func (r *executionResource) planFollowUp(ctx context.Context, req resource.Modif
 		return
 	}
 	guardDestroyPlan(state, plan, &resp.Diagnostics)
-	if state.Status.ValueString() != string(sfntypes.ExecutionStatusRunning) {
-		return
+	if len(resp.RequiresReplace) > 0 {
+		return // replaced: a new run, planned from nothing
+	}
+	keepProgress(plan, state)
+	if !state.Status.IsNull() && state.Status.ValueString() != string(sfntypes.ExecutionStatusRunning) {
+		return // ended: apply changes nothing but arguments
 	}
 	paused := state.PausedBefore.ValueString()
 	approved := setStrings(ctx, plan.ApprovedWaves, &resp.Diagnostics)
@@ -320,11 +326,8 @@ func (r *executionResource) planFollowUp(ctx context.Context, req resource.Modif
 	case executions.UntilPaused, executions.UntilCompleted:
 		settled = paused != "" && !approved[paused]
 	}
-	if !settled {
-		for _, p := range []*types.String{&plan.Status, &plan.Phase, &plan.PausedBefore, &plan.StoppedAt, &plan.Error, &plan.Cause} {
-			*p = types.StringUnknown()
-		}
-		plan.Waves = types.ListUnknown(executionWaveType)
+	if !settled || plan.ApprovedWaves.IsUnknown() {
+		planProgress(ctx, plan, &resp.Diagnostics)
 	}
 }
 
@@ -663,11 +666,19 @@ func (r *executionResource) Update(ctx context.Context, req resource.UpdateReque
 	resp.Diagnostics.Append(d...)
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
+	if !plan.Status.IsUnknown() {
+		// The plan found nothing to follow (the run ended, or waits where
+		// wait_until lets it): the next refresh reads it again.
+		resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+		return
+	}
+	planned := plan.Waves
 	e, ferr := r.follow(ctx, plan.ARN.ValueString(), plan, &resp.Diagnostics)
 	if ferr != nil {
 		addFollowWarning(&resp.Diagnostics, plan.ARN.ValueString(), ferr)
 	}
 	r.setFrom(ctx, &plan, e, &resp.Diagnostics)
+	keepPlannedWaves(ctx, planned, &plan, &resp.Diagnostics)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 }
 

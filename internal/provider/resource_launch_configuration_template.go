@@ -41,6 +41,7 @@ func newLaunchConfigurationTemplateResource() resource.Resource {
 }
 
 type launchConfigurationTemplateModel struct {
+	regional                              // region: regional.go
 	ID                       types.String `tfsdk:"id"`
 	Arn                      types.String `tfsdk:"arn"`
 	LaunchDisposition        types.String `tfsdk:"launch_disposition"`

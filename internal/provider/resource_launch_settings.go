@@ -38,6 +38,7 @@ var (
 func newLaunchSettingsResource() resource.Resource { return &launchSettingsResource{} }
 
 type launchSettingsModel struct {
+	regional                          // region: regional.go
 	ID                   types.String `tfsdk:"id"`
 	SourceServerID       types.String `tfsdk:"source_server_id"`
 	Name                 types.String `tfsdk:"name"`
@@ -73,8 +74,8 @@ func (r *launchSettingsResource) Schema(_ context.Context, _ resource.SchemaRequ
 			"The `name` and the EC2 launch template are left as they are.",
 		Attributes: map[string]schema.Attribute{
 			"id": schema.StringAttribute{
-				Computed: true, PlanModifiers: keepStr,
-				Description: "The source server ID.",
+				Computed: true, PlanModifiers: []planmodifier.String{sameAs(path.Root("source_server_id"))},
+				Description: "The source server ID, known at plan.",
 			},
 			"source_server_id": schema.StringAttribute{
 				Required:      true,

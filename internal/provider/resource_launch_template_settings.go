@@ -63,7 +63,7 @@ func (r *launchTemplateSettingsResource) Schema(_ context.Context, _ resource.Sc
 			"since DRS otherwise replaces the type at launch: the plan fails unless DRS has it off, or a `drsorch_launch_settings` this resource depends on turns it off. The plan also checks that the subnet and security groups exist " +
 			"in the region and share a VPC, that the private IP is in the subnet, and that the instance type is offered in the region.",
 		Attributes: map[string]schema.Attribute{
-			"id": schema.StringAttribute{Computed: true, PlanModifiers: keepStr, Description: "The source server ID."},
+			"id": schema.StringAttribute{Computed: true, PlanModifiers: []planmodifier.String{sameAs(path.Root("source_server_id"))}, Description: "The source server ID, known at plan."},
 			"source_server_id": schema.StringAttribute{
 				Required:      true,
 				Description:   "ID of the DRS source server (`s-…`). Changing it moves the resource to another server (the old one gets its adopted version back).",

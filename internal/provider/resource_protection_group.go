@@ -11,6 +11,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	drstypes "github.com/aws/aws-sdk-go-v2/service/drs/types"
+	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework-validators/mapvalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/resourcevalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/setvalidator"
@@ -45,21 +46,23 @@ type protectionGroupResource struct {
 func newProtectionGroupResource() resource.Resource { return &protectionGroupResource{} }
 
 type protectionGroupModel struct {
-	ID                      types.String `tfsdk:"id"`
-	Name                    types.String `tfsdk:"name"`
-	Description             types.String `tfsdk:"description"`
-	SourceServerIDs         types.Set    `tfsdk:"source_server_ids"`
-	SelectionTags           types.Map    `tfsdk:"selection_tags"`
-	ResolvedSourceServerIDs types.Set    `tfsdk:"resolved_source_server_ids"`
-	ServerCount             types.Int64  `tfsdk:"server_count"`
-	ReplicatingCount        types.Int64  `tfsdk:"replicating_count"`
+	regional                               // region: regional.go
+	ID                      types.String   `tfsdk:"id"`
+	Name                    types.String   `tfsdk:"name"`
+	Description             types.String   `tfsdk:"description"`
+	SourceServerIDs         types.Set      `tfsdk:"source_server_ids"`
+	SelectionTags           types.Map      `tfsdk:"selection_tags"`
+	ResolvedSourceServerIDs types.Set      `tfsdk:"resolved_source_server_ids"`
+	ServerCount             types.Int64    `tfsdk:"server_count"`
+	ReplicatingCount        types.Int64    `tfsdk:"replicating_count"`
+	Timeouts                timeouts.Value `tfsdk:"timeouts"`
 }
 
 func (r *protectionGroupResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
 	resp.TypeName = req.ProviderTypeName + "_protection_group"
 }
 
-func (r *protectionGroupResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
+func (r *protectionGroupResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
 	resp.Schema = schema.Schema{
 		Description: "A named set of DRS source servers, recovered together by a wave of a recovery plan. " +
 			"Membership is the tag `" + protectiongroup.TagKey + "=<name>` on each member, so a server belongs to at most one group, " +
@@ -68,7 +71,9 @@ func (r *protectionGroupResource) Schema(_ context.Context, _ resource.SchemaReq
 			"configuration that want one server, or whose names differ only in case, fail the plan; a server another workspace takes at the same " +
 			"moment is claimed race-free (one group gets it, the other fails naming both). Membership changed outside Terraform shows as drift " +
 			"of `resolved_source_server_ids` and the next apply heals it; where it cannot (a server now owned by another group, or gone), the " +
-			"plan warns instead of failing, so neither plans nor `terraform destroy` are blocked by what others did.",
+			"plan warns instead of failing, so neither plans nor `terraform destroy` are blocked by what others did.\n\n" +
+			"A group has no `tags`: it is not an AWS object of its own but a tag on each member, and user tags written there would be the " +
+			"servers' tags (manage those with drsorch_source_server_tags). The provider's `default_tags` do not apply to it.",
 		Attributes: map[string]schema.Attribute{
 			"id": schema.StringAttribute{
 				Computed:      true,
@@ -103,6 +108,14 @@ func (r *protectionGroupResource) Schema(_ context.Context, _ resource.SchemaReq
 			},
 			"server_count":      schema.Int64Attribute{Computed: true, Description: "Number of members."},
 			"replicating_count": schema.Int64Attribute{Computed: true, Description: "Members whose data replication is healthy (CONTINUOUS)."},
+		},
+		Blocks: map[string]schema.Block{
+			"timeouts": timeouts.Block(ctx, timeouts.Opts{Create: true, Update: true, Delete: true, Read: true,
+				CreateDescription: "How long create may take, e.g. `1h` (default `" + protectionGroupTimeout.String() + "`): listing the source servers and tagging each member, throttled calls retried.",
+				UpdateDescription: "How long update may take (default `" + protectionGroupTimeout.String() + "`): tagging joining members, untagging leaving ones.",
+				DeleteDescription: "How long destroy may take (default `" + protectionGroupTimeout.String() + "`): untagging every member.",
+				ReadDescription:   "How long a refresh may take (default `" + protectionGroupReadTimeout.String() + "`): listing the source servers.",
+			}),
 		},
 	}
 }
@@ -317,6 +330,8 @@ func (r *protectionGroupResource) Create(ctx context.Context, req resource.Creat
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	ctx, cancel := withTimeout(ctx, plan.Timeouts.Create, protectionGroupTimeout, &resp.Diagnostics)
+	defer cancel()
 	r.apply(ctx, &plan, &resp.Diagnostics)
 	if resp.Diagnostics.HasError() {
 		return
@@ -330,6 +345,8 @@ func (r *protectionGroupResource) Update(ctx context.Context, req resource.Updat
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	ctx, cancel := withTimeout(ctx, plan.Timeouts.Update, protectionGroupTimeout, &resp.Diagnostics)
+	defer cancel()
 	r.apply(ctx, &plan, &resp.Diagnostics)
 	if resp.Diagnostics.HasError() {
 		return
@@ -396,6 +413,8 @@ func (r *protectionGroupResource) Read(ctx context.Context, req resource.ReadReq
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	ctx, cancel := withTimeout(ctx, state.Timeouts.Read, protectionGroupReadTimeout, &resp.Diagnostics)
+	defer cancel()
 	servers, err := r.clients.SourceServers().List(ctx)
 	if err != nil {
 		addAPIError(&resp.Diagnostics, "read DRS source servers in "+r.clients.Region, err)
@@ -428,6 +447,8 @@ func (r *protectionGroupResource) Delete(ctx context.Context, req resource.Delet
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	ctx, cancel := withTimeout(ctx, state.Timeouts.Delete, protectionGroupTimeout, &resp.Diagnostics)
+	defer cancel()
 	name := state.Name.ValueString()
 	servers, err := r.clients.SourceServers().Fresh(ctx)
 	if err != nil {

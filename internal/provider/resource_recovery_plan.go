@@ -12,6 +12,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/sfn"
 	sfntypes "github.com/aws/aws-sdk-go-v2/service/sfn/types"
+	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework-timetypes/timetypes"
 	"github.com/hashicorp/terraform-plugin-framework-validators/listvalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
@@ -32,6 +33,7 @@ import (
 	"github.com/drsorch/terraform-provider-drsorch/internal/plans"
 	"github.com/drsorch/terraform-provider-drsorch/internal/recoveryplan"
 	"github.com/drsorch/terraform-provider-drsorch/internal/statemachine"
+	"github.com/drsorch/terraform-provider-drsorch/internal/tagging"
 )
 
 var (
@@ -46,6 +48,7 @@ type recoveryPlanResource struct{ data *providerData }
 func newRecoveryPlanResource() resource.Resource { return &recoveryPlanResource{} }
 
 type recoveryPlanModel struct {
+	regional                                       // region: regional.go
 	ID                        types.String         `tfsdk:"id"`
 	ARN                       types.String         `tfsdk:"arn"`
 	Name                      types.String         `tfsdk:"name"`
@@ -61,6 +64,9 @@ type recoveryPlanModel struct {
 	Version                   types.Int64          `tfsdk:"version"`
 	RTO                       timetypes.GoDuration `tfsdk:"rto"`
 	recoveryPlanLogging
+	Tags     types.Map      `tfsdk:"tags"`
+	TagsAll  types.Map      `tfsdk:"tags_all"`
+	Timeouts timeouts.Value `tfsdk:"timeouts"`
 }
 
 type waveModel struct {
@@ -71,6 +77,8 @@ type waveModel struct {
 	Optional        types.Bool           `tfsdk:"optional"`
 	Timeout         timetypes.GoDuration `tfsdk:"timeout"`
 	PollInterval    timetypes.GoDuration `tfsdk:"poll_interval"`
+	PostLaunch      types.List           `tfsdk:"post_launch"`  // of postLaunchModel (recovery_plan_steps.go)
+	HealthChecks    types.List           `tfsdk:"health_check"` // of healthCheckModel
 	RTO             timetypes.GoDuration `tfsdk:"rto"`
 }
 
@@ -79,6 +87,7 @@ var levelsType = types.ListType{ElemType: types.ListType{ElemType: types.StringT
 var waveObjectType = types.ObjectType{AttrTypes: map[string]attr.Type{
 	"name": types.StringType, "protection_group": types.StringType, "depends_on": types.ListType{ElemType: types.StringType},
 	"pause_before": types.BoolType, "optional": types.BoolType, "timeout": timetypes.GoDurationType{}, "poll_interval": timetypes.GoDurationType{},
+	"post_launch": types.ListType{ElemType: postLaunchObjectType}, "health_check": types.ListType{ElemType: healthCheckObjectType},
 	"rto": timetypes.GoDurationType{},
 }}
 
@@ -96,7 +105,7 @@ func (r *recoveryPlanResource) Metadata(_ context.Context, req resource.Metadata
 	resp.TypeName = req.ProviderTypeName + "_recovery_plan"
 }
 
-func (r *recoveryPlanResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
+func (r *recoveryPlanResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
 	computedString := func(desc string) schema.StringAttribute {
 		return schema.StringAttribute{Computed: true, Description: desc}
 	}
@@ -157,6 +166,13 @@ func (r *recoveryPlanResource) Schema(_ context.Context, _ resource.SchemaReques
 					"measure each run against it. Stored in the plan's definition, so changing it publishes a new version. Between 1m and 8760h, whole seconds."},
 		},
 		Blocks: map[string]schema.Block{
+			"timeouts": timeouts.Block(ctx, timeouts.Opts{Create: true, Update: true, Delete: true, Read: true,
+				CreateDescription: "How long create may take, e.g. `30m` (default `" + recoveryPlanTimeout.String() + "`): publishing the wave runner and the plan, " +
+					"including waiting for a new execution role to become assumable by Step Functions (IAM propagation).",
+				UpdateDescription: "How long update may take (default `" + recoveryPlanTimeout.String() + "`), including waiting for a new execution role to propagate.",
+				DeleteDescription: "How long destroy may take (default `" + recoveryPlanTimeout.String() + "`): stopping running executions (force_destroy) and deleting the state machine.",
+				ReadDescription:   "How long a refresh may take (default `" + recoveryPlanReadTimeout.String() + "`).",
+			}),
 			"wave": schema.ListNestedBlock{
 				Description: "A wave: one DRS recovery job for one protection group. Waves run in the order given unless `depends_on` says otherwise.",
 				Validators:  []validator.List{listvalidator.SizeAtLeast(1)},
@@ -178,11 +194,12 @@ func (r *recoveryPlanResource) Schema(_ context.Context, _ resource.SchemaReques
 						Description: "Recovery time objective of this wave, e.g. `20m`: its DRS job, from start to end (after its pause gate). A target that " +
 							"`drsorch report` (unless `--wave-rto` overrides it) and the console measure runs against; it does not stop the wave (`timeout` does). " +
 							"Between 1m and 8760h, whole seconds; a target longer than `timeout` or than the plan's `rto` is a warning."},
-				}},
+				}, Blocks: waveStepBlocks()},
 			},
 		},
 	}
 	maps.Copy(resp.Schema.Attributes, recoveryPlanLoggingAttributes())
+	maps.Copy(resp.Schema.Attributes, tagsAttributes("plan's state machine"))
 }
 
 func (r *recoveryPlanResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
@@ -209,6 +226,9 @@ func (m recoveryPlanModel) domainPlan(ctx context.Context, diags *diag.Diagnosti
 		}
 		wave.Timeout = duration(w.Timeout, path.Root("wave").AtListIndex(i).AtName("timeout"), diags)
 		wave.PollInterval = duration(w.PollInterval, path.Root("wave").AtListIndex(i).AtName("poll_interval"), diags)
+		if !w.domainSteps(ctx, i, &wave, diags) {
+			known = false
+		}
 		wave.RTO = duration(w.RTO, path.Root("wave").AtListIndex(i).AtName("rto"), diags)
 		p.Waves = append(p.Waves, wave)
 	}
@@ -236,7 +256,7 @@ func addProblems(ps recoveryplan.Problems, diags *diag.Diagnostics) {
 		if p.Wave >= 0 {
 			at = at.AtListIndex(p.Wave)
 			if p.Attribute != "" {
-				at = at.AtName(p.Attribute)
+				at = problemPath(at, p.Attribute)
 			}
 		}
 		if p.Severity == recoveryplan.Warning {
@@ -275,6 +295,9 @@ func (r *recoveryPlanResource) ModifyPlan(ctx context.Context, req resource.Modi
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	// drsorch's own tags: plan, managed-by, description.
+	plan.TagsAll = planTagsAll(r.data, plan.Tags, len(recoveryPlanModel{}.tags())+1, &resp.Diagnostics)
+	resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("tags_all"), plan.TagsAll)...)
 	if plan.ExecutionRoleARN.IsUnknown() || plan.ExecutionRoleARN.IsNull() {
 		var cfgRole types.String
 		resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("execution_role_arn"), &cfgRole)...)
@@ -497,6 +520,21 @@ func (r *recoveryPlanResource) ensureCompiled(ctx context.Context, plan *recover
 // tagValuePattern is what Step Functions accepts in a tag value.
 var tagValuePattern = regexp.MustCompile(`^[\p{L}\p{N}\s_.:/=+\-@]*$`)
 
+// userTags are the resource's own tags (known at apply).
+func (m recoveryPlanModel) userTags() map[string]string {
+	out, _ := mapStrings(m.Tags)
+	return out
+}
+
+// allTags is what the state machine is created with: default_tags under
+// tags, and drsorch's own tags, whose keys no user tag may have.
+func (m recoveryPlanModel) allTags(c tagging.Config) map[string]string {
+	all := c.Merge(m.userTags())
+	maps.Copy(all, m.tags())
+	return all
+}
+
+// tags are drsorch's own tags of the plan's state machine.
 func (m recoveryPlanModel) tags() map[string]string {
 	tags := map[string]string{plans.TagPlan: m.Name.ValueString(), plans.TagManagedBy: "terraform"}
 	if d := m.Description.ValueString(); d != "" {
@@ -508,21 +546,30 @@ func (m recoveryPlanModel) tags() map[string]string {
 func (r *recoveryPlanResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
 	var plan recoveryPlanModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	if resp.Diagnostics.HasError() || !r.ensureCompiled(ctx, &plan, &resp.Diagnostics) || !r.ensureLogGroup(ctx, &plan, &resp.Diagnostics) {
+	if resp.Diagnostics.HasError() {
 		return
 	}
-	out, err := r.data.clients.SFN.CreateStateMachine(ctx, &sfn.CreateStateMachineInput{
-		Name:       aws.String(plans.StateMachineName(plan.Name.ValueString())),
-		Definition: aws.String(plan.Definition.ValueString()),
-		RoleArn:    aws.String(plan.ExecutionRoleARN.ValueString()),
-		Type:       sfntypes.StateMachineTypeStandard,
-		Tags:       plans.SFNTags(plan.tags()),
-		// Publish a version: runs start on it, never on a stale definition
-		// (https://docs.aws.amazon.com/step-functions/latest/apireference/API_CreateStateMachine.html).
-		Publish:            true,
-		VersionDescription: publishDescription(plan),
-		// The audit trail (recovery_plan_logging.go).
-		LoggingConfiguration: plan.loggingConfiguration(),
+	ctx, cancel := withTimeout(ctx, plan.Timeouts.Create, recoveryPlanTimeout, &resp.Diagnostics)
+	defer cancel()
+	if !r.ensureCompiled(ctx, &plan, &resp.Diagnostics) || !r.ensureLogGroup(ctx, &plan, &resp.Diagnostics) {
+		return
+	}
+	var out *sfn.CreateStateMachineOutput
+	err := plans.RetryRolePropagation(ctx, plan.ExecutionRoleARN.ValueString(), func() (err error) {
+		out, err = r.data.clients.SFN.CreateStateMachine(ctx, &sfn.CreateStateMachineInput{
+			Name:       aws.String(plans.StateMachineName(plan.Name.ValueString())),
+			Definition: aws.String(plan.Definition.ValueString()),
+			RoleArn:    aws.String(plan.ExecutionRoleARN.ValueString()),
+			Type:       sfntypes.StateMachineTypeStandard,
+			Tags:       plans.SFNTags(plan.allTags(r.data.tags)),
+			// Publish a version: runs start on it, never on a stale definition
+			// (https://docs.aws.amazon.com/step-functions/latest/apireference/API_CreateStateMachine.html).
+			Publish:            true,
+			VersionDescription: publishDescription(plan),
+			// The audit trail (recovery_plan_logging.go).
+			LoggingConfiguration: plan.loggingConfiguration(),
+		})
+		return err
 	})
 	var exists *sfntypes.StateMachineAlreadyExists
 	if errors.As(err, &exists) {
@@ -537,6 +584,7 @@ func (r *recoveryPlanResource) Create(ctx context.Context, req resource.CreateRe
 	}
 	plan.ARN = types.StringValue(aws.ToString(out.StateMachineArn))
 	plan.ID = plan.Name
+	plan.TagsAll = stringMap(r.data.tags.All(plan.userTags()))
 	r.setVersion(ctx, &plan, aws.ToString(out.StateMachineVersionArn), &resp.Diagnostics)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 }
@@ -547,6 +595,8 @@ func (r *recoveryPlanResource) Read(ctx context.Context, req resource.ReadReques
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	ctx, cancel := withTimeout(ctx, state.Timeouts.Read, recoveryPlanReadTimeout, &resp.Diagnostics)
+	defer cancel()
 	out, found, err := plans.Find(ctx, r.data.clients.SFN, state.ARN.ValueString())
 	if err != nil {
 		addAPIError(&resp.Diagnostics, "read recovery plan "+state.Name.ValueString(), err)
@@ -573,6 +623,12 @@ func (r *recoveryPlanResource) Read(ctx context.Context, req resource.ReadReques
 		state.VersionARN, state.Version = types.StringNull(), types.Int64Null()
 	} else {
 		state.VersionARN, state.Version = types.StringValue(latest), types.Int64Value(executions.VersionNumber(latest))
+	}
+	prior, _ := mapStrings(state.Tags)
+	user, all, null := r.data.tags.Read(tags, prior, state.Tags.IsNull())
+	state.Tags, state.TagsAll = stringMap(user), stringMap(all)
+	if null {
+		state.Tags = types.MapNull(types.StringType)
 	}
 	if d, ok := tags[plans.TagDescription]; ok {
 		state.Description = types.StringValue(d)
@@ -633,6 +689,7 @@ func wavesFromView(ctx context.Context, view *statemachine.PlanView, diags *diag
 		if w.PollInterval != 0 && w.PollInterval != recoveryplan.DefaultPollInterval {
 			m.PollInterval = timetypes.NewGoDurationValue(w.PollInterval)
 		}
+		m.PostLaunch, m.HealthChecks = stepsFromDomain(ctx, w.PostLaunch, w.HealthChecks, diags)
 		waves = append(waves, m)
 	}
 	list, d := types.ListValueFrom(ctx, waveObjectType, waves)
@@ -644,7 +701,12 @@ func (r *recoveryPlanResource) Update(ctx context.Context, req resource.UpdateRe
 	var plan, state recoveryPlanModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	if resp.Diagnostics.HasError() || !r.ensureCompiled(ctx, &plan, &resp.Diagnostics) || !r.ensureLogGroup(ctx, &plan, &resp.Diagnostics) {
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	ctx, cancel := withTimeout(ctx, plan.Timeouts.Update, recoveryPlanTimeout, &resp.Diagnostics)
+	defer cancel()
+	if !r.ensureCompiled(ctx, &plan, &resp.Diagnostics) || !r.ensureLogGroup(ctx, &plan, &resp.Diagnostics) {
 		return
 	}
 	arn := state.ARN.ValueString()
@@ -663,17 +725,31 @@ func (r *recoveryPlanResource) Update(ctx context.Context, req resource.UpdateRe
 	if publish {
 		in.Publish, in.VersionDescription = true, publishDescription(plan)
 	}
-	out, err := r.data.clients.SFN.UpdateStateMachine(ctx, in)
+	var out *sfn.UpdateStateMachineOutput
+	err := plans.RetryRolePropagation(ctx, plan.ExecutionRoleARN.ValueString(), func() (err error) {
+		out, err = r.data.clients.SFN.UpdateStateMachine(ctx, in)
+		return err
+	})
 	if err != nil {
 		addAPIError(&resp.Diagnostics, "update the state machine of recovery plan "+plan.Name.ValueString(), err)
 		return
 	}
-	if _, err := r.data.clients.SFN.TagResource(ctx, &sfn.TagResourceInput{ResourceArn: aws.String(arn), Tags: plans.SFNTags(plan.tags())}); err != nil {
+	// User tags change as tags_all does (ignored keys are in neither);
+	// drsorch's own tags are written every time.
+	oldAll, _ := mapStrings(state.TagsAll)
+	newAll := r.data.tags.All(plan.userTags())
+	plan.TagsAll = stringMap(newAll)
+	set, remove := tagging.Changes(oldAll, newAll)
+	maps.Copy(set, plan.tags())
+	if _, err := r.data.clients.SFN.TagResource(ctx, &sfn.TagResourceInput{ResourceArn: aws.String(arn), Tags: plans.SFNTags(set)}); err != nil {
 		addAPIError(&resp.Diagnostics, "tag recovery plan "+plan.Name.ValueString(), err)
 		return
 	}
 	if plan.Description.ValueString() == "" && state.Description.ValueString() != "" {
-		if _, err := r.data.clients.SFN.UntagResource(ctx, &sfn.UntagResourceInput{ResourceArn: aws.String(arn), TagKeys: []string{plans.TagDescription}}); err != nil {
+		remove = append(remove, plans.TagDescription)
+	}
+	if len(remove) > 0 {
+		if _, err := r.data.clients.SFN.UntagResource(ctx, &sfn.UntagResourceInput{ResourceArn: aws.String(arn), TagKeys: remove}); err != nil {
 			addAPIError(&resp.Diagnostics, "untag recovery plan "+plan.Name.ValueString(), err)
 			return
 		}
@@ -701,6 +777,8 @@ func (r *recoveryPlanResource) Delete(ctx context.Context, req resource.DeleteRe
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	ctx, cancel := withTimeout(ctx, state.Timeouts.Delete, recoveryPlanTimeout, &resp.Diagnostics)
+	defer cancel()
 	api := r.data.clients.SFN
 	arn := state.ARN.ValueString()
 	running, err := plans.Executions(ctx, api, arn, sfntypes.ExecutionStatusRunning)

@@ -50,6 +50,7 @@ func newReplicationConfigurationTemplateResource() resource.Resource {
 }
 
 type replicationConfigurationTemplateModel struct {
+	regional                                   // region: regional.go
 	ID                            types.String `tfsdk:"id"`
 	Arn                           types.String `tfsdk:"arn"`
 	StagingAreaSubnetID           types.String `tfsdk:"staging_area_subnet_id"`

@@ -66,7 +66,7 @@ func (r *replicationSettingsResource) Schema(_ context.Context, _ resource.Schem
 				d.StagingDiskType, d.EBSEncryption, d.DataPlaneRouting, d.CreatePublicIP, d.InternetProtocol, d.AutoReplicateNewDisks) +
 			"The `name` and `staging_area_subnet_id` are left as they are (their defaults differ per server and account).",
 		Attributes: map[string]schema.Attribute{
-			"id": schema.StringAttribute{Computed: true, PlanModifiers: keepStr, Description: "The source server ID."},
+			"id": schema.StringAttribute{Computed: true, PlanModifiers: []planmodifier.String{sameAs(path.Root("source_server_id"))}, Description: "The source server ID, known at plan."},
 			"source_server_id": schema.StringAttribute{
 				Required:      true,
 				Description:   "ID of the DRS source server (`s-…`). Changing it moves the resource to another server (the old one gets its defaults back).",

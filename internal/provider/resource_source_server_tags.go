@@ -38,6 +38,7 @@ var (
 func newSourceServerTagsResource() resource.Resource { return &sourceServerTagsResource{} }
 
 type sourceServerTagsModel struct {
+	regional                    // region: regional.go
 	ID             types.String `tfsdk:"id"`
 	SourceServerID types.String `tfsdk:"source_server_id"`
 	ARN            types.String `tfsdk:"arn"`
@@ -56,7 +57,7 @@ func (r *sourceServerTagsResource) Schema(_ context.Context, _ resource.SchemaRe
 			"on the server alone (tags set by other tools, and drsorch's own `drsorch:` tags such as protection group membership). " +
 			"A managed tag changed or removed outside Terraform shows up in the next plan. Destroying the resource removes the managed keys.",
 		Attributes: map[string]schema.Attribute{
-			"id": schema.StringAttribute{Computed: true, PlanModifiers: keepStr, Description: "The source server ID."},
+			"id": schema.StringAttribute{Computed: true, PlanModifiers: []planmodifier.String{sameAs(path.Root("source_server_id"))}, Description: "The source server ID, known at plan."},
 			"source_server_id": schema.StringAttribute{
 				Required:      true,
 				Description:   "ID of the DRS source server (`s-…`).",

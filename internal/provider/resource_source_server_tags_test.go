@@ -8,8 +8,10 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/drs"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
 	"github.com/drsorch/terraform-provider-drsorch/internal/acctest"
 )
@@ -72,6 +74,10 @@ func TestAccSourceServerTagsLifecycle(t *testing.T) {
 		Steps: []resource.TestStep{
 			{
 				Config: tagsHCL(env, id, `{ owner = "dr-team", cost-center = "42" }`),
+				// The id is the source server ID: known when planned.
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectKnownValue(tagsAddr, tfjsonpath.New("id"), knownvalue.StringExact(id)),
+				}},
 				Check: resource.ComposeAggregateTestCheckFunc(
 					resource.TestCheckResourceAttr(tagsAddr, "arn", arn),
 					resource.TestCheckResourceAttr(tagsAddr, "tags.%", "2"),

@@ -28,7 +28,7 @@ func settingsExample(t *testing.T, parts ...string) string {
 // The published examples of the settings resources apply, and plan clean
 // afterwards, against the demo estate.
 func TestAccSettingsExamplesApply(t *testing.T) {
-	for _, name := range []string{"drsorch_launch_settings", "drsorch_replication_settings", "drsorch_source_server_tags", "drsorch_launch_configuration_template"} {
+	for _, name := range []string{"drsorch_launch_settings", "drsorch_replication_settings", "drsorch_source_server_tags", "drsorch_launch_configuration_template", "drsorch_launch_action"} {
 		t.Run(name, func(t *testing.T) {
 			env := acctest.Start(t)
 			resource.Test(t, resource.TestCase{

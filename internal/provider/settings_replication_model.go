@@ -15,6 +15,7 @@ import (
 )
 
 type replicationSettingsModel struct {
+	regional                                   // region: regional.go
 	ID                            types.String `tfsdk:"id"`
 	SourceServerID                types.String `tfsdk:"source_server_id"`
 	Name                          types.String `tfsdk:"name"`

@@ -44,6 +44,10 @@ type Wave struct {
 	Timeout      time.Duration // 0 means DefaultWaveTimeout
 	PollInterval time.Duration // 0 means DefaultPollInterval
 	ServerIDs    []string      // the protection group's resolved members
+	// PostLaunch steps, then HealthChecks, run in order once the wave's
+	// instances are up (steps.go).
+	PostLaunch   []PostLaunch
+	HealthChecks []HealthCheck
 	// RTO is the wave's recovery time objective (its DRS job, start to
 	// end); 0 means none. A target, like Plan.RTO.
 	RTO time.Duration

@@ -130,6 +130,7 @@ func (p Plan) ValidateStructure() Problems {
 			add(i, "poll_interval", "Poll interval longer than the wave timeout",
 				"wave %q polls every %s but times out after %s; shorten poll_interval or lengthen timeout", w.Name, w.EffectivePollInterval(), w.EffectiveTimeout())
 		}
+		ps = append(ps, w.validateSteps(i)...)
 		ps = append(ps, rtoProblems(i, "wave "+strconv.Quote(w.Name), w.RTO)...)
 		if w.RTO > w.EffectiveTimeout() {
 			ps = append(ps, Problem{Severity: Warning, Wave: i, Attribute: "rto", Summary: "Wave RTO longer than its timeout",
@@ -193,6 +194,15 @@ func (p Plan) ValidateServers() Problems {
 		if len(w.ServerIDs) == 0 {
 			ps = append(ps, Problem{Severity: Error, Wave: i, Attribute: "protection_group", Summary: "Empty protection group",
 				Detail: fmt.Sprintf("wave %q recovers protection group %q, which has no source servers; add servers to the group or remove the wave", w.Name, w.ProtectionGroup)})
+		}
+		if w.HasSteps() && len(w.ServerIDs) > MaxStepInstances {
+			attr := "post_launch"
+			if len(w.PostLaunch) == 0 {
+				attr = "health_check"
+			}
+			ps = append(ps, Problem{Severity: Error, Wave: i, Attribute: attr, Summary: "Too many servers for post-launch steps",
+				Detail: fmt.Sprintf("wave %q recovers %d servers, and its steps run as one SSM command on every recovered instance, which takes at most %d instances; split protection group %q into groups of at most %d servers in separate waves",
+					w.Name, len(w.ServerIDs), MaxStepInstances, w.ProtectionGroup, MaxStepInstances)})
 		}
 		// One problem per earlier wave this one overlaps, naming each
 		// shared server once.

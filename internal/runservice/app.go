@@ -16,6 +16,7 @@ import (
 	"github.com/drsorch/terraform-provider-drsorch/internal/runservice/logs"
 	"github.com/drsorch/terraform-provider-drsorch/internal/runservice/sfn"
 	"github.com/drsorch/terraform-provider-drsorch/internal/runservice/simclock"
+	"github.com/drsorch/terraform-provider-drsorch/internal/runservice/ssmsim"
 	"github.com/drsorch/terraform-provider-drsorch/internal/runservice/store"
 	"github.com/drsorch/terraform-provider-drsorch/internal/runservice/sts"
 )
@@ -93,12 +94,14 @@ type App struct {
 	Events *events.Bus       // EventBridge: events published by PutEvents and pause gates
 	Logs   *logs.Service     // CloudWatch Logs: Step Functions execution logs
 	EC2    *ec2sim.Service   // EC2 of the recovery regions (nil with DRSAWS)
+	SSM    *ssmsim.Service   // SSM commands and automations on recovery instances (nil with DRSAWS)
 
 	keyring        *awswire.Keyring
 	stopClockSaver context.CancelFunc
 	describeEstate func() string
 	drsInvoker     sfn.DRSInvoker    // where Step Functions tasks send DRS calls
 	quotasInvoker  sfn.QuotasInvoker // where they send Service Quotas reads
+	ssmInvoker     sfn.DRSInvoker    // and SSM calls (nil with DRSAWS)
 	closeOnce      sync.Once
 	closers        []func() error
 }

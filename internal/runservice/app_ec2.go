@@ -1,8 +1,10 @@
 package runservice
 
 import (
+	"github.com/drsorch/terraform-provider-drsorch/internal/runservice/awswire"
 	"github.com/drsorch/terraform-provider-drsorch/internal/runservice/drssim"
 	"github.com/drsorch/terraform-provider-drsorch/internal/runservice/ec2sim"
+	"github.com/drsorch/terraform-provider-drsorch/internal/runservice/ssmsim"
 )
 
 // mountEC2 mounts the simulated EC2 of the recovery regions next to the
@@ -29,5 +31,21 @@ func (a *App) mountEC2(cfg Config, sim *drssim.Simulator) error {
 	a.EC2 = svc
 	a.Router.HandleEC2(svc)
 	sim.SetLaunchPlacer(svc) // recovery instances follow their launch templates
+	return a.mountSSM(svc)
+}
+
+// mountSSM mounts the simulated SSM that runs the wave runner's
+// post-launch steps and health checks on the simulated recovery instances.
+// With --drs aws nothing is mounted (like EC2): a command must never run
+// on real instances from a local run service.
+func (a *App) mountSSM(instances *ec2sim.Service) error {
+	svc, err := ssmsim.New(ssmsim.Options{Store: a.Store, Now: a.Clock.Now, Logger: a.Logger, Instances: instances})
+	if err != nil {
+		return err
+	}
+	a.SSM, a.ssmInvoker = svc, svc
+	a.Router.HandleTarget(ssmsim.TargetPrefix, awswire.ContentTypeJSON11, svc)
+	a.Router.Handle("/_sim/ssm/outcomes", svc.ControlHandler())
+	a.Router.Handle("POST /_sim/ssm/instances", svc.InstancesHandler())
 	return nil
 }

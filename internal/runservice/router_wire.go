@@ -18,6 +18,7 @@ import (
 var targetServices = map[string]string{
 	"AWSStepFunctions":       "states",
 	"AWSEvents":              "events",
+	"AmazonSSM":              "ssm",
 	"ServiceQuotasV20190624": "servicequotas",
 	"Logs_20140328":          "logs",
 }

@@ -51,6 +51,7 @@ type targetRoute struct {
 var signingNames = map[string]string{
 	"AWSStepFunctions":       "states",
 	"AWSEvents":              "events",
+	"AmazonSSM":              "ssm",
 	"ServiceQuotasV20190624": "servicequotas",
 }
 

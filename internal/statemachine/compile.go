@@ -87,7 +87,8 @@ const (
 
 // Integrations lists every integration a compiled plan or the wave runner
 // may call.
-var Integrations = []string{IntegrationStartRecovery, IntegrationDescribeJobs, IntegrationDescribeInstances, IntegrationLaunchSettings, IntegrationPauseGate, IntegrationPutEvents, IntegrationStartRunner, IntegrationGetQuota}
+var Integrations = []string{IntegrationStartRecovery, IntegrationDescribeJobs, IntegrationDescribeInstances, IntegrationLaunchSettings, IntegrationPauseGate, IntegrationPutEvents, IntegrationStartRunner, IntegrationGetQuota,
+	IntegrationSendCommand, IntegrationListInvocations, IntegrationGetInvocation, IntegrationStartAutomation, IntegrationGetAutomation}
 
 // Resource is the Task resource of integration in partition (aws,
 // aws-us-gov, aws-cn …).
@@ -439,6 +440,9 @@ func (c *parentCompiler) wave(name, next string, states obj, top bool) string {
 	if w.ServerIDs == nil {
 		input["servers"] = []string{}
 	}
+	if w.HasSteps() {
+		input["steps"] = stepsOf(w)
+	}
 	run := obj{
 		"Type":     "Task",
 		"Resource": Resource(c.partition, IntegrationStartRunner),
@@ -521,7 +525,7 @@ func (c *parentCompiler) wave(name, next string, states obj, top bool) string {
 func runnerTransitions(w recoveryplan.Wave) int {
 	schedule := PollSchedule(w.EffectivePollInterval())
 	polls := estimatePolls(schedule)
-	return 6 + guardTransitions + polls*4 + (polls-1)*1 + min(polls-1, len(schedule)-1) + 9 + 4*len(w.ServerIDs)
+	return 6 + guardTransitions + polls*4 + (polls-1)*1 + min(polls-1, len(schedule)-1) + 9 + 4*len(w.ServerIDs) + stepTransitions(w)
 }
 
 // PollSchedule is the adaptive polling of a wave: short waits first, to

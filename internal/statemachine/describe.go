@@ -42,6 +42,8 @@ type WaveView struct {
 	Timeout         time.Duration
 	PollInterval    time.Duration
 	SourceServerIDs []string
+	PostLaunch      []recoveryplan.PostLaunch
+	HealthChecks    []recoveryplan.HealthCheck
 	// RTO is the wave's recovery time objective; 0 when it has none.
 	RTO time.Duration
 }
@@ -149,7 +151,9 @@ func Describe(definition string) (*PlanView, error) {
 		for len(view.Levels) < w.Level {
 			view.Levels = append(view.Levels, nil)
 		}
+		post, checks := domainSteps(in.Steps)
 		view.Levels[w.Level-1] = append(view.Levels[w.Level-1], WaveView{
+			PostLaunch: post, HealthChecks: checks,
 			Name: w.Name, Level: w.Level, Position: w.Position, ProtectionGroup: w.ProtectionGroup,
 			PauseBefore: w.PauseBefore, Optional: w.Optional, DependsOn: w.DependsOn, DependsOnSet: w.DependsOnSet,
 			Timeout:         time.Duration(w.TimeoutSeconds) * time.Second,
@@ -182,6 +186,7 @@ func (v *PlanView) Plan() recoveryplan.Plan {
 		p.Waves = append(p.Waves, recoveryplan.Wave{
 			Name: w.Name, ProtectionGroup: w.ProtectionGroup, DependsOn: w.DependsOn, DependsOnSet: w.DependsOnSet,
 			PauseBefore: w.PauseBefore, Optional: w.Optional, Timeout: w.Timeout, PollInterval: w.PollInterval, ServerIDs: w.SourceServerIDs,
+			PostLaunch: w.PostLaunch, HealthChecks: w.HealthChecks,
 			RTO: w.RTO,
 		})
 	}

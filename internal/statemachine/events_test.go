@@ -92,8 +92,11 @@ func TestWavesPublishTheirEvents(t *testing.T) {
 			}
 		}
 		// The steps that lead into the events.
-		if n := st(StepHealthy)["Choices"].([]any)[0].(map[string]any)["Next"]; n != StepPublishSucceeded {
+		if n := st(StepHealthy)["Choices"].([]any)[0].(map[string]any)["Next"]; n != StepStepsChoice {
 			t.Errorf("%s: healthy goes to %v", wave, n)
+		}
+		if st(StepNoSteps)["Next"] != StepPublishSucceeded || st(StepRunSteps)["Next"] != StepPublishSucceeded {
+			t.Errorf("%s: a wave whose steps passed does not publish its success", wave)
 		}
 		if st(StepStartRecovery)["Next"] != StepPublishStarted || st(StepAdoptJob)["Next"] != StepPublishStarted {
 			t.Errorf("%s: a started job does not publish", wave)

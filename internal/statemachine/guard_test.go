@@ -5,6 +5,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/drsorch/terraform-provider-drsorch/internal/recoveryplan"
 )
 
 // The guard sits between the adopt check and StartRecovery: a wave that
@@ -97,7 +99,7 @@ func TestGuardWorstEventsMatchesTheCalculator(t *testing.T) {
 	}
 	short, long := time.Minute, 24*time.Hour
 	events := func(timeout time.Duration) int {
-		n, err := f.runnerEvents(runnerBoundsAt(4, 100, 10, GuardChecks(int(timeout/time.Second))))
+		n, err := f.runnerEvents(withStepBounds(runnerBoundsAt(4, 100, 10, GuardChecks(int(timeout/time.Second))), recoveryplan.Wave{}))
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -136,7 +136,22 @@ type Figures struct {
 // source servers its Map builds.
 func runnerBounds(w recoveryplan.Wave) map[string]int {
 	schedule := PollSchedule(w.EffectivePollInterval())
-	return runnerBoundsAt(len(schedule), MaxPolls(schedule, w.EffectiveTimeout()), len(w.ServerIDs), GuardChecks(int(w.EffectiveTimeout()/time.Second)))
+	return withStepBounds(runnerBoundsAt(len(schedule), MaxPolls(schedule, w.EffectiveTimeout()), len(w.ServerIDs), GuardChecks(int(w.EffectiveTimeout()/time.Second))), w)
+}
+
+// withStepBounds adds the bounds of w's post-launch steps and health
+// checks: the Map runs each step once, each step's poll loop turns up to
+// its timeout (the longest step's, for all), and a failed command reads
+// the invocations of up to every instance.
+func withStepBounds(b map[string]int, w recoveryplan.Wave) map[string]int {
+	steps := len(w.PostLaunch) + len(w.HealthChecks)
+	b[mapItems(StepRunSteps)] = steps
+	b[mapItems(stepFindFailure)] = len(w.ServerIDs)
+	polls := max(stepPolls(w), 1)
+	for _, st := range stepLoopStates {
+		b[st] = polls
+	}
+	return b
 }
 
 // runnerBoundsAt: checks is how often the start guard scans the active
@@ -209,15 +224,20 @@ func Measure(plan recoveryplan.Plan, c *Compiled, req RequestInfo) (Figures, err
 	}
 	// Waves of the same shape (poll schedule, polls, servers, name length) cost the
 	// same: count each shape once.
-	type shape struct{ steps, polls, servers, name, checks int }
+	type shape struct{ steps, polls, servers, name, waveSteps, stepPolls, stepBytes, checks int }
 	events, states := map[shape]int{}, map[shape]int{}
 	runnerState, guarding, guardStates := 0, 0, map[shape]int{}
 	for _, w := range plan.Waves {
 		schedule := PollSchedule(w.EffectivePollInterval())
-		k := shape{len(schedule), MaxPolls(schedule, w.EffectiveTimeout()), len(w.ServerIDs), len(w.Name), GuardChecks(int(w.EffectiveTimeout() / time.Second))}
+		stepBytes, err := stepStateBytes(w)
+		if err != nil {
+			return f, err
+		}
+		k := shape{len(schedule), MaxPolls(schedule, w.EffectiveTimeout()), len(w.ServerIDs), len(w.Name),
+			len(w.PostLaunch) + len(w.HealthChecks), stepPolls(w), stepBytes, GuardChecks(int(w.EffectiveTimeout() / time.Second))}
 		n, ok := events[k]
 		if !ok {
-			if n, err = f.runnerEvents(runnerBoundsAt(k.steps, k.polls, k.servers, k.checks)); err != nil {
+			if n, err = f.runnerEvents(withStepBounds(runnerBoundsAt(k.steps, k.polls, k.servers, k.checks), w)); err != nil {
 				return f, fmt.Errorf("wave %q: %w", w.Name, err)
 			}
 			events[k] = n
@@ -490,11 +510,14 @@ func (h *historyCounter) visit(name string, st *aslState) (cost, error) {
 		if !ok || st.ItemProcessor == nil {
 			return cost{}, fmt.Errorf("Map state %q: no known number of items", name)
 		}
-		pc, err := (&historyCounter{bounds: map[string]int{}}).branch(st.ItemProcessor.StartAt, st.ItemProcessor.States)
+		// The processor's states take their loop bounds from the same
+		// bounds (their names differ from the enclosing states'). An
+		// iteration that fails costs its events too (a step's failure).
+		pc, err := h.branch(st.ItemProcessor.StartAt, st.ItemProcessor.States)
 		if err != nil {
 			return cost{}, err
 		}
-		return cost{eventsMap + items*(eventsMapIteration+max(pc.ok, 0)), -1}, nil
+		return cost{eventsMap + items*(eventsMapIteration+max(pc.ok, pc.fail, 0)), -1}, nil
 	default:
 		return cost{}, fmt.Errorf("state %q: cannot count the history events of a %s state", name, st.Type)
 	}
@@ -599,7 +622,12 @@ func runnerStateBytes(plan recoveryplan.Plan, w recoveryplan.Wave) (int, error) 
 		"eventError": map[string]any{"Error": "EventBridge.FailedEntry", "Cause": worstContextValue},
 		"guard":      guardKept(),
 	}
-	return jsonSize(state)
+	size, err := jsonSize(state)
+	if err != nil {
+		return 0, err
+	}
+	steps, err := stepStateBytes(w)
+	return size + steps, err
 }
 
 // runnerGuardStateBytes is the largest state of a runner execution of w
@@ -827,8 +855,25 @@ func (f Figures) waveHistoryProblem(i int, w recoveryplan.Wave) recoveryplan.Pro
 		w.Name, events, w.EffectivePollInterval(), w.EffectiveTimeout(), polls, MaxHistoryEvents)
 	fits := func(iv, timeout time.Duration) bool {
 		s := PollSchedule(iv)
-		n, err := f.runnerEvents(runnerBoundsAt(len(s), MaxPolls(s, timeout), len(w.ServerIDs), GuardChecks(int(timeout/time.Second))))
+		n, err := f.runnerEvents(withStepBounds(runnerBoundsAt(len(s), MaxPolls(s, timeout), len(w.ServerIDs), GuardChecks(int(timeout/time.Second))), w))
 		return err == nil && n < MaxHistoryEvents
+	}
+	// When the wave fits without its steps, the steps are the fix.
+	if w.HasSteps() {
+		bare := w
+		bare.PostLaunch, bare.HealthChecks = nil, nil
+		n, err := f.runnerEvents(withStepBounds(runnerBoundsAt(len(schedule), polls, len(w.ServerIDs), GuardChecks(int(w.EffectiveTimeout()/time.Second))), bare))
+		if err == nil && n < MaxHistoryEvents {
+			p.Attribute = "post_launch"
+			if len(w.PostLaunch) == 0 {
+				p.Attribute = "health_check"
+			}
+			p.Detail = fmt.Sprintf("the wave runner execution of wave %q can write up to %d history events, %d of them for its %d post_launch and health_check steps "+
+				"(each polled every %d s up to its timeout, the longest %d s); Step Functions fails an execution when its history reaches %d events (service quotas). "+
+				"Shorten the steps' timeouts (a health check's: fewer retries or a shorter interval), or use fewer steps.",
+				w.Name, events, events-n, len(w.PostLaunch)+len(w.HealthChecks), stepPollSeconds, (stepPolls(w)-1)*stepPollSeconds, MaxHistoryEvents)
+			return p
+		}
 	}
 	var fixes []string
 	for iv := recoveryplan.MinPollInterval; iv <= recoveryplan.MaxPollInterval; iv += time.Second {

@@ -23,9 +23,17 @@ import (
 // time until it ends; it returns the execution's history and status, and
 // the history of each wave's runner execution.
 func runPlan(t *testing.T, p recoveryplan.Plan) ([]sfntypes.HistoryEvent, sfntypes.ExecutionStatus, *statemachine.Compiled, map[string][]sfntypes.HistoryEvent) {
+	return runPlanWith(t, p, nil)
+}
+
+// runPlanWith is runPlan with setup run on the started run service first.
+func runPlanWith(t *testing.T, p recoveryplan.Plan, setup func(*runservicetest.Service)) ([]sfntypes.HistoryEvent, sfntypes.ExecutionStatus, *statemachine.Compiled, map[string][]sfntypes.HistoryEvent) {
 	t.Helper()
 	ctx := context.Background()
 	svc := runservicetest.Start(t, runservice.Config{})
+	if setup != nil {
+		setup(svc)
+	}
 	cfg := svc.AWSConfig("us-east-1")
 	servers, err := drsapi.ListSourceServers(ctx, drs.NewFromConfig(cfg), nil)
 	if err != nil {

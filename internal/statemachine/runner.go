@@ -51,6 +51,8 @@ type RunnerInput struct {
 	// the wave launches from those snapshots. They name the same servers
 	// as Servers (or OnlyServers).
 	RecoverySnapshots []RecoverySnapshot `json:"recoverySnapshots,omitempty"`
+	// Steps run in order once the wave's instances are up (steps.go).
+	Steps []StepSpec `json:"steps,omitempty"`
 }
 
 // RunnerOutput is a runner's output when its wave recovered: bounded by
@@ -70,6 +72,9 @@ type RunnerOutput struct {
 		EC2InstanceIDs      []string `json:"ec2InstanceIds"`
 		EC2InstanceStates   []string `json:"ec2InstanceStates"`
 	} `json:"instances"`
+	// Steps are the outcomes of the wave's post-launch steps and health
+	// checks, in order.
+	Steps []StepResult `json:"steps"`
 }
 
 // Step names of the runner, shared with the status readers.
@@ -116,7 +121,7 @@ const (
 // FailureSteps are the steps that record a wave's failure before its
 // failure event is published. Definitions of earlier compilers had a Fail
 // state of each of these names instead.
-var FailureSteps = []string{StepStartFailed, StepReadFailed, StepLaunchFailed, StepLaunchIncomplete, StepTimedOut, StepUnhealthy,
+var FailureSteps = []string{StepStartFailed, StepReadFailed, StepLaunchFailed, StepLaunchIncomplete, StepTimedOut, StepUnhealthy, StepStepsFailed,
 	StepServerInActiveJob, StepOverQuota, StepQuotaTimedOut, StepGuardReadFailed}
 
 // TagRunnerExecution is put on a wave's DRS job besides TagPlan,
@@ -409,7 +414,7 @@ func runnerDefinition(partition string) obj {
 	}
 	states[StepHealthy] = obj{
 		"Type":    "Choice",
-		"Choices": []any{obj{"Variable": "$.match.mismatch", "BooleanEquals": false, "Next": StepPublishSucceeded}},
+		"Choices": []any{obj{"Variable": "$.match.mismatch", "BooleanEquals": false, "Next": StepStepsChoice}},
 		"Default": StepRecheck,
 	}
 	states[StepRecheck] = obj{
@@ -420,6 +425,7 @@ func runnerDefinition(partition string) obj {
 	states[StepWaitInstances] = obj{"Type": "Wait", "Seconds": healthCheckSeconds, "Next": StepDescribeInstance}
 	failure(StepUnhealthy, ErrWaveUnhealthy, "FAILED",
 		"States.Format('wave {} (job {}): recovery instances are not in the state their launch settings ask for: instances {} of servers {} are {}, expected {}', $.wave, $.job.JobID, States.JsonToString($.instances.Ec2InstanceIDs), States.JsonToString($.instances.SourceServerIDs), States.JsonToString($.instances.Ec2InstanceStates), States.JsonToString($.expected))", true)
+	addStepStates(states, partition, failure)
 	states[StepPublishFailed] = publishEvent(events, WaveFailedDetailType,
 		obj{"outcome.$": "$.failure.outcome", "jobId.$": "$.failure.jobId", "error.$": "$.failure.error", "cause.$": "$.failure.cause"}, StepFailed)
 	states[StepFailed] = obj{"Type": "Fail", "ErrorPath": "$.failure.error", "CausePath": "$.failure.cause"}
@@ -440,6 +446,7 @@ func runnerDefinition(partition string) obj {
 				"ec2InstanceIds.$":      "$.instances.Ec2InstanceIDs",
 				"ec2InstanceStates.$":   "$.instances.Ec2InstanceStates",
 			},
+			"steps.$": "$.stepResults",
 		},
 		"End": true,
 	}

@@ -14,6 +14,15 @@ resource "drsorch_recovery_plan" "shop" {
   # every run against them (the run is not stopped when it passes one).
   rto = "4h"
 
+  # On the state machine, over the provider's default_tags (see tags_all).
+  tags = {
+    app = "shop"
+  }
+
+  timeouts {
+    create = "20m" # a new execution role may take minutes to propagate
+  }
+
   wave {
     name             = "db"
     protection_group = drsorch_protection_group.db.id
@@ -29,5 +38,23 @@ resource "drsorch_recovery_plan" "shop" {
     protection_group = drsorch_protection_group.web.id
     pause_before     = true
     poll_interval    = "1m"
+
+    # After the web servers launch: a runbook, then a check that each one
+    # answers on port 8080 (run on the instance through SSM Run Command).
+    # The run fails here, with the check's output, if they do not.
+    post_launch {
+      type               = "automation"
+      document           = "AWS-RestartEC2Instance"
+      instance_parameter = "InstanceId"
+      timeout            = "15m"
+    }
+    health_check {
+      type          = "http"
+      port          = 8080
+      path          = "/health"
+      expect_status = 200
+      retries       = 5
+      interval      = "20s"
+    }
   }
 }

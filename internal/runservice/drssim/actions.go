@@ -1,11 +1,14 @@
 package drssim
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
 	"regexp"
 	"slices"
 	"sort"
 	"strings"
+	"time"
 
 	"github.com/drsorch/terraform-provider-drsorch/internal/runservice/awswire"
 )
@@ -40,9 +43,12 @@ var (
 	reActionName           = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9 /_-]{0,255}$`)
 	reActionVersion        = regexp.MustCompile(`^(\$DEFAULT|\$LATEST|[0-9]+)$`)
 	reActionDescription    = regexp.MustCompile(`^[0-9a-zA-Z ():/.,'\-_#*; ]*$`)
-	reActionParamName      = regexp.MustCompile(`^[0-9a-zA-Z]{1,128}$`)
-	enumActionCategory     = []string{"MONITORING", "VALIDATION", "CONFIGURATION", "SECURITY", "OTHER"}
-	enumActionParamType    = []string{"SSM_STORE", "DYNAMIC"}
+	reActionParamName      = regexp.MustCompile(`^[0-9a-zA-Z]+$`)
+	// The model's value pattern is [A-Za-z0-9.-]+; read anchored (the stricter
+	// reading): a value names an SSM parameter or a dynamic value, not a script.
+	reActionParamValue  = regexp.MustCompile(`^[A-Za-z0-9.-]+$`)
+	enumActionCategory  = []string{"MONITORING", "VALIDATION", "CONFIGURATION", "SECURITY", "OTHER"}
+	enumActionParamType = []string{"SSM_STORE", "DYNAMIC"}
 )
 
 // actionsOf returns the launch actions of a source server or template and
@@ -129,11 +135,11 @@ func opPutLaunchAction(c *opContext, body []byte) (any, *awswire.APIError) {
 		return nil, invalidField("parameters", "has %d parameters; at most 20 are allowed", len(req.Parameters))
 	}
 	for name, p := range req.Parameters {
-		if !reActionParamName.MatchString(name) {
-			return nil, invalidField("parameters", "parameter name %q must be 1 to 128 letters or digits", name)
+		if !reActionParamName.MatchString(name) || len(name) > 1011 {
+			return nil, invalidField("parameters", "parameter name %q must be 1 to 1011 letters or digits", name)
 		}
-		if p.Value == "" || len(p.Value) > 512 {
-			return nil, invalidField("parameters."+name+".value", "must be 1 to 512 characters")
+		if !reActionParamValue.MatchString(p.Value) || len(p.Value) > 1011 {
+			return nil, invalidField("parameters."+name+".value", "%q must be 1 to 1011 letters, digits, . or - (an SSM parameter name or a dynamic value)", p.Value)
 		}
 		if err := checkEnumSet("parameters."+name+".type", p.Type, enumActionParamType); err != nil {
 			return nil, err
@@ -182,6 +188,9 @@ func opListLaunchActions(c *opContext, body []byte) (any, *awswire.APIError) {
 	if err := decode(body, &req); err != nil {
 		return nil, err
 	}
+	if req.Filters != nil && len(req.Filters.ActionIDs) > 100 {
+		return nil, invalidField("filters.actionIds", "has %d IDs; at most 100 are allowed", len(req.Filters.ActionIDs))
+	}
 	actions, _, err := c.actionsOf(req.ResourceID)
 	if err != nil {
 		return nil, err
@@ -220,4 +229,45 @@ func opDeleteLaunchAction(c *opContext, body []byte) (any, *awswire.APIError) {
 	}
 	store(slices.Delete(slices.Clone(actions), i, i+1))
 	return nil, nil
+}
+
+// launchActionsStatus is a participating server's launch action runs, as
+// DescribeJobs reports them (the model's LaunchActionsStatus: DRS records
+// them there, not as job log events, whose enum has no launch action
+// event).
+type launchActionsStatus struct {
+	SSMAgentDiscoveryDatetime string            `json:"ssmAgentDiscoveryDatetime"`
+	Runs                      []launchActionRun `json:"runs"`
+}
+
+type launchActionRun struct {
+	Action        launchAction `json:"action"`
+	RunID         string       `json:"runId"`
+	Status        string       `json:"status"`
+	FailureReason string       `json:"failureReason,omitempty"`
+}
+
+// runLaunchActions records the runs of a launched server's active actions,
+// in order, when its launch configuration enables post-launch actions.
+// The simulator has no SSM: the SSM agent is found at launch and every
+// run succeeds (no fault injection for runs yet).
+func runLaunchActions(j *jobRecord, srv *serverRecord, at time.Time) *launchActionsStatus {
+	if !srv.Launch.PostLaunchEnabled {
+		return nil
+	}
+	st := &launchActionsStatus{SSMAgentDiscoveryDatetime: formatTime(at), Runs: []launchActionRun{}}
+	for _, a := range srv.Actions {
+		if !a.Active {
+			continue
+		}
+		st.Runs = append(st.Runs, launchActionRun{Action: a, RunID: runIDFor(j.Job.JobID, srv.Server.SourceServerID, a.ActionID), Status: "SUCCEEDED"})
+	}
+	return st
+}
+
+// runIDFor is a stable UUID-shaped run ID (the model's LaunchActionRunId).
+func runIDFor(parts ...string) string {
+	h := sha256.Sum256([]byte(strings.Join(parts, "/")))
+	x := hex.EncodeToString(h[:16])
+	return x[0:8] + "-" + x[8:12] + "-" + x[12:16] + "-" + x[16:20] + "-" + x[20:32]
 }

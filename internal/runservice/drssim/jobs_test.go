@@ -392,3 +392,54 @@ func TestJobsPerServerQuota(t *testing.T) {
 		t.Fatalf("third job: want ConflictException, got %v", err)
 	}
 }
+
+// DRS reports a launched server's launch action runs in the job's
+// participating server (launchActionsStatus): active actions only, in
+// order, and none when post-launch actions are disabled.
+func TestLaunchActionRunsAreReportedOnTheJob(t *testing.T) {
+	svc := start(t, nil)
+	c := drsClient(svc, "us-east-1")
+	ids := serverIDs(t, c, "shop-web-1", "shop-web-2")
+	put := func(server, actionID string, order int32, active bool) {
+		t.Helper()
+		if _, err := c.PutLaunchAction(ctx, &drs.PutLaunchActionInput{ResourceId: aws.String(server), ActionId: aws.String(actionID),
+			ActionCode: aws.String("AWS-RunShellScript"), Order: aws.Int32(order), Name: aws.String("step"), Active: aws.Bool(active),
+			Optional: aws.Bool(false), ActionVersion: aws.String("$DEFAULT"), Category: types.LaunchActionCategoryValidation,
+			Description: aws.String("")}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, id := range ids {
+		put(id, "3f2a3b4c-0000-4000-8000-000000000003", 30, true)
+		put(id, "3f2a3b4c-0000-4000-8000-000000000002", 20, true)
+		put(id, "3f2a3b4c-0000-4000-8000-000000000004", 40, false)
+	}
+	if _, err := c.UpdateLaunchConfiguration(ctx, &drs.UpdateLaunchConfigurationInput{SourceServerID: aws.String(ids[0]), PostLaunchEnabled: aws.Bool(true)}); err != nil {
+		t.Fatal(err)
+	}
+	out, err := c.StartRecovery(ctx, recoveryInput(true, ids...))
+	if err != nil {
+		t.Fatal(err)
+	}
+	svc.App.DRS.RunUntilIdle()
+	job := describeJob(t, c, aws.ToString(out.Job.JobID))
+	for _, p := range job.ParticipatingServers {
+		st := p.LaunchActionsStatus
+		switch aws.ToString(p.SourceServerID) {
+		case ids[0]:
+			if st == nil || aws.ToString(st.SsmAgentDiscoveryDatetime) == "" || len(st.Runs) != 2 {
+				t.Fatalf("enabled server: %+v", st)
+			}
+			for i, want := range []int32{20, 30} {
+				r := st.Runs[i]
+				if aws.ToInt32(r.Action.Order) != want || r.Status != types.LaunchActionRunStatusSucceeded || len(aws.ToString(r.RunId)) != 36 {
+					t.Fatalf("run %d: %+v", i, r)
+				}
+			}
+		case ids[1]:
+			if st != nil {
+				t.Fatalf("post-launch disabled, yet runs %+v", st)
+			}
+		}
+	}
+}

@@ -53,7 +53,7 @@ func TestLaunchConfigurationTemplatesAndTheirLaunchActions(t *testing.T) {
 	put, err := c.PutLaunchAction(ctx, &drs.PutLaunchActionInput{ResourceId: aws.String(id), ActionId: aws.String("3f2a3b4c-0000-4000-8000-00000000000a"),
 		ActionCode: aws.String("AWS-RunShellScript"), Name: aws.String("warm cache"), Order: aws.Int32(10), Optional: aws.Bool(true), Active: aws.Bool(true),
 		ActionVersion: aws.String("$DEFAULT"), Category: types.LaunchActionCategoryConfiguration, Description: aws.String("warm the cache"),
-		Parameters: map[string]types.LaunchActionParameter{"commands": {Value: aws.String("echo hi"), Type: types.LaunchActionParameterTypeDynamic}}})
+		Parameters: map[string]types.LaunchActionParameter{"commands": {Value: aws.String("drs.warm-cache-commands"), Type: types.LaunchActionParameterTypeSsmStore}}})
 	if err != nil || put.Type != types.LaunchActionTypeSsmCommand || aws.ToString(put.ResourceId) != id {
 		t.Fatalf("PutLaunchAction on a template: %v %+v", err, put)
 	}
@@ -572,4 +572,35 @@ func TestSourceNetworkRecoveryAndStackAssociation(t *testing.T) {
 	wantTyped[*types.ConflictException](t, err, "unknown network (StartSourceNetworkRecovery models no ResourceNotFoundException)")
 	_, err = c.AssociateSourceNetworkStack(ctx, &drs.AssociateSourceNetworkStackInput{SourceNetworkID: id, CfnStackName: aws.String("9-bad")})
 	wantValidation(t, err, "cfnStackName")
+}
+
+func TestLaunchActionBoundsFollowTheModel(t *testing.T) {
+	c := drsClient(start(t, nil), "us-east-1")
+	tpl, err := c.CreateLaunchConfigurationTemplate(ctx, &drs.CreateLaunchConfigurationTemplateInput{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	id := tpl.LaunchConfigurationTemplate.LaunchConfigurationTemplateID
+	put := func(value string) error {
+		_, err := c.PutLaunchAction(ctx, &drs.PutLaunchActionInput{ResourceId: id, ActionId: aws.String("3f2a3b4c-0000-4000-8000-00000000000b"),
+			ActionCode: aws.String("AWS-RunShellScript"), Order: aws.Int32(2), Name: aws.String("p"), Active: aws.Bool(true), Optional: aws.Bool(true),
+			ActionVersion: aws.String("$DEFAULT"), Category: types.LaunchActionCategoryOther, Description: aws.String(""),
+			Parameters: map[string]types.LaunchActionParameter{"commands": {Value: aws.String(value), Type: types.LaunchActionParameterTypeSsmStore}}})
+		return err
+	}
+	if err := put("echo hi"); err == nil || !strings.Contains(err.Error(), "parameters.commands.value") {
+		t.Fatalf("a value with a space: %v", err)
+	}
+	if err := put(strings.Repeat("a", 1011)); err != nil {
+		t.Fatalf("a 1011-character value: %v", err)
+	}
+	ids := make([]string, 101)
+	for i := range ids {
+		ids[i] = "3f2a3b4c-0000-4000-8000-00000000000b"
+	}
+	_, err = c.ListLaunchActions(ctx, &drs.ListLaunchActionsInput{ResourceId: id, Filters: &types.LaunchActionsRequestFilters{ActionIds: ids}})
+	// ListLaunchActions models no ValidationException: the bound still refuses.
+	if err == nil || !strings.Contains(err.Error(), "filters.actionIds") {
+		t.Fatalf("101 action IDs in the filter: %v", err)
+	}
 }

@@ -329,5 +329,6 @@ func (e *estate) launchInstance(j *jobRecord, p *participatingSrv, srv *serverRe
 	e.putInstance(&instanceRecord{Seq: e.nextSeq(), Instance: inst})
 	p.RecoveryInstanceID = id
 	srv.Server.RecoveryInstanceID = id
+	p.LaunchActionsStatus = runLaunchActions(j, srv, at)
 	e.finishLaunch(j, p, srv, "LAUNCHED")
 }

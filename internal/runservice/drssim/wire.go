@@ -201,9 +201,10 @@ type participatingResourceID struct {
 }
 
 type participatingSrv struct {
-	SourceServerID     string `json:"sourceServerID"`
-	RecoveryInstanceID string `json:"recoveryInstanceID,omitempty"`
-	LaunchStatus       string `json:"launchStatus"`
+	SourceServerID      string               `json:"sourceServerID"`
+	RecoveryInstanceID  string               `json:"recoveryInstanceID,omitempty"`
+	LaunchStatus        string               `json:"launchStatus"`
+	LaunchActionsStatus *launchActionsStatus `json:"launchActionsStatus,omitempty"`
 }
 
 type jobLog struct {

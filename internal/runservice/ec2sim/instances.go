@@ -245,3 +245,49 @@ func describeInstances(c *call) (response, bool, *awswire.APIError) {
 	}
 	return &describeInstancesResponse{Reservations: items, NextToken: next}, false, nil
 }
+
+// Instance is what other simulated services (SSM) see of a recovery
+// instance.
+type Instance struct {
+	ID      string
+	Running bool
+	Tags    map[string]string
+}
+
+// LookupInstance finds a recovery instance of account and region; false
+// when EC2 has none of that ID (never launched, or terminated).
+func (s *Service) LookupInstance(account, region, id string) (Instance, bool) {
+	e, err := s.estate(context.Background(), account, region)
+	if err != nil {
+		return Instance{}, false
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	inst, ok := e.instances[id]
+	if !ok {
+		return Instance{}, false
+	}
+	tags := make(map[string]string, len(inst.Tags))
+	for k, v := range inst.Tags {
+		tags[k] = v
+	}
+	return Instance{ID: inst.ID, Running: !inst.Stopped, Tags: tags}, true
+}
+
+// RunningInstances lists the IDs of account and region's recovery
+// instances that run, sorted.
+func (s *Service) RunningInstances(account, region string) []string {
+	e, err := s.estate(context.Background(), account, region)
+	if err != nil {
+		return nil
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var ids []string
+	for _, inst := range e.sortedInstances() {
+		if !inst.Stopped {
+			ids = append(ids, inst.ID)
+		}
+	}
+	return ids
+}

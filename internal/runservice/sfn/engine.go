@@ -43,6 +43,7 @@ type Options struct {
 	// Quotas serves aws-sdk:servicequotas tasks (nil: they fail with
 	// ServiceQuotas.ServiceException).
 	Quotas QuotasInvoker
+	SSM    DRSInvoker  // same contract (PascalCase JSON both ways); nil: aws-sdk:ssm tasks fail with Ssm.SsmException
 	Events *events.Bus // nil: events:putEvents tasks fail
 	// AfterTaskSent, when set, runs after a task's request returned and
 	// before its result is recorded. Returning true drops the result, as if

@@ -27,6 +27,8 @@ func (e *Engine) invoke(ctx context.Context, id awswire.Identity, integ asl.Inte
 		return e.invokeDRS(ctx, id, integ.Action, params, tr, reconcile)
 	case "servicequotas":
 		return e.invokeQuotas(ctx, id, integ.Action, params)
+	case "ssm":
+		return e.invokeSSM(ctx, id, integ.Action, params)
 	case "events":
 		if integ.Action != "putEvents" {
 			break

@@ -2,6 +2,7 @@ package sfn
 
 import (
 	"fmt"
+	"strings"
 	"unicode"
 	"unicode/utf8"
 )
@@ -21,6 +22,9 @@ func checkTagList(member string, tags []tag) error {
 		if err := checkTagText(fmt.Sprintf("%s.%d.member.key", member, i+1), t.Key, 1, maxTagKeyChars); err != nil {
 			return err
 		}
+		if err := checkReservedKey(t.Key); err != nil {
+			return err
+		}
 		if err := checkTagText(fmt.Sprintf("%s.%d.member.value", member, i+1), t.Value, 0, maxTagValueChars); err != nil {
 			return err
 		}
@@ -34,6 +38,21 @@ func checkTagKeys(keys []string) error {
 		if err := checkTagText(fmt.Sprintf("tagKeys.%d.member", i+1), k, 1, maxTagKeyChars); err != nil {
 			return err
 		}
+		if err := checkReservedKey(k); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// checkReservedKey refuses keys of the aws: prefix, which AWS keeps for
+// itself: "You can't edit or delete tag keys or values with this prefix"
+// (https://docs.aws.amazon.com/tag-editor/latest/userguide/best-practices-and-strats.html).
+// Whether Step Functions answers ValidationException or silently keeps
+// them is not documented; the stricter refusal is chosen.
+func checkReservedKey(k string) error {
+	if strings.HasPrefix(strings.ToLower(k), "aws:") {
+		return validationErr("1 validation error detected: tag key %q uses the aws: prefix, which is reserved for AWS use", k)
 	}
 	return nil
 }

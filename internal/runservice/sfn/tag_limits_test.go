@@ -25,6 +25,8 @@ func TestStateMachineTagLimits(t *testing.T) {
 		"an empty key":          tag("", "v"),
 		"a key with #":          tag("a#b", "v"),
 		"a value with a quote":  tag("k", `"`),
+		"an aws: key":           tag("aws:cloudformation:stack-name", "v"),
+		"an AWS: key":           tag("AWS:x", "v"),
 	}
 	for name, tags := range bad {
 		t.Run(name, func(t *testing.T) {
@@ -36,6 +38,8 @@ func TestStateMachineTagLimits(t *testing.T) {
 		})
 	}
 	_, err := h.sfn.UntagResource(ctx(t), &awssfn.UntagResourceInput{ResourceArn: aws.String(sm), TagKeys: []string{strings.Repeat("k", 129)}})
+	wantAPIError(t, err, "ValidationException")
+	_, err = h.sfn.UntagResource(ctx(t), &awssfn.UntagResourceInput{ResourceArn: aws.String(sm), TagKeys: []string{"aws:x"}})
 	wantAPIError(t, err, "ValidationException")
 
 	good := tag(strings.Repeat("k", 127)+"é", "drsorch:plan=a/b c+d-e@f_g."+strings.Repeat("v", 229))

@@ -35,6 +35,12 @@ type fixture struct {
 
 func deploy(t testing.TB) *fixture {
 	t.Helper()
+	return deployWith(t, nil)
+}
+
+// deployWith deploys the shop after change edited its plan.
+func deployWith(t testing.TB, change func(*recoveryplan.Plan)) *fixture {
+	t.Helper()
 	svc := runservicetest.Start(t, runservice.Config{})
 	cfg := svc.AWSConfig("us-east-1")
 	f := &fixture{svc: svc, clients: executions.Clients{SFN: sfn.NewFromConfig(cfg), DRS: drs.NewFromConfig(cfg), Quotas: servicequotas.NewFromConfig(cfg)}}
@@ -59,6 +65,9 @@ func deploy(t testing.TB) *fixture {
 		{Name: "web", ProtectionGroup: "shop-web", PauseBefore: true, ServerIDs: web[:len(web)-1]},
 		{Name: "edge", ProtectionGroup: "shop-edge", DependsOn: []string{"app"}, DependsOnSet: true, ServerIDs: web[len(web)-1:]},
 	}}
+	if change != nil {
+		change(&plan)
+	}
 	compiled, err := plans.CompileWithRunner(context.Background(), f.clients.SFN, plan, "us-east-1", "123456789012", "arn:aws:iam::123456789012:role/drsorch")
 	if err != nil {
 		t.Fatal(err)

@@ -11,7 +11,9 @@ import (
 	sfntypes "github.com/aws/aws-sdk-go-v2/service/sfn/types"
 
 	"github.com/drsorch/terraform-provider-drsorch/internal/executions"
+	"github.com/drsorch/terraform-provider-drsorch/internal/recoveryplan"
 	"github.com/drsorch/terraform-provider-drsorch/internal/runservice/drssim"
+	"github.com/drsorch/terraform-provider-drsorch/internal/runservice/ssmsim"
 )
 
 func TestListShowsEveryExecutionNewestFirst(t *testing.T) {
@@ -285,4 +287,19 @@ func TestExecutionOfAnotherStateMachineIsRefusedClearly(t *testing.T) {
 	if strings.Contains(f.get(t, "/ui/").body, "not-a-plan") {
 		t.Error("the list shows an execution of a state machine that is not a drsorch plan")
 	}
+}
+
+// A wave's post-launch step and health check show with their outcome; a
+// failed check shows its output in the wave's cause.
+func TestWaveStepsShowWithTheirOutcome(t *testing.T) {
+	f := deployWith(t, func(p *recoveryplan.Plan) {
+		p.Waves[1].PostLaunch = []recoveryplan.PostLaunch{{Type: recoveryplan.StepCommand, Document: "AWS-RunShellScript",
+			Parameters: map[string][]string{"commands": {"systemctl start app"}}}}
+		p.Waves[1].HealthChecks = []recoveryplan.HealthCheck{{Type: recoveryplan.CheckTCP, Port: 8080, Retries: 2}}
+	})
+	f.svc.App.SSM.SetRules([]ssmsim.Rule{{Check: "tcp", Status: "Failed"}})
+	arn := f.startDrill(t, false)
+	f.svc.Drive(t, 300, func() bool { return !f.describe(t, arn).Running() })
+	f.get(t, execPath(arn)).mustContain(t, "FAILED in wave app", "drsorch.WaveStepFailed", "no TCP connection after 3 attempts",
+		"post_launch 1", "AWS-RunShellScript", "health_check 1", "tcp 127.0.0.1:8080", `class="badge st-success"`, `class="badge st-failed"`)
 }

@@ -37,6 +37,7 @@ const SERVICES = [
   { name: 'sts', pkg: '@aws-sdk/client-sts', client: 'STSClient' },
   { name: 'service-quotas', pkg: '@aws-sdk/client-service-quotas', client: 'ServiceQuotasClient' },
   { name: 'logs', pkg: '@aws-sdk/client-cloudwatch-logs', client: 'CloudWatchLogsClient' },
+  { name: 'ssm', pkg: '@aws-sdk/client-ssm', client: 'SSMClient' },
 ];
 
 // Capture keeps the raw answer of the last request.
@@ -270,6 +271,11 @@ for (const svc of SERVICES) {
       const r = await fetch(`${endpoint}${step.sim}`, { method: 'POST', headers: { 'content-type': 'application/json' },
         body: JSON.stringify(substitute(step.body || {}, saved)) });
       if (!r.ok) { console.error(`${svc.name}: ${step.sim}: ${r.status}`); failed = true; }
+      // "save" on a sim step keeps values of its JSON answer (instance IDs).
+      if (r.ok && step.save) {
+        const answer = await r.json();
+        for (const [k, p] of Object.entries(step.save)) saved[k] = pick(answer, p);
+      }
       continue;
     }
     const opName = step.operation;
