@@ -19,8 +19,10 @@
 // A *DefinitionError lists every problem (Code, Location, Message), with the codes of
 // ValidateStateMachineDefinition. Refused as unsupported, with a message naming the state
 // and the field: QueryLanguage JSONata, Arguments/Output/Assign/Condition/Items, Task
-// Resources other than aws-sdk:drs:<action>[.waitForTaskToken] and
-// events:putEvents[.waitForTaskToken] (no .sync; the DRS action must be one of the DRS
+// Resources other than aws-sdk:drs:<action>[.waitForTaskToken], the Service Quotas
+// reads aws-sdk:servicequotas:getServiceQuota|getAWSDefaultServiceQuota|listServiceQuotas,
+// states:startExecution[.sync[:2]|.waitForTaskToken] and
+// events:putEvents[.waitForTaskToken] (no other .sync; the DRS action must be one of the DRS
 // service model's operations, in camelCase), Task Credentials, and Distributed Map
 // (ProcessorConfig Mode DISTRIBUTED, ItemReader, ResultWriter, ItemBatcher, Label,
 // ToleratedFailure*: AWS accepts these only for Distributed Map).

@@ -306,7 +306,7 @@ func (p *parser) nextOrEnd(st *State, o *object, w where) {
 var resourcePattern = regexp.MustCompile(`^arn:aws[a-z-]*:states:::(.+)$`)
 var sdkActionPattern = regexp.MustCompile(`^[a-z][A-Za-z0-9]*$`)
 
-const supportedResources = "arn:aws:states:::aws-sdk:drs:<action> (optionally .waitForTaskToken), arn:aws:states:::aws-sdk:ssm:<action> for " + ssmActionList + ", arn:aws:states:::events:putEvents and arn:aws:states:::events:putEvents.waitForTaskToken, arn:aws:states:::states:startExecution (optionally .sync, .sync:2 or .waitForTaskToken)"
+const supportedResources = "arn:aws:states:::aws-sdk:drs:<action> (optionally .waitForTaskToken), arn:aws:states:::aws-sdk:ssm:<action> for " + ssmActionList + ", arn:aws:states:::aws-sdk:servicequotas:<getServiceQuota|getAWSDefaultServiceQuota|listServiceQuotas>, arn:aws:states:::events:putEvents and arn:aws:states:::events:putEvents.waitForTaskToken, arn:aws:states:::states:startExecution (optionally .sync, .sync:2 or .waitForTaskToken)"
 
 func (p *parser) task(st *State, o *object, w where) {
 	res, ok := p.str(o, w, "Resource", true)
@@ -372,6 +372,14 @@ func parseResource(res string) (Integration, error) {
 			return Integration{}, fmt.Errorf("%q: DRS has no API action %q (actions are the DRS operation names in camelCase, such as startRecovery or describeJobs)", res, action)
 		}
 		in.Service, in.Action = "drs", action
+	case strings.HasPrefix(rest, "aws-sdk:servicequotas:"):
+		// The quota reads the run service serves (the start guard of the
+		// wave runner reads DRS's quotas): nothing that requests a change.
+		action := strings.TrimPrefix(rest, "aws-sdk:servicequotas:")
+		if !quotaActions[action] {
+			return Integration{}, fmt.Errorf("%q: the run service serves only the Service Quotas reads getServiceQuota, getAWSDefaultServiceQuota and listServiceQuotas", res)
+		}
+		in.Service, in.Action = "servicequotas", action
 	case strings.HasPrefix(rest, "aws-sdk:ssm:"):
 		action := strings.TrimPrefix(rest, "aws-sdk:ssm:")
 		if !ssmActions[action] {
@@ -383,6 +391,9 @@ func parseResource(res string) (Integration, error) {
 	}
 	return in, nil
 }
+
+// quotaActions are the Service Quotas actions a Task may call.
+var quotaActions = map[string]bool{"getServiceQuota": true, "getAWSDefaultServiceQuota": true, "listServiceQuotas": true}
 
 func (p *parser) exclusive(o *object, w where, a, b string) bool {
 	_, hasA := o.get(a)

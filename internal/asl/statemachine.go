@@ -86,8 +86,8 @@ type State struct {
 
 // Integration tells the engine what a Task's Resource calls.
 type Integration struct {
-	Service string // "drs", "ssm", "events" or "states"
-	Action  string // DRS API action in camelCase ("startRecovery"), "putEvents" or "startExecution"
+	Service string // "drs", "ssm", "servicequotas", "events" or "states"
+	Action  string // DRS, SSM or Service Quotas API action in camelCase ("startRecovery", "getServiceQuota"), "putEvents" or "startExecution"
 	// WaitForTaskToken is set for the ".waitForTaskToken" pattern.
 	WaitForTaskToken bool
 	// Sync is set for the ".sync" (run a job) pattern of

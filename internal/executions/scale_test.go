@@ -29,15 +29,14 @@ import (
 )
 
 // generatedEstate starts a run service whose us-east-1 estate holds n
-// generated source servers, and returns clients and the servers' IDs. A
-// DRS job stays active after its servers launched until it completes, so
-// a wave that starts when the one before it recovered may overlap its job:
-// 20 waves at a time need more than the default 20 concurrent jobs
-// (L-D88FAC3A, adjustable), here 40.
+// generated source servers, and returns clients and the servers' IDs. The
+// DRS quotas are the defaults: a DRS job stays active after its servers
+// launched until it completes, so with 20 waves at a time a wave that
+// starts when the one before it recovered may find the 20 concurrent jobs
+// (L-D88FAC3A) taken, and its runner's start guard waits for one to end.
 func generatedEstate(t *testing.T, n int) (*runservicetest.Service, executions.Clients, []string) {
 	t.Helper()
 	inv, err := json.Marshal(drssim.Inventory{Estates: []drssim.EstateSpec{{Account: "123456789012", Region: "us-east-1",
-		Quotas:   map[string]int{recoveryplan.QuotaConcurrentJobs: 40},
 		Generate: &drssim.GenerateSpec{Count: n, HostnamePrefix: "scale"}}}})
 	if err != nil {
 		t.Fatal(err)
@@ -93,6 +92,25 @@ func executionFigures(t *testing.T, c executions.Clients, arn string) (events, l
 		}
 	}
 	return len(h), largest
+}
+
+// guardWaits counts a runner's waits for quota and its StartRecovery
+// calls DRS refused for quota.
+func guardWaits(t *testing.T, c executions.Clients, runner string) (waits, refused int) {
+	t.Helper()
+	h, err := executions.History(context.Background(), c.SFN, runner)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range h {
+		if d := e.StateEnteredEventDetails; d != nil && aws.ToString(d.Name) == statemachine.StepQuotaWait {
+			waits++
+		}
+		if d := e.TaskFailedEventDetails; d != nil && aws.ToString(d.Error) == "Drs.ServiceQuotaExceededException" {
+			refused++
+		}
+	}
+	return waits, refused
 }
 
 func runnerExecutions(t *testing.T, c executions.Clients) []string {
@@ -155,10 +173,19 @@ func TestDrillOf120WavesStaysWithinLimits(t *testing.T) {
 		t.Fatalf("%d runner executions, want %d", len(runners), levels*width)
 	}
 	worstEvents, worstState := 0, parentState
+	waited, refused := 0, 0
 	for _, r := range runners {
 		n, s := executionFigures(t, c, r)
 		worstEvents, worstState = max(worstEvents, n), max(worstState, s)
+		w, f := guardWaits(t, c, r)
+		refused += f
+		if w > 0 {
+			waited++
+		}
 	}
+	// With the default 20 concurrent jobs, chained waves overlap their
+	// predecessors' jobs: the start guard waits instead of failing.
+	t.Logf("start guard: %d of %d waves waited for the concurrent-jobs quota; %d StartRecovery calls refused for quota and retried after a wait", waited, len(runners), refused)
 	t.Logf("120 waves × %d servers: plan history %d events (want < 2000), largest runner history %d events (limit %d), largest state %d bytes (limit %d)",
 		perWave, parentEvents, worstEvents, statemachine.MaxHistoryEvents, worstState, statemachine.MaxStateBytes)
 	if parentEvents >= 2000 || worstEvents >= statemachine.MaxHistoryEvents || worstState >= statemachine.MaxStateBytes {

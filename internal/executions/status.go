@@ -426,7 +426,7 @@ func applyHistory(e *Execution, events []sfntypes.HistoryEvent) {
 			if json.Unmarshal([]byte(w.Cause), &child) == nil && child.ExecutionArn != "" {
 				w.RunnerExecutionARN, w.Error, w.Cause = child.ExecutionArn, child.Error, child.Cause
 			}
-			if w.Error == statemachine.ErrWaveTimedOut {
+			if w.Error == statemachine.ErrWaveTimedOut || w.Error == statemachine.ErrQuotaWaitTimedOut {
 				w.Status = WaveTimedOut
 			}
 			applyStepFailure(w)

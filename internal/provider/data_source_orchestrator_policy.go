@@ -68,7 +68,7 @@ func (d *orchestratorPolicyDataSource) Schema(_ context.Context, _ datasource.Sc
 	}
 	resp.Schema = schema.Schema{
 		Description: "The least-privilege IAM policy of a recovery plan's execution role: the DRS actions the compiled state machines call " +
-			"(StartRecovery and what DRS needs to launch recovery instances, DescribeJobs, DescribeRecoveryInstances, tagging of the jobs), " +
+			"(StartRecovery and what DRS needs to launch recovery instances, DescribeJobs, DescribeRecoveryInstances, tagging of the jobs), Service Quotas GetServiceQuota on the DRS quotas (the wave runner's start guard), " +
 			"EventBridge PutEvents for pause gates and wave events, and the CloudWatch Logs delivery actions Step Functions logging uses; plus the trust policy " +
 			"that lets Step Functions assume the role. Computed offline: no API call. Feed `json` and `assume_role_policy` to an `aws_iam_role`.",
 		Attributes: map[string]schema.Attribute{
@@ -234,6 +234,10 @@ var taskActionRules = map[string]taskActionRule{
 	// to know which state its instance must reach.
 	"drs:GetLaunchConfiguration": {"ReadLaunchSettings", func(s policyScope) []string { return []string{s.arn("drs", "source-server/*")} }},
 	"events:PutEvents":           {"PublishPauseGateEvents", func(s policyScope) []string { return []string{s.eventBus} }},
+	// The wave runner's start guard reads DRS's live quotas; GetServiceQuota
+	// is scoped to quota resources, arn:…:servicequotas:<region>:<account>:<service code>/<quota code>
+	// (https://docs.aws.amazon.com/service-authorization/latest/reference/list_servicequotas.html).
+	"servicequotas:GetServiceQuota": {"ReadDRSQuotas", func(s policyScope) []string { return []string{s.arn("servicequotas", "drs/*")} }},
 	// Post-launch steps and health checks: SendCommand is authorized on
 	// the document and on each instance; AWS-owned documents have no
 	// account in their ARN, which "*" matches. Invocations support no

@@ -88,7 +88,8 @@ func TestOrchestratorPolicyCoversEveryTaskResource(t *testing.T) {
 	for _, want := range []string{"drs:StartRecovery", "drs:DescribeJobs", "drs:DescribeRecoveryInstances", "drs:TagResource",
 		"drs:CreateRecoveryInstanceForDrs", "drs:ListTagsForResource", "ec2:RunInstances", "ec2:CreateLaunchTemplateVersion", "ec2:DeleteLaunchTemplateVersions",
 		"ec2:TerminateInstances", "iam:PassRole", "events:PutEvents", "logs:CreateLogDelivery",
-		"states:StartExecution", "states:DescribeExecution", "states:StopExecution", "events:PutTargets", "events:PutRule", "events:DescribeRule"} {
+		"states:StartExecution", "states:DescribeExecution", "states:StopExecution", "events:PutTargets", "events:PutRule", "events:DescribeRule",
+		"servicequotas:GetServiceQuota"} {
 		if !slices.Contains(allowed, want) {
 			t.Errorf("policy lacks %s", want)
 		}
@@ -114,6 +115,12 @@ func TestOrchestratorPolicyIsLeast(t *testing.T) {
 				want = []string{"arn:aws:states:us-east-1:123456789012:stateMachine:drsorch-wave-runner", "arn:aws:states:us-east-1:123456789012:stateMachine:drsorch-wave-runner:*"}
 			case strings.HasPrefix(a, "states:"):
 				want = []string{"arn:aws:states:us-east-1:123456789012:execution:drsorch-wave-runner:*"}
+			case strings.HasPrefix(a, "servicequotas:"):
+				// Only reads, only DRS's quotas (the start guard).
+				if a != "servicequotas:GetServiceQuota" {
+					t.Errorf("policy allows %s; the start guard only reads quotas with GetServiceQuota", a)
+				}
+				want = []string{"arn:aws:servicequotas:us-east-1:123456789012:drs/*"}
 			case a == "ssm:SendCommand":
 				want = []string{"arn:aws:ssm:us-east-1:*:document/*", "arn:aws:ec2:us-east-1:123456789012:instance/*"}
 			case a == "ssm:StartAutomationExecution":

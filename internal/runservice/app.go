@@ -99,8 +99,9 @@ type App struct {
 	keyring        *awswire.Keyring
 	stopClockSaver context.CancelFunc
 	describeEstate func() string
-	drsInvoker     sfn.DRSInvoker // where Step Functions tasks send DRS calls
-	ssmInvoker     sfn.DRSInvoker // and SSM calls (nil with DRSAWS)
+	drsInvoker     sfn.DRSInvoker    // where Step Functions tasks send DRS calls
+	quotasInvoker  sfn.QuotasInvoker // where they send Service Quotas reads
+	ssmInvoker     sfn.DRSInvoker    // and SSM calls (nil with DRSAWS)
 	closeOnce      sync.Once
 	closers        []func() error
 }

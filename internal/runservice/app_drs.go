@@ -29,7 +29,7 @@ func (a *App) mountSimulator(cfg Config) error {
 	if err != nil {
 		return err
 	}
-	a.DRS, a.drsInvoker = sim, sim
+	a.DRS, a.drsInvoker, a.quotasInvoker = sim, sim, sim.QuotasInvoker()
 	a.Router.HandleREST(sim.RESTHandler())
 	a.Router.HandleTarget(drssim.QuotasTargetPrefix, awswire.ContentTypeJSON11, sim.QuotasHandler())
 	a.Router.Handle("/_sim/", sim.ControlHandler())
@@ -57,6 +57,7 @@ func (a *App) mountAWS(cfg Config) error {
 	quotas := awsforward.New("servicequotas", endpoint("SERVICE_QUOTAS", "servicequotas"), awsCfg.Credentials)
 	drs.Logger, quotas.Logger = a.Logger, a.Logger
 	a.drsInvoker = drs
+	a.quotasInvoker = quotaForwarder{quotas}
 	a.Router.HandleREST(drs.Handler())
 	a.Router.HandleTarget(drssim.QuotasTargetPrefix, awswire.ContentTypeJSON11, quotas.Handler())
 	a.describeEstate = func() string { return "real AWS DRS (default AWS credential chain)" }
@@ -74,4 +75,12 @@ func endpoint(envService, host string) func(region string) string {
 		}
 		return fmt.Sprintf("https://%s.%s.amazonaws.com", host, region)
 	}
+}
+
+// quotaForwarder calls Service Quotas in AWS for the engine's
+// aws-sdk:servicequotas tasks.
+type quotaForwarder struct{ f *awsforward.Forwarder }
+
+func (q quotaForwarder) Invoke(ctx context.Context, id awswire.Identity, operation string, body []byte) ([]byte, error) {
+	return q.f.InvokeTarget(ctx, id, drssim.QuotasTargetPrefix, awswire.ContentTypeJSON11, operation, body)
 }

@@ -18,7 +18,7 @@ func (a *App) mountStepFunctions(cfg Config) error {
 	if err != nil {
 		return err
 	}
-	opts := sfn.Options{Store: a.Store, Clock: a.Clock, Logger: a.Logger, Events: bus, DRS: a.drsInvoker, SSM: a.ssmInvoker,
+	opts := sfn.Options{Store: a.Store, Clock: a.Clock, Logger: a.Logger, Events: bus, DRS: a.drsInvoker, Quotas: a.quotasInvoker, SSM: a.ssmInvoker,
 		UpdateConsistencyWindow: cfg.SFNUpdateWindow, Logs: a.Logs, Faults: cfg.SFNFaults, AfterTaskSent: cfg.AfterTaskSent}
 	svc, err := sfn.New(opts)
 	if err != nil {

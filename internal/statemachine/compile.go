@@ -87,7 +87,7 @@ const (
 
 // Integrations lists every integration a compiled plan or the wave runner
 // may call.
-var Integrations = []string{IntegrationStartRecovery, IntegrationDescribeJobs, IntegrationDescribeInstances, IntegrationLaunchSettings, IntegrationPauseGate, IntegrationPutEvents, IntegrationStartRunner,
+var Integrations = []string{IntegrationStartRecovery, IntegrationDescribeJobs, IntegrationDescribeInstances, IntegrationLaunchSettings, IntegrationPauseGate, IntegrationPutEvents, IntegrationStartRunner, IntegrationGetQuota,
 	IntegrationSendCommand, IntegrationListInvocations, IntegrationGetInvocation, IntegrationStartAutomation, IntegrationGetAutomation}
 
 // Resource is the Task resource of integration in partition (aws,
@@ -517,7 +517,7 @@ func (c *parentCompiler) wave(name, next string, states obj, top bool) string {
 }
 
 // runnerTransitions is the transitions of one runner execution that
-// recovers w: start, recovery snapshots?, publish started, poll setup, then per poll: wait,
+// recovers w: start, recovery snapshots?, the start guard passing at once, publish started, poll setup, then per poll: wait,
 // describe, count, check (+ next interval, + ramp up while ramping), then
 // health setup, launch settings (the Map and 3 per server), describe
 // instances, health, all instances?, expected states (the Map and 1 per
@@ -525,7 +525,7 @@ func (c *parentCompiler) wave(name, next string, states obj, top bool) string {
 func runnerTransitions(w recoveryplan.Wave) int {
 	schedule := PollSchedule(w.EffectivePollInterval())
 	polls := estimatePolls(schedule)
-	return 6 + polls*4 + (polls-1)*1 + min(polls-1, len(schedule)-1) + 9 + 4*len(w.ServerIDs) + stepTransitions(w)
+	return 6 + guardTransitions + polls*4 + (polls-1)*1 + min(polls-1, len(schedule)-1) + 9 + 4*len(w.ServerIDs) + stepTransitions(w)
 }
 
 // PollSchedule is the adaptive polling of a wave: short waits first, to

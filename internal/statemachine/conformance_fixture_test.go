@@ -27,8 +27,9 @@ var update = flag.Bool("update", false, "rewrite the conformance fixtures of com
 func TestConformanceFixturesAreCurrent(t *testing.T) {
 	dir := filepath.Join("..", "runservice", "sfn", "testdata", "conformance")
 	for name, fixture := range map[string]conformanceCase{
-		"runner_start.json": runnerStartFixture(t),
-		"runner_adopt.json": runnerAdoptFixture(t),
+		"runner_start.json":      runnerStartFixture(t),
+		"runner_adopt.json":      runnerAdoptFixture(t),
+		"runner_guard_wait.json": runnerGuardWaitFixture(t),
 	} {
 		want, err := json.MarshalIndent(fixture, "", "  ")
 		if err != nil {
@@ -76,6 +77,7 @@ func instances(servers []string, state string) map[string]any {
 func scriptWave(tasks map[string][]map[string]any, job string, servers []string, adopted bool) {
 	if !adopted {
 		tasks[StepStartRecovery] = []map[string]any{{"output": map[string]any{"Job": map[string]any{"JobID": job, "Status": "PENDING"}}}}
+		scriptGuard(tasks, 20)
 	}
 	tasks[StepDescribeJob] = []map[string]any{
 		launchedJob(job, servers, "STARTED", "IN_PROGRESS"),
@@ -122,6 +124,51 @@ func runnerAdoptFixture(t *testing.T) conformanceCase {
 	return conformanceCase{
 		Comment:    "Wave runner: db.primary adopts drsjob-adopted and starts no recovery",
 		Input:      runnerInput("db.primary", db, "drsjob-adopted"),
+		Tasks:      tasks,
+		Definition: runnerFixture(t),
+	}
+}
+
+func quotaValue(v int) map[string]any {
+	return map[string]any{"output": map[string]any{"Quota": map[string]any{"ServiceCode": "drs", "Value": v}}}
+}
+
+func jobItem(id, status string, servers ...string) map[string]any {
+	var ps []any
+	for _, s := range servers {
+		ps = append(ps, map[string]any{"SourceServerID": s, "LaunchStatus": "PENDING"})
+	}
+	return map[string]any{"JobID": id, "Status": status, "ParticipatingServers": ps}
+}
+
+// scriptGuard scripts the start guard's reads: the quotas, then two pages
+// of jobs, of which only completed ones and jobs of other servers.
+func scriptGuard(tasks map[string][]map[string]any, concurrentJobs int) {
+	tasks[StepQuotaJobs] = []map[string]any{quotaValue(concurrentJobs)}
+	tasks[StepQuotaActive] = []map[string]any{quotaValue(500)}
+	tasks[StepQuotaPerJob] = []map[string]any{quotaValue(100)}
+	tasks[StepListJobs] = []map[string]any{{"output": map[string]any{"Items": []any{
+		jobItem("drsjob-other", "STARTED", "s-app9"), jobItem("drsjob-old", "COMPLETED", "s-db1"),
+	}, "NextToken": "page-2"}}}
+	tasks[StepListMoreJobs] = []map[string]any{{"output": map[string]any{"Items": []any{
+		jobItem("drsjob-older", "COMPLETED", "s-db2", "s-app9"),
+	}}}}
+}
+
+// runnerGuardWaitFixture: the concurrent-jobs quota (1) is full at the
+// first check, so the guard waits; at the second check the other job has
+// completed and the wave starts recovery.
+func runnerGuardWaitFixture(t *testing.T) conformanceCase {
+	db := []string{"s-db1", "s-db2"}
+	tasks := map[string][]map[string]any{}
+	scriptWave(tasks, "drsjob-db", db, false)
+	scriptGuard(tasks, 1)
+	tasks[StepListJobs] = append(tasks[StepListJobs], map[string]any{"output": map[string]any{"Items": []any{
+		jobItem("drsjob-other", "COMPLETED", "s-app9"),
+	}}})
+	return conformanceCase{
+		Comment:    "Wave runner: the concurrent-jobs quota is full, the guard waits, then db starts recovery",
+		Input:      runnerInput("db", db, ""),
 		Tasks:      tasks,
 		Definition: runnerFixture(t),
 	}

@@ -136,7 +136,7 @@ type Figures struct {
 // source servers its Map builds.
 func runnerBounds(w recoveryplan.Wave) map[string]int {
 	schedule := PollSchedule(w.EffectivePollInterval())
-	return withStepBounds(runnerBoundsAt(len(schedule), MaxPolls(schedule, w.EffectiveTimeout()), len(w.ServerIDs)), w)
+	return withStepBounds(runnerBoundsAt(len(schedule), MaxPolls(schedule, w.EffectiveTimeout()), len(w.ServerIDs), GuardChecks(int(w.EffectiveTimeout()/time.Second))), w)
 }
 
 // withStepBounds adds the bounds of w's post-launch steps and health
@@ -154,7 +154,9 @@ func withStepBounds(b map[string]int, w recoveryplan.Wave) map[string]int {
 	return b
 }
 
-func runnerBoundsAt(steps, polls, servers int) map[string]int {
+// runnerBoundsAt: checks is how often the start guard scans the active
+// jobs (GuardChecks of the wave's timeout).
+func runnerBoundsAt(steps, polls, servers, checks int) map[string]int {
 	b := map[string]int{StepSourceServers: servers,
 		mapItems(StepSourceServers): servers, mapItems(StepLaunchSettings): servers, mapItems(StepExpectedStates): servers}
 	for _, st := range []string{StepWait, StepDescribeJob, StepCount, StepCheck} {
@@ -166,6 +168,7 @@ func runnerBoundsAt(steps, polls, servers int) map[string]int {
 		b[st] = healthChecks
 	}
 	b[StepWaitInstances] = healthChecks - 1
+	guardBounds(b, checks, servers)
 	return b
 }
 
@@ -221,9 +224,9 @@ func Measure(plan recoveryplan.Plan, c *Compiled, req RequestInfo) (Figures, err
 	}
 	// Waves of the same shape (poll schedule, polls, servers, name length) cost the
 	// same: count each shape once.
-	type shape struct{ steps, polls, servers, name, waveSteps, stepPolls, stepBytes int }
+	type shape struct{ steps, polls, servers, name, waveSteps, stepPolls, stepBytes, checks int }
 	events, states := map[shape]int{}, map[shape]int{}
-	runnerState := 0
+	runnerState, guarding, guardStates := 0, 0, map[shape]int{}
 	for _, w := range plan.Waves {
 		schedule := PollSchedule(w.EffectivePollInterval())
 		stepBytes, err := stepStateBytes(w)
@@ -231,10 +234,10 @@ func Measure(plan recoveryplan.Plan, c *Compiled, req RequestInfo) (Figures, err
 			return f, err
 		}
 		k := shape{len(schedule), MaxPolls(schedule, w.EffectiveTimeout()), len(w.ServerIDs), len(w.Name),
-			len(w.PostLaunch) + len(w.HealthChecks), stepPolls(w), stepBytes}
+			len(w.PostLaunch) + len(w.HealthChecks), stepPolls(w), stepBytes, GuardChecks(int(w.EffectiveTimeout() / time.Second))}
 		n, ok := events[k]
 		if !ok {
-			if n, err = f.runnerEvents(withStepBounds(runnerBoundsAt(k.steps, k.polls, k.servers), w)); err != nil {
+			if n, err = f.runnerEvents(withStepBounds(runnerBoundsAt(k.steps, k.polls, k.servers, k.checks), w)); err != nil {
 				return f, fmt.Errorf("wave %q: %w", w.Name, err)
 			}
 			events[k] = n
@@ -249,12 +252,20 @@ func Measure(plan recoveryplan.Plan, c *Compiled, req RequestInfo) (Figures, err
 			states[k] = size
 		}
 		runnerState = max(runnerState, size)
+		guard, ok := guardStates[k]
+		if !ok {
+			if guard, err = runnerGuardStateBytes(plan, w); err != nil {
+				return f, err
+			}
+			guardStates[k] = guard
+		}
+		guarding = max(guarding, guard)
 	}
 	parent, err := planStateBytes(plan, runnerState)
 	if err != nil {
 		return f, err
 	}
-	f.StateBytes = max(runnerState, parent)
+	f.StateBytes = max(runnerState, guarding, parent)
 	return f, nil
 }
 
@@ -609,6 +620,7 @@ func runnerStateBytes(plan recoveryplan.Plan, w recoveryplan.Wave) (int, error) 
 		"failure":    map[string]any{"error": ErrWaveReadFailed, "outcome": "TIMED_OUT", "jobId": worstJobID, "cause": cause},
 		"readError":  map[string]any{"Error": "Drs.SdkClientException", "Cause": worstContextValue},
 		"eventError": map[string]any{"Error": "EventBridge.FailedEntry", "Cause": worstContextValue},
+		"guard":      guardKept(),
 	}
 	size, err := jsonSize(state)
 	if err != nil {
@@ -616,6 +628,35 @@ func runnerStateBytes(plan recoveryplan.Plan, w recoveryplan.Wave) (int, error) 
 	}
 	steps, err := stepStateBytes(w)
 	return size + steps, err
+}
+
+// runnerGuardStateBytes is the largest state of a runner execution of w
+// while its start guard checks: the input and the guard's page and lists,
+// which it drops before the recovery starts (so they never reach the
+// plan's execution, unlike the rest of the runner's state).
+func runnerGuardStateBytes(plan recoveryplan.Plan, w recoveryplan.Wave) (int, error) {
+	cause := strings.Repeat("x", 512+len(w.ServerIDs)*(len(worstSourceServerID)+3)+20*(len(worstJobID)+3))
+	return jsonSize(map[string]any{
+		"input": RunnerInput{
+			Run:  RunContext{Plan: plan.Name, Execution: worstContextValue},
+			Wave: w.Name, Level: len(plan.Waves), Servers: slicesRepeat(worstSourceServerID, len(w.ServerIDs)),
+			TimeoutSeconds: int(recoveryplan.MaxWaveTimeout / time.Second), PollSchedule: []int{5, 10, 20, 900},
+			AdoptJobID: worstJobID,
+		},
+		"sourceServers": slicesRepeat(map[string]any{"SourceServerID": worstSourceServerID, "RecoverySnapshotID": worstContextValue}, len(w.ServerIDs)),
+		"guard":         guardState(len(w.ServerIDs)),
+		"failure":       map[string]any{"error": ErrServerInActiveJob, "outcome": "FAILED", "jobId": nil, "cause": cause},
+		"readError":     map[string]any{"Error": "Drs.SdkClientException", "Cause": worstContextValue},
+		"eventError":    map[string]any{"Error": "EventBridge.FailedEntry", "Cause": worstContextValue},
+	})
+}
+
+func slicesRepeat[T any](v T, n int) []T {
+	out := make([]T, n)
+	for i := range out {
+		out[i] = v
+	}
+	return out
 }
 
 // planStateBytes is the largest state of the plan's execution: its input
@@ -814,14 +855,14 @@ func (f Figures) waveHistoryProblem(i int, w recoveryplan.Wave) recoveryplan.Pro
 		w.Name, events, w.EffectivePollInterval(), w.EffectiveTimeout(), polls, MaxHistoryEvents)
 	fits := func(iv, timeout time.Duration) bool {
 		s := PollSchedule(iv)
-		n, err := f.runnerEvents(withStepBounds(runnerBoundsAt(len(s), MaxPolls(s, timeout), len(w.ServerIDs)), w))
+		n, err := f.runnerEvents(withStepBounds(runnerBoundsAt(len(s), MaxPolls(s, timeout), len(w.ServerIDs), GuardChecks(int(timeout/time.Second))), w))
 		return err == nil && n < MaxHistoryEvents
 	}
 	// When the wave fits without its steps, the steps are the fix.
 	if w.HasSteps() {
 		bare := w
 		bare.PostLaunch, bare.HealthChecks = nil, nil
-		n, err := f.runnerEvents(withStepBounds(runnerBoundsAt(len(schedule), polls, len(w.ServerIDs)), bare))
+		n, err := f.runnerEvents(withStepBounds(runnerBoundsAt(len(schedule), polls, len(w.ServerIDs), GuardChecks(int(w.EffectiveTimeout()/time.Second))), bare))
 		if err == nil && n < MaxHistoryEvents {
 			p.Attribute = "post_launch"
 			if len(w.PostLaunch) == 0 {

@@ -121,7 +121,8 @@ const (
 // FailureSteps are the steps that record a wave's failure before its
 // failure event is published. Definitions of earlier compilers had a Fail
 // state of each of these names instead.
-var FailureSteps = []string{StepStartFailed, StepReadFailed, StepLaunchFailed, StepLaunchIncomplete, StepTimedOut, StepUnhealthy, StepStepsFailed}
+var FailureSteps = []string{StepStartFailed, StepReadFailed, StepLaunchFailed, StepLaunchIncomplete, StepTimedOut, StepUnhealthy, StepStepsFailed,
+	StepServerInActiveJob, StepOverQuota, StepQuotaTimedOut, StepGuardReadFailed}
 
 // TagRunnerExecution is put on a wave's DRS job besides TagPlan,
 // TagExecution (the plan's execution) and TagWave: the runner execution
@@ -181,7 +182,9 @@ func runnerDefinition(partition string) obj {
 		"Next":       StepPublishStarted,
 	}
 	// StartRecovery takes [{"SourceServerID": …}]: built here from the IDs,
-	// so that plans carry each server ID once.
+	// so that plans carry each server ID once; before the start guard, so
+	// that a StartRecovery refused for quota goes back to the guard without
+	// building them again.
 	states[StepSourceServers] = obj{
 		"Type":          "Map",
 		"ItemsPath":     "$.servers",
@@ -196,15 +199,16 @@ func runnerDefinition(partition string) obj {
 	states[StepSnapshotsChoice] = obj{
 		"Type":    "Choice",
 		"Choices": []any{obj{"Variable": "$.recoverySnapshots[0]", "IsPresent": true, "Next": StepSnapshots}},
-		"Default": StepStartRecovery,
+		"Default": StepGuardSetup,
 	}
 	states[StepSnapshots] = obj{
 		"Type":       "Pass",
 		"Comment":    "Each server launches from the recovery snapshot chosen for it (StartRecovery's recoverySnapshotID).",
 		"InputPath":  "$.recoverySnapshots",
 		"ResultPath": "$.sourceServers",
-		"Next":       StepStartRecovery,
+		"Next":       StepGuardSetup,
 	}
+	guardStates(states, partition, StepStartRecovery)
 	states[StepStartRecovery] = obj{
 		"Type":     "Task",
 		"Resource": Resource(partition, IntegrationStartRecovery),
@@ -219,8 +223,15 @@ func runnerDefinition(partition string) obj {
 		"ResultSelector": obj{"JobID.$": "$.Job.JobID"},
 		"ResultPath":     "$.job",
 		"Retry":          startRetry,
-		"Catch":          []any{obj{"ErrorEquals": []any{"States.ALL"}, "ResultPath": "$.error", "Next": StepStartFailed}},
-		"Next":           StepPublishStarted,
+		// A quota refusal launched nothing (a modelled client error): the
+		// guard waits and checks again, as when it found the quota full.
+		// Guards of waves that start at the same moment all see the same
+		// room; DRS settles who gets it.
+		"Catch": []any{
+			obj{"ErrorEquals": []any{"Drs.ServiceQuotaExceededException"}, "ResultPath": "$.guard.refused", "Next": StepQuotaWaitChoice},
+			obj{"ErrorEquals": []any{"States.ALL"}, "ResultPath": "$.error", "Next": StepStartFailed},
+		},
+		"Next": StepPublishStarted,
 	}
 	failure(StepStartFailed, ErrWaveFailed, "FAILED",
 		"States.Format('wave {} could not start recovery: {}: {}', $.wave, $.error.Error, $.error.Cause)", false)

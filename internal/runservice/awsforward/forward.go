@@ -154,6 +154,28 @@ func (f *Forwarder) Invoke(ctx context.Context, id awswire.Identity, operation s
 	return data, nil
 }
 
+// InvokeTarget calls an awsJson operation (POST / with X-Amz-Target
+// <targetPrefix>.<Operation>, such as Service Quotas') and maps AWS errors
+// to *awswire.APIError.
+func (f *Forwarder) InvokeTarget(ctx context.Context, id awswire.Identity, targetPrefix, contentType, operation string, body []byte) ([]byte, error) {
+	if len(body) == 0 {
+		body = []byte("{}")
+	}
+	if err := f.permit(id, operation, "", body); err != nil {
+		return nil, err
+	}
+	header := http.Header{"Content-Type": {contentType}, "X-Amz-Target": {targetPrefix + "." + operation}}
+	resp, data, err := f.Forward(ctx, id.Region, http.MethodPost, "/", "", header, body, operation)
+	if err != nil {
+		return nil, err
+	}
+	f.logForwarded(id, operation, "", body, resp.StatusCode)
+	if resp.StatusCode >= 300 {
+		return nil, apiError(resp, data)
+	}
+	return data, nil
+}
+
 // apiError reads an AWS JSON error: the code from X-Amzn-ErrorType (before
 // any ':'), else the body's __type or code.
 func apiError(resp *http.Response, data []byte) *awswire.APIError {

@@ -363,8 +363,9 @@ func TestDescribeJobsFiltersAndPages(t *testing.T) {
 			got = append(got, aws.ToString(j.JobID))
 		}
 	}
+	slices.Reverse(jobIDs) // newest first, as DRS lists them
 	if !slices.Equal(got, jobIDs) {
-		t.Fatalf("paged jobs %v, want %v", got, jobIDs)
+		t.Fatalf("paged jobs %v, want %v (newest first)", got, jobIDs)
 	}
 	from := time.Date(2026, 1, 5, 9, 30, 0, 0, time.UTC).Format(time.RFC3339)
 	out, err := c.DescribeJobs(ctx, &drs.DescribeJobsInput{Filters: &types.DescribeJobsRequestFilters{FromDate: aws.String(from)}})

@@ -234,13 +234,16 @@ func opDescribeJobs(c *opContext, body []byte) (any, *awswire.APIError) {
 			return true
 		}
 	}
+	// Newest first: "The response is sorted by creationDataTime - latest
+	// date first" (https://docs.aws.amazon.com/drs/latest/APIReference/API_DescribeJobs.html).
+	// The page key grows along the list: minus the creation sequence.
 	var hits []*jobRecord
-	for _, j := range c.e.jobs {
-		if match(j) {
+	for i := len(c.e.jobs) - 1; i >= 0; i-- {
+		if j := c.e.jobs[i]; match(j) {
 			hits = append(hits, j)
 		}
 	}
-	return pageOf("DescribeJobs", req.listRequest, hits, func(j *jobRecord) int64 { return j.Seq },
+	return pageOf("DescribeJobs", req.listRequest, hits, func(j *jobRecord) int64 { return -j.Seq },
 		func(j *jobRecord) job { return j.Job })
 }
 

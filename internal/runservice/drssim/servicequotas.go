@@ -1,6 +1,7 @@
 package drssim
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -42,6 +43,23 @@ func (s *Simulator) QuotasHandler() http.Handler {
 		}
 		awswire.WriteJSON(w, awswire.ContentTypeJSON11, http.StatusOK, out)
 	})
+}
+
+// QuotasInvoker serves Service Quotas to the run service's Step Functions
+// engine in process (aws-sdk:servicequotas tasks), as QuotasHandler does
+// over HTTP.
+func (s *Simulator) QuotasInvoker() QuotasInvoker { return QuotasInvoker{s} }
+
+// QuotasInvoker calls the simulator's Service Quotas.
+type QuotasInvoker struct{ s *Simulator }
+
+// Invoke runs one Service Quotas operation (awsJson1.1 body).
+func (q QuotasInvoker) Invoke(_ context.Context, id awswire.Identity, operation string, body []byte) ([]byte, error) {
+	out, apiErr := q.s.serviceQuotas(id, operation, body)
+	if apiErr != nil {
+		return nil, apiErr
+	}
+	return json.Marshal(out)
 }
 
 func sqError(code, msg string) *awswire.APIError {

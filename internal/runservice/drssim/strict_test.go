@@ -133,8 +133,9 @@ func TestPageTokensSurviveDeletions(t *testing.T) {
 	for _, j := range append(first.Items, second.Items...) {
 		got = append(got, aws.ToString(j.JobID))
 	}
+	slices.Reverse(jobIDs) // newest first, as DRS lists them
 	if !slices.Equal(got, jobIDs) {
-		t.Fatalf("pages across a deletion: %v, want %v", got, jobIDs)
+		t.Fatalf("pages across a deletion: %v, want %v (newest first)", got, jobIDs)
 	}
 	tok := []byte(aws.ToString(first.NextToken))
 	tok[len(tok)-2] ^= 1

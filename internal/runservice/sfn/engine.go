@@ -27,12 +27,22 @@ type DRSInvoker interface {
 	Invoke(ctx context.Context, id awswire.Identity, operation string, body []byte) ([]byte, error)
 }
 
+// QuotasInvoker calls one Service Quotas operation (awsJson1.1: body and
+// result with PascalCase members). Errors are *awswire.APIError carrying
+// the exception name.
+type QuotasInvoker interface {
+	Invoke(ctx context.Context, id awswire.Identity, operation string, body []byte) ([]byte, error)
+}
+
 // Options configures an Engine.
 type Options struct {
 	Store  *store.Store
 	Clock  *simclock.Clock
 	Logger *slog.Logger
-	DRS    DRSInvoker  // nil: aws-sdk:drs tasks fail with Drs.ServiceUnavailable
+	DRS    DRSInvoker // nil: aws-sdk:drs tasks fail with Drs.ServiceUnavailable
+	// Quotas serves aws-sdk:servicequotas tasks (nil: they fail with
+	// ServiceQuotas.ServiceException).
+	Quotas QuotasInvoker
 	SSM    DRSInvoker  // same contract (PascalCase JSON both ways); nil: aws-sdk:ssm tasks fail with Ssm.SsmException
 	Events *events.Bus // nil: events:putEvents tasks fail
 	// AfterTaskSent, when set, runs after a task's request returned and

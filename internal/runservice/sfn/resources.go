@@ -25,6 +25,8 @@ func (e *Engine) invoke(ctx context.Context, id awswire.Identity, integ asl.Inte
 	switch integ.Service {
 	case "drs":
 		return e.invokeDRS(ctx, id, integ.Action, params, tr, reconcile)
+	case "servicequotas":
+		return e.invokeQuotas(ctx, id, integ.Action, params)
 	case "ssm":
 		return e.invokeSSM(ctx, id, integ.Action, params)
 	case "events":
@@ -151,6 +153,52 @@ func convert(v any, rename func(string) string, keepLevels int) any {
 		return out
 	}
 	return v
+}
+
+// quotaExceptions are the error shapes of Service Quotas' model (botocore
+// service-quotas 2019-06-24) its read operations answer; others surface
+// as ServiceQuotas.ServiceQuotasException, as for DRS above.
+var quotaExceptions = map[string]bool{
+	"AccessDeniedException": true, "IllegalArgumentException": true, "InvalidPaginationTokenException": true,
+	"NoSuchResourceException": true, "ServiceException": true, "TooManyRequestsException": true,
+}
+
+// invokeQuotas is arn:aws:states:::aws-sdk:servicequotas:<action>. Service
+// Quotas speaks awsJson1.1, whose members are PascalCase already, so
+// parameters and results pass as they are.
+func (e *Engine) invokeQuotas(ctx context.Context, id awswire.Identity, action string, params any) ([]byte, *asl.Error) {
+	if e.opts.Quotas == nil {
+		return nil, &asl.Error{Name: "ServiceQuotas.ServiceException", Cause: "the run service has no Service Quotas to call"}
+	}
+	body, err := json.Marshal(params)
+	if err != nil {
+		return nil, &asl.Error{Name: asl.ErrRuntime, Cause: err.Error()}
+	}
+	resp, err := e.opts.Quotas.Invoke(ctx, id, upperFirst(action), body)
+	if err != nil {
+		var apiErr *awswire.APIError
+		if errors.As(err, &apiErr) {
+			name := "ServiceQuotas." + apiErr.Code
+			if !quotaExceptions[apiErr.Code] {
+				name = "ServiceQuotas.ServiceQuotasException"
+			}
+			return nil, &asl.Error{Name: name, Cause: fmt.Sprintf("%s (Service: ServiceQuotas, Status Code: %d, Error Code: %s, Request ID: %s)",
+				apiErr.Message, apiErr.Status, apiErr.Code, newUUID())}
+		}
+		return nil, &asl.Error{Name: "ServiceQuotas.SdkClientException", Cause: err.Error()}
+	}
+	if len(resp) == 0 {
+		return []byte("{}"), nil
+	}
+	v, err := asl.DecodeJSON(resp)
+	if err != nil {
+		return nil, &asl.Error{Name: "ServiceQuotas.SdkClientException", Cause: "Service Quotas answered with invalid JSON: " + err.Error()}
+	}
+	out, err := asl.EncodeJSON(v)
+	if err != nil {
+		return nil, &asl.Error{Name: asl.ErrRuntime, Cause: err.Error()}
+	}
+	return out, nil
 }
 
 // invokePutEvents is arn:aws:states:::events:putEvents: Detail may be a

@@ -83,7 +83,7 @@ func startNode(t *testing.T, dir string, at time.Time, hook func(execARN, resour
 	if err != nil {
 		t.Fatal(err)
 	}
-	svc, err := sfn.New(sfn.Options{Store: st, Clock: clk, DRS: sim, AfterTaskSent: hook})
+	svc, err := sfn.New(sfn.Options{Store: st, Clock: clk, DRS: sim, Quotas: sim.QuotasInvoker(), AfterTaskSent: hook})
 	if err != nil {
 		t.Fatal(err)
 	}
