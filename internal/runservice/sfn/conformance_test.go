@@ -140,7 +140,10 @@ func runConformanceCase(t *testing.T, c conformanceCase) conformanceResult {
 	router.HandleTarget(sfn.TargetPrefix, awswire.ContentTypeJSON10, svc)
 	srv := httptest.NewServer(router)
 	defer func() { srv.Close(); svc.Close(); clk.Close(); st.Close() }()
-	client := awssfn.NewFromConfig(aws.Config{Region: region, RetryMaxAttempts: 1, BaseEndpoint: aws.String(srv.URL),
+	// Retries cover a reused keep-alive connection the loaded machine
+	// closed ("use of closed network connection"); every call here is
+	// idempotent (named state machine and execution, reads).
+	client := awssfn.NewFromConfig(aws.Config{Region: region, RetryMaxAttempts: 3, BaseEndpoint: aws.String(srv.URL),
 		Credentials: credentials.NewStaticCredentialsProvider(runservicetest.AccessKeyID, runservicetest.SecretAccessKey, "")})
 	c2 := ctx(t)
 	sm, err := client.CreateStateMachine(c2, &awssfn.CreateStateMachineInput{Name: aws.String("case"), RoleArn: aws.String(roleARN),
