@@ -2,10 +2,6 @@ package executions_test
 
 import (
 	"context"
-	"encoding/json"
-	"os"
-	"path/filepath"
-	"sort"
 	"strings"
 	"testing"
 	"time"
@@ -13,48 +9,14 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/drs"
 	drstypes "github.com/aws/aws-sdk-go-v2/service/drs/types"
-	"github.com/aws/aws-sdk-go-v2/service/servicequotas"
 	"github.com/aws/aws-sdk-go-v2/service/sfn"
 	sfntypes "github.com/aws/aws-sdk-go-v2/service/sfn/types"
 
-	"github.com/drsorch/terraform-provider-drsorch/internal/awsclient"
-	"github.com/drsorch/terraform-provider-drsorch/internal/drsapi"
 	"github.com/drsorch/terraform-provider-drsorch/internal/executions"
 	"github.com/drsorch/terraform-provider-drsorch/internal/recoveryplan"
-	"github.com/drsorch/terraform-provider-drsorch/internal/runservice"
-	"github.com/drsorch/terraform-provider-drsorch/internal/runservice/drssim"
 	"github.com/drsorch/terraform-provider-drsorch/internal/runservice/runservicetest"
 	"github.com/drsorch/terraform-provider-drsorch/internal/statemachine"
 )
-
-// guardEstate starts a run service with n generated servers in us-east-1
-// and the DRS quotas given.
-func guardEstate(t *testing.T, n int, quotas map[string]int) (*runservicetest.Service, executions.Clients, []string) {
-	t.Helper()
-	inv, err := json.Marshal(drssim.Inventory{Estates: []drssim.EstateSpec{{Account: "123456789012", Region: "us-east-1",
-		Quotas: quotas, Generate: &drssim.GenerateSpec{Count: n, HostnamePrefix: "guard"}}}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	file := filepath.Join(t.TempDir(), "inventory.json")
-	if err := os.WriteFile(file, inv, 0o600); err != nil {
-		t.Fatal(err)
-	}
-	svc := runservicetest.Start(t, runservice.Config{Inventory: file})
-	cfg := svc.AWSConfig("us-east-1")
-	cfg.HTTPClient = awsclient.NewHTTPClient()
-	c := executions.Clients{SFN: sfn.NewFromConfig(cfg), DRS: drs.NewFromConfig(cfg), Quotas: servicequotas.NewFromConfig(cfg)}
-	servers, err := drsapi.ListSourceServers(context.Background(), c.DRS, nil)
-	if err != nil || len(servers) != n {
-		t.Fatalf("estate: %d servers, %v", len(servers), err)
-	}
-	var ids []string
-	for _, s := range servers {
-		ids = append(ids, aws.ToString(s.SourceServerID))
-	}
-	sort.Strings(ids)
-	return svc, c, ids
-}
 
 // startOtherJob starts a drill of servers outside any plan, as another
 // team or the DRS console would.

@@ -35,9 +35,15 @@ import (
 // starts when the one before it recovered may find the 20 concurrent jobs
 // (L-D88FAC3A) taken, and its runner's start guard waits for one to end.
 func generatedEstate(t *testing.T, n int) (*runservicetest.Service, executions.Clients, []string) {
+	return guardEstate(t, n, nil)
+}
+
+// guardEstate starts a run service with n generated servers in us-east-1
+// and the DRS quotas given (nil: the defaults).
+func guardEstate(t *testing.T, n int, quotas map[string]int) (*runservicetest.Service, executions.Clients, []string) {
 	t.Helper()
 	inv, err := json.Marshal(drssim.Inventory{Estates: []drssim.EstateSpec{{Account: "123456789012", Region: "us-east-1",
-		Generate: &drssim.GenerateSpec{Count: n, HostnamePrefix: "scale"}}}})
+		Quotas: quotas, Generate: &drssim.GenerateSpec{Count: n, HostnamePrefix: "scale"}}}})
 	if err != nil {
 		t.Fatal(err)
 	}
