@@ -578,14 +578,6 @@ func estimatePolls(schedule []int) int {
 	return polls
 }
 
-func toAny(xs []int) []any {
-	out := make([]any, len(xs))
-	for i, x := range xs {
-		out[i] = x
-	}
-	return out
-}
-
 // eventRetry: publishing an event retries briefly on any error; past it,
 // the Catch goes on with the wave. An event is a notification: it never
 // fails or holds up a recovery.

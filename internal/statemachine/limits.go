@@ -131,14 +131,6 @@ type Figures struct {
 	runner aslBranch
 }
 
-// runnerBounds are the bounds of the runner's loops for wave w: the
-// DescribeJobs polling until the timeout, the health checks, and the
-// source servers its Map builds.
-func runnerBounds(w recoveryplan.Wave) map[string]int {
-	schedule := PollSchedule(w.EffectivePollInterval())
-	return withStepBounds(runnerBoundsAt(len(schedule), MaxPolls(schedule, w.EffectiveTimeout()), len(w.ServerIDs), GuardChecks(int(w.EffectiveTimeout()/time.Second))), w)
-}
-
 // withStepBounds adds the bounds of w's post-launch steps and health
 // checks: the Map runs each step once, each step's poll loop turns up to
 // its timeout (the longest step's, for all), and a failed command reads
@@ -508,7 +500,7 @@ func (h *historyCounter) visit(name string, st *aslState) (cost, error) {
 		// MapStateSucceeded, MapStateExited.
 		items, ok := h.bounds[mapItems(name)]
 		if !ok || st.ItemProcessor == nil {
-			return cost{}, fmt.Errorf("Map state %q: no known number of items", name)
+			return cost{}, fmt.Errorf("state %q (Map): no known number of items", name)
 		}
 		// The processor's states take their loop bounds from the same
 		// bounds (their names differ from the enclosing states'). An
@@ -729,73 +721,6 @@ func CheckStartInput(plan recoveryplan.Plan, input []byte, snaps map[string][]Re
 // worstContextValue stands for a "$$." or intrinsic value: as long as an
 // execution ARN.
 var worstContextValue = strings.Repeat("x", 256)
-
-// resolveTemplate fills a Parameters template: plain "$." paths from in,
-// anything else ("$$.", intrinsic functions) as a 256-character string.
-func resolveTemplate(t any, in map[string]any) any {
-	switch v := t.(type) {
-	case map[string]any:
-		out := make(map[string]any, len(v))
-		for k, x := range v {
-			if key, ok := strings.CutSuffix(k, ".$"); ok {
-				p, _ := x.(string)
-				if val, found := lookup(in, p); found {
-					out[key] = val
-				} else {
-					out[key] = worstContextValue
-				}
-				continue
-			}
-			out[k] = resolveTemplate(x, in)
-		}
-		return out
-	case []any:
-		out := make([]any, len(v))
-		for i, x := range v {
-			out[i] = resolveTemplate(x, in)
-		}
-		return out
-	default:
-		return v
-	}
-}
-
-// lookup resolves a plain dotted path ($.a.b) in v.
-func lookup(v map[string]any, p string) (any, bool) {
-	rest, ok := strings.CutPrefix(p, "$.")
-	if !ok || strings.ContainsAny(rest, "[]*()'") {
-		return nil, false
-	}
-	var cur any = v
-	for _, part := range strings.Split(rest, ".") {
-		m, ok := cur.(map[string]any)
-		if !ok {
-			return nil, false
-		}
-		if cur, ok = m[part]; !ok {
-			return nil, false
-		}
-	}
-	return cur, true
-}
-
-// setPath sets a plain dotted ResultPath ($.a.b) in v.
-func setPath(v map[string]any, p string, val any) {
-	rest, ok := strings.CutPrefix(p, "$.")
-	if !ok {
-		return
-	}
-	parts := strings.Split(rest, ".")
-	for _, part := range parts[:len(parts)-1] {
-		m, ok := v[part].(map[string]any)
-		if !ok {
-			m = map[string]any{}
-			v[part] = m
-		}
-		v = m
-	}
-	v[parts[len(parts)-1]] = val
-}
 
 func jsonSize(v any) (int, error) {
 	b, err := json.Marshal(v)

@@ -145,16 +145,6 @@ func eventsBetween(events []sfntypes.HistoryEvent, from, to string) int {
 	return 0
 }
 
-func countScheduled(events []sfntypes.HistoryEvent, resource string) int {
-	n := 0
-	for _, e := range events {
-		if e.Type == sfntypes.HistoryEventTypeTaskScheduled && aws.ToString(e.TaskScheduledEventDetails.Resource) == resource {
-			n++
-		}
-	}
-	return n
-}
-
 // A wave that times out polls exactly MaxPolls times, and the computed
 // worst case bounds the real history from above by less than the health
 // checks it did not run.

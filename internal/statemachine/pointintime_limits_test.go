@@ -40,7 +40,7 @@ func TestCheckStartInputPointInTime(t *testing.T) {
 		}
 		largest = servers
 	}
-	p, in, _ := pitPlanOf(largest)
+	_, in, _ := pitPlanOf(largest)
 	t.Logf("largest plan recovering every server from a chosen snapshot in one run: %d servers (input %d bytes)", largest, len(in))
 	if largest < 1500 {
 		t.Fatalf("only %d servers fit", largest)
