@@ -180,6 +180,8 @@ func TestBrowserConsole(t *testing.T) {
 		chromedp.Navigate(f.url+execPath(second)),
 		enterOn(`#cancel-button`),
 		chromedp.WaitVisible(`#confirm-cancel`, chromedp.ByQuery),
+		// Enter goes to the confirmation only once autofocus gave it the focus.
+		browsertest.ActiveElement("confirm-cancel", &focused),
 		chromedp.KeyEvent(kb.Enter),
 		chromedp.WaitVisible(`#exec-head[data-phase="ABORTED"]`, chromedp.ByQuery),
 	)
