@@ -377,7 +377,9 @@ func applyHistory(e *Execution, events []sfntypes.HistoryEvent) {
 			// A skipped wave that pauses (spec version 2: its control in
 			// c.w; version 1 skipped every wave here, from ctl.skip).
 			var in struct {
-				C   struct{ W map[string]statemachine.WaveControl }
+				C struct {
+					W map[string]statemachine.WaveControl
+				}
 				Ctl struct{ Skip map[string]string }
 			}
 			_ = json.Unmarshal([]byte(aws.ToString(ev.StateEnteredEventDetails.Input)), &in)

@@ -250,3 +250,25 @@ func TestHistoryCountsTheDefinitionsStates(t *testing.T) {
 		t.Fatalf("unbounded loop: err = %v", err)
 	}
 }
+
+// BenchmarkLargestPlan prints the most waves of 10 servers (5-character
+// wave names) that one plan holds, and the limit reached past it.
+func BenchmarkLargestPlan(b *testing.B) {
+	fits := func(n int) recoveryplan.Problems {
+		p := bigPlan(n, n*10)
+		return Problems(p, measure(b, p))
+	}
+	var largest int
+	for b.Loop() {
+		lo, hi := 1000, 4000 // 1,000 fits (TestPlanOf1000WavesFits)
+		for lo+1 < hi {
+			if mid := (lo + hi) / 2; len(fits(mid)) == 0 {
+				lo = mid
+			} else {
+				hi = mid
+			}
+		}
+		largest = lo
+	}
+	b.Logf("largest plan: %d waves of 10 servers; at %d: %s", largest, largest+1, fits(largest+1)[0].Summary)
+}
