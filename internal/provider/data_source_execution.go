@@ -120,7 +120,7 @@ func (d *executionDataSource) Read(ctx context.Context, req datasource.ReadReque
 	if !ok {
 		return
 	}
-	failures, err := executions.Failures(ctx, d.data.clients.DRS, e)
+	failures, err := executions.Failures(ctx, executionClients(d.data.clients, execARN).DRS, e) // the run's region
 	if err != nil {
 		resp.Diagnostics.AddWarning("Could not read DRS's errors for the failed servers", err.Error())
 	}
