@@ -16,7 +16,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
-	"github.com/hashicorp/terraform-plugin-go/tftypes"
 )
 
 // oldExecutionState is the state of a paused drill (db and app recovered,
@@ -69,7 +68,7 @@ func TestExecutionStateBeforeOneWaveShape(t *testing.T) {
 	}
 	// Nothing the old state holds was removed or retyped: such a change
 	// needs a schema version and an UpgradeState.
-	if _, err := tftypes.ValueFromJSON(raw, s.Type().TerraformType(ctx)); err != nil {
+	if _, err := (&tfprotov6.RawState{JSON: raw}).Unmarshal(s.Type().TerraformType(ctx)); err != nil {
 		t.Fatalf("state written by the previous schema does not decode strictly: %v; bump the schema version and add an UpgradeState", err)
 	}
 
