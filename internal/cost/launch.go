@@ -138,15 +138,20 @@ func launchInto(ctx context.Context, ec2API *ec2.Client, l Launch, instance stri
 		l.Unknown = "it launches into EC2 instance " + instance + ", which could not be read (DescribeInstances): " + err.Error()
 		return l
 	}
-	for _, r := range out.Reservations {
-		for _, in := range r.Instances {
-			if in.Placement != nil && in.Placement.Tenancy == ec2types.TenancyDedicated {
-				l.Tenancy = "Dedicated"
-			}
-			l.InstanceType, l.Basis = string(in.InstanceType), "launches into existing instance "+instance
+	if len(out.Reservations) == 0 || len(out.Reservations[0].Instances) == 0 {
+		l.Unknown = "it launches into EC2 instance " + instance + ", which EC2 does not know"
+		return l
+	}
+	in := out.Reservations[0].Instances[0]
+	if in.Placement != nil {
+		switch in.Placement.Tenancy {
+		case ec2types.TenancyDedicated:
+			l.Tenancy = "Dedicated"
+		case ec2types.TenancyHost:
+			l.Unknown = "it launches into EC2 instance " + instance + " on a Dedicated Host, which is priced per host, not per instance"
 			return l
 		}
 	}
-	l.Unknown = "it launches into EC2 instance " + instance + ", which EC2 does not know"
+	l.InstanceType, l.Basis = string(in.InstanceType), "launches into existing instance "+instance
 	return l
 }

@@ -3,6 +3,7 @@ package cost
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"sort"
 	"strconv"
@@ -12,6 +13,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/pricing"
 	pricingtypes "github.com/aws/aws-sdk-go-v2/service/pricing/types"
+	"github.com/aws/smithy-go"
 
 	"github.com/drsorch/terraform-provider-drsorch/internal/drsapi"
 )
@@ -136,7 +138,12 @@ func readPrice(ctx context.Context, client *pricing.Client, k PriceKey) (Price, 
 	for page := 0; ; page++ {
 		out, err := client.GetProducts(ctx, in)
 		if err != nil {
-			return Price{}, fmt.Errorf("read the price of %s %s in %s from the AWS Price List (pricing:GetProducts): %w", k.OS, k.InstanceType, k.Region, err)
+			hint := ""
+			var apiErr smithy.APIError
+			if errors.As(err, &apiErr) && strings.Contains(apiErr.ErrorCode(), "AccessDenied") {
+				hint = "; allow pricing:GetProducts (Resource \"*\") to the credentials"
+			}
+			return Price{}, fmt.Errorf("read the price of %s %s in %s from the AWS Price List (pricing:GetProducts): %w%s", k.OS, k.InstanceType, k.Region, err, hint)
 		}
 		items = append(items, out.PriceList...)
 		if aws.ToString(out.NextToken) == "" {
