@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/drsorch/terraform-provider-drsorch/internal/runservice/awswire"
+	"github.com/drsorch/terraform-provider-drsorch/internal/runservice/ec2sim"
 )
 
 var east = awswire.Identity{Region: "us-east-1", Service: SigningName}
@@ -117,5 +118,19 @@ func TestRefusals(t *testing.T) {
 	}
 	if out, _ := call(t, s, east, map[string]any{"ServiceCode": "AmazonEC2", "Filters": filters("regionCode", "me-central-1")}); len(out.PriceList) != 0 {
 		t.Errorf("a region without simulated prices has %d products, want none", len(out.PriceList))
+	}
+}
+
+// Every instance type the EC2 simulator offers by default has a simulated
+// price, so the demo estate's estimates leave nothing unpriced for want of
+// data.
+func TestEverySimulatedTypeIsPriced(t *testing.T) {
+	for _, itype := range ec2sim.DefaultNetwork("us-east-1").InstanceTypes {
+		if _, ok := simulatedLinuxUSEast1[itype]; !ok {
+			t.Errorf("%s is offered by the EC2 simulator but has no simulated price", itype)
+		}
+		if _, ok := simulatedSizes[itype]; !ok {
+			t.Errorf("%s has no simulated vCPU and memory", itype)
+		}
 	}
 }
