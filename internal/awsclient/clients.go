@@ -231,10 +231,10 @@ func endpointOption[O serviceOptions](url string) func(*O) {
 
 // PricingEndpointRegion is the region the AWS Price List Query API is
 // called in for clients of region: us-east-1 in the commercial partition
-// ("https://api.pricing.us-east-1.amazonaws.com", one of its endpoints,
-// https://docs.aws.amazon.com/awsaccountbilling/latest/aboutv2/using-price-list-query-api.html),
-// cn-northwest-1 in China
-// (https://docs.amazonaws.cn/en_us/awsaccountbilling/latest/aboutv2/using-price-list-query-api.html).
+// (https://api.pricing.us-east-1.amazonaws.com, one of its endpoints,
+// https://docs.aws.amazon.com/awsaccountbilling/latest/aboutv2/using-ppslong.html),
+// cn-northwest-1 in China (the region the China guide's examples call,
+// https://docs.amazonaws.cn/en_us/awsaccountbilling/latest/aboutv2/using-price-list-query-api.html).
 // Other partitions (GovCloud, ISO) have no Price List endpoint: false.
 func PricingEndpointRegion(region string) (string, bool) {
 	switch drsapi.PartitionOf(region) {

@@ -114,8 +114,9 @@ func (p *PriceList) Prices(ctx context.Context, client *pricing.Client, endpoint
 // type in the region (by its Price List location name, by regionCode for
 // a region drsorch does not name), with the operating system, the tenancy,
 // no pre-installed software, license included, and capacitystatus Used
-// (not the capacity-reservation rows of the same type).
-// https://docs.aws.amazon.com/awsaccountbilling/latest/aboutv2/using-price-list-query-api.html
+// (not the capacity-reservation rows of the same type). TERM_MATCH on
+// product attributes is how GetProducts filters (botocore pricing
+// 2017-10-15, Filter; https://awscli.amazonaws.com/v2/documentation/api/latest/reference/pricing/get-products.html).
 func Filters(k PriceKey) []pricingtypes.Filter {
 	term := func(field, value string) pricingtypes.Filter {
 		return pricingtypes.Filter{Type: pricingtypes.FilterTypeTermMatch, Field: aws.String(field), Value: aws.String(value)}

@@ -11,8 +11,8 @@ import (
 )
 
 // The shape of one Price List product (format aws_v1), as GetProducts
-// returns each item of PriceList: a JSON document in a string.
-// https://docs.aws.amazon.com/awsaccountbilling/latest/aboutv2/using-price-list-query-api.html
+// returns each item of PriceList: a JSON document in a string (the model
+// marks PriceList's members jsonvalue; botocore pricing 2017-10-15).
 type product struct {
 	Product struct {
 		ProductFamily string            `json:"productFamily"`

@@ -27,12 +27,12 @@ const TargetPrefix = "AWSPriceListService"
 // SigningName is its SigV4 service name.
 const SigningName = "pricing"
 
-// EndpointRegions are the regions the Price List Query API answers in:
-// "https://api.pricing.us-east-1.amazonaws.com,
-// https://api.pricing.eu-central-1.amazonaws.com,
-// https://api.pricing.ap-south-1.amazonaws.com"
-// (https://docs.aws.amazon.com/awsaccountbilling/latest/aboutv2/using-price-list-query-api.html);
-// China's is cn-northwest-1
+// EndpointRegions are the regions the Price List API (service "pricing",
+// Query and Bulk operations alike) answers in: api.pricing.us-east-1,
+// api.pricing.eu-central-1 and api.pricing.ap-south-1 .amazonaws.com
+// (https://docs.aws.amazon.com/awsaccountbilling/latest/aboutv2/using-ppslong.html;
+// the SDK documentation names us-east-1 and ap-south-1), and in China
+// cn-northwest-1, which the China guide's examples call
 // (https://docs.amazonaws.cn/en_us/awsaccountbilling/latest/aboutv2/using-price-list-query-api.html).
 var EndpointRegions = []string{"us-east-1", "eu-central-1", "ap-south-1", "cn-northwest-1"}
 
