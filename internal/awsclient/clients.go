@@ -15,6 +15,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/drs"
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
 	"github.com/aws/aws-sdk-go-v2/service/eventbridge"
+	"github.com/aws/aws-sdk-go-v2/service/pricing"
 	"github.com/aws/aws-sdk-go-v2/service/servicequotas"
 	"github.com/aws/aws-sdk-go-v2/service/sfn"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
@@ -35,6 +36,12 @@ type Clients struct {
 	EC2           *ec2.Client // the recovery region's launch templates and network
 	// Logs reads the plans' CloudWatch Logs (the console's execution log).
 	Logs *cloudwatchlogs.Client
+	// Pricing reads the AWS Price List (the console's cost estimates). It
+	// is signed for PricingRegion, not Region: the Price List Query API
+	// answers in a few regions only and prices every region from there.
+	// Nil in a partition without a Price List endpoint.
+	Pricing       *pricing.Client
+	PricingRegion string
 
 	endpoints Endpoints
 	mu        sync.Mutex
@@ -140,6 +147,11 @@ func newClients(cfg aws.Config, endpoints Endpoints) *Clients {
 		Logs:          cloudwatchlogs.NewFromConfig(cfg, endpointOption[cloudwatchlogs.Options](endpoints.Logs)),
 		endpoints:     endpoints,
 	}
+	if region, ok := PricingEndpointRegion(cfg.Region); ok {
+		pcfg := cfg.Copy()
+		pcfg.Region = region
+		c.Pricing, c.PricingRegion = pricing.NewFromConfig(pcfg, endpointOption[pricing.Options](endpoints.Pricing)), region
+	}
 	c.DRS = drs.NewFromConfig(cfg, endpointOption[drs.Options](endpoints.DRS), keepServerCacheTrue(c))
 	c.servers = drsapi.NewServerCache(c.DRS, 0)
 	return c
@@ -178,7 +190,7 @@ func (c *Clients) Account(ctx context.Context) (string, error) {
 
 // withDefault fills every unset endpoint with url.
 func (e Endpoints) withDefault(url string) Endpoints {
-	for _, p := range []*string{&e.DRS, &e.SFN, &e.Events, &e.STS, &e.ServiceQuotas, &e.Logs, &e.EC2} {
+	for _, p := range []*string{&e.DRS, &e.SFN, &e.Events, &e.STS, &e.ServiceQuotas, &e.Logs, &e.EC2, &e.Pricing} {
 		if *p == "" {
 			*p = url
 		}
@@ -188,7 +200,7 @@ func (e Endpoints) withDefault(url string) Endpoints {
 
 // serviceOptions is the part of every generated client's Options we set.
 type serviceOptions interface {
-	drs.Options | sfn.Options | eventbridge.Options | sts.Options | servicequotas.Options | cloudwatchlogs.Options | ec2.Options
+	drs.Options | sfn.Options | eventbridge.Options | sts.Options | servicequotas.Options | cloudwatchlogs.Options | ec2.Options | pricing.Options
 }
 
 func endpointOption[O serviceOptions](url string) func(*O) {
@@ -211,6 +223,25 @@ func endpointOption[O serviceOptions](url string) func(*O) {
 			v.BaseEndpoint = aws.String(url)
 		case *ec2.Options:
 			v.BaseEndpoint = aws.String(url)
+		case *pricing.Options:
+			v.BaseEndpoint = aws.String(url)
 		}
 	}
+}
+
+// PricingEndpointRegion is the region the AWS Price List Query API is
+// called in for clients of region: us-east-1 in the commercial partition
+// (https://api.pricing.us-east-1.amazonaws.com, one of its endpoints,
+// https://docs.aws.amazon.com/awsaccountbilling/latest/aboutv2/using-ppslong.html),
+// cn-northwest-1 in China (the region the China guide's examples call,
+// https://docs.amazonaws.cn/en_us/awsaccountbilling/latest/aboutv2/using-price-list-query-api.html).
+// Other partitions (GovCloud, ISO) have no Price List endpoint: false.
+func PricingEndpointRegion(region string) (string, bool) {
+	switch drsapi.PartitionOf(region) {
+	case "aws":
+		return "us-east-1", true
+	case "aws-cn":
+		return "cn-northwest-1", true
+	}
+	return "", false
 }

@@ -151,3 +151,13 @@ func TestEnvironmentDoesNotAddASecondRetryLayer(t *testing.T) {
 		t.Fatalf("retryer allows %d attempts, want AWS_MAX_ATTEMPTS=2", got)
 	}
 }
+
+func TestPricingEndpointRegion(t *testing.T) {
+	for region, want := range map[string]string{"us-east-1": "us-east-1", "eu-west-2": "us-east-1", "ap-southeast-2": "us-east-1",
+		"cn-north-1": "cn-northwest-1", "us-gov-west-1": "", "us-iso-east-1": ""} {
+		got, ok := awsclient.PricingEndpointRegion(region)
+		if got != want || ok != (want != "") {
+			t.Errorf("%s: got %q %v, want %q", region, got, ok, want)
+		}
+	}
+}

@@ -75,6 +75,7 @@ type Endpoints struct {
 	ServiceQuotas string
 	EC2           string
 	Logs          string // CloudWatch Logs: the plans' log groups (audit trail, console)
+	Pricing       string // the AWS Price List Query API (the console's cost estimates)
 }
 
 // Lookup reads one environment variable; os.LookupEnv in production.
@@ -177,6 +178,7 @@ func (s Settings) validateEndpoints() error {
 		{"endpoints.servicequotas", s.Endpoints.ServiceQuotas},
 		{"endpoints.ec2", s.Endpoints.EC2},
 		{"endpoints.logs", s.Endpoints.Logs},
+		{"endpoints.pricing", s.Endpoints.Pricing},
 	} {
 		if err := check(e.name, e.value); err != nil {
 			return err

@@ -30,7 +30,8 @@ func newConsoleCommand(env *Env) *cobra.Command {
 		Use:   "console",
 		Short: "Serve the web dashboard against AWS: plans, groups and servers, executions, drills, approvals",
 		Long: `console serves the dashboard of ` + "`drsorch serve`" + ` against a real account:
-the same pages, reading Step Functions, DRS and Service Quotas with your AWS
+the same pages, reading Step Functions, DRS, Service Quotas, EC2 launch templates
+and the AWS Price List (plan cost estimates, pricing:GetProducts) with your AWS
 credentials (--profile, SSO, --assume-role, AWS_* variables; --endpoint or
 AWS_ENDPOINT_URL for a run service). The account is the credentials' own, and
 each --account-role adds the account of a role assumed with them; the region is

@@ -56,7 +56,25 @@ func TestBrowserConsole(t *testing.T) {
 
 	step("open the plan from the keyboard", enterOn(`#plan-shop a`), chromedp.WaitVisible(`svg.dag`, chromedp.ByQuery), chromedp.WaitVisible(`#plan-wave-edge`, chromedp.ByQuery))
 	step("the plan page shows its RTO targets", chromedp.WaitVisible(`#plan-rto`, chromedp.ByQuery), chromedp.WaitVisible(`#plan-wave-db-rto`, chromedp.ByQuery))
+	// The estimate at the simulated Price List's prices: $0.9584 an hour
+	// for the shop's nine instances, so a drill of the 45-minute RTO
+	// costs $0.72.
+	var perHour, drill, drillLabel string
+	step("the plan page estimates the cost of a recovery and of a drill of the RTO",
+		chromedp.WaitVisible(`#plan-cost`, chromedp.ByQuery),
+		chromedp.Text(`#cost-per-hour`, &perHour, chromedp.ByQuery),
+		chromedp.Text(`#cost-drill`, &drill, chromedp.ByQuery),
+		chromedp.Text(`#plan-cost dl div:nth-child(2) dt`, &drillLabel, chromedp.ByQuery),
+	)
+	if perHour != "$0.9584" || drill != "$0.72" || !strings.Contains(strings.ToLower(drillLabel), "45m 00s") {
+		t.Errorf("cost shown: %q per hour, drill %q (%q); want $0.9584, $0.72 for 45m 00s", perHour, drill, drillLabel)
+	}
 	shot("console-plan.png")
+	var costPanel []byte
+	step("the cost panel alone", chromedp.Screenshot(`#plan-cost`, &costPanel, chromedp.ByQuery))
+	if err := os.WriteFile(filepath.Join(dir, "console-plan-cost.png"), costPanel, 0o644); err != nil {
+		t.Fatal(err)
+	}
 
 	step("start a drill: the pre-start check passes, the confirm button has the focus",
 		enterOn(`#start-drill`),

@@ -24,6 +24,8 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs"
+	"github.com/aws/aws-sdk-go-v2/service/ec2"
+	"github.com/aws/aws-sdk-go-v2/service/pricing"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 
 	"github.com/drsorch/terraform-provider-drsorch/internal/awsclient"
@@ -150,6 +152,11 @@ func New(ctx context.Context, cfg Config) (*Console, error) {
 		CSRFToken:     csrf,
 		Product:       "console",
 		Real:          true,
+		EC2:           func(est ui.Estate) *ec2.Client { return c.regional(est).EC2 },
+		Pricing: func(est ui.Estate) (*pricing.Client, string) {
+			rc := c.regional(est)
+			return rc.Pricing, rc.PricingRegion
+		},
 	})
 	if err != nil {
 		return nil, err

@@ -31,6 +31,11 @@ func TestPlansPageAndPlanWithGraphMembersAndRuns(t *testing.T) {
 	p := f.get(t, "/ui/plans/shop")
 	p.mustContain(t, `<svg class="dag"`, "Waves of plan shop: 3 levels", `id="plan-wave-db"`, `id="plan-wave-edge"`, "shop-web",
 		"pause gate", "Level 3", "drill-1", `id="start-drill"`)
+	// The estimate, priced through the SDK's Price List client against the
+	// run service's simulated prices: db 2 × r5.xlarge, app 3 × m5.large,
+	// web and edge 4 × t3.medium (DRS right-sizing BASIC).
+	p.mustContain(t, `id="plan-cost"`, `<dd id="cost-per-hour"><strong>$0.9584</strong></dd>`,
+		"(the plan sets no RTO: one hour)", `<dd id="cost-drill"><strong>$0.96</strong></dd>`, `<dd id="cost-priced">9 of 9</dd>`)
 	// Members show their hostnames beside their IDs.
 	for _, id := range f.tiers["db"] {
 		p.mustContain(t, `id="server-`+id+`"`)

@@ -4,6 +4,7 @@ import (
 	"github.com/drsorch/terraform-provider-drsorch/internal/runservice/awswire"
 	"github.com/drsorch/terraform-provider-drsorch/internal/runservice/drssim"
 	"github.com/drsorch/terraform-provider-drsorch/internal/runservice/ec2sim"
+	"github.com/drsorch/terraform-provider-drsorch/internal/runservice/pricingsim"
 	"github.com/drsorch/terraform-provider-drsorch/internal/runservice/ssmsim"
 )
 
@@ -31,6 +32,10 @@ func (a *App) mountEC2(cfg Config, sim *drssim.Simulator) error {
 	a.EC2 = svc
 	a.Router.HandleEC2(svc)
 	sim.SetLaunchPlacer(svc) // recovery instances follow their launch templates
+	// The simulated Price List prices the simulated instance types (for
+	// the dashboard's cost estimates). Not with --drs aws: simulated
+	// prices beside a real estate would mislead.
+	a.Router.HandleTarget(pricingsim.TargetPrefix, awswire.ContentTypeJSON11, pricingsim.New())
 	return a.mountSSM(svc)
 }
 

@@ -19,6 +19,7 @@ var targetServices = map[string]string{
 	"AWSStepFunctions":       "states",
 	"AWSEvents":              "events",
 	"AmazonSSM":              "ssm",
+	"AWSPriceListService":    "pricing",
 	"ServiceQuotasV20190624": "servicequotas",
 	"Logs_20140328":          "logs",
 }

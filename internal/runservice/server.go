@@ -52,6 +52,7 @@ var signingNames = map[string]string{
 	"AWSStepFunctions":       "states",
 	"AWSEvents":              "events",
 	"AmazonSSM":              "ssm",
+	"AWSPriceListService":    "pricing",
 	"ServiceQuotasV20190624": "servicequotas",
 }
 

@@ -37,3 +37,12 @@ func benchmarkGet(b *testing.B, f *fixture, path string) {
 		}
 	}
 }
+
+// BenchmarkPlanPage measures the shop's plan page with its cost estimate:
+// the plan read back, its members, last runs, and for the estimate each
+// server's launch settings and launch template (the Price List's answers
+// are cached after the first page).
+func BenchmarkPlanPage(b *testing.B) {
+	f := deploy(b)
+	benchmarkGet(b, f, "/ui/plans/shop")
+}

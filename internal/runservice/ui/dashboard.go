@@ -11,9 +11,6 @@ package ui
 
 import (
 	"fmt"
-
-	"github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs"
-	"github.com/aws/aws-sdk-go-v2/service/sts"
 	"log/slog"
 	"net/http"
 	"regexp"
@@ -22,6 +19,12 @@ import (
 	"sync"
 	"time"
 
+	"github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs"
+	"github.com/aws/aws-sdk-go-v2/service/ec2"
+	"github.com/aws/aws-sdk-go-v2/service/pricing"
+	"github.com/aws/aws-sdk-go-v2/service/sts"
+
+	"github.com/drsorch/terraform-provider-drsorch/internal/cost"
 	"github.com/drsorch/terraform-provider-drsorch/internal/executions"
 	"github.com/drsorch/terraform-provider-drsorch/internal/runservice/awswire"
 )
@@ -81,6 +84,15 @@ type Options struct {
 	Product string
 	// Real is true against AWS: times are wall-clock, not simulated.
 	Real bool
+	// EC2 builds the EC2 client of an account and region (launch
+	// templates, for cost estimates). Nil means one served in process by
+	// API.
+	EC2 func(Estate) *ec2.Client
+	// Pricing builds the AWS Price List client for an account and region's
+	// cost estimates, with the region it is signed for (nil when the
+	// partition has no Price List endpoint). Nil means one served in
+	// process by API.
+	Pricing func(Estate) (*pricing.Client, string)
 }
 
 // Dashboard serves /ui/.
@@ -91,6 +103,8 @@ type Dashboard struct {
 
 	clientsMu sync.Mutex
 	clientsOf map[Estate]executions.Clients
+	// prices are the Price List's answers, kept for the process's life.
+	prices *cost.PriceList
 }
 
 // New builds the dashboard.
@@ -120,7 +134,7 @@ func New(opts Options) (*Dashboard, error) {
 	if err != nil {
 		return nil, err
 	}
-	d := &Dashboard{opts: opts, mux: http.NewServeMux(), pages: p, clientsOf: map[Estate]executions.Clients{}}
+	d := &Dashboard{opts: opts, mux: http.NewServeMux(), pages: p, clientsOf: map[Estate]executions.Clients{}, prices: cost.NewPriceList()}
 	d.routes()
 	return d, nil
 }

@@ -181,6 +181,9 @@ type planData struct {
 	// they ran.
 	HasRTO  bool
 	RTORuns []rtoRun
+	// Cost is the estimated cost of the plan's recovery instances (plan
+	// page only).
+	Cost *costView
 }
 
 // rtoRun is one run of the plan against its RTO targets.
@@ -278,6 +281,8 @@ func (d *Dashboard) planPage(w http.ResponseWriter, r *http.Request) {
 	if data.HasRTO {
 		data.RTORuns = d.rtoRuns(r.Context(), d.clients(data.Estate), data.Runs)
 	}
+	c := d.estimate(r.Context(), data.Estate, data.Plan.View)
+	data.Cost = &c
 	d.render(w, http.StatusOK, "plan", "layout", data)
 }
 

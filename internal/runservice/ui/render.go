@@ -115,6 +115,8 @@ var templateFuncs = template.FuncMap{
 	"number":      formatNumber,
 	"quotaSource": quotaSource,
 	"deref":       func(b *bool) bool { return b != nil && *b },
+	"usd":         formatUSD,
+	"rate":        formatRate,
 }
 
 func formatTime(t time.Time) string {

@@ -10,10 +10,13 @@ import (
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs"
 	"github.com/aws/aws-sdk-go-v2/service/drs"
+	"github.com/aws/aws-sdk-go-v2/service/ec2"
+	"github.com/aws/aws-sdk-go-v2/service/pricing"
 	"github.com/aws/aws-sdk-go-v2/service/servicequotas"
 	"github.com/aws/aws-sdk-go-v2/service/sfn"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 
+	"github.com/drsorch/terraform-provider-drsorch/internal/awsclient"
 	"github.com/drsorch/terraform-provider-drsorch/internal/executions"
 	"github.com/drsorch/terraform-provider-drsorch/internal/runservice/awswire"
 )
@@ -112,4 +115,26 @@ func (d *Dashboard) stsClient(est Estate) *sts.Client {
 		return d.opts.STS(est)
 	}
 	return sts.NewFromConfig(inProcessConfig(d.opts.API, est))
+}
+
+// ec2Client returns the EC2 client of an account and region.
+func (d *Dashboard) ec2Client(est Estate) *ec2.Client {
+	if d.opts.EC2 != nil {
+		return d.opts.EC2(est)
+	}
+	return ec2.NewFromConfig(inProcessConfig(d.opts.API, est))
+}
+
+// pricingClient returns the AWS Price List client for an estate's cost
+// estimates and the region it is signed for (the Price List answers in a
+// few regions only); nil in a partition without a Price List.
+func (d *Dashboard) pricingClient(est Estate) (*pricing.Client, string) {
+	if d.opts.Pricing != nil {
+		return d.opts.Pricing(est)
+	}
+	region, ok := awsclient.PricingEndpointRegion(est.Region)
+	if !ok {
+		return nil, ""
+	}
+	return pricing.NewFromConfig(inProcessConfig(d.opts.API, Estate{Account: est.Account, Region: region})), region
 }

@@ -25,7 +25,7 @@ const (
 )
 
 // Services a rule can name: the run service's APIs.
-var Services = []string{"drs", "states", "events", "sts", "servicequotas", "logs", "ec2"}
+var Services = []string{"drs", "states", "events", "sts", "servicequotas", "logs", "ec2", "pricing"}
 
 // Rule is one fault.
 type Rule struct {

@@ -38,6 +38,7 @@ const SERVICES = [
   { name: 'service-quotas', pkg: '@aws-sdk/client-service-quotas', client: 'ServiceQuotasClient' },
   { name: 'logs', pkg: '@aws-sdk/client-cloudwatch-logs', client: 'CloudWatchLogsClient' },
   { name: 'ssm', pkg: '@aws-sdk/client-ssm', client: 'SSMClient' },
+  { name: 'pricing', pkg: '@aws-sdk/client-pricing', client: 'PricingClient' },
 ];
 
 // Capture keeps the raw answer of the last request.

@@ -24,7 +24,7 @@ import (
 var minimum = map[string]int{"drs": 37, "stepfunctions": 28}
 
 // The services the suite reports on.
-var services = []string{"drs", "stepfunctions", "events", "sts", "service-quotas", "logs"}
+var services = []string{"drs", "stepfunctions", "events", "sts", "service-quotas", "logs", "ssm", "pricing"}
 
 var figures = regexp.MustCompile(`(?m)^([a-z-]+): (\d+) of (\d+) implemented, (\d+) shape-valid$`)
 
