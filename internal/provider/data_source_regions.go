@@ -31,6 +31,7 @@ type regionModel struct {
 	Name      string `tfsdk:"name"`
 	Geography string `tfsdk:"geography"`
 	Partition string `tfsdk:"partition"`
+	OptIn     bool   `tfsdk:"opt_in"`
 }
 
 func (d *regionsDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
@@ -52,6 +53,9 @@ func (d *regionsDataSource) Schema(_ context.Context, _ datasource.SchemaRequest
 					"name":      schema.StringAttribute{Computed: true, Description: "Region name, e.g. `Europe (Ireland)`."},
 					"geography": schema.StringAttribute{Computed: true, Description: "Geography: North America, South America, Europe, Asia Pacific, Middle East or Africa."},
 					"partition": schema.StringAttribute{Computed: true, Description: "AWS partition: `aws` or `aws-us-gov`."},
+					"opt_in": schema.BoolAttribute{Computed: true, Description: "Whether the region is an opt-in region: disabled in an account until the account enables it " +
+						"(regions launched after 20 March 2019; see the AWS Account Management guide, \"Enable or disable AWS Regions in your account\"). " +
+						"`drsorch_source_servers` reports such a region in `disabled_regions` when the account has not enabled it."},
 				}},
 			},
 		},
