@@ -22,6 +22,7 @@ type regionsModel struct {
 	regional                // region: regional.go
 	Partition types.String  `tfsdk:"partition"`
 	Geography types.String  `tfsdk:"geography"`
+	OptIn     types.Bool    `tfsdk:"opt_in"`
 	Regions   []regionModel `tfsdk:"regions"`
 	Codes     []string      `tfsdk:"codes"`
 }
@@ -44,6 +45,7 @@ func (d *regionsDataSource) Schema(_ context.Context, _ datasource.SchemaRequest
 		Attributes: map[string]schema.Attribute{
 			"partition": schema.StringAttribute{Optional: true, Description: "Only regions of this partition: `aws` or `aws-us-gov`."},
 			"geography": schema.StringAttribute{Optional: true, Description: "Only regions of this geography, e.g. `Europe`, `North America`, `Asia Pacific`."},
+			"opt_in":    schema.BoolAttribute{Optional: true, Description: "Only opt-in regions (`true`), or only regions enabled in every account by default (`false`)."},
 			"codes":     schema.ListAttribute{Computed: true, ElementType: types.StringType, Description: "The region codes, in the order of `regions`."},
 			"regions": schema.ListNestedAttribute{
 				Computed:    true,
@@ -74,6 +76,9 @@ func (d *regionsDataSource) Read(ctx context.Context, req datasource.ReadRequest
 			continue
 		}
 		if g := m.Geography.ValueString(); g != "" && g != r.Geography {
+			continue
+		}
+		if !m.OptIn.IsNull() && m.OptIn.ValueBool() != r.OptIn {
 			continue
 		}
 		m.Regions = append(m.Regions, regionModel(r))
