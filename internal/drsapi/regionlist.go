@@ -6,7 +6,7 @@ type Region struct {
 	// OptIn: the region is disabled in an account until the account
 	// enables it (regions launched after 20 March 2019). AWS answers an
 	// account's calls in a disabled opt-in region as it answers unknown
-	// credentials (see IsOptInDisabled).
+	// credentials (see IsCredentialsRefused).
 	OptIn bool
 }
 

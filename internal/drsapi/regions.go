@@ -37,7 +37,7 @@ func ListSourceServersInRegions(ctx context.Context, regions []string, apiFor fu
 // region left to list (a ServerCache, for one).
 //
 // A region is reported Disabled, not failed, only when three things hold:
-// it is an opt-in region, it refused the credentials (IsOptInDisabled),
+// it is an opt-in region, it refused the credentials (IsCredentialsRefused),
 // and another region of the same read accepted them. The same answer in a
 // region enabled by default, or in every region, means bad credentials and
 // stays an error.
@@ -57,7 +57,7 @@ func ListInRegions(ctx context.Context, regions []string, list func(ctx context.
 				return
 			}
 			if err != nil {
-				refused[i] = IsOptIn(region) && IsOptInDisabled(err)
+				refused[i] = IsOptIn(region) && IsCredentialsRefused(err)
 				errs[i] = fmt.Errorf("region %s: %w", region, err)
 			}
 		}()
@@ -79,7 +79,7 @@ func ListInRegions(ctx context.Context, regions []string, list func(ctx context.
 	return out, nil
 }
 
-// IsOptInDisabled reports whether err is AWS's refusal of the credentials:
+// IsCredentialsRefused reports whether err is AWS's refusal of the credentials:
 // its answer to unknown credentials, and also to any call an account makes
 // in an opt-in region it has not enabled. AWS names no distinct error for
 // the latter: "If you don't activate the Region in both accounts, you
@@ -89,7 +89,7 @@ func ListInRegions(ctx context.Context, regions []string, list func(ctx context.
 // UnrecognizedClientException, "The security token included in the
 // request is invalid". Only the context (an opt-in region, credentials
 // accepted elsewhere) tells the two apart.
-func IsOptInDisabled(err error) bool {
+func IsCredentialsRefused(err error) bool {
 	var ae smithy.APIError
 	if !errors.As(err, &ae) {
 		return false
