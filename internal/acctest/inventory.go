@@ -15,4 +15,6 @@ type (
 	Server = drssim.ServerSpec
 	// Faults injected into an estate's DRS API.
 	Faults = drssim.Faults
+	// DisabledRegions are the opt-in regions one account has not enabled.
+	DisabledRegions = drssim.DisabledRegionsSpec
 )

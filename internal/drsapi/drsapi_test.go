@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -208,4 +209,80 @@ func TestListSourceServersInRegions(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), "region ap-south-1") {
 		t.Fatalf("want an error naming the failing region, got %v", err)
 	}
+}
+
+// refusedAPI answers as AWS does for unknown credentials, and for any call
+// in an opt-in region the account has not enabled.
+type refusedAPI struct{}
+
+func (refusedAPI) DescribeSourceServers(context.Context, *drs.DescribeSourceServersInput, ...func(*drs.Options)) (*drs.DescribeSourceServersOutput, error) {
+	return nil, &smithy.GenericAPIError{Code: "UnrecognizedClientException", Message: "The security token included in the request is invalid."}
+}
+
+func TestListSourceServersInRegionsReportsDisabledOptInRegions(t *testing.T) {
+	refused := refusedAPI{}
+	for name, tc := range map[string]struct {
+		apis         map[string]SourceServerAPI
+		wantDisabled []string
+		wantErr      string
+	}{
+		"opt-in refused, another region read": {
+			apis:         map[string]SourceServerAPI{"af-south-1": &pagedServers{n: 2}, "me-south-1": refused},
+			wantDisabled: []string{"me-south-1"},
+		},
+		"an uninitialized region accepted the credentials too": {
+			apis:         map[string]SourceServerAPI{"eu-west-1": uninitializedAPI{}, "me-south-1": refused, "ap-east-1": refused},
+			wantDisabled: []string{"me-south-1", "ap-east-1"},
+		},
+		"a region enabled by default refused": {
+			apis:    map[string]SourceServerAPI{"us-east-1": &pagedServers{n: 2}, "eu-west-1": refused},
+			wantErr: "region eu-west-1: DescribeSourceServers: api error UnrecognizedClientException: The security token included in the request is invalid.",
+		},
+		"every region refused: bad credentials": {
+			apis:    map[string]SourceServerAPI{"af-south-1": refused, "me-south-1": refused},
+			wantErr: "no other region of this read accepted the credentials",
+		},
+		"the only region refused": {
+			apis:    map[string]SourceServerAPI{"me-south-1": refused},
+			wantErr: "me-south-1 is an opt-in region, but no other region of this read accepted the credentials",
+		},
+		"another failure is no proof the credentials work": {
+			apis:    map[string]SourceServerAPI{"ap-south-1": failingAPI{}, "me-south-1": refused},
+			wantErr: "no other region of this read accepted the credentials",
+		},
+	} {
+		t.Run(name, func(t *testing.T) {
+			var regions []string
+			for _, r := range Regions {
+				if tc.apis[r.Code] != nil {
+					regions = append(regions, r.Code)
+				}
+			}
+			got, err := ListSourceServersInRegions(context.Background(), regions, func(r string) SourceServerAPI { return tc.apis[r] }, nil)
+			if tc.wantErr != "" {
+				if err == nil || !strings.Contains(err.Error(), tc.wantErr) {
+					t.Fatalf("error %v, want one containing %q", err, tc.wantErr)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			var disabled []string
+			for _, rs := range got {
+				if rs.Disabled {
+					disabled = append(disabled, rs.Region)
+				}
+			}
+			if !slices.Equal(sortedCopy(disabled), sortedCopy(tc.wantDisabled)) {
+				t.Fatalf("disabled regions %v, want %v", disabled, tc.wantDisabled)
+			}
+		})
+	}
+}
+
+func sortedCopy(s []string) []string {
+	s = slices.Clone(s)
+	slices.Sort(s)
+	return s
 }

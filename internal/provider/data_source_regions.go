@@ -22,6 +22,7 @@ type regionsModel struct {
 	regional                // region: regional.go
 	Partition types.String  `tfsdk:"partition"`
 	Geography types.String  `tfsdk:"geography"`
+	OptIn     types.Bool    `tfsdk:"opt_in"`
 	Regions   []regionModel `tfsdk:"regions"`
 	Codes     []string      `tfsdk:"codes"`
 }
@@ -31,6 +32,7 @@ type regionModel struct {
 	Name      string `tfsdk:"name"`
 	Geography string `tfsdk:"geography"`
 	Partition string `tfsdk:"partition"`
+	OptIn     bool   `tfsdk:"opt_in"`
 }
 
 func (d *regionsDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
@@ -43,6 +45,7 @@ func (d *regionsDataSource) Schema(_ context.Context, _ datasource.SchemaRequest
 		Attributes: map[string]schema.Attribute{
 			"partition": schema.StringAttribute{Optional: true, Description: "Only regions of this partition: `aws` or `aws-us-gov`."},
 			"geography": schema.StringAttribute{Optional: true, Description: "Only regions of this geography, e.g. `Europe`, `North America`, `Asia Pacific`."},
+			"opt_in":    schema.BoolAttribute{Optional: true, Description: "Only opt-in regions (`true`), or only regions enabled in every account by default (`false`)."},
 			"codes":     schema.ListAttribute{Computed: true, ElementType: types.StringType, Description: "The region codes, in the order of `regions`."},
 			"regions": schema.ListNestedAttribute{
 				Computed:    true,
@@ -52,6 +55,9 @@ func (d *regionsDataSource) Schema(_ context.Context, _ datasource.SchemaRequest
 					"name":      schema.StringAttribute{Computed: true, Description: "Region name, e.g. `Europe (Ireland)`."},
 					"geography": schema.StringAttribute{Computed: true, Description: "Geography: North America, South America, Europe, Asia Pacific, Middle East or Africa."},
 					"partition": schema.StringAttribute{Computed: true, Description: "AWS partition: `aws` or `aws-us-gov`."},
+					"opt_in": schema.BoolAttribute{Computed: true, Description: "Whether the region is an opt-in region: disabled in an account until the account enables it " +
+						"(regions launched after 20 March 2019; see the AWS Account Management guide, \"Enable or disable AWS Regions in your account\"). " +
+						"`drsorch_source_servers` reports such a region in `disabled_regions` when the account has not enabled it."},
 				}},
 			},
 		},
@@ -70,6 +76,9 @@ func (d *regionsDataSource) Read(ctx context.Context, req datasource.ReadRequest
 			continue
 		}
 		if g := m.Geography.ValueString(); g != "" && g != r.Geography {
+			continue
+		}
+		if !m.OptIn.IsNull() && m.OptIn.ValueBool() != r.OptIn {
 			continue
 		}
 		m.Regions = append(m.Regions, regionModel(r))

@@ -33,6 +33,12 @@ data "drsorch_regions" "gov" {
 }
 data "drsorch_regions" "europe" {
   geography = "Europe"
+}
+data "drsorch_regions" "opt_in" {
+  opt_in = true
+}
+data "drsorch_regions" "by_default" {
+  opt_in = false
 }`,
 			Check: resource.ComposeAggregateTestCheckFunc(
 				resource.TestCheckResourceAttr("data.drsorch_regions.all", "regions.#", "30"),
@@ -43,6 +49,11 @@ data "drsorch_regions" "europe" {
 				}),
 				resource.TestCheckResourceAttr("data.drsorch_regions.gov", "regions.#", "2"),
 				resource.TestCheckResourceAttr("data.drsorch_regions.europe", "regions.#", "8"),
+				resource.TestCheckTypeSetElemNestedAttrs("data.drsorch_regions.all", "regions.*", map[string]string{"code": "me-south-1", "opt_in": "true"}),
+				resource.TestCheckTypeSetElemNestedAttrs("data.drsorch_regions.all", "regions.*", map[string]string{"code": "ap-northeast-3", "opt_in": "false"}),
+				resource.TestCheckResourceAttr("data.drsorch_regions.opt_in", "regions.#", "11"),
+				resource.TestCheckTypeSetElemAttr("data.drsorch_regions.opt_in", "codes.*", "af-south-1"),
+				resource.TestCheckResourceAttr("data.drsorch_regions.by_default", "regions.#", "19"),
 			),
 		}},
 	})

@@ -37,6 +37,7 @@ type sourceServersModel struct {
 	Servers           types.List        `tfsdk:"servers"`
 	ServerIDs         types.List        `tfsdk:"server_ids"`
 	Uninitialized     types.List        `tfsdk:"uninitialized_regions"`
+	Disabled          types.List        `tfsdk:"disabled_regions"`
 }
 
 func (d *sourceServersDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
@@ -85,6 +86,12 @@ func (d *sourceServersDataSource) Schema(_ context.Context, _ datasource.SchemaR
 			"uninitialized_regions": schema.ListAttribute{
 				Computed: true, ElementType: types.StringType,
 				Description: "Regions searched where DRS was never initialized (so they hold no servers). A warning names them too.",
+			},
+			"disabled_regions": schema.ListAttribute{
+				Computed: true, ElementType: types.StringType,
+				Description: "Opt-in regions searched that the account has not enabled, so no servers could be read there. AWS refuses the credentials in such a region " +
+					"as if they were wrong, so a region is reported here only when it is an opt-in region (see `drsorch_regions`) and another region of the same read " +
+					"accepted the credentials; otherwise the read fails. A warning names them too.",
 			},
 			"server_ids": schema.ListAttribute{Computed: true, ElementType: types.StringType, Description: "IDs of the matching servers, in the order of `servers`."},
 			"servers": schema.ListNestedAttribute{
@@ -147,10 +154,14 @@ func (d *sourceServersDataSource) Read(ctx context.Context, req datasource.ReadR
 		addAPIError(&resp.Diagnostics, "read DRS source servers", err)
 		return
 	}
-	items, ids, uninitialized := []sourceServerItem{}, []string{}, []string{}
+	items, ids, uninitialized, disabled := []sourceServerItem{}, []string{}, []string{}, []string{}
 	for _, rs := range found {
 		if rs.Uninitialized {
 			uninitialized = append(uninitialized, rs.Region)
+			continue
+		}
+		if rs.Disabled {
+			disabled = append(disabled, rs.Region)
 			continue
 		}
 		sort.Slice(rs.Servers, func(i, j int) bool {
@@ -175,9 +186,17 @@ func (d *sourceServersDataSource) Read(ctx context.Context, req datasource.ReadR
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("servers"), list)...)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("server_ids"), ids)...)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("uninitialized_regions"), uninitialized)...)
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("disabled_regions"), disabled)...)
 	if len(uninitialized) > 0 {
 		resp.Diagnostics.AddWarning("DRS is not initialized in some regions",
 			fmt.Sprintf("No source servers were read in %s: Elastic Disaster Recovery was never initialized there. "+
 				"Initialize it where you replicate servers, or leave those regions out of `regions`.", strings.Join(uninitialized, ", ")))
+	}
+	if len(disabled) > 0 {
+		resp.Diagnostics.AddAttributeWarning(path.Root("regions"), "Opt-in regions not enabled in the account",
+			fmt.Sprintf("No source servers were read in %s: AWS refused the credentials there although other regions accepted them, "+
+				"which is how AWS answers in an opt-in region the account has not enabled. Enable the regions in the account "+
+				"(AWS console: Account, AWS Regions; or `aws account enable-region --region-name REGION`), or leave them out of `regions`.",
+				strings.Join(disabled, ", ")))
 	}
 }

@@ -25,7 +25,8 @@ func (a *App) mountDRS(cfg Config) error {
 }
 
 func (a *App) mountSimulator(cfg Config) error {
-	sim, err := drssim.New(drssim.Options{Store: a.Store, Clock: a.Clock, Logger: a.Logger, Inventory: cfg.Inventory, WireFaults: a.Router.Faults()})
+	sim, err := drssim.New(drssim.Options{Store: a.Store, Clock: a.Clock, Logger: a.Logger, Inventory: cfg.Inventory,
+		WireFaults: a.Router.Faults(), DisabledRegions: a.Router.DisabledRegions()})
 	if err != nil {
 		return err
 	}

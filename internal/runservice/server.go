@@ -39,6 +39,9 @@ type Router struct {
 	hosts   *HostAllowlist
 	logger  *slog.Logger
 	faults  wirefault.Injector // wire faults for any API (router_wire.go)
+	// disabled are the opt-in regions accounts have not enabled: every API
+	// refuses their calls there as AWS does.
+	disabled awswire.DisabledRegions
 }
 
 type targetRoute struct {
@@ -224,6 +227,12 @@ func (r *Router) signed(w http.ResponseWriter, req *http.Request, api apiRoute, 
 			return
 		}
 	}
+	if aerr := r.disabled.Refuse(id); aerr != nil {
+		r.logger.Warn("request refused", "reason", "opt-in region "+id.Region+" is not enabled for account "+id.Account+" (inventory disabledRegions)",
+			"path", req.URL.Path, "target", req.Header.Get("X-Amz-Target"), "remote", req.RemoteAddr)
+		api.fail(w, aerr.APIError(api.proto))
+		return
+	}
 	if api.handler == nil {
 		api.fail(w, awswire.NewError(http.StatusNotFound, "UnknownOperationException", "the run service serves no operation at "+req.Method+" "+req.URL.Path))
 		return
@@ -234,6 +243,10 @@ func (r *Router) signed(w http.ResponseWriter, req *http.Request, api apiRoute, 
 	req.Body = io.NopCloser(bytes.NewReader(body))
 	api.handler.ServeHTTP(w, req.WithContext(awswire.WithIdentity(req.Context(), id)))
 }
+
+// DisabledRegions are the opt-in regions accounts have not enabled; every
+// API request of such an account and region is refused.
+func (r *Router) DisabledRegions() *awswire.DisabledRegions { return &r.disabled }
 
 func (r *Router) credentialHint() string {
 	if r.keyring.Verifying() {

@@ -11,6 +11,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/drsorch/terraform-provider-drsorch/internal/drsapi"
 	"github.com/drsorch/terraform-provider-drsorch/internal/runservice/awswire"
 	"github.com/drsorch/terraform-provider-drsorch/internal/runservice/wirefault"
 )
@@ -26,6 +27,18 @@ type Inventory struct {
 	// WireFaults are HTTP 5xx answers and connection resets on any API
 	// the run service serves (package wirefault).
 	WireFaults []wirefault.Rule `json:"wireFaults,omitempty"`
+	// DisabledRegions are opt-in regions accounts have not enabled: every
+	// API call an account signs for one of them is refused as AWS refuses
+	// it (awswire.DisabledRegions).
+	DisabledRegions []DisabledRegionsSpec `json:"disabledRegions,omitempty"`
+}
+
+// DisabledRegionsSpec lists the opt-in regions one account has not
+// enabled (drsapi.OptInRegions; regions enabled by default cannot be
+// disabled).
+type DisabledRegionsSpec struct {
+	Account string   `json:"account,omitempty"`
+	Regions []string `json:"regions"`
 }
 
 // EstateSpec is one account and region.
@@ -141,6 +154,10 @@ func (inv *Inventory) validate() error {
 		return err
 	}
 	seen := map[estateKey]bool{}
+	disabled, err := inv.validateDisabledRegions()
+	if err != nil {
+		return err
+	}
 	for i := range inv.Estates {
 		e := &inv.Estates[i]
 		at := fmt.Sprintf("estates[%d]", i)
@@ -156,6 +173,9 @@ func (inv *Inventory) validate() error {
 		k := estateKey{e.Account, e.Region}
 		if seen[k] {
 			return fmt.Errorf("field %s: estate %s/%s is listed twice", at, e.Account, e.Region)
+		}
+		if where, ok := disabled[k]; ok {
+			return fmt.Errorf("field %s: account %s has not enabled %s (%s), so it can hold no estate there: leave the region out of one of them", at, e.Account, e.Region, where)
 		}
 		seen[k] = true
 		for code, v := range e.Quotas {
@@ -224,6 +244,51 @@ func (inv *Inventory) validate() error {
 		}
 	}
 	return nil
+}
+
+// validateDisabledRegions checks disabledRegions and returns where each
+// disabled account and region is declared.
+func (inv *Inventory) validateDisabledRegions() (map[estateKey]string, error) {
+	out := map[estateKey]string{}
+	accounts := map[string]bool{}
+	for i := range inv.DisabledRegions {
+		d := &inv.DisabledRegions[i]
+		at := fmt.Sprintf("disabledRegions[%d]", i)
+		if d.Account == "" {
+			d.Account = awswire.DefaultAccount
+		}
+		if !reAccountID.MatchString(d.Account) {
+			return nil, fmt.Errorf("field %s.account: %q is not a 12-digit AWS account ID", at, d.Account)
+		}
+		if accounts[d.Account] {
+			return nil, fmt.Errorf("field %s.account: account %s is listed twice: list all its disabled regions in one entry", at, d.Account)
+		}
+		accounts[d.Account] = true
+		if len(d.Regions) == 0 {
+			return nil, fmt.Errorf("field %s.regions: list at least one opt-in region (%s)", at, strings.Join(drsapi.OptInRegions(), ", "))
+		}
+		for j, r := range d.Regions {
+			rat := fmt.Sprintf("%s.regions[%d]", at, j)
+			if !drsapi.IsOptIn(r) {
+				return nil, fmt.Errorf("field %s: %q is not an opt-in DRS region, and only opt-in regions can be disabled: use one of %s", rat, r, strings.Join(drsapi.OptInRegions(), ", "))
+			}
+			k := estateKey{d.Account, r}
+			if _, dup := out[k]; dup {
+				return nil, fmt.Errorf("field %s: %s is listed twice", rat, r)
+			}
+			out[k] = rat
+		}
+	}
+	return out, nil
+}
+
+// DisabledByAccount is disabledRegions as account -> region codes.
+func (inv *Inventory) DisabledByAccount() map[string][]string {
+	out := map[string][]string{}
+	for _, d := range inv.DisabledRegions {
+		out[d.Account] = append(out[d.Account], d.Regions...)
+	}
+	return out
 }
 
 func (f Faults) validate() error {

@@ -60,6 +60,10 @@ type Options struct {
 	// inventory's wireFaults are set on it and /_sim/wire-faults changes
 	// them.
 	WireFaults *wirefault.Injector
+	// DisabledRegions, when set, is the router's set of opt-in regions
+	// accounts have not enabled; the inventory's disabledRegions are set
+	// on it.
+	DisabledRegions *awswire.DisabledRegions
 }
 
 // Simulator is the simulated DRS service of one run service.
@@ -106,6 +110,12 @@ func New(opts Options) (*Simulator, error) {
 		if err := s.wireFaults.Set(inv.WireFaults); err != nil {
 			return nil, fmt.Errorf("inventory: wireFaults: %w", err)
 		}
+	}
+	if len(inv.DisabledRegions) > 0 {
+		if opts.DisabledRegions == nil {
+			return nil, fmt.Errorf("inventory: disabledRegions need the run service's router")
+		}
+		opts.DisabledRegions.Set(inv.DisabledByAccount())
 	}
 	offset := opts.ClockOffset
 	if inv.DRSClockOffset != "" {
