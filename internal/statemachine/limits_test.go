@@ -270,5 +270,5 @@ func BenchmarkLargestPlan(b *testing.B) {
 		}
 		largest = lo
 	}
-	b.Logf("largest plan: %d waves of 10 servers; at %d: %s", largest, largest+1, fits(largest+1)[0].Summary)
+	b.Logf("largest plan: %d waves of 10 servers; at %d: %s", largest, largest+1, fits(largest + 1)[0].Summary)
 }
