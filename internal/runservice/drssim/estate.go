@@ -307,6 +307,7 @@ func (e *estate) newServer(spec ServerSpec, now time.Time) *serverRecord {
 			OriginAvailabilityZone: spec.SourceRegion + "a"}
 		r.Server.SourceProperties.IdentificationHints.AwsInstanceID = hashID("i-", 17, k.Account, spec.SourceRegion, "ec2", spec.Hostname)
 	}
+	e.applyLaunchTemplate(r)
 	return r
 }
 

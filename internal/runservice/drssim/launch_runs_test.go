@@ -11,6 +11,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/drs/types"
 
 	"github.com/drsorch/terraform-provider-drsorch/internal/runservice/awswire"
+	"github.com/drsorch/terraform-provider-drsorch/internal/runservice/drssim"
 	"github.com/drsorch/terraform-provider-drsorch/internal/runservice/runservicetest"
 	"github.com/drsorch/terraform-provider-drsorch/internal/runservice/ssmsim"
 )
@@ -240,5 +241,51 @@ func TestLaunchActionTimeoutsAndRefusals(t *testing.T) {
 	e, _ := time.Parse(time.RFC3339, inv.ExecutionEndDateTime)
 	if inv.StatusDetails != "ExecutionTimedOut" || e.Sub(s) != 600*time.Second {
 		t.Fatalf("invocation %+v (%s)", inv, e.Sub(s))
+	}
+}
+
+// Servers added after the launch configuration template was set get its
+// launch settings and a copy of its launch actions, which run at their
+// launch; servers added before keep theirs, and later changes to the
+// template's actions do not reach servers that already have the copy.
+func TestTemplateLaunchActionsAreCopiedToNewServers(t *testing.T) {
+	svc := start(t, nil)
+	c := drsClient(svc, "us-east-1")
+	old := serverIDs(t, c, "shop-web-1")[0]
+	tpl, err := c.CreateLaunchConfigurationTemplate(ctx, &drs.CreateLaunchConfigurationTemplateInput{PostLaunchEnabled: aws.Bool(true), CopyTags: aws.Bool(true)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	lct := aws.ToString(tpl.LaunchConfigurationTemplate.LaunchConfigurationTemplateID)
+	putAction(t, c, lct, action{id: "3f2a3b4c-0000-4000-8000-0000000000a1", code: "AWS-RunShellScript", name: "register dns", order: 100, active: true, params: shellCommands})
+	ids, err := svc.App.DRS.AddServers(drssim.Estate{}, drssim.GenerateSpec{Count: 1, HostnamePrefix: "late"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	fresh := ids[0]
+	putAction(t, c, lct, action{id: "3f2a3b4c-0000-4000-8000-0000000000a2", code: "AWS-RunShellScript", name: "after", order: 200, active: true, params: shellCommands})
+
+	list, err := c.ListLaunchActions(ctx, &drs.ListLaunchActionsInput{ResourceId: aws.String(fresh)})
+	if err != nil || len(list.Items) != 1 || aws.ToString(list.Items[0].ActionId) != "3f2a3b4c-0000-4000-8000-0000000000a1" ||
+		aws.ToString(list.Items[0].Parameters["commands"].Value) != "drs.smoke-test" {
+		t.Fatalf("new server's actions: %v %+v", err, list)
+	}
+	lc, err := c.GetLaunchConfiguration(ctx, &drs.GetLaunchConfigurationInput{SourceServerID: aws.String(fresh)})
+	if err != nil || !aws.ToBool(lc.PostLaunchEnabled) || !aws.ToBool(lc.CopyTags) {
+		t.Fatalf("new server's launch configuration: %v %+v", err, lc)
+	}
+	if list, err := c.ListLaunchActions(ctx, &drs.ListLaunchActionsInput{ResourceId: aws.String(old)}); err != nil || len(list.Items) != 0 {
+		t.Fatalf("a server added before the template got actions: %v %+v", err, list)
+	}
+
+	svc.App.SSM.SetRules([]ssmsim.Rule{{Document: "AWS-RunShellScript", SourceServerID: fresh, Status: "Failed"}})
+	out, err := c.StartRecovery(ctx, recoveryInput(true, fresh))
+	if err != nil {
+		t.Fatal(err)
+	}
+	svc.App.DRS.RunUntilIdle()
+	p := participant(t, describeJob(t, c, aws.ToString(out.Job.JobID)), fresh)
+	if runs := p.LaunchActionsStatus.Runs; len(runs) != 1 || aws.ToString(runs[0].Action.Name) != "register dns" || runs[0].Status != types.LaunchActionRunStatusFailed || p.LaunchStatus != types.LaunchStatusFailed {
+		t.Fatalf("launch %s, runs %+v", p.LaunchStatus, runs)
 	}
 }
