@@ -74,7 +74,28 @@ type executionServerModel struct {
 	RecoverySnapshotID types.String `tfsdk:"recovery_snapshot_id"`
 	SnapshotTime       types.String `tfsdk:"snapshot_time"`
 
-	LaunchError types.String `tfsdk:"launch_error"`
+	LaunchError   types.String                 `tfsdk:"launch_error"`
+	LaunchActions []executionLaunchActionModel `tfsdk:"launch_actions"`
+}
+
+// executionLaunchActionModel is one DRS launch action (post-launch
+// action) run on a server's recovery instance.
+type executionLaunchActionModel struct {
+	Name          types.String `tfsdk:"name"`
+	Document      types.String `tfsdk:"document"`
+	Order         types.Int64  `tfsdk:"order"`
+	MustSucceed   types.Bool   `tfsdk:"must_succeed"`
+	Status        types.String `tfsdk:"status"`
+	FailureReason types.String `tfsdk:"failure_reason"`
+}
+
+func executionLaunchActions(runs []executions.LaunchActionRun) []executionLaunchActionModel {
+	out := []executionLaunchActionModel{}
+	for _, r := range runs {
+		out = append(out, executionLaunchActionModel{Name: optString(r.Name), Document: optString(r.Document), Order: types.Int64Value(int64(r.Order)),
+			MustSucceed: types.BoolValue(r.MustSucceed), Status: optString(r.Status), FailureReason: optString(r.FailureReason)})
+	}
+	return out
 }
 
 func (d *executionDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
@@ -143,6 +164,20 @@ func (d *executionDataSource) Schema(_ context.Context, _ datasource.SchemaReque
 							"snapshot_time":        str("The point in time its recovery instance holds (DRS's pointInTimeSnapshotDateTime), once launched."),
 							"launch_error": str("For a `FAILED` launch, DRS's own error for this server from the job log (DescribeJobLogItems): " +
 								"the event and its raw error, e.g. `LAUNCH_FAILED: …`; null otherwise."),
+							"launch_actions": schema.ListNestedAttribute{
+								Computed: true,
+								Description: "DRS's launch action (post-launch action) runs on the recovery instance, in order, as the wave's job reports them " +
+									"(`drsorch_launch_action`, with post-launch actions enabled in the server's launch settings). An action that must succeed " +
+									"and fails makes the launch `FAILED`, and `launch_error` gives its failure.",
+								NestedObject: schema.NestedAttributeObject{Attributes: map[string]schema.Attribute{
+									"name":           str("The action's name."),
+									"document":       str("The SSM document it runs (the action code)."),
+									"order":          schema.Int64Attribute{Computed: true, Description: "Its order: actions run one after another, lowest first."},
+									"must_succeed":   schema.BoolAttribute{Computed: true, Description: "True when the action is not optional: its failure fails the launch."},
+									"status":         str("`IN_PROGRESS`, `SUCCEEDED` or `FAILED`."),
+									"failure_reason": str("Why a `FAILED` run failed, as DRS reports it (the simulator names the SSM command or automation execution); null otherwise."),
+								}},
+							},
 						}},
 					},
 					"steps": executionStepsDataSourceAttribute(),
@@ -300,6 +335,7 @@ func executionToModel(e *executions.Execution) executionDataModel {
 				SourceServerID: s.SourceServerID, LaunchStatus: optString(s.LaunchStatus), RecoveryInstanceID: optString(s.RecoveryInstanceID),
 				EC2InstanceID: optString(s.EC2InstanceID), EC2InstanceState: optString(s.EC2InstanceState), LaunchError: types.StringNull(),
 				RecoverySnapshotID: optString(s.RecoverySnapshotID), SnapshotTime: optString(s.SnapshotTime),
+				LaunchActions: executionLaunchActions(s.LaunchActions),
 			})
 		}
 		m.Waves = append(m.Waves, wm)
