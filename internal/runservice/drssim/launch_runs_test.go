@@ -289,3 +289,49 @@ func TestTemplateLaunchActionsAreCopiedToNewServers(t *testing.T) {
 		t.Fatalf("launch %s, runs %+v", p.LaunchStatus, runs)
 	}
 }
+
+// A run in progress when the run service stops ends as decided after the
+// restart: the job goes on from where it stood and no action runs twice.
+func TestLaunchActionRunSurvivesRestart(t *testing.T) {
+	dir := t.TempDir()
+	inv := writeInventory(t, &drssim.Inventory{Estates: []drssim.EstateSpec{{Region: "us-east-1", Servers: []drssim.ServerSpec{{Hostname: "web-1"}}}}})
+	svc, stop := open(t, dir, inv, runservicetest.Epoch)
+	c := drsClient(svc, "us-east-1")
+	id := serverIDs(t, c, "web-1")[0]
+	putAction(t, c, id, action{id: "3f2a3b4c-0000-4000-8000-0000000000b1", code: "AWS-RunShellScript", name: "slow", order: 2, active: true, params: shellCommands})
+	putAction(t, c, id, action{id: "3f2a3b4c-0000-4000-8000-0000000000b2", code: "AWS-RunShellScript", name: "next", order: 3, active: true, params: shellCommands})
+	enablePostLaunch(t, c, id)
+	svc.App.SSM.SetRules([]ssmsim.Rule{{Document: "AWS-RunShellScript", Status: "Failed", DurationSeconds: 1800}})
+	out, err := c.StartRecovery(ctx, recoveryInput(true, id))
+	if err != nil {
+		t.Fatal(err)
+	}
+	jobID := aws.ToString(out.Job.JobID)
+	for i := 0; i < 100; i++ {
+		advance(svc, time.Minute)
+		if st := participant(t, describeJob(t, c, jobID), id).LaunchActionsStatus; st != nil && len(st.Runs) == 1 {
+			break
+		}
+	}
+	p := participant(t, describeJob(t, c, jobID), id)
+	if runs := p.LaunchActionsStatus.Runs; len(runs) != 1 || runs[0].Status != types.LaunchActionRunStatusInProgress {
+		t.Fatalf("before the restart: %+v", p.LaunchActionsStatus)
+	}
+	now := svc.App.Clock.Now()
+	stop()
+
+	svc, stop = open(t, dir, inv, now)
+	defer stop()
+	c = drsClient(svc, "us-east-1")
+	svc.App.DRS.RunUntilIdle()
+	p = participant(t, describeJob(t, c, jobID), id)
+	runs := p.LaunchActionsStatus.Runs
+	// The first run ends as decided before the restart; the outcome rules
+	// are not kept, so the second one succeeds.
+	if len(runs) != 2 || runs[0].Status != types.LaunchActionRunStatusFailed || runs[1].Status != types.LaunchActionRunStatusSucceeded || p.LaunchStatus != types.LaunchStatusFailed {
+		t.Fatalf("after the restart: launch %s, runs %+v", p.LaunchStatus, runs)
+	}
+	if ids := svc.App.SSM.CommandsOn(awswire.DefaultAccount, "us-east-1", aws.ToString(p.RecoveryInstanceID)); len(ids) != 2 {
+		t.Fatalf("commands on the instance after the restart: %v, want one per action", ids)
+	}
+}

@@ -275,13 +275,14 @@ func (s *Service) LookupInstance(account, region, id string) (Instance, bool) {
 }
 
 // PlacedInstance is LookupInstance for callers that hold DRS's estate
-// lock (DRS starting launch actions): it reads only the instances placed
-// so far and never asks DRS for new launch templates.
+// lock (DRS starting launch actions): it reads the instances placed so far
+// (loading the estate from the store after a restart, as Place does) and
+// never asks DRS for new launch templates.
 func (s *Service) PlacedInstance(account, region, id string) (Instance, bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	e, ok := s.estates[account+"/"+region]
-	if !ok || e.instances[id] == nil {
+	e, err := s.estateLocked(context.Background(), account, region)
+	if err != nil || e.instances[id] == nil {
 		return Instance{}, false
 	}
 	inst := e.instances[id]
