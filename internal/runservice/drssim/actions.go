@@ -70,14 +70,19 @@ func (c *opContext) actionsOf(resourceID string) ([]launchAction, func([]launchA
 	return r.Actions, func(a []launchAction) { r.Actions = a; c.e.dirtyServers[resourceID] = true }, nil
 }
 
-// ssmActionType tells an SSM Command document from an Automation runbook
-// by the AWS-managed command documents' names.
+// ssmActionType tells an SSM Command document from an Automation runbook.
+// DRS reads the document's type from SSM; the simulator has no document
+// catalogue, so it knows the AWS-owned Command documents DRS actions use
+// and otherwise goes by the name (…Command… is a command).
 func ssmActionType(code string) string {
-	if strings.HasPrefix(code, "AWS-Run") || strings.Contains(code, "Command") {
+	if strings.HasPrefix(code, "AWS-Run") || strings.Contains(code, "Command") || slices.Contains(awsCommandDocuments, code) {
 		return "SSM_COMMAND"
 	}
 	return "SSM_AUTOMATION"
 }
+
+var awsCommandDocuments = []string{"AWS-ConfigureAWSPackage", "AWS-InstallApplication", "AWS-UpdateSSMAgent", "AWS-ApplyPatchBaseline",
+	"AWS-ConfigureCloudWatch", "AWS-InstallPowerShellModule", "AWS-UpdateEC2Config", "AWS-ConfigureWindowsUpdate", "AWS-JoinDirectoryServiceDomain"}
 
 func opPutLaunchAction(c *opContext, body []byte) (any, *awswire.APIError) {
 	var req struct {
