@@ -53,7 +53,7 @@ func TestReadFailureNamesTheJobAndARetryAdoptsIt(t *testing.T) {
 	if d.Status != sfntypes.ExecutionStatusFailed || aws.ToString(d.Error) != statemachine.ErrWaveReadFailed {
 		t.Fatalf("execution ended %s with %s: %s", d.Status, aws.ToString(d.Error), cause)
 	}
-	for _, want := range []string{"wave db ", job, "Drs.ThrottlingException", "adoptJobs"} {
+	for _, want := range []string{"wave db ", job, "Drs.ThrottlingException", "waves.db.adoptJobId set to " + job} {
 		if !strings.Contains(cause, want) {
 			t.Fatalf("cause does not name %q: %s", want, cause)
 		}

@@ -2,7 +2,6 @@ package executions
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"regexp"
 	"strings"
@@ -175,7 +174,7 @@ func ChooseSnapshots(ctx context.Context, api *drs.Client, view *statemachine.Pl
 	if !req.PointInTime.IsZero() {
 		out.PointInTime = req.PointInTime.UTC().Format(time.RFC3339)
 	}
-	input, err := json.Marshal(out)
+	input, err := out.Encode(view.WaveControls)
 	if err != nil {
 		return nil, err
 	}

@@ -14,6 +14,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/sfn"
 	sfntypes "github.com/aws/aws-sdk-go-v2/service/sfn/types"
+
+	"github.com/drsorch/terraform-provider-drsorch/internal/statemachine"
 )
 
 // MaxNameLength is Step Functions' limit on an execution name.
@@ -131,7 +133,10 @@ func StartWith(ctx context.Context, c Clients, planARN, name string, in Input) (
 		c.Warn(fmt.Sprintf("state machine %s has no published version (deployed by an earlier drsorch): starting on the unqualified ARN, "+
 			"which right after an update may still run the previous definition; apply the plan with this drsorch to publish a version", planARN))
 	}
-	input, _ := json.Marshal(in)
+	input, err := encodeFor(ctx, c.SFN, target, in)
+	if err != nil {
+		return "", err
+	}
 	out, err := c.SFN.StartExecution(ctx, &sfn.StartExecutionInput{
 		StateMachineArn: aws.String(target), Name: aws.String(name), Input: aws.String(string(input))})
 	if err == nil {
@@ -164,6 +169,24 @@ func StartWith(ctx context.Context, c Clients, planARN, name string, in Input) (
 		return "", &UnknownOutcomeError{ARN: arn, Name: name, Err: err, Check: derr}
 	}
 	return sameRun(found, arn, name, string(input))
+}
+
+// encodeFor encodes in for the definition of target, the state machine
+// (version) the run starts on: an input that controls waves takes the form
+// that definition reads (Input.Encode).
+func encodeFor(ctx context.Context, api *sfn.Client, target string, in Input) ([]byte, error) {
+	if !in.perWave() {
+		return json.Marshal(in) // the same in every form
+	}
+	def, err := api.DescribeStateMachine(ctx, &sfn.DescribeStateMachineInput{StateMachineArn: aws.String(target)})
+	if err != nil {
+		return nil, fmt.Errorf("read the definition of %s, to write the execution input it reads: %w", target, err)
+	}
+	view, err := statemachine.Describe(aws.ToString(def.Definition))
+	if err != nil {
+		return nil, fmt.Errorf("state machine %s: %w", target, err)
+	}
+	return in.Encode(view.WaveControls)
 }
 
 // refused reports errors that say the request itself is wrong, which no

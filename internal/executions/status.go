@@ -46,26 +46,6 @@ const (
 // optional waves failed.
 const PhasePartial = "PARTIAL"
 
-// Input is the execution input of a recovery plan.
-type Input struct {
-	Type      string `json:"type"`
-	InvokedBy string `json:"invokedBy,omitempty"`
-	// AdoptJobs maps waves to the DRS jobs they follow instead of starting
-	// recovery (adopt.go).
-	AdoptJobs map[string]string `json:"adoptJobs,omitempty"`
-	// SkipWaves maps waves that do not run to where they were recovered
-	// (an earlier execution's ARN, or why they are taken as recovered);
-	// OnlyServers maps waves to the only servers they launch (retry.go).
-	SkipWaves   map[string]string   `json:"skipWaves,omitempty"`
-	OnlyServers map[string][]string `json:"onlyServers,omitempty"`
-	// PointInTime (RFC 3339) is the point in time the run recovers from,
-	// as asked; RecoverySnapshots maps waves to their servers and the
-	// recovery snapshot each launches from, as chosen before the start
-	// (pointintime.go).
-	PointInTime       string                                     `json:"pointInTime,omitempty"`
-	RecoverySnapshots map[string][]statemachine.RecoverySnapshot `json:"recoverySnapshots,omitempty"`
-}
-
 // Execution is a run of a recovery plan, as drsorch sees it.
 type Execution struct {
 	ARN     string
@@ -409,11 +389,19 @@ func applyHistory(e *Execution, events []sfntypes.HistoryEvent) {
 			_ = json.Unmarshal([]byte(aws.ToString(ev.TaskSucceededEventDetails.Output)), &a)
 			w.Approval = &a
 		case ev.Type == sfntypes.HistoryEventTypePassStateEntered && step == statemachine.StepSkipped:
+			// A skipped wave that pauses (spec version 2: its control in
+			// c.w; version 1 skipped every wave here, from ctl.skip).
 			var in struct {
+				C struct {
+					W map[string]statemachine.WaveControl
+				}
 				Ctl struct{ Skip map[string]string }
 			}
 			_ = json.Unmarshal([]byte(aws.ToString(ev.StateEnteredEventDetails.Input)), &in)
-			w.Status, w.RecoveredIn = WaveSkipped, in.Ctl.Skip[w.Name]
+			w.Status, w.RecoveredIn = WaveSkipped, in.C.W[w.Name].Skip
+			if w.RecoveredIn == "" {
+				w.RecoveredIn = in.Ctl.Skip[w.Name]
+			}
 		case ev.Type == sfntypes.HistoryEventTypeTaskScheduled && step == statemachine.StepRun:
 			w.Status, w.StartedAt = WaveRunning, at
 		case ev.Type == sfntypes.HistoryEventTypeTaskSubmitted && step == statemachine.StepRun:
@@ -426,11 +414,16 @@ func applyHistory(e *Execution, events []sfntypes.HistoryEvent) {
 				Output       statemachine.RunnerOutput
 			}
 			_ = json.Unmarshal([]byte(aws.ToString(ev.TaskSucceededEventDetails.Output)), &out)
-			w.Status, w.EndedAt, w.JobID = WaveRecovered, at, out.Output.JobID
-			applyStepResults(w, out.Output.Steps)
 			if out.ExecutionArn != "" {
 				w.RunnerExecutionARN = out.ExecutionArn
 			}
+			if out.Output.Status == statemachine.RunnerSkipped {
+				// The runner skipped the wave (spec version 2).
+				w.Status, w.RecoveredIn, w.StartedAt = WaveSkipped, out.Output.RecoveredIn, time.Time{}
+				break
+			}
+			w.Status, w.EndedAt, w.JobID = WaveRecovered, at, out.Output.JobID
+			applyStepResults(w, out.Output.Steps)
 		case ev.Type == sfntypes.HistoryEventTypeTaskFailed && step == statemachine.StepRun:
 			// A runner that failed: its description is the cause. Anything
 			// else (StartExecution refused) is the Task's own error.

@@ -24,10 +24,13 @@ func keepProgress(plan *executionModel, state executionModel) {
 }
 
 // planProgress marks unknown what following the run will change: its
-// status and the waves that have not ended. Ended waves stay as they are;
-// a wave's name, level, recovered_in and servers are fixed when the run
-// starts (the plan version it runs), so they stay known too, as do each
-// server's chosen snapshot and each step's definition.
+// status and the waves that have not ended. Ended waves stay as they are.
+// Of a wave still to run, what the run fixed when it started (the plan
+// version it runs, its input) stays known: name, level, pause_before,
+// recovered_in, each server and the snapshot it launches from, each step's
+// definition. Its job, times, outcome (error, cause, each server's launch
+// and launch_error, each step's run) become unknown, and so does its
+// approval while its pause gate may still be released.
 func planProgress(ctx context.Context, plan *executionModel, diags *diag.Diagnostics) {
 	for _, p := range []*types.String{&plan.Status, &plan.Phase, &plan.PausedBefore, &plan.StoppedAt, &plan.Error, &plan.Cause} {
 		*p = types.StringUnknown()
@@ -46,14 +49,22 @@ func planProgress(ctx context.Context, plan *executionModel, diags *diag.Diagnos
 		if waveEnded(w.Status.ValueString()) {
 			continue
 		}
-		w.Status, w.JobID, w.StartedAt, w.EndedAt = types.StringUnknown(), types.StringUnknown(), types.StringUnknown(), types.StringUnknown()
+		for _, p := range []*types.String{&w.Status, &w.JobID, &w.StartedAt, &w.EndedAt, &w.Error, &w.Cause} {
+			*p = types.StringUnknown()
+		}
+		if w.PauseBefore.IsNull() { // a state written before it was recorded
+			w.PauseBefore = types.BoolUnknown()
+		}
+		if gateOpen(*w) {
+			w.ApprovedBy, w.ApprovedAt, w.ApprovalReason = types.StringUnknown(), types.StringUnknown(), types.StringUnknown()
+		}
 		for j := range w.Servers {
 			s := &w.Servers[j]
 			s.LaunchStatus, s.RecoveryInstanceID = types.StringUnknown(), types.StringUnknown()
 			s.EC2InstanceID, s.EC2InstanceState = types.StringUnknown(), types.StringUnknown()
 			// The snapshot a server recovers from is chosen at start; the
 			// point in time its instance holds is known once it launched.
-			s.SnapshotTime = types.StringUnknown()
+			s.SnapshotTime, s.LaunchError = types.StringUnknown(), types.StringUnknown()
 		}
 		// A step's name, kind, document and check come from the plan
 		// version; its SSM run and outcome from following the wave.
@@ -65,6 +76,17 @@ func planProgress(ctx context.Context, plan *executionModel, diags *diag.Diagnos
 	list, d := types.ListValueFrom(ctx, executionWaveType, waves)
 	diags.Append(d...)
 	plan.Waves = list
+}
+
+// gateOpen: the wave's approval may still be recorded by this run. A wave
+// without a pause gate has none, and a released gate is not released
+// again. A wave whose gate is not known (a state written before
+// pause_before was recorded) may have one.
+func gateOpen(w executionWaveValue) bool {
+	if w.PauseBefore.IsUnknown() {
+		return true
+	}
+	return w.PauseBefore.ValueBool() && w.ApprovedBy.IsNull()
 }
 
 // waveEnded: a wave in one of these statuses does not change again in

@@ -152,27 +152,7 @@ func (r *executionResource) Schema(ctx context.Context, _ resource.SchemaRequest
 			"stopped_at": computed("When the run ended (RFC 3339), if it did."),
 			"error":      computed("Error name of a failed run."),
 			"cause":      computed("Why the run failed: names the wave and the servers."),
-			"waves": schema.ListNestedAttribute{Computed: true, Description: "Progress of each wave.",
-				NestedObject: schema.NestedAttributeObject{Attributes: map[string]schema.Attribute{
-					"name":         computed("Wave name."),
-					"level":        schema.Int64Attribute{Computed: true, Description: "Level (1-based): waves of one level run in parallel."},
-					"status":       computed("PENDING, PAUSED, RUNNING, RECOVERED, FAILED, TIMED_OUT, CANCELLED or SKIPPED (recovered earlier, see recovered_in)."),
-					"job_id":       computed("The DRS recovery job."),
-					"recovered_in": computed("For a SKIPPED wave: the earlier execution that recovered it (retry_of), or why it is taken as recovered (start_from_wave)."),
-					"started_at":   computed("When the job was started."),
-					"ended_at":     computed("When the wave ended."),
-					"servers": schema.ListNestedAttribute{Computed: true, Description: "The wave's source servers.",
-						NestedObject: schema.NestedAttributeObject{Attributes: map[string]schema.Attribute{
-							"source_server_id":     computed("Source server ID."),
-							"launch_status":        computed("DRS launch status: PENDING, IN_PROGRESS, LAUNCHED, FAILED or TERMINATED."),
-							"recovery_instance_id": computed("The recovery instance."),
-							"ec2_instance_id":      computed("Its EC2 instance."),
-							"ec2_instance_state":   computed("Its EC2 state."),
-							"recovery_snapshot_id": computed("The recovery snapshot the server launches from (`point_in_time`, `recovery_snapshots`); null: the latest data (DRS takes a snapshot at launch)."),
-							"snapshot_time":        computed("The point in time its recovery instance holds (DRS's pointInTimeSnapshotDateTime), once launched."),
-						}}},
-					"steps": executionStepsResourceAttribute(),
-				}}},
+			"waves":      executionWavesResourceAttribute(), // execution_model.go
 		},
 		Blocks: map[string]schema.Block{
 			"timeouts": timeouts.Block(ctx, timeouts.Opts{Create: true, Update: true, Delete: true}),
@@ -618,7 +598,13 @@ func (r *executionResource) setFrom(ctx context.Context, m *executionModel, e *e
 	m.StoppedAt = optionalTime(e.StoppedAt)
 	m.Error = optionalString(e.Error)
 	m.Cause = optionalString(e.Cause)
-	m.Waves = executionWaves(ctx, e, diags)
+	// Only the job logs of waves with a failed server are read.
+	failures, err := executions.Failures(ctx, r.clients().DRS, e)
+	if err != nil {
+		diags.AddWarning("Could not read DRS's errors for the failed servers",
+			fmt.Sprintf("%v. The waves' launch_error stays null until a refresh reads them.", err))
+	}
+	m.Waves = executionWaves(ctx, e, failures, diags)
 }
 
 func (r *executionResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {

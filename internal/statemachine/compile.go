@@ -27,43 +27,56 @@ const (
 	// DescribeRecoveryInstances) failed past their retry budget. The
 	// wave's job may still be running: the cause names the wave, the job
 	// and the last error, and a new execution adopts the job with
-	// {"adoptJobs": {"<wave>": "<job ID>"}} in its input.
+	// {"waves": {"<wave>": {"adoptJobId": "<job ID>"}}} in its input.
 	ErrWaveReadFailed = "drsorch.WaveReadFailed"
 )
 
-// InputAdoptJobs is the execution input member that maps wave names to
-// the DRS job IDs those waves adopt instead of starting recovery.
-const InputAdoptJobs = "adoptJobs"
-
-// Retry and resume, through the execution input:
-//   - InputSkipWaves maps wave names to where they were recovered (the
-//     earlier execution's ARN, or why they are taken as recovered): those
-//     waves do not run, and their status is SKIPPED.
-//   - InputOnlyServers maps wave names to the source servers they launch
-//     (the failed servers of a failed wave), instead of all of theirs.
+// InputWaves is the execution input member that controls single waves
+// of a run: {"waves": {"<wave>": WaveControl}}. A wave it does not name
+// runs as planned. It replaced four members of earlier plans (spec version
+// 1: adoptJobs, skipWaves, onlyServers, recoverySnapshots, one map each),
+// which cost the compiled plan a lookup state per wave and member; a
+// plan's PlanView says which form its definition reads (WaveControls).
 //
-// Step Functions' RedriveExecution is not used for either: a redrive
-// re-runs the failed states.startExecution.sync:2 Task, which starts a new
-// runner execution for the whole wave (its input is the Task's, fixed at
-// compile time), so the servers that launched would launch again; and a
-// redrive cannot skip waves or change the run's input
+// Step Functions' RedriveExecution is not used for retry or resume: a
+// redrive re-runs the failed states.startExecution.sync:2 Task, which
+// starts a new runner execution for the whole wave (its input is the
+// Task's, fixed at compile time), so the servers that launched would launch
+// again; and a redrive cannot skip waves or change the run's input
 // (https://docs.aws.amazon.com/step-functions/latest/dg/redrive-executions.html).
+const InputWaves = "waves"
+
+// Execution input members of plans of spec version 1 (InputWaves replaced
+// them): each maps wave names to one control.
 const (
-	InputSkipWaves   = "skipWaves"
-	InputOnlyServers = "onlyServers"
+	InputAdoptJobs         = "adoptJobs"
+	InputSkipWaves         = "skipWaves"
+	InputOnlyServers       = "onlyServers"
+	InputRecoverySnapshots = "recoverySnapshots"
 )
 
-// InputRecoverySnapshots maps wave names to the StartRecovery source
-// servers of those waves, each with the recovery snapshot it launches from
-// (point-in-time recovery): {"recoverySnapshots": {"<wave>":
-// [{"SourceServerID": "s-…", "RecoverySnapshotID": "pit-…"}, …]}}. A listed
-// wave's list replaces the source servers its runner would build, so it
-// names every server the wave launches (its onlyServers on a retry); an
-// item without RecoverySnapshotID launches from the latest data, as DRS
-// does when the field is omitted. drsorch resolves the snapshots before the
-// run starts (internal/executions/pointintime.go), so the input records
-// what each server recovered from.
-const InputRecoverySnapshots = "recoverySnapshots"
+// WaveControl is what the execution input says about one wave (every
+// member optional; the runner applies the defaults).
+type WaveControl struct {
+	// AdoptJobID is a DRS job the wave follows instead of starting
+	// recovery (its earlier run's job, still running).
+	AdoptJobID string `json:"adoptJobId,omitempty"`
+	// Skip, when set, says where the wave was recovered (an earlier
+	// execution's ARN, or why it is taken as recovered): it does not run,
+	// and its status is SKIPPED.
+	Skip string `json:"skip,omitempty"`
+	// OnlyServers are the source servers the wave launches instead of all
+	// of its own (the failed servers of a failed wave).
+	OnlyServers []string `json:"onlyServers,omitempty"`
+	// RecoverySnapshots are StartRecovery's source servers, each with the
+	// recovery snapshot it launches from (point-in-time recovery): they
+	// name every server the wave launches (its OnlyServers on a retry); an
+	// item without RecoverySnapshotID launches from the latest data, as DRS
+	// does when the field is omitted. drsorch resolves the snapshots before
+	// the run starts (internal/executions/pointintime.go), so the input
+	// records what each server recovered from.
+	RecoverySnapshots []RecoverySnapshot `json:"recoverySnapshots,omitempty"`
+}
 
 // RecoverySnapshot is one item of StartRecovery's sourceServers, in the
 // PascalCase the SDK integrations take.
@@ -154,29 +167,27 @@ type Compiled struct {
 // Step names of a plan's state machine, shared with the status readers. A
 // wave's states are named "<wave>: <step>".
 const (
-	StepPlanSpec       = "Plan spec"
-	StepCheckInput     = "Check input"
-	StepInvalidInput   = "Invalid input"
-	StepDrill          = "Drill"
-	StepRecovery       = "Recovery"
-	StepControls       = "Controls"
-	StepAdoptJobs      = "Adopt jobs?"
-	StepMergeJobs      = "Adopt jobs"
-	StepSkipWaves      = "Skip waves?"
-	StepMergeSkip      = "Skip waves"
-	StepOnlyServers    = "Only servers?"
-	StepMergeOnly      = "Only servers"
-	StepPlanSnapshots  = "Recovery snapshots?"
-	StepPlanMergeSnaps = "Recovery snapshots"
-	StepPlanNoSnaps    = "No recovery snapshots"
-	StepPlanRecovered  = "Recovered"
-	StepWaveFailed     = "Wave failed"
-	StepRunnerFailed   = "Runner failed"
-	StepRaiseRunner    = "Raise runner error"
-	StepRaise          = "Raise error"
+	StepPlanSpec      = "Plan spec"
+	StepCheckInput    = "Check input"
+	StepInvalidInput  = "Invalid input"
+	StepDrill         = "Drill"
+	StepRecovery      = "Recovery"
+	StepControls      = "Controls"
+	StepWaveControls  = "Wave controls?"
+	StepMergeControls = "Wave controls"
+	// StepWaves holds a plan whose waves run in sequence at the top level:
+	// one Parallel of one branch, whose Catch stands for every wave's.
+	StepWaves         = "Waves"
+	StepPlanRecovered = "Recovered"
+	StepWaveFailed    = "Wave failed"
+	StepRunnerFailed  = "Runner failed"
+	StepRaiseRunner   = "Raise runner error"
+	StepRaise         = "Raise error"
 	// Per wave.
-	StepPause   = "pause"
-	StepRun     = "run"
+	StepPause = "pause"
+	StepRun   = "run"
+	// A wave that pauses first checks whether it is skipped (a skipped
+	// wave does not pause); the runner skips every other wave itself.
 	StepSkip    = "skip?"
 	StepSkipped = "skipped"
 	// StepOptionalFailed: an optional wave failed and the run goes on.
@@ -221,13 +232,13 @@ func Compile(plan recoveryplan.Plan, region, runnerARN string) (*Compiled, error
 		}
 	}
 	position := map[string]int{}
-	jobs, skip, only, snaps := obj{}, obj{}, obj{}, obj{}
+	// Every wave has a (empty) control, so that each wave's path selects
+	// something: a path that selects nothing fails the execution with
+	// States.Runtime, which no Catch handles.
+	controls := make(obj, len(plan.Waves))
 	for i, w := range plan.Waves {
 		position[w.Name] = i + 1
-		jobs[w.Name] = ""
-		skip[w.Name] = ""
-		only[w.Name] = []any{}
-		snaps[w.Name] = []any{}
+		controls[w.Name] = obj{}
 	}
 	c := &parentCompiler{plan: plan, partition: partition, levelOf: levelOf, position: position}
 	states := obj{
@@ -254,18 +265,16 @@ func Compile(plan recoveryplan.Plan, region, runnerARN string) (*Compiled, error
 		},
 		StepDrill:    runState(plan.Name, true),
 		StepRecovery: runState(plan.Name, false),
-		// ctl: what the waves' Tasks read; jobs maps every wave to ""
-		// so that each wave's path selects something (a path that selects
-		// nothing fails the execution with States.Runtime).
+		// c: what the waves' Tasks read.
 		StepControls: obj{
 			"Type": "Pass",
 			"Parameters": obj{
-				"runner": runnerARN, "jobs": jobs, "skip": skip, "only": only, "snaps": snaps,
+				"runner": runnerARN, "w": controls,
 				"id.$":    "States.Hash($$.Execution.Id, 'SHA-256')",
 				"stopped": obj{"Error": ErrWaveFailed, "Cause": "a wave's runner execution ended without an error of its own (stopped or aborted): see its history"},
 			},
-			"ResultPath": "$.ctl",
-			"Next":       StepAdoptJobs,
+			"ResultPath": "$.c",
+			"Next":       StepWaveControls,
 		},
 		StepPlanRecovered: obj{"Type": "Succeed"},
 		StepWaveFailed: obj{
@@ -276,48 +285,33 @@ func Compile(plan recoveryplan.Plan, region, runnerARN string) (*Compiled, error
 		},
 		StepRunnerFailed: obj{
 			"Type":       "Pass",
-			"Parameters": obj{"c.$": "States.JsonMerge($.ctl.stopped, States.StringToJson($.error.Cause), false)"},
+			"Parameters": obj{"c.$": "States.JsonMerge($.c.stopped, States.StringToJson($.error.Cause), false)"},
 			"ResultPath": "$.error",
 			"Next":       StepRaiseRunner,
 		},
 		StepRaiseRunner: obj{"Type": "Fail", "ErrorPath": "$.error.c.Error", "CausePath": "$.error.c.Cause"},
 		StepRaise:       obj{"Type": "Fail", "ErrorPath": "$.error.Error", "CausePath": "$.error.Cause"},
 	}
-	first := c.layout(schedule, StepPlanRecovered, states, true)
-	// Each member of the input that names waves is merged into ctl over
-	// its default, so that every wave's path selects something.
-	merge := func(choice, pass, member, field, next string) {
-		params := obj{"runner.$": "$.ctl.runner", "id.$": "$.ctl.id", "stopped.$": "$.ctl.stopped",
-			"jobs.$": "$.ctl.jobs", "skip.$": "$.ctl.skip", "only.$": "$.ctl.only", "snaps.$": "$.ctl.snaps"}
-		delete(params, field+".$")
-		params[field+".$"] = fmt.Sprintf("States.JsonMerge($.ctl.%s, $.%s, false)", field, member)
-		states[choice] = obj{
-			"Type":    "Choice",
-			"Choices": []any{obj{"Variable": "$." + member, "IsPresent": true, "Next": pass}},
-			"Default": next,
-		}
-		states[pass] = obj{"Type": "Pass", "Parameters": params, "ResultPath": "$.ctl", "Next": next}
-	}
-	// The snapshot lists (one item per server of the plan) are merged over
-	// their defaults in place, into the input member itself, so that the
-	// state never holds them twice (256 KiB per state; CheckStartInput).
-	// Every wave reads $.recoverySnapshots.w['<wave>'].
-	states[StepPlanSnapshots] = obj{
+	first := c.top(schedule, states)
+	// The input's wave controls are merged over the empty ones, and the
+	// state is rebuilt without the input's members: the controls (the
+	// snapshot lists of a point-in-time run: one item per server) are held
+	// once, not twice (256 KiB per state; CheckStartInput).
+	states[StepWaveControls] = obj{
 		"Type":    "Choice",
-		"Choices": []any{obj{"Variable": "$." + InputRecoverySnapshots, "IsPresent": true, "Next": StepPlanMergeSnaps}},
-		"Default": StepPlanNoSnaps,
+		"Comment": `{"waves": {"<wave>": {"adoptJobId": …, "skip": …, "onlyServers": […], "recoverySnapshots": […]}}} in the execution input controls those waves (statemachine.WaveControl).`,
+		"Choices": []any{obj{"Variable": "$." + InputWaves, "IsPresent": true, "Next": StepMergeControls}},
+		"Default": first,
 	}
-	states[StepPlanMergeSnaps] = obj{"Type": "Pass",
-		"Parameters": obj{"w.$": fmt.Sprintf("States.JsonMerge($.ctl.snaps, $.%s, false)", InputRecoverySnapshots)},
-		"ResultPath": "$." + InputRecoverySnapshots, "Next": first}
-	states[StepPlanNoSnaps] = obj{"Type": "Pass", "Parameters": obj{"w.$": "$.ctl.snaps"}, "ResultPath": "$." + InputRecoverySnapshots, "Next": first}
-	merge(StepOnlyServers, StepMergeOnly, InputOnlyServers, "only", StepPlanSnapshots)
-	merge(StepSkipWaves, StepMergeSkip, InputSkipWaves, "skip", StepOnlyServers)
-	merge(StepAdoptJobs, StepMergeJobs, InputAdoptJobs, "jobs", StepSkipWaves)
-	states[StepAdoptJobs].(obj)["Comment"] = `{"adoptJobs": {"<wave>": "<job ID>"}} in the execution input: those waves follow their job instead of starting recovery.`
-	states[StepSkipWaves].(obj)["Comment"] = `{"skipWaves": {"<wave>": "<where it was recovered>"}}: those waves do not run (retry, start from a wave).`
-	states[StepOnlyServers].(obj)["Comment"] = `{"onlyServers": {"<wave>": ["<source server ID>", …]}}: those waves launch only these servers (retry of failed servers).`
-	states[StepPlanSnapshots].(obj)["Comment"] = `{"recoverySnapshots": {"<wave>": [{"SourceServerID": "<ID>", "RecoverySnapshotID": "<pit-…>"}, …]}}: those waves recover from these snapshots (point in time).`
+	states[StepMergeControls] = obj{
+		"Type": "Pass",
+		"Parameters": obj{
+			"run.$": "$.run",
+			"c": obj{"runner.$": "$.c.runner", "id.$": "$.c.id", "stopped.$": "$.c.stopped",
+				"w.$": fmt.Sprintf("States.JsonMerge($.c.w, $.%s, false)", InputWaves)},
+		},
+		"Next": first,
+	}
 	def := obj{
 		"Comment": fmt.Sprintf("drsorch recovery plan %q: %d waves in %d levels", plan.Name, len(plan.Waves), len(levels)),
 		"StartAt": StepPlanSpec,
@@ -331,7 +325,7 @@ func Compile(plan recoveryplan.Plan, region, runnerARN string) (*Compiled, error
 	if err != nil {
 		return nil, err
 	}
-	transitions := 10 + c.transitions // spec, check, run, controls, adopt?, skip?, only?, snapshots?, (merges), recovered
+	transitions := 6 + c.transitions // spec, check, run, controls, wave controls?, recovered
 	return &Compiled{Definition: string(b), Levels: levels, Spec: specOf(plan, levelOf), RunnerARN: runnerARN,
 		RunnerDefinition: string(runner), EstimatedTransitions: transitions}, nil
 }
@@ -372,6 +366,28 @@ type parentCompiler struct {
 	position    map[string]int
 	parallels   int
 	transitions int
+}
+
+// top lays out the whole schedule, going on to StepPlanRecovered, and
+// returns its first state. A failed wave must reach StepWaveFailed: a
+// schedule of one wave or one Parallel catches on that state; a sequence
+// is wrapped in a Parallel of one branch (StepWaves), whose one Catch
+// costs less than one per wave (the definition's 1 MB limit).
+func (c *parentCompiler) top(s recoveryplan.Schedule, states obj) string {
+	if len(s.Series) < 2 {
+		return c.layout(s, StepPlanRecovered, states, true)
+	}
+	branch := obj{}
+	start := c.layout(s, "", branch, false)
+	states[StepWaves] = obj{
+		"Type":       "Parallel",
+		"Branches":   []any{obj{"StartAt": start, "States": branch}},
+		"ResultPath": nil,
+		"Catch":      catchAll,
+		"Next":       StepPlanRecovered,
+	}
+	c.transitions++
+	return StepWaves
 }
 
 // layout adds the states of s to states, going on to next when done (""
@@ -419,26 +435,30 @@ func goOn(st obj, next string) {
 }
 
 // wave adds a wave's pause gate (if any) and its run: one Task that
-// starts the runner and waits for it.
+// starts the runner and waits for it. The runner takes the wave's control
+// from the execution input (WaveControl: skip, adopt, only, snapshots) and
+// the defaults of what the plan leaves out (runnerDefaults).
 func (c *parentCompiler) wave(name, next string, states obj, top bool) string {
 	w, _ := c.plan.Wave(name)
 	pos := c.position[name]
 	level := c.levelOf[name]
 	input := obj{
-		"run.$":               "$.run",
-		"wave":                w.Name,
-		"level":               level,
-		"servers":             w.ServerIDs,
-		"adoptJobId.$":        fmt.Sprintf("$.ctl.jobs['%s']", w.Name), // wave names carry no quote
-		"onlyServers.$":       fmt.Sprintf("$.ctl.only['%s']", w.Name),
-		"recoverySnapshots.$": fmt.Sprintf("$.%s.w['%s']", InputRecoverySnapshots, w.Name),
-		"timeoutSeconds":      int(w.EffectiveTimeout() / time.Second),
-		"pollSchedule":        PollSchedule(w.EffectivePollInterval()),
+		"run.$":   "$.run",
+		"wave":    w.Name,
+		"level":   level,
+		"servers": w.ServerIDs,
+		"c.$":     fmt.Sprintf("$.c.w['%s']", w.Name), // wave names carry no quote
 		// Links the runner's execution to this one in the console.
 		"AWS_STEP_FUNCTIONS_STARTED_BY_EXECUTION_ID.$": "$$.Execution.Id",
 	}
 	if w.ServerIDs == nil {
 		input["servers"] = []string{}
+	}
+	if t := int(w.EffectiveTimeout() / time.Second); t != defaultTimeoutSeconds {
+		input["timeoutSeconds"] = t
+	}
+	if iv := w.EffectivePollInterval(); iv != recoveryplan.DefaultPollInterval {
+		input["pollSchedule"] = PollSchedule(iv)
 	}
 	if w.HasSteps() {
 		input["steps"] = stepsOf(w)
@@ -447,11 +467,11 @@ func (c *parentCompiler) wave(name, next string, states obj, top bool) string {
 		"Type":     "Task",
 		"Resource": Resource(c.partition, IntegrationStartRunner),
 		"Parameters": obj{
-			"StateMachineArn.$": "$.ctl.runner",
+			"StateMachineArn.$": "$.c.runner",
 			// Unique per execution, redrive and wave, at most 64+1+4+2+5
 			// characters (an execution name takes 80): a Task sent again
 			// finds its runner instead of starting a second one.
-			"Name.$": fmt.Sprintf("States.Format('{}-{}-w%d',$.ctl.id,$$.Execution.RedriveCount)", pos),
+			"Name.$": fmt.Sprintf("States.Format('{}-{}-w%d',$.c.id,$$.Execution.RedriveCount)", pos),
 			"Input":  input,
 		},
 		// No Retry: a refused StartExecution (ExecutionLimitExceeded, a
@@ -473,22 +493,9 @@ func (c *parentCompiler) wave(name, next string, states obj, top bool) string {
 		run["Catch"] = catchAll
 	}
 	states[WaveState(name, StepRun)] = run
-	c.transitions += 2 + runnerTransitions(w)
-	start := WaveState(name, StepRun)
-	// skip? comes first: a skipped wave neither pauses nor runs.
-	skip := func() string {
-		states[WaveState(name, StepSkip)] = obj{
-			"Type":    "Choice",
-			"Choices": []any{obj{"Variable": fmt.Sprintf("$.ctl.skip['%s']", w.Name), "StringEquals": "", "Next": start}},
-			"Default": WaveState(name, StepSkipped),
-		}
-		skipped := obj{"Type": "Pass", "ResultPath": nil}
-		goOn(skipped, next)
-		states[WaveState(name, StepSkipped)] = skipped
-		return WaveState(name, StepSkip)
-	}
+	c.transitions += 1 + runnerTransitions(w)
 	if !w.PauseBefore {
-		return skip()
+		return WaveState(name, StepRun)
 	}
 	pause := obj{
 		"Type":     "Task",
@@ -511,13 +518,25 @@ func (c *parentCompiler) wave(name, next string, states obj, top bool) string {
 		pause["Catch"] = catchAll
 	}
 	states[WaveState(name, StepPause)] = pause
-	c.transitions++
-	start = WaveState(name, StepPause)
-	return skip()
+	// A skipped wave does not pause either.
+	skip := fmt.Sprintf("$.c.w['%s'].skip", w.Name)
+	states[WaveState(name, StepSkip)] = obj{
+		"Type": "Choice",
+		"Choices": []any{obj{"And": []any{
+			obj{"Variable": skip, "IsPresent": true},
+			obj{"Not": obj{"Variable": skip, "StringEquals": ""}},
+		}, "Next": WaveState(name, StepSkipped)}},
+		"Default": WaveState(name, StepPause),
+	}
+	skipped := obj{"Type": "Pass", "ResultPath": nil}
+	goOn(skipped, next)
+	states[WaveState(name, StepSkipped)] = skipped
+	c.transitions += 2
+	return WaveState(name, StepSkip)
 }
 
 // runnerTransitions is the transitions of one runner execution that
-// recovers w: start, recovery snapshots?, the start guard passing at once, publish started, poll setup, then per poll: wait,
+// recovers w: defaults, control?, apply control, skip?, start, recovery snapshots?, the start guard passing at once, publish started, poll setup, then per poll: wait,
 // describe, count, check (+ next interval, + ramp up while ramping), then
 // health setup, launch settings (the Map and 3 per server), describe
 // instances, health, all instances?, expected states (the Map and 1 per
@@ -525,7 +544,7 @@ func (c *parentCompiler) wave(name, next string, states obj, top bool) string {
 func runnerTransitions(w recoveryplan.Wave) int {
 	schedule := PollSchedule(w.EffectivePollInterval())
 	polls := estimatePolls(schedule)
-	return 6 + guardTransitions + polls*4 + (polls-1)*1 + min(polls-1, len(schedule)-1) + 9 + 4*len(w.ServerIDs) + stepTransitions(w)
+	return 10 + guardTransitions + polls*4 + (polls-1)*1 + min(polls-1, len(schedule)-1) + 9 + 4*len(w.ServerIDs) + stepTransitions(w)
 }
 
 // PollSchedule is the adaptive polling of a wave: short waits first, to

@@ -30,27 +30,26 @@ func TestCompileShape(t *testing.T) {
 	if strings.Contains(c.Definition, "\n") {
 		t.Fatal("the definition is pretty-printed: emit it minified")
 	}
-	var def struct {
-		StartAt string
-		States  map[string]map[string]any
-	}
-	if err := json.Unmarshal([]byte(c.Definition), &def); err != nil {
-		t.Fatal(err)
-	}
+	def := planStates(t, c.Definition)
 	if def.StartAt != StepPlanSpec {
 		t.Fatalf("StartAt = %q", def.StartAt)
 	}
 	// The schedule's levels: db and cache in parallel, then app, then web
-	// (gate first), each wave one Task starting the runner's version.
+	// (gate first), each wave one Task starting the runner's version; the
+	// sequence runs in one Parallel, whose Catch stands for every wave's.
+	if top := def.Top[StepWaves]; top["Type"] != "Parallel" || len(top["Branches"].([]any)) != 1 || top["Next"] != StepPlanRecovered || top["Catch"] == nil ||
+		def.Top[StepWaveControls]["Default"] != StepWaves || def.Top[StepMergeControls]["Next"] != StepWaves {
+		t.Fatalf("top level = %v", def.Top)
+	}
 	par := def.States["Parallel 1"]
-	if par["Type"] != "Parallel" || len(par["Branches"].([]any)) != 2 || par["Next"] != WaveState("app", StepSkip) || par["ResultPath"] != nil {
+	if par["Type"] != "Parallel" || len(par["Branches"].([]any)) != 2 || par["Next"] != WaveState("app", StepRun) || par["ResultPath"] != nil || par["Catch"] != nil {
 		t.Fatalf("Parallel 1 = %v", par)
 	}
-	if def.States[StepMergeOnly]["Next"] != StepPlanSnapshots || def.States[StepPlanMergeSnaps]["Next"] != "Parallel 1" || def.States[StepPlanNoSnaps]["Next"] != "Parallel 1" || def.States[WaveState("app", StepRun)]["Next"] != WaveState("web", StepSkip) ||
-		def.States[WaveState("web", StepSkip)]["Choices"].([]any)[0].(map[string]any)["Next"] != WaveState("web", StepPause) {
+	if def.States[WaveState("app", StepRun)]["Next"] != WaveState("web", StepSkip) || def.States[WaveState("app", StepRun)]["Catch"] != nil ||
+		def.States[WaveState("web", StepSkip)]["Default"] != WaveState("web", StepPause) {
 		t.Fatalf("waves out of order: %v", def.States)
 	}
-	if def.States[WaveState("web", StepRun)]["Next"] != StepPlanRecovered {
+	if def.States[WaveState("web", StepRun)]["End"] != true {
 		t.Fatalf("last wave does not end the run: %v", def.States[WaveState("web", StepRun)])
 	}
 	pause := def.States[WaveState("web", StepPause)]
@@ -59,11 +58,11 @@ func TestCompileShape(t *testing.T) {
 	}
 	run := def.States[WaveState("web", StepRun)]
 	params := run["Parameters"].(map[string]any)
-	if run["Resource"] != "arn:aws:states:::states:startExecution.sync:2" || params["StateMachineArn.$"] != "$.ctl.runner" ||
+	if run["Resource"] != "arn:aws:states:::states:startExecution.sync:2" || params["StateMachineArn.$"] != "$.c.runner" ||
 		params["Input"].(map[string]any)["AWS_STEP_FUNCTIONS_STARTED_BY_EXECUTION_ID.$"] != "$$.Execution.Id" || run["ResultPath"] != nil {
 		t.Fatalf("web's run = %v", run)
 	}
-	ctl := def.States[StepControls]["Parameters"].(map[string]any)
+	ctl := def.Top[StepControls]["Parameters"].(map[string]any)
 	if ctl["runner"] != PlaceholderRunnerARN(testRegion) {
 		t.Fatalf("controls = %v: the runner version is pinned at compile time", ctl)
 	}
@@ -189,3 +188,38 @@ func TestDescribeRebuildsThePlan(t *testing.T) {
 
 // testRegion is where the tests' plans run.
 const testRegion = "us-east-1"
+
+type compiledStates struct {
+	StartAt string
+	// Top holds the top-level states, States every state, nested or not.
+	Top, States map[string]map[string]any
+}
+
+// planStates reads a plan's definition, its Parallels' branches flattened.
+func planStates(t *testing.T, definition string) compiledStates {
+	t.Helper()
+	var def struct {
+		StartAt string
+		States  map[string]map[string]any
+	}
+	if err := json.Unmarshal([]byte(definition), &def); err != nil {
+		t.Fatal(err)
+	}
+	out := compiledStates{StartAt: def.StartAt, Top: def.States, States: map[string]map[string]any{}}
+	var walk func(states map[string]map[string]any)
+	walk = func(states map[string]map[string]any) {
+		for name, st := range states {
+			out.States[name] = st
+			branches, _ := st["Branches"].([]any)
+			for _, b := range branches {
+				nested := map[string]map[string]any{}
+				for n, v := range b.(map[string]any)["States"].(map[string]any) {
+					nested[n] = v.(map[string]any)
+				}
+				walk(nested)
+			}
+		}
+	}
+	walk(def.States)
+	return out
+}

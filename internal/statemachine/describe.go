@@ -21,10 +21,14 @@ type PlanView struct {
 	SpecVersion int
 	// RunnerARN is the wave runner version the plan starts per wave.
 	RunnerARN string
-	// RecoverySnapshots reports whether the plan passes the execution
-	// input's recoverySnapshots to its waves (InputRecoverySnapshots):
-	// plans compiled before point-in-time recovery ignore them.
+	// RecoverySnapshots reports whether the plan passes recovery snapshots
+	// from the execution input to its waves: plans compiled before
+	// point-in-time recovery ignore them.
 	RecoverySnapshots bool
+	// WaveControls reports whether the plan reads its waves' controls from
+	// the execution input's InputWaves (spec version 2 on), rather than
+	// from the four maps of spec version 1 (InputAdoptJobs …).
+	WaveControls bool
 	// RTO is the plan's recovery time objective; 0 when it has none.
 	RTO time.Duration
 }
@@ -132,7 +136,11 @@ func Describe(definition string) (*PlanView, error) {
 		return nil, err
 	}
 	view := &PlanView{Name: spec.Plan, SpecVersion: spec.SchemaVersion, RTO: time.Duration(spec.RTOSeconds) * time.Second}
-	_, view.RecoverySnapshots = root.States[StepPlanSnapshots]
+	// Plans of spec version 1 with point-in-time recovery merged the
+	// input's recoverySnapshots in a state of this name.
+	_, v1Snapshots := root.States["Recovery snapshots?"]
+	view.WaveControls = spec.SchemaVersion >= 2
+	view.RecoverySnapshots = v1Snapshots || view.WaveControls
 	if ctl, ok := root.States[StepControls]; ok {
 		var p struct {
 			Runner string `json:"runner"`
@@ -140,7 +148,8 @@ func Describe(definition string) (*PlanView, error) {
 		_ = json.Unmarshal(ctl.Parameters, &p)
 		view.RunnerARN = p.Runner
 	}
-	for _, w := range spec.Waves {
+	for i, w := range spec.Waves {
+		w = w.withDefaults(i)
 		in, ok := inputs[w.Name]
 		if !ok {
 			return nil, fmt.Errorf("wave %q of the plan spec has no %q state", w.Name, WaveState(w.Name, StepRun))

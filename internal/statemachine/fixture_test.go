@@ -33,7 +33,11 @@ func TestDescribeReadsDefinitionsOfEarlierCompilers(t *testing.T) {
 	if then.RecoverySnapshots || !now.RecoverySnapshots {
 		t.Fatalf("recovery snapshots passed: earlier %v, today %v", then.RecoverySnapshots, now.RecoverySnapshots)
 	}
-	now.SpecVersion, now.RunnerARN, now.RecoverySnapshots = 0, "", false
+	// Only today's plans read their waves' controls from the input's waves.
+	if then.WaveControls || !now.WaveControls {
+		t.Fatalf("wave controls: earlier %v, today %v", then.WaveControls, now.WaveControls)
+	}
+	now.SpecVersion, now.RunnerARN, now.RecoverySnapshots, now.WaveControls = 0, "", false, false
 	if !reflect.DeepEqual(then, now) {
 		t.Fatalf("earlier definition reads as\n%+v\ntoday's as\n%+v", then, now)
 	}

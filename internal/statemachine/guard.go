@@ -335,7 +335,7 @@ func guardStates(states obj, partition, next string) {
 	failure(StepServerInActiveJob, ErrServerInActiveJob, "FAILED",
 		"States.Format('wave {} did not start recovery: its source servers {} are in an active DRS job, and DRS runs one job per source server (quota "+
 			recoveryplan.QuotaConcurrentJobsPerServer+"). Active jobs: {}. Wait for that job to complete or stop the run that started it, then start the wave again (if the job recovers this very wave, adopt it with the execution input member "+
-			InputAdoptJobs+")', $.wave, States.JsonToString($.guard.conflict.servers), States.JsonToString($.guard.active.ids))")
+			InputWaves+".{}.adoptJobId)', $.wave, States.JsonToString($.guard.conflict.servers), States.JsonToString($.guard.active.ids), $.wave)")
 	failure(StepOverQuota, ErrWaveOverQuota, "FAILED",
 		"States.Format('wave {} has {} source servers: DRS allows {} in one job (quota "+recoveryplan.QuotaServersPerJob+
 			") and {} in all active jobs (quota "+recoveryplan.QuotaServersInActiveJobs+"). Split its protection group over more waves, or raise the quota', $.wave, $.guard.count, $.guard.quota.perJob.value, $.guard.quota.servers.value)")

@@ -83,8 +83,8 @@ var (
 )
 
 // InputAllowance is the room left in the state for the execution input
-// ({"type": …, "invokedBy": …, "adoptJobs": {…}}): the input is carried in
-// the top-level state and copied into every branch.
+// before its wave controls are merged ({"type": …, "invokedBy": …}), and
+// for the members a run adds (an optional wave's error).
 const InputAllowance = 4096
 
 // RequestInfo is what a CreateStateMachine or UpdateStateMachine request
@@ -593,10 +593,12 @@ func runnerStateBytes(plan recoveryplan.Plan, w recoveryplan.Wave) (int, error) 
 	}
 	// A failure's cause lists the servers and their statuses.
 	cause := strings.Repeat("x", 512+n*(len(worstSourceServerID)+len(worstInstanceID)+len(worstEC2InstanceState)+9))
+	// The control stays in the input once merged (RunnerInput.C).
 	state := map[string]any{
 		"input": RunnerInput{
 			Run:  RunContext{Plan: plan.Name, Execution: worstContextValue},
 			Wave: w.Name, Level: len(plan.Waves), Servers: rep(worstSourceServerID),
+			C:              &WaveControl{AdoptJobID: worstJobID, RecoverySnapshots: servers},
 			TimeoutSeconds: int(recoveryplan.MaxWaveTimeout / time.Second), PollSchedule: []int{5, 10, 20, 900},
 			AdoptJobID: worstJobID, RecoverySnapshots: servers,
 		},
@@ -632,6 +634,7 @@ func runnerGuardStateBytes(plan recoveryplan.Plan, w recoveryplan.Wave) (int, er
 		"input": RunnerInput{
 			Run:  RunContext{Plan: plan.Name, Execution: worstContextValue},
 			Wave: w.Name, Level: len(plan.Waves), Servers: slicesRepeat(worstSourceServerID, len(w.ServerIDs)),
+			C:              &WaveControl{AdoptJobID: worstJobID, RecoverySnapshots: slicesRepeat(RecoverySnapshot{SourceServerID: worstSourceServerID, RecoverySnapshotID: worstSnapshotID}, len(w.ServerIDs))},
 			TimeoutSeconds: int(recoveryplan.MaxWaveTimeout / time.Second), PollSchedule: []int{5, 10, 20, 900},
 			AdoptJobID: worstJobID,
 		},
@@ -651,34 +654,28 @@ func slicesRepeat[T any](v T, n int) []T {
 	return out
 }
 
-// planStateBytes is the largest state of the plan's execution: its input
-// (adoptJobs may name every wave), the run context, the controls (every
-// wave's adopted job) and, when a wave failed, its runner's description
-// (no larger than the runner's largest state).
+// planStateBytes is the largest state of the plan's execution: the run
+// context, the controls (every wave adopting a job) and, when a wave
+// failed, its runner's description (no larger than the runner's largest
+// state), with room for the input.
 func planStateBytes(plan recoveryplan.Plan, runnerState int) (int, error) {
 	size, err := planStateWith(plan, runnerState, nil)
 	return size + InputAllowance, err
 }
 
 // planStateWith is the plan execution's largest state with snaps (the
-// input's recoverySnapshots, nil for none) merged over their defaults.
+// waves' recovery snapshots from the input, nil for none) merged into
+// the controls. The input's own members are dropped by the merge
+// (StepMergeControls). Plans of spec version 1 held the same lists once
+// too, in other members, at about the same size.
 func planStateWith(plan recoveryplan.Plan, runnerState int, snaps map[string][]RecoverySnapshot) (int, error) {
-	jobs := make(map[string]string, len(plan.Waves))
-	defaults := make(map[string][]RecoverySnapshot, len(plan.Waves))
-	merged := make(map[string][]RecoverySnapshot, len(plan.Waves))
+	controls := make(map[string]WaveControl, len(plan.Waves))
 	for _, w := range plan.Waves {
-		jobs[w.Name] = worstJobID
-		defaults[w.Name] = []RecoverySnapshot{}
-		merged[w.Name] = snaps[w.Name]
-		if merged[w.Name] == nil {
-			merged[w.Name] = []RecoverySnapshot{}
-		}
+		controls[w.Name] = WaveControl{AdoptJobID: worstJobID, RecoverySnapshots: snaps[w.Name]}
 	}
 	state := map[string]any{
-		"type": "RECOVERY", "invokedBy": worstContextValue, InputAdoptJobs: jobs,
-		InputRecoverySnapshots: map[string]any{"w": merged},
-		"run":                  RunContext{Plan: plan.Name, Execution: worstContextValue},
-		"ctl": map[string]any{"runner": worstContextValue, "id": strings.Repeat("0", 64), "jobs": jobs, "snaps": defaults,
+		"run": RunContext{Plan: plan.Name, Execution: worstContextValue},
+		"c": map[string]any{"runner": worstContextValue, "id": strings.Repeat("0", 64), "w": controls,
 			"stopped": map[string]any{"Error": ErrWaveFailed, "Cause": worstContextValue}},
 		"error": map[string]any{"Error": "States.TaskFailed", "Cause": strings.Repeat("x", runnerState)},
 	}
@@ -688,8 +685,8 @@ func planStateWith(plan recoveryplan.Plan, runnerState int, snaps map[string][]R
 // CheckStartInput refuses an execution input that would take a run of
 // plan past Step Functions' 256 KiB limit on an execution's input and on
 // any one state: the input itself, and the plan's largest state with the
-// input's recoverySnapshots (one item per server, point-in-time recovery)
-// merged in place. The lists are the only input that grows
+// input's recovery snapshots (one item per server, point-in-time recovery)
+// merged into the controls. The lists are the only input that grows
 // with the plan; the rest is within InputAllowance.
 func CheckStartInput(plan recoveryplan.Plan, input []byte, snaps map[string][]RecoverySnapshot) error {
 	if len(input) > MaxStateBytes {
@@ -706,12 +703,17 @@ func CheckStartInput(plan recoveryplan.Plan, input []byte, snaps map[string][]Re
 		}
 		runnerState = max(runnerState, size)
 	}
-	// Before the merge, the state holds the input as it came.
-	size, err := planStateWith(plan, runnerState, snaps)
+	after, err := planStateWith(plan, runnerState, snaps)
 	if err != nil {
 		return err
 	}
-	if size = max(size+InputAllowance, len(input)+InputAllowance); size > MaxStateBytes {
+	// Before the merge, the state holds the input as it came, and the
+	// controls without it.
+	before, err := planStateWith(plan, 0, nil)
+	if err != nil {
+		return err
+	}
+	if size := max(after+InputAllowance, before+len(input)); size > MaxStateBytes {
 		return fmt.Errorf("with a recovery snapshot per server, a run of plan %s carries a state of up to %d bytes; Step Functions fails an execution whose state passes %d bytes (256 KiB, service quotas): "+
 			"recover fewer servers from chosen snapshots in one run (start the plan's later waves in a second run with start_from_wave / --from-wave), or split the plan", plan.Name, size, MaxStateBytes)
 	}

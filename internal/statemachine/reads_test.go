@@ -1,7 +1,6 @@
 package statemachine
 
 import (
-	"encoding/json"
 	"strings"
 	"testing"
 )
@@ -53,43 +52,44 @@ func TestReadsRetryEverythingAndEndTheWaveNamingTheJob(t *testing.T) {
 	}
 }
 
-// Each wave can adopt a job named in the execution input instead of
-// starting recovery; the pause gate still comes first. The plan maps every
-// wave to "" first, so that each wave's path selects something whatever
-// the input names (a path to nothing fails the execution).
+// Each wave takes its control (adopt a job, skip, only servers, recovery
+// snapshots) from the execution input's waves member; the pause gate still
+// comes first. The plan gives every wave an empty control first, so that
+// each wave's path selects something whatever the input names (a path to
+// nothing fails the execution), and the runner applies the defaults.
 func TestWavesAdoptJobsNamedInTheInput(t *testing.T) {
 	c, err := Compile(threeTier(), testRegion, PlaceholderRunnerARN(testRegion))
 	if err != nil {
 		t.Fatal(err)
 	}
-	var def struct {
-		States map[string]map[string]any
+	def := planStates(t, c.Definition)
+	w := def.Top[StepControls]["Parameters"].(map[string]any)["w"].(map[string]any)
+	if len(w) != 4 || len(w["web"].(map[string]any)) != 0 {
+		t.Fatalf("controls' waves = %v: every wave has an empty control", w)
 	}
-	if err := json.Unmarshal([]byte(c.Definition), &def); err != nil {
-		t.Fatal(err)
-	}
-	jobs := def.States[StepControls]["Parameters"].(map[string]any)["jobs"].(map[string]any)
-	if len(jobs) != 4 || jobs["web"] != "" {
-		t.Fatalf("controls' jobs = %v: every wave maps to \"\"", jobs)
-	}
-	choice := def.States[StepAdoptJobs]
+	choice := def.Top[StepWaveControls]
 	rule := choice["Choices"].([]any)[0].(map[string]any)
-	if rule["Variable"] != "$.adoptJobs" || rule["IsPresent"] != true || rule["Next"] != StepMergeJobs {
-		t.Fatalf("adopt choice = %v", choice)
+	if rule["Variable"] != "$.waves" || rule["IsPresent"] != true || rule["Next"] != StepMergeControls {
+		t.Fatalf("wave controls choice = %v", choice)
 	}
-	if m := def.States[StepMergeJobs]["Parameters"].(map[string]any)["jobs.$"]; m != "States.JsonMerge($.ctl.jobs, $.adoptJobs, false)" {
-		t.Fatalf("merge = %v", m)
+	merge := def.Top[StepMergeControls]["Parameters"].(map[string]any)
+	if m := merge["c"].(map[string]any)["w.$"]; m != "States.JsonMerge($.c.w, $.waves, false)" || merge["run.$"] != "$.run" || len(merge) != 2 {
+		t.Fatalf("merge = %v: the state is rebuilt from the run and the merged controls only", merge)
 	}
 	if def.States[WaveState("web", StepPause)]["Next"] != WaveState("web", StepRun) {
 		t.Fatalf("web's gate goes to %v", def.States[WaveState("web", StepPause)]["Next"])
 	}
 	input := def.States[WaveState("web", StepRun)]["Parameters"].(map[string]any)["Input"].(map[string]any)
-	if input["adoptJobId.$"] != "$.ctl.jobs['web']" {
+	if input["c.$"] != "$.c.w['web']" {
 		t.Fatalf("web's runner input = %v", input)
 	}
 	runner := runnerBranch(t, testRegion)
+	if runner.StartAt != StepDefaults || runner.States[StepApplyControl]["Parameters"].(map[string]any)["m.$"] != "States.JsonMerge(States.JsonMerge($.d, $.in.c, false), $.in, false)" ||
+		runner.States[StepSkipChoice]["Default"] != StepRunnerSkipped {
+		t.Fatalf("runner start = %v", runner.States)
+	}
 	rc := runner.States[StepAdoptChoice]
-	if runner.StartAt != StepOnlyChoice || runner.States[StepOnly]["Next"] != StepAdoptChoice || rc["Default"] != StepAdoptJob {
+	if runner.States[StepSkipChoice]["Choices"].([]any)[0].(map[string]any)["Next"] != StepOnlyChoice || runner.States[StepOnly]["Next"] != StepAdoptChoice || rc["Default"] != StepAdoptJob {
 		t.Fatalf("runner adopt choice = %v", rc)
 	}
 	adopt := runner.States[StepAdoptJob]

@@ -4,8 +4,10 @@ import (
 	"encoding/json"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/drsorch/terraform-provider-drsorch/internal/drsapi"
+	"github.com/drsorch/terraform-provider-drsorch/internal/recoveryplan"
 )
 
 // The wave runner is one state machine per account and region, shared by
@@ -32,14 +34,22 @@ type RunContext struct {
 	Execution string `json:"execution"`
 }
 
-// RunnerInput is the input of one runner execution: one wave.
+// RunnerInput is the input of one runner execution: one wave. Plans of
+// spec version 2 leave out what is the default (runnerDefaults) and pass
+// the wave's control from the execution input as C; the runner merges
+// both into the members below before it starts.
 type RunnerInput struct {
-	Run            RunContext `json:"run"`
-	Wave           string     `json:"wave"`
-	Level          int        `json:"level"`
-	Servers        []string   `json:"servers"` // source server IDs
-	TimeoutSeconds int        `json:"timeoutSeconds"`
-	PollSchedule   []int      `json:"pollSchedule"` // seconds between polls; the last repeats
+	Run     RunContext `json:"run"`
+	Wave    string     `json:"wave"`
+	Level   int        `json:"level"`
+	Servers []string   `json:"servers"` // source server IDs
+	// C is the wave's control from the execution input (InputWaves).
+	C              *WaveControl `json:"c,omitempty"`
+	TimeoutSeconds int          `json:"timeoutSeconds,omitempty"`
+	PollSchedule   []int        `json:"pollSchedule,omitempty"` // seconds between polls; the last repeats
+	// Skip, when not empty, says where the wave was recovered: the runner
+	// ends at once with Status SKIPPED.
+	Skip string `json:"skip,omitempty"`
 	// AdoptJobID, when not empty, is a DRS job the wave follows instead of
 	// starting recovery.
 	AdoptJobID string `json:"adoptJobId"`
@@ -58,11 +68,13 @@ type RunnerInput struct {
 // RunnerOutput is a runner's output when its wave recovered: bounded by
 // the wave's servers (at most the per-job quota).
 type RunnerOutput struct {
-	Wave    string `json:"wave"`
-	Level   int    `json:"level"`
-	Status  string `json:"status"`
-	JobID   string `json:"jobId"`
-	Servers struct {
+	Wave   string `json:"wave"`
+	Level  int    `json:"level"`
+	Status string `json:"status"` // RunnerRecovered or RunnerSkipped
+	// RecoveredIn is where a skipped wave was recovered (its Skip).
+	RecoveredIn string `json:"recoveredIn,omitempty"`
+	JobID       string `json:"jobId"`
+	Servers     struct {
 		SourceServerIDs []string `json:"sourceServerIds"`
 		LaunchStatuses  []string `json:"launchStatuses"`
 	} `json:"servers"`
@@ -77,8 +89,32 @@ type RunnerOutput struct {
 	Steps []StepResult `json:"steps"`
 }
 
+// A runner's output Status.
+const (
+	RunnerRecovered = "RECOVERED"
+	RunnerSkipped   = "SKIPPED"
+)
+
+// defaultTimeoutSeconds is a wave's timeout when the plan sets none.
+var defaultTimeoutSeconds = int(recoveryplan.DefaultWaveTimeout / time.Second)
+
+// runnerDefaults are the input members a plan leaves out when they are the
+// default, and the wave control's.
+func runnerDefaults() obj {
+	return obj{
+		"timeoutSeconds": defaultTimeoutSeconds, "pollSchedule": PollSchedule(recoveryplan.DefaultPollInterval),
+		"adoptJobId": "", "skip": "", "onlyServers": []any{}, "recoverySnapshots": []any{},
+	}
+}
+
 // Step names of the runner, shared with the status readers.
 const (
+	StepDefaults         = "defaults"
+	StepControlChoice    = "control?"
+	StepApplyControl     = "apply control"
+	StepApplyDefaults    = "apply defaults"
+	StepSkipChoice       = "skip?"
+	StepRunnerSkipped    = "skipped"
 	StepOnlyChoice       = "only servers?"
 	StepOnly             = "only servers"
 	StepAdoptChoice      = "adopt job?"
@@ -151,8 +187,40 @@ func runnerDefinition(partition string) obj {
 		states[step] = obj{"Type": "Pass", "Parameters": params, "ResultPath": "$.failure", "Next": StepPublishFailed}
 	}
 	events := Resource(partition, IntegrationPutEvents)
-	// Plans of earlier compilers send no onlyServers: IsPresent on its
-	// first item is false then too.
+	// The input over the defaults, and the wave's control (c) over both.
+	states[StepDefaults] = obj{
+		"Type":       "Pass",
+		"Parameters": obj{"d": runnerDefaults(), "in.$": "$"},
+		"Next":       StepControlChoice,
+	}
+	states[StepControlChoice] = obj{
+		"Type":    "Choice",
+		"Choices": []any{obj{"Variable": "$.in.c", "IsPresent": true, "Next": StepApplyControl}},
+		"Default": StepApplyDefaults,
+	}
+	states[StepApplyControl] = obj{
+		"Type":       "Pass",
+		"Parameters": obj{"m.$": "States.JsonMerge(States.JsonMerge($.d, $.in.c, false), $.in, false)"},
+		"OutputPath": "$.m",
+		"Next":       StepSkipChoice,
+	}
+	states[StepApplyDefaults] = obj{
+		"Type":       "Pass",
+		"Parameters": obj{"m.$": "States.JsonMerge($.d, $.in, false)"},
+		"OutputPath": "$.m",
+		"Next":       StepSkipChoice,
+	}
+	states[StepSkipChoice] = obj{
+		"Type":    "Choice",
+		"Choices": []any{obj{"Variable": "$.skip", "StringEquals": "", "Next": StepOnlyChoice}},
+		"Default": StepRunnerSkipped,
+	}
+	states[StepRunnerSkipped] = obj{
+		"Type":       "Pass",
+		"Comment":    "The wave was recovered elsewhere (a retry, or a start from a later wave): it does not run.",
+		"Parameters": obj{"wave.$": "$.wave", "level.$": "$.level", "status": RunnerSkipped, "recoveredIn.$": "$.skip"},
+		"End":        true,
+	}
 	states[StepOnlyChoice] = obj{
 		"Type":    "Choice",
 		"Choices": []any{obj{"Variable": "$.onlyServers[0]", "IsPresent": true, "Next": StepOnly}},
@@ -167,7 +235,7 @@ func runnerDefinition(partition string) obj {
 	}
 	states[StepAdoptChoice] = obj{
 		"Type":    "Choice",
-		"Comment": `A wave whose job already runs names it: {"adoptJobs": {"<wave>": "<job ID>"}} in the plan's execution input.`,
+		"Comment": `A wave whose job already runs names it: {"waves": {"<wave>": {"adoptJobId": "<job ID>"}}} in the plan's execution input.`,
 		"Choices": []any{
 			obj{"Variable": "$.adoptJobId", "IsPresent": false, "Next": StepSourceServers},
 			obj{"Variable": "$.adoptJobId", "StringEquals": "", "Next": StepSourceServers},
@@ -264,8 +332,8 @@ func runnerDefinition(partition string) obj {
 		"Next":       StepCount,
 	}
 	failure(StepReadFailed, ErrWaveReadFailed, "FAILED",
-		fmt.Sprintf("States.Format('wave {} (job {}): DRS reads failed %d times, the last with {}: {}. The job may still be running: follow it, or start the plan again with the execution input member %s naming this wave and job to adopt it', $.wave, $.job.JobID, $.readError.Error, $.readError.Cause)",
-			readAttempts+1, InputAdoptJobs), true)
+		fmt.Sprintf("States.Format('wave {} (job {}): DRS reads failed %d times, the last with {}: {}. The job may still be running: follow it, or start the plan again with the execution input member %s.{}.adoptJobId set to {} to adopt it', $.wave, $.job.JobID, $.readError.Error, $.readError.Cause, $.wave, $.job.JobID)",
+			readAttempts+1, InputWaves), true)
 	states[StepCount] = obj{
 		"Type": "Pass",
 		"Parameters": obj{
@@ -434,7 +502,7 @@ func runnerDefinition(partition string) obj {
 	states[StepRecovered] = obj{
 		"Type": "Pass",
 		"Parameters": obj{
-			"wave.$": "$.wave", "level.$": "$.level", "status": "RECOVERED",
+			"wave.$": "$.wave", "level.$": "$.level", "status": RunnerRecovered,
 			"jobId.$": "$.job.JobID",
 			"servers": obj{
 				"sourceServerIds.$": "$.status.ServerIDs",
@@ -452,7 +520,7 @@ func runnerDefinition(partition string) obj {
 	}
 	return obj{
 		"Comment": "drsorch wave runner: recovers one wave of a recovery plan (input: statemachine.RunnerInput)",
-		"StartAt": StepOnlyChoice,
+		"StartAt": StepDefaults,
 		"States":  states,
 	}
 }
