@@ -120,6 +120,21 @@ type ServerJSON struct {
 	// its recovery instance holds (pointInTimeSnapshotDateTime).
 	RecoverySnapshotID string `json:"recovery_snapshot_id,omitempty"`
 	SnapshotTime       string `json:"snapshot_time,omitempty"`
+	// LaunchActions are DRS's launch action (post-launch action) runs on
+	// the recovery instance, in order.
+	LaunchActions []LaunchActionJSON `json:"launch_actions,omitempty"`
+}
+
+// LaunchActionJSON is one DRS launch action run. Status is IN_PROGRESS,
+// SUCCEEDED or FAILED; a failed action that must succeed fails the
+// server's launch.
+type LaunchActionJSON struct {
+	Name          string `json:"name"`
+	Document      string `json:"document"`
+	Order         int32  `json:"order"`
+	MustSucceed   bool   `json:"must_succeed"`
+	Status        string `json:"status"`
+	FailureReason string `json:"failure_reason,omitempty"`
 }
 
 func timePtr(t time.Time) *time.Time {
@@ -158,7 +173,15 @@ func executionJSON(e *executions.Execution) ExecutionJSON {
 func serverJSON(s executions.Server) ServerJSON {
 	return ServerJSON{SourceServerID: s.SourceServerID, LaunchStatus: s.LaunchStatus, RecoveryInstanceID: s.RecoveryInstanceID,
 		EC2InstanceID: s.EC2InstanceID, EC2InstanceState: s.EC2InstanceState,
-		RecoverySnapshotID: s.RecoverySnapshotID, SnapshotTime: s.SnapshotTime}
+		RecoverySnapshotID: s.RecoverySnapshotID, SnapshotTime: s.SnapshotTime, LaunchActions: launchActionsJSON(s.LaunchActions)}
+}
+
+func launchActionsJSON(runs []executions.LaunchActionRun) []LaunchActionJSON {
+	var out []LaunchActionJSON
+	for _, r := range runs {
+		out = append(out, LaunchActionJSON{Name: r.Name, Document: r.Document, Order: r.Order, MustSucceed: r.MustSucceed, Status: r.Status, FailureReason: r.FailureReason})
+	}
+	return out
 }
 
 // resumeCommand is the exact command that releases a paused wave.

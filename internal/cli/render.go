@@ -155,12 +155,39 @@ func renderExecution(w io.Writer, e *executions.Execution, now time.Time, p pain
 			fmt.Fprintln(tw)
 		}
 		_ = tw.Flush()
+		renderLaunchActions(w, wave.Servers, p)
 		renderSteps(w, wave.Steps, p)
 	}
 	if wave := e.PausedBefore(); wave != "" {
 		fmt.Fprintln(w)
 		fmt.Fprintf(w, "Paused before wave %s, waiting for approval. To continue:\n", wave)
 		fmt.Fprintf(w, "  %s\n", resumeCommand(e.ARN, wave))
+	}
+}
+
+// renderLaunchActions lists DRS's launch action (post-launch action) runs
+// of a wave's servers, with the reason of each failed one.
+func renderLaunchActions(w io.Writer, servers []executions.Server, p painter) {
+	has := false
+	for _, s := range servers {
+		has = has || len(s.LaunchActions) > 0
+	}
+	if !has {
+		return
+	}
+	fmt.Fprintln(w, "  DRS post-launch actions:")
+	for _, s := range servers {
+		for _, r := range s.LaunchActions {
+			kind := "optional"
+			if r.MustSucceed {
+				kind = "must succeed"
+			}
+			fmt.Fprintf(w, "    %s  %d %s (%s, %s)  %s", s.SourceServerID, r.Order, r.Name, r.Document, kind, p.status(r.Status))
+			if r.FailureReason != "" {
+				fmt.Fprintf(w, ": %s", r.FailureReason)
+			}
+			fmt.Fprintln(w)
+		}
 	}
 }
 

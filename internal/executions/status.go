@@ -115,6 +115,21 @@ type Server struct {
 	// instance's pointInTimeSnapshotDateTime), once launched.
 	RecoverySnapshotID string
 	SnapshotTime       string
+	// LaunchActions are the DRS launch action (post-launch action) runs
+	// on the recovery instance, in order, as the wave's job reports them.
+	LaunchActions []LaunchActionRun
+}
+
+// LaunchActionRun is one launch action run: Status is IN_PROGRESS,
+// SUCCEEDED or FAILED (FailureReason says why). A failed action that must
+// succeed fails the server's launch.
+type LaunchActionRun struct {
+	Name          string
+	Document      string
+	Order         int32
+	MustSucceed   bool
+	Status        string
+	FailureReason string
 }
 
 // Running reports whether the execution has not ended.
@@ -534,6 +549,7 @@ func applyJobs(ctx context.Context, api *drs.Client, e *Execution) error {
 			p := launch[s.SourceServerID]
 			s.LaunchStatus = string(p.LaunchStatus)
 			s.RecoveryInstanceID = aws.ToString(p.RecoveryInstanceID)
+			s.LaunchActions = launchActionRuns(p.LaunchActionsStatus)
 			if ri, ok := instances[s.SourceServerID]; ok && aws.ToString(ri.JobID) == w.JobID {
 				s.RecoveryInstanceID = aws.ToString(ri.RecoveryInstanceID)
 				s.EC2InstanceID = aws.ToString(ri.Ec2InstanceID)
@@ -543,6 +559,21 @@ func applyJobs(ctx context.Context, api *drs.Client, e *Execution) error {
 		}
 	}
 	return nil
+}
+
+func launchActionRuns(st *drstypes.LaunchActionsStatus) []LaunchActionRun {
+	if st == nil {
+		return nil
+	}
+	var out []LaunchActionRun
+	for _, r := range st.Runs {
+		run := LaunchActionRun{Status: string(r.Status), FailureReason: aws.ToString(r.FailureReason)}
+		if a := r.Action; a != nil {
+			run.Name, run.Document, run.Order, run.MustSucceed = aws.ToString(a.Name), aws.ToString(a.ActionCode), aws.ToInt32(a.Order), !aws.ToBool(a.Optional)
+		}
+		out = append(out, run)
+	}
+	return out
 }
 
 func describeJobs(ctx context.Context, api *drs.Client, ids []string) (map[string]drstypes.Job, error) {

@@ -33,6 +33,8 @@ type executionServerValue struct {
 	RecoverySnapshotID types.String `tfsdk:"recovery_snapshot_id"`
 	SnapshotTime       types.String `tfsdk:"snapshot_time"`
 	LaunchError        types.String `tfsdk:"launch_error"`
+	// LaunchActions: execution_launch_actions.go.
+	LaunchActions []executionLaunchActionValue `tfsdk:"launch_actions"`
 }
 
 type executionWaveValue struct {
@@ -96,7 +98,11 @@ const (
 	executionServersDescription = "The wave's source servers."
 )
 
-var executionServerType = types.ObjectType{AttrTypes: fieldTypes(executionServerFields)}
+var executionServerType = types.ObjectType{AttrTypes: func() map[string]attr.Type {
+	t := fieldTypes(executionServerFields)
+	t["launch_actions"] = types.ListType{ElemType: executionLaunchActionType}
+	return t
+}()}
 
 var executionWaveType = types.ObjectType{AttrTypes: func() map[string]attr.Type {
 	t := fieldTypes(executionWaveFields)
@@ -118,7 +124,7 @@ func fieldTypes(fields map[string]viewField) map[string]attr.Type {
 func executionWavesResourceAttribute() rschema.ListNestedAttribute {
 	attrs := resourceFields(executionWaveFields)
 	attrs["servers"] = rschema.ListNestedAttribute{Computed: true, Description: executionServersDescription,
-		NestedObject: rschema.NestedAttributeObject{Attributes: resourceFields(executionServerFields)}}
+		NestedObject: rschema.NestedAttributeObject{Attributes: serverResourceFields()}}
 	attrs["steps"] = executionStepsResourceAttribute()
 	return rschema.ListNestedAttribute{Computed: true, Description: executionWavesDescription,
 		NestedObject: rschema.NestedAttributeObject{Attributes: attrs}}
@@ -129,10 +135,22 @@ func executionWavesResourceAttribute() rschema.ListNestedAttribute {
 func executionWavesDataSourceAttribute() dsschema.ListNestedAttribute {
 	attrs := dataSourceFields(executionWaveFields)
 	attrs["servers"] = dsschema.ListNestedAttribute{Computed: true, Description: executionServersDescription,
-		NestedObject: dsschema.NestedAttributeObject{Attributes: dataSourceFields(executionServerFields)}}
+		NestedObject: dsschema.NestedAttributeObject{Attributes: serverDataSourceFields()}}
 	attrs["steps"] = executionStepsDataSourceAttribute()
 	return dsschema.ListNestedAttribute{Computed: true, Description: executionWavesDescription,
 		NestedObject: dsschema.NestedAttributeObject{Attributes: attrs}}
+}
+
+func serverResourceFields() map[string]rschema.Attribute {
+	attrs := resourceFields(executionServerFields)
+	attrs["launch_actions"] = executionLaunchActionsResourceAttribute()
+	return attrs
+}
+
+func serverDataSourceFields() map[string]dsschema.Attribute {
+	attrs := dataSourceFields(executionServerFields)
+	attrs["launch_actions"] = executionLaunchActionsDataSourceAttribute()
+	return attrs
 }
 
 func resourceFields(fields map[string]viewField) map[string]rschema.Attribute {
@@ -217,7 +235,8 @@ func executionWaveValues(e *executions.Execution, failures []executions.ServerFa
 				RecoveryInstanceID: optionalString(s.RecoveryInstanceID), EC2InstanceID: optionalString(s.EC2InstanceID),
 				EC2InstanceState:   optionalString(s.EC2InstanceState),
 				RecoverySnapshotID: optionalString(s.RecoverySnapshotID), SnapshotTime: optionalString(s.SnapshotTime),
-				LaunchError: optionalString(launchErrors[[2]string{w.Name, s.SourceServerID}]),
+				LaunchError:   optionalString(launchErrors[[2]string{w.Name, s.SourceServerID}]),
+				LaunchActions: executionLaunchActions(s.LaunchActions),
 			}
 		}
 		waves[i] = wv

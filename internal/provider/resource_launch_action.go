@@ -73,7 +73,9 @@ func (r *launchActionResource) Schema(_ context.Context, _ resource.SchemaReques
 	resp.Schema = schema.Schema{
 		Description: "A DRS launch action (post-launch action): an SSM Command or Automation document DRS runs on a recovery instance after it launches, " +
 			"in `order`, on one source server or on a launch configuration template (servers added later inherit the template's actions). " +
-			"DRS runs a server's actions only when its launch settings have `post_launch_enabled = true`. Destroying the resource deletes the action.",
+			"DRS runs a server's actions only when its launch settings have `post_launch_enabled = true`, one after another in `order`; an action with " +
+			"`optional = false` that fails makes the server's launch `FAILED`. Each run's outcome shows in `drsorch_execution` and " +
+			"`data.drsorch_execution` (`waves[*].servers[*].launch_actions`) and in `drsorch status`. Destroying the resource deletes the action.",
 		Attributes: map[string]schema.Attribute{
 			"id": schema.StringAttribute{Computed: true, PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
 				Description: "`<resource_id>/<action_id>`, also the import ID."},

@@ -8,7 +8,6 @@ import (
 	"slices"
 	"sort"
 	"strings"
-	"time"
 
 	"github.com/drsorch/terraform-provider-drsorch/internal/runservice/awswire"
 )
@@ -71,14 +70,19 @@ func (c *opContext) actionsOf(resourceID string) ([]launchAction, func([]launchA
 	return r.Actions, func(a []launchAction) { r.Actions = a; c.e.dirtyServers[resourceID] = true }, nil
 }
 
-// ssmActionType tells an SSM Command document from an Automation runbook
-// by the AWS-managed command documents' names.
+// ssmActionType tells an SSM Command document from an Automation runbook.
+// DRS reads the document's type from SSM; the simulator has no document
+// catalogue, so it knows the AWS-owned Command documents DRS actions use
+// and otherwise goes by the name (…Command… is a command).
 func ssmActionType(code string) string {
-	if strings.HasPrefix(code, "AWS-Run") || strings.Contains(code, "Command") {
+	if strings.HasPrefix(code, "AWS-Run") || strings.Contains(code, "Command") || slices.Contains(awsCommandDocuments, code) {
 		return "SSM_COMMAND"
 	}
 	return "SSM_AUTOMATION"
 }
+
+var awsCommandDocuments = []string{"AWS-ConfigureAWSPackage", "AWS-InstallApplication", "AWS-UpdateSSMAgent", "AWS-ApplyPatchBaseline",
+	"AWS-ConfigureCloudWatch", "AWS-InstallPowerShellModule", "AWS-UpdateEC2Config", "AWS-ConfigureWindowsUpdate", "AWS-JoinDirectoryServiceDomain"}
 
 func opPutLaunchAction(c *opContext, body []byte) (any, *awswire.APIError) {
 	var req struct {
@@ -229,40 +233,6 @@ func opDeleteLaunchAction(c *opContext, body []byte) (any, *awswire.APIError) {
 	}
 	store(slices.Delete(slices.Clone(actions), i, i+1))
 	return nil, nil
-}
-
-// launchActionsStatus is a participating server's launch action runs, as
-// DescribeJobs reports them (the model's LaunchActionsStatus: DRS records
-// them there, not as job log events, whose enum has no launch action
-// event).
-type launchActionsStatus struct {
-	SSMAgentDiscoveryDatetime string            `json:"ssmAgentDiscoveryDatetime"`
-	Runs                      []launchActionRun `json:"runs"`
-}
-
-type launchActionRun struct {
-	Action        launchAction `json:"action"`
-	RunID         string       `json:"runId"`
-	Status        string       `json:"status"`
-	FailureReason string       `json:"failureReason,omitempty"`
-}
-
-// runLaunchActions records the runs of a launched server's active actions,
-// in order, when its launch configuration enables post-launch actions.
-// The simulator has no SSM: the SSM agent is found at launch and every
-// run succeeds (no fault injection for runs yet).
-func runLaunchActions(j *jobRecord, srv *serverRecord, at time.Time) *launchActionsStatus {
-	if !srv.Launch.PostLaunchEnabled {
-		return nil
-	}
-	st := &launchActionsStatus{SSMAgentDiscoveryDatetime: formatTime(at), Runs: []launchActionRun{}}
-	for _, a := range srv.Actions {
-		if !a.Active {
-			continue
-		}
-		st.Runs = append(st.Runs, launchActionRun{Action: a, RunID: runIDFor(j.Job.JobID, srv.Server.SourceServerID, a.ActionID), Status: "SUCCEEDED"})
-	}
-	return st
 }
 
 // runIDFor is a stable UUID-shaped run ID (the model's LaunchActionRunId).

@@ -73,8 +73,10 @@ type estate struct {
 	instances map[string]*instanceRecord
 	templates templateStore // launch and replication configuration templates (templates.go)
 
-	requests int64        // for deterministic throttling; not persisted
-	placer   LaunchPlacer // set by advanceEstate; not persisted
+	requests int64              // for deterministic throttling; not persisted
+	placer   LaunchPlacer       // set by advanceEstate; not persisted
+	runner   LaunchActionRunner // set by advanceEstate; not persisted
+	offset   time.Duration      // DRS's clock offset, set by advanceEstate
 
 	dirtyMeta      bool
 	dirtyServers   map[string]bool
@@ -305,6 +307,7 @@ func (e *estate) newServer(spec ServerSpec, now time.Time) *serverRecord {
 			OriginAvailabilityZone: spec.SourceRegion + "a"}
 		r.Server.SourceProperties.IdentificationHints.AwsInstanceID = hashID("i-", 17, k.Account, spec.SourceRegion, "ec2", spec.Hostname)
 	}
+	e.applyLaunchTemplate(r)
 	return r
 }
 

@@ -395,7 +395,8 @@ func TestJobsPerServerQuota(t *testing.T) {
 
 // DRS reports a launched server's launch action runs in the job's
 // participating server (launchActionsStatus): active actions only, in
-// order, and none when post-launch actions are disabled.
+// order, and none when post-launch actions are disabled (more in
+// launch_runs_test.go).
 func TestLaunchActionRunsAreReportedOnTheJob(t *testing.T) {
 	svc := start(t, nil)
 	c := drsClient(svc, "us-east-1")
@@ -405,7 +406,7 @@ func TestLaunchActionRunsAreReportedOnTheJob(t *testing.T) {
 		if _, err := c.PutLaunchAction(ctx, &drs.PutLaunchActionInput{ResourceId: aws.String(server), ActionId: aws.String(actionID),
 			ActionCode: aws.String("AWS-RunShellScript"), Order: aws.Int32(order), Name: aws.String("step"), Active: aws.Bool(active),
 			Optional: aws.Bool(false), ActionVersion: aws.String("$DEFAULT"), Category: types.LaunchActionCategoryValidation,
-			Description: aws.String("")}); err != nil {
+			Description: aws.String(""), Parameters: shellCommands}); err != nil {
 			t.Fatal(err)
 		}
 	}

@@ -83,7 +83,8 @@ type Simulator struct {
 
 	offset     atomic.Int64 // DRS's clock minus the run service's clock, in nanoseconds (skew.go)
 	wireFaults *wirefault.Injector
-	placer     LaunchPlacer // EC2 launch templates (ec2bridge.go); nil: none
+	placer     LaunchPlacer       // EC2 launch templates (ec2bridge.go); nil: none
+	runner     LaunchActionRunner // SSM for launch actions (launch_runs.go); nil: runs fail
 }
 
 // New opens the simulator's tables, loads stored estates and seeds the

@@ -2,6 +2,7 @@ package drssim
 
 import (
 	"fmt"
+	"maps"
 	"regexp"
 	"slices"
 
@@ -106,6 +107,32 @@ func (e *estate) replicationTemplate(id string) (*replicationTemplateRecord, *aw
 		}
 	}
 	return nil, notFound("REPLICATION_CONFIGURATION_TEMPLATE", id)
+}
+
+// applyLaunchTemplate gives a server added now the account's launch
+// configuration template: its launch settings and a copy of its launch
+// actions ("The default post-launch actions settings apply to newly added
+// source servers",
+// https://docs.aws.amazon.com/drs/latest/userguide/post-launch-action-settings-overview.html).
+// Servers added earlier keep theirs. With several templates (a raised
+// quota L-1F3FAE4D) the first created applies.
+func (e *estate) applyLaunchTemplate(r *serverRecord) {
+	if len(e.templates.Launch) == 0 {
+		return
+	}
+	t := e.templates.Launch[0]
+	for _, x := range e.templates.Launch[1:] {
+		if x.Seq < t.Seq {
+			t = x
+		}
+	}
+	tpl, lc := t.Template, &r.Launch
+	lc.LaunchDisposition, lc.TargetInstanceTypeRightSizingMethod = tpl.LaunchDisposition, tpl.TargetInstanceTypeRightSizingMethod
+	lc.CopyPrivateIP, lc.CopyTags, lc.Licensing, lc.PostLaunchEnabled = tpl.CopyPrivateIP, tpl.CopyTags, tpl.Licensing, tpl.PostLaunchEnabled
+	r.Actions = slices.Clone(t.Actions)
+	for i := range r.Actions {
+		r.Actions[i].Parameters = maps.Clone(r.Actions[i].Parameters)
+	}
 }
 
 func checkRequiredPattern(name, v string, re interface{ MatchString(string) bool }, what string) *awswire.APIError {

@@ -11,6 +11,10 @@ type plannedEvent struct {
 	Kind       string    `json:"kind"`
 	ServerID   string    `json:"serverID,omitempty"`
 	InstanceID string    `json:"instanceID,omitempty"`
+	// Launch action runs (launch_runs.go): the action and the outcome
+	// its run ends with.
+	ActionID string         `json:"actionID,omitempty"`
+	Outcome  *actionOutcome `json:"outcome,omitempty"`
 }
 
 // Timeline event kinds. Most map to a job log event of the same name.
@@ -104,7 +108,7 @@ func sortPlan(plan []plannedEvent) {
 // advanceEstate applies, in time order across jobs, every planned event
 // due at or before now.
 func (s *Simulator) advanceEstate(e *estate, now time.Time) {
-	e.placer = s.launchPlacer()
+	e.placer, e.runner, e.offset = s.launchPlacer(), s.launchActionRunner(), s.ClockOffset()
 	for {
 		var next *jobRecord
 		for _, j := range e.jobs {
@@ -207,6 +211,8 @@ func (e *estate) apply(j *jobRecord, ev plannedEvent) {
 			return
 		}
 		e.launchInstance(j, p, srv, ev.At)
+	case evAgentDiscovered, evActionEnd:
+		e.applyLaunchAction(j, p, srv, ev)
 	case evTerminateStart:
 		p.LaunchStatus = "IN_PROGRESS"
 		j.log(ev.At, "CLEANUP_START", detail)
@@ -245,8 +251,8 @@ func (e *estate) setLastLaunchStatus(srv *serverRecord, j *jobRecord, status str
 // source server.
 func (e *estate) finishLaunch(j *jobRecord, p *participatingSrv, srv *serverRecord, status string) {
 	p.LaunchStatus = status
-	if status == "FAILED" {
-		p.RecoveryInstanceID = ""
+	if _, launched := e.instances[p.RecoveryInstanceID]; status == "FAILED" && !launched {
+		p.RecoveryInstanceID = "" // a launch that failed after its instance started keeps it (launch actions)
 	}
 	if srv == nil {
 		return
@@ -329,6 +335,7 @@ func (e *estate) launchInstance(j *jobRecord, p *participatingSrv, srv *serverRe
 	e.putInstance(&instanceRecord{Seq: e.nextSeq(), Instance: inst})
 	p.RecoveryInstanceID = id
 	srv.Server.RecoveryInstanceID = id
-	p.LaunchActionsStatus = runLaunchActions(j, srv, at)
-	e.finishLaunch(j, p, srv, "LAUNCHED")
+	if e.startLaunchActions(j, p, srv, at) {
+		e.finishLaunch(j, p, srv, "LAUNCHED")
+	}
 }

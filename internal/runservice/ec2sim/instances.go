@@ -274,6 +274,25 @@ func (s *Service) LookupInstance(account, region, id string) (Instance, bool) {
 	return Instance{ID: inst.ID, Running: !inst.Stopped, Tags: tags}, true
 }
 
+// PlacedInstance is LookupInstance for callers that hold DRS's estate
+// lock (DRS starting launch actions): it reads the instances placed so far
+// (loading the estate from the store after a restart, as Place does) and
+// never asks DRS for new launch templates.
+func (s *Service) PlacedInstance(account, region, id string) (Instance, bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	e, err := s.estateLocked(context.Background(), account, region)
+	if err != nil || e.instances[id] == nil {
+		return Instance{}, false
+	}
+	inst := e.instances[id]
+	tags := make(map[string]string, len(inst.Tags))
+	for k, v := range inst.Tags {
+		tags[k] = v
+	}
+	return Instance{ID: inst.ID, Running: !inst.Stopped, Tags: tags}, true
+}
+
 // RunningInstances lists the IDs of account and region's recovery
 // instances that run, sorted.
 func (s *Service) RunningInstances(account, region string) []string {

@@ -168,6 +168,12 @@ func (s *Service) decide(c *command, instanceID string, running bool, tags map[s
 			inv.Ends = deliverAfter + time.Duration(rule.DurationSeconds)*time.Second
 		}
 	}
+	// A run longer than the document's execution timeout is stopped
+	// there: TimedOut (ExecutionTimedOut), whatever it would have ended as.
+	if limit := executionTimeout(c.Parameters); inv.Ends-deliverAfter > limit {
+		inv.Ends = deliverAfter + limit
+		inv.Outcome = Outcome{Status: "TimedOut", StatusDetails: "ExecutionTimedOut", ResponseCode: -1, Output: inv.Output}
+	}
 	return inv
 }
 

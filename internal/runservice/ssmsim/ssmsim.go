@@ -97,6 +97,7 @@ type command struct {
 	Region      string              `json:"region"`
 	ID          string              `json:"id"`
 	Document    string              `json:"document"`
+	Version     string              `json:"version,omitempty"` // "": $DEFAULT
 	Comment     string              `json:"comment,omitempty"`
 	Parameters  map[string][]string `json:"parameters"`
 	InstanceIDs []string            `json:"instanceIds"`
@@ -132,6 +133,22 @@ type automation struct {
 	Parameters map[string][]string `json:"parameters"`
 	Started    time.Time           `json:"started"`
 	Outcome
+	// Ends is how long after the start the outcome is reached (0: runFor).
+	Ends time.Duration `json:"ends,omitempty"`
+}
+
+func (a *automation) ends() time.Duration {
+	if a.Ends > 0 {
+		return a.Ends
+	}
+	return runFor
+}
+
+func (c *command) version() string {
+	if c.Version == "" {
+		return "$DEFAULT"
+	}
+	return c.Version
 }
 
 // statusAt is the invocation's status at now: Pending until delivered,
@@ -308,7 +325,7 @@ func (s *Service) commandShape(c *command, now time.Time) map[string]any {
 	}
 	params := c.Parameters
 	return map[string]any{
-		"CommandId": c.ID, "DocumentName": c.Document, "DocumentVersion": "$DEFAULT", "Comment": c.Comment,
+		"CommandId": c.ID, "DocumentName": c.Document, "DocumentVersion": c.version(), "Comment": c.Comment,
 		"Parameters": params, "InstanceIds": c.InstanceIDs, "Targets": []any{},
 		"RequestedDateTime": epoch(c.Requested), "ExpiresAfter": epoch(c.Requested.Add(time.Duration(c.Timeout) * time.Second)),
 		"Status": status, "StatusDetails": status, "MaxConcurrency": "50", "MaxErrors": "0",
@@ -389,7 +406,7 @@ func (s *Service) listInvocations(id awswire.Identity, body []byte) (any, *awswi
 		}
 		status, details := c.statusAt(inv, now)
 		item := map[string]any{
-			"CommandId": c.ID, "InstanceId": inv.InstanceID, "DocumentName": c.Document, "DocumentVersion": "$DEFAULT",
+			"CommandId": c.ID, "InstanceId": inv.InstanceID, "DocumentName": c.Document, "DocumentVersion": c.version(),
 			"Comment": c.Comment, "RequestedDateTime": epoch(c.Requested), "Status": status, "StatusDetails": details,
 			"TraceOutput": "", "StandardOutputUrl": "", "StandardErrorUrl": "", "CommandPlugins": []any{},
 		}
@@ -445,7 +462,7 @@ func (s *Service) getInvocation(id awswire.Identity, body []byte) (any, *awswire
 		status, details := c.statusAt(inv, now)
 		out := map[string]any{
 			"CommandId": c.ID, "InstanceId": inv.InstanceID, "Comment": c.Comment, "DocumentName": c.Document,
-			"DocumentVersion": "$DEFAULT", "PluginName": pluginName(c.Document), "ResponseCode": -1,
+			"DocumentVersion": c.version(), "PluginName": pluginName(c.Document), "ResponseCode": -1,
 			"Status": status, "StatusDetails": details, "StandardOutputContent": "", "StandardOutputUrl": "",
 			"StandardErrorContent": "", "StandardErrorUrl": "",
 		}
@@ -532,11 +549,11 @@ func (s *Service) getAutomation(id awswire.Identity, body []byte) (any, *awswire
 	if len(a.Parameters) > 0 {
 		exec["Parameters"] = a.Parameters
 	}
-	if now.Sub(a.Started) >= runFor {
+	if now.Sub(a.Started) >= a.ends() {
 		status = a.Status
 		step["StepStatus"] = a.Status
-		step["ExecutionEndTime"] = epoch(a.Started.Add(runFor))
-		exec["ExecutionEndTime"] = epoch(a.Started.Add(runFor))
+		step["ExecutionEndTime"] = epoch(a.Started.Add(a.ends()))
+		exec["ExecutionEndTime"] = epoch(a.Started.Add(a.ends()))
 		if a.Status != "Success" {
 			msg := a.Error
 			if msg == "" {

@@ -147,3 +147,48 @@ func TestRules(t *testing.T) {
 		t.Errorf("automation: %v", exec)
 	}
 }
+
+// A command that would run longer than its executionTimeout is stopped
+// there (TimedOut, ExecutionTimedOut); a DRS launch action runs as an
+// ordinary command or automation, decided by the same rules, with the
+// instance named in an automation's InstanceId.
+func TestExecutionTimeoutAndLaunchActions(t *testing.T) {
+	c := &clock{t: time.Date(2026, 1, 5, 9, 0, 0, 0, time.UTC)}
+	s := newSim(t, nil, c)
+	s.SetRules([]Rule{
+		{Document: "AWS-RunShellScript", DurationSeconds: 120},
+		{Document: "Shop-Failover", SourceServerID: "s-0123456789abcdef0", Status: "Failed", Error: "no quorum", DurationSeconds: 30},
+	})
+	out, _ := call(t, s, "SendCommand", map[string]any{"DocumentName": "AWS-RunShellScript", "InstanceIds": []string{running},
+		"Parameters": map[string][]string{"commands": {"sleep 120"}, "executionTimeout": {"60"}}})
+	cmd := out["Command"].(map[string]any)["CommandId"].(string)
+	c.t = c.t.Add(5 * time.Minute)
+	inv, _ := call(t, s, "GetCommandInvocation", map[string]any{"CommandId": cmd, "InstanceId": running})
+	if inv["Status"] != "TimedOut" || inv["StatusDetails"] != "ExecutionTimedOut" || inv["ExecutionEndDateTime"] != "2026-01-05T09:01:01Z" {
+		t.Errorf("timed-out command: %v", inv)
+	}
+
+	inst := ec2sim.Instance{ID: running, Running: true, Tags: map[string]string{"AWSElasticDisasterRecoverySourceServerID": "s-0123456789abcdef0"}}
+	ex, err := s.StartLaunchAction(context.Background(), LaunchAction{Account: id.Account, Region: id.Region, Instance: inst, Document: "Shop-Failover",
+		Version: "$LATEST", Automation: true, At: c.t})
+	if err != nil || ex.Status != "Failed" || ex.Error != "no quorum" || ex.Ends != 30*time.Second {
+		t.Fatalf("automation launch action: %v %+v", err, ex)
+	}
+	got, _ := call(t, s, "GetAutomationExecution", map[string]any{"AutomationExecutionId": ex.ID})
+	if e := got["AutomationExecution"].(map[string]any); e["AutomationExecutionStatus"] != "InProgress" || e["Parameters"].(map[string]any)["InstanceId"].([]any)[0] != running {
+		t.Errorf("automation before its end: %v", e)
+	}
+	ex, err = s.StartLaunchAction(context.Background(), LaunchAction{Account: id.Account, Region: id.Region, Instance: inst, Document: "AWS-RunShellScript",
+		Version: "3", Parameters: map[string][]string{"commands": {"{{ssm:smoke}}"}}, Comment: "DRS launch action run x", At: c.t})
+	if err != nil || ex.Status != "Success" || ex.Ends != deliverAfter+120*time.Second {
+		t.Fatalf("command launch action: %v %+v", err, ex)
+	}
+	if _, err := s.StartLaunchAction(context.Background(), LaunchAction{Account: id.Account, Region: id.Region, Instance: inst, Document: "AWS-RunShellScript", At: c.t}); err == nil || err.Code != "InvalidParameters" {
+		t.Errorf("AWS-RunShellScript without commands: %v", err)
+	}
+	c.t = c.t.Add(time.Minute)
+	list, _ := call(t, s, "ListCommandInvocations", map[string]any{"CommandId": ex.ID})
+	if item := list["CommandInvocations"].([]any)[0].(map[string]any); item["DocumentVersion"] != "3" || item["Comment"] != "DRS launch action run x" || item["Status"] != "InProgress" {
+		t.Errorf("launch action command: %v", item)
+	}
+}

@@ -1,12 +1,15 @@
 package ui_test
 
 import (
+	"context"
 	"net/http"
 	"net/url"
 	"strings"
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/drs"
+	drstypes "github.com/aws/aws-sdk-go-v2/service/drs/types"
 	"github.com/aws/aws-sdk-go-v2/service/sfn"
 	sfntypes "github.com/aws/aws-sdk-go-v2/service/sfn/types"
 
@@ -302,4 +305,24 @@ func TestWaveStepsShowWithTheirOutcome(t *testing.T) {
 	f.svc.Drive(t, 300, func() bool { return !f.describe(t, arn).Running() })
 	f.get(t, execPath(arn)).mustContain(t, "FAILED in wave app", "drsorch.WaveStepFailed", "no TCP connection after 3 attempts",
 		"post_launch 1", "AWS-RunShellScript", "health_check 1", "tcp 127.0.0.1:8080", `class="badge st-success"`, `class="badge st-failed"`)
+}
+
+// A server's DRS post-launch action runs show in its wave, with the
+// failure reason of a failed one.
+func TestLaunchActionRunsShowInTheirWave(t *testing.T) {
+	f := deploy(t)
+	app := f.tiers["app"][0]
+	if _, err := f.clients.DRS.PutLaunchAction(context.Background(), &drs.PutLaunchActionInput{ResourceId: aws.String(app),
+		ActionId: aws.String("3f2a3b4c-0000-4000-8000-0000000000c1"), ActionCode: aws.String("Shop-Warmup"), Order: aws.Int32(7),
+		Name: aws.String("warm up"), Active: aws.Bool(true), Optional: aws.Bool(true), ActionVersion: aws.String("$DEFAULT"),
+		Category: drstypes.LaunchActionCategoryOther, Description: aws.String("")}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.clients.DRS.UpdateLaunchConfiguration(context.Background(), &drs.UpdateLaunchConfigurationInput{SourceServerID: aws.String(app), PostLaunchEnabled: aws.Bool(true)}); err != nil {
+		t.Fatal(err)
+	}
+	f.svc.App.SSM.SetRules([]ssmsim.Rule{{Document: "Shop-Warmup", Status: "Failed", Error: "cache cluster unreachable"}})
+	arn := f.startDrill(t, true)
+	f.get(t, execPath(arn)).mustContain(t, "DRS post-launch action", "7 warm up", "<code>Shop-Warmup</code>", `class="badge st-failed"`,
+		"cache cluster unreachable")
 }
