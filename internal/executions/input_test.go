@@ -3,17 +3,13 @@ package executions_test
 import (
 	"context"
 	"encoding/json"
-	"os"
 	"reflect"
 	"strings"
 	"testing"
 
-	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/service/sfn"
 	sfntypes "github.com/aws/aws-sdk-go-v2/service/sfn/types"
 
 	"github.com/drsorch/terraform-provider-drsorch/internal/executions"
-	"github.com/drsorch/terraform-provider-drsorch/internal/plans"
 	"github.com/drsorch/terraform-provider-drsorch/internal/recoveryplan"
 	"github.com/drsorch/terraform-provider-drsorch/internal/statemachine"
 )
@@ -78,32 +74,12 @@ func TestInputEncodesTheFormThePlanReads(t *testing.T) {
 func TestSkipReachesPlansOfEitherSpecVersion(t *testing.T) {
 	svc, c, ids := guardEstate(t, 3, nil)
 	ctx := context.Background()
-	old, err := os.ReadFile("testdata/runner-before-guard.json")
-	if err != nil {
-		t.Fatal(err)
-	}
-	role := "arn:aws:iam::123456789012:role/drsorch"
-	runner, err := c.SFN.CreateStateMachine(ctx, &sfn.CreateStateMachineInput{Name: aws.String(statemachine.RunnerName),
-		Definition: aws.String(string(old)), RoleArn: aws.String(role), Publish: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	oldDef, err := os.ReadFile("testdata/plan-before-guard.json")
-	if err != nil {
-		t.Fatal(err)
-	}
-	def := strings.NewReplacer(`"s-00000000000000001"`, `"`+ids[0]+`"`,
-		"stateMachine:drsorch-wave-runner:1", "stateMachine:drsorch-wave-runner:"+versionOf(aws.ToString(runner.StateMachineVersionArn))).Replace(string(oldDef))
-	v1, err := c.SFN.CreateStateMachine(ctx, &sfn.CreateStateMachineInput{Name: aws.String(plans.StateMachineName("before")),
-		Definition: aws.String(def), RoleArn: aws.String(role)})
-	if err != nil {
-		t.Fatal(err)
-	}
+	v1, _ := deployPlanBeforeGuard(t, c, ids[0])
 	v2 := deployScalePlan(t, c, recoveryplan.Plan{Name: "after", Waves: []recoveryplan.Wave{
 		{Name: "db", ProtectionGroup: "db", ServerIDs: []string{ids[1]}},
 		{Name: "app", ProtectionGroup: "app", ServerIDs: []string{ids[2]}},
 	}})
-	for _, plan := range []string{aws.ToString(v1.StateMachineArn), v2} {
+	for _, plan := range []string{v1, v2} {
 		in := executions.Input{Type: executions.TypeDrill, SkipWaves: map[string]string{"db": "recovered elsewhere"}}
 		arn, err := executions.StartWith(ctx, c, plan, "", in)
 		if err != nil {
