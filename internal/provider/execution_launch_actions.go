@@ -1,6 +1,7 @@
 package provider
 
 import (
+	"github.com/hashicorp/terraform-plugin-framework/attr"
 	dsschema "github.com/hashicorp/terraform-plugin-framework/datasource/schema"
 	rschema "github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/types"
@@ -11,15 +12,6 @@ import (
 // A server's DRS launch action (post-launch action) runs in the views of
 // an execution (drsorch_execution, data.drsorch_execution), as the wave's
 // job reports them.
-
-type executionLaunchActionValue struct {
-	Name          types.String `tfsdk:"name"`
-	Document      types.String `tfsdk:"document"`
-	Order         types.Int64  `tfsdk:"order"`
-	MustSucceed   types.Bool   `tfsdk:"must_succeed"`
-	Status        types.String `tfsdk:"status"`
-	FailureReason types.String `tfsdk:"failure_reason"`
-}
 
 var executionLaunchActionFields = map[string]viewField{
 	"name":           {types.StringType, "The action's name."},
@@ -46,11 +38,12 @@ func executionLaunchActionsDataSourceAttribute() dsschema.ListNestedAttribute {
 		NestedObject: dsschema.NestedAttributeObject{Attributes: dataSourceFields(executionLaunchActionFields)}}
 }
 
-func executionLaunchActions(runs []executions.LaunchActionRun) []executionLaunchActionValue {
-	out := make([]executionLaunchActionValue, len(runs))
+func executionLaunchActions(runs []executions.LaunchActionRun) types.List {
+	out := make([]attr.Value, len(runs))
 	for i, r := range runs {
-		out[i] = executionLaunchActionValue{Name: optionalString(r.Name), Document: optionalString(r.Document), Order: types.Int64Value(int64(r.Order)),
-			MustSucceed: types.BoolValue(r.MustSucceed), Status: optionalString(r.Status), FailureReason: optionalString(r.FailureReason)}
+		out[i] = types.ObjectValueMust(executionLaunchActionType.AttrTypes, map[string]attr.Value{
+			"name": optionalString(r.Name), "document": optionalString(r.Document), "order": types.Int64Value(int64(r.Order)),
+			"must_succeed": types.BoolValue(r.MustSucceed), "status": optionalString(r.Status), "failure_reason": optionalString(r.FailureReason)})
 	}
-	return out
+	return types.ListValueMust(executionLaunchActionType, out)
 }

@@ -34,7 +34,8 @@ type executionServerValue struct {
 	SnapshotTime       types.String `tfsdk:"snapshot_time"`
 	LaunchError        types.String `tfsdk:"launch_error"`
 	// LaunchActions: execution_launch_actions.go.
-	LaunchActions []executionLaunchActionValue `tfsdk:"launch_actions"`
+	// A list value, not a slice: unknown at plan while the wave can run.
+	LaunchActions types.List `tfsdk:"launch_actions"`
 }
 
 type executionWaveValue struct {

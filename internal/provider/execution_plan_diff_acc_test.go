@@ -32,7 +32,7 @@ resource "drsorch_execution" "drill" {
 	// pause_before, recovered_in, its servers and their snapshots).
 	progress := regexp.MustCompile(`^(status|phase|paused_before|stopped_at|error|cause|` +
 		`waves\.2\.(status|job_id|started_at|ended_at|error|cause|approved_by|approved_at|approval_reason|` +
-		`servers\.\d+\.(launch_status|recovery_instance_id|ec2_instance_id|ec2_instance_state|snapshot_time|launch_error)|steps\.\d+\.(ssm_id|status|detail)))$`)
+		`servers\.\d+\.(launch_status|recovery_instance_id|ec2_instance_id|ec2_instance_state|snapshot_time|launch_error|launch_actions)|steps\.\d+\.(ssm_id|status|detail)))$`)
 	wave := func(i int, attr string) tfjsonpath.Path {
 		return tfjsonpath.New("waves").AtSliceIndex(i).AtMapKey(attr)
 	}

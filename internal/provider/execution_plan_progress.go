@@ -65,6 +65,7 @@ func planProgress(ctx context.Context, plan *executionModel, diags *diag.Diagnos
 			// The snapshot a server recovers from is chosen at start; the
 			// point in time its instance holds is known once it launched.
 			s.SnapshotTime, s.LaunchError = types.StringUnknown(), types.StringUnknown()
+			s.LaunchActions = types.ListUnknown(executionLaunchActionType)
 		}
 		// A step's name, kind, document and check come from the plan
 		// version; its SSM run and outcome from following the wave.

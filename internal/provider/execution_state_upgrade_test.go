@@ -24,10 +24,11 @@ import (
 // approval, its servers launch_error.
 const oldExecutionState = "testdata/execution_state_v0_before_one_wave_shape.json"
 
-// attributes added to the waves and servers by the one wave shape.
+// attributes added to the waves and servers since that state: by the one
+// wave shape, and the servers' launch action runs.
 var (
 	addedWaveAttributes   = []string{"pause_before", "error", "cause", "approved_by", "approved_at", "approval_reason"}
-	addedServerAttributes = []string{"launch_error"}
+	addedServerAttributes = []string{"launch_error", "launch_actions"}
 )
 
 func executionResourceSchema(t *testing.T) resource.SchemaResponse {
