@@ -9,6 +9,15 @@
 #   terraform apply -var 'approved_waves=["web"]'       # approve web: the drill completes
 #   terraform destroy                                   # drill instances are terminated
 #
+# Optionally pin where the web servers come back (instance type, subnet,
+# security groups of the recovery region), e.g. in a terraform.tfvars:
+#
+#   web_launch_template = {
+#     instance_type      = "c6i.large"
+#     subnet_id          = "subnet-…"   # aws ec2 describe-subnets
+#     security_group_ids = ["sg-…"]     # groups of that subnet's VPC
+#   }
+#
 # The provider block holds no endpoint or region on purpose: they come from
 # the environment, so the same configuration runs against AWS when they
 # point there instead. `make demo` runs all of this for you.
@@ -38,12 +47,28 @@ variable "approved_waves" {
   default     = []
 }
 
+variable "web_launch_template" {
+  type = object({
+    instance_type      = string
+    subnet_id          = string
+    security_group_ids = list(string)
+  })
+  description = "Where the web servers come back: when set, each web server's EC2 launch template pins this instance type, subnet and security groups (of the subnet's VPC). Unset, DRS's templates are kept."
+  default     = null
+}
+
 # Discovery: the shop's source servers and the region's DRS quotas.
 data "drsorch_source_servers" "shop" {
   tags = { app = "shop" }
 }
 
 data "drsorch_quotas" "this" {}
+
+locals {
+  web_servers = { for s in data.drsorch_source_servers.shop.servers : s.id => s if s.tags.tier == "web" }
+  # The web servers whose launch template var.web_launch_template pins.
+  pinned = var.web_launch_template == null ? {} : local.web_servers
+}
 
 # One protection group per tier, selected by tags.
 resource "drsorch_protection_group" "tier" {
@@ -57,10 +82,13 @@ resource "drsorch_protection_group" "tier" {
 resource "drsorch_launch_settings" "shop" {
   for_each = { for s in data.drsorch_source_servers.shop.servers : s.id => s }
 
+  # A pinned web server (var.web_launch_template) needs right-sizing off,
+  # or DRS replaces the pinned type at launch, and takes an address of the
+  # pinned subnet rather than the source server's.
   source_server_id                         = each.key
   launch_disposition                       = "STARTED"
-  target_instance_type_right_sizing_method = "BASIC"
-  copy_private_ip                          = true
+  target_instance_type_right_sizing_method = contains(keys(local.pinned), each.key) ? "NONE" : "BASIC"
+  copy_private_ip                          = !contains(keys(local.pinned), each.key)
   copy_tags                                = true
   # DRS runs launch actions (below) only where this is on.
   post_launch_enabled = each.value.tags.tier == "web"
@@ -69,7 +97,7 @@ resource "drsorch_launch_settings" "shop" {
 # After a web server is recovered DRS runs this SSM document on it; the
 # job reports the run (aws drs describe-jobs: launchActionsStatus).
 resource "drsorch_launch_action" "web_smoke_test" {
-  for_each = { for s in data.drsorch_source_servers.shop.servers : s.id => s if s.tags.tier == "web" }
+  for_each = local.web_servers
 
   resource_id = drsorch_launch_settings.shop[each.key].source_server_id
   action_code = "AWS-RunShellScript"
@@ -81,6 +109,19 @@ resource "drsorch_launch_action" "web_smoke_test" {
   parameters = {
     commands = { value = "shop-web-smoke-test", type = "SSM_STORE" }
   }
+}
+
+# With var.web_launch_template set: the EC2 launch template each web server
+# is recovered from (a new default version; destroy restores DRS's).
+resource "drsorch_launch_template_settings" "web" {
+  for_each = local.pinned
+
+  # Referencing the launch settings turns right-sizing off first.
+  source_server_id   = drsorch_launch_settings.shop[each.key].source_server_id
+  instance_type      = var.web_launch_template.instance_type
+  subnet_id          = var.web_launch_template.subnet_id
+  security_group_ids = var.web_launch_template.security_group_ids
+  private_ip_address = "" # EC2 picks one in the subnet
 }
 
 # The recovery plan: a Step Functions state machine anyone can run.
@@ -127,6 +168,9 @@ resource "drsorch_execution" "drill" {
   recovery_plan  = drsorch_recovery_plan.shop.id
   type           = "DRILL"
   approved_waves = var.approved_waves
+
+  # The drill launches from the settings above: they are in place first.
+  depends_on = [drsorch_launch_action.web_smoke_test, drsorch_launch_template_settings.web]
 }
 
 output "plan_levels" {
