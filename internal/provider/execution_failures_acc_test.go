@@ -101,8 +101,23 @@ data "drsorch_execution" "same" {
 					"launch_error": "LAUNCH_FAILED: simulated launch failure: the EC2 instance did not pass its status checks",
 				}),
 				resource.TestCheckNoResourceAttr("drsorch_execution.recovery", "waves.0.servers.0.launch_error"),
-				sameWaves("drsorch_execution.recovery", "data.drsorch_execution.same"),
 			),
+		}, {
+			// DRS goes on launching app's other servers after the wave
+			// failed: once its jobs have completed, a refresh reads both
+			// views of a run that no longer changes.
+			PreConfig: func() {
+				for deadline := time.Now().Add(time.Minute); ; time.Sleep(100 * time.Millisecond) {
+					if _, done := launchJobsPerServer(t, env); done {
+						break
+					}
+					if time.Now().After(deadline) {
+						t.Fatal("the recovery's DRS jobs never completed")
+					}
+				}
+			},
+			Config: config,
+			Check:  sameWaves("drsorch_execution.recovery", "data.drsorch_execution.same"),
 		}},
 	})
 }
