@@ -20,7 +20,7 @@ import (
 // point in time T for all of them: each server then launches from its
 // latest snapshot taken at or before T. The snapshots are chosen here,
 // before the run starts, and written into the execution input
-// (Input.RecoverySnapshots, statemachine.InputRecoverySnapshots): the
+// (Input.RecoverySnapshots; statemachine.WaveControl on the wire): the
 // input records what every server recovered from, the plan passes each
 // wave's list to StartRecovery, and a server without a snapshot before T
 // refuses the start before anything launches.

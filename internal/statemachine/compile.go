@@ -1,10 +1,12 @@
 // Package statemachine compiles a recovery plan into the Amazon States
 // Language definition of its Step Functions state machine, and reads such a
-// definition back (for status views). Levels run in sequence; the waves of
-// a level run as the branches of one Parallel state. Every DRS call is an
-// AWS SDK service integration (arn:<partition>:states:::aws-sdk:drs:*): no
-// Lambda. Each wave publishes its start, success and failure to
-// EventBridge (events:putEvents), and pauses through it.
+// definition back (for status views). The plan's state machine holds the
+// wave graph (series-parallel, as nested Parallel states), the pause gates
+// and the plan spec; each wave runs as one execution of the shared wave
+// runner (runner.go). Every DRS call is an AWS SDK service integration
+// (arn:<partition>:states:::aws-sdk:drs:*): no Lambda. Each wave publishes
+// its start, success and failure to EventBridge (events:putEvents), and
+// pauses through it.
 package statemachine
 
 import (

@@ -57,7 +57,7 @@ type RunnerInput struct {
 	// instead of Servers (a retry of its failed servers).
 	OnlyServers []string `json:"onlyServers,omitempty"`
 	// RecoverySnapshots, when not empty, are StartRecovery's source
-	// servers, each with its recovery snapshot (InputRecoverySnapshots):
+	// servers, each with its recovery snapshot (WaveControl):
 	// the wave launches from those snapshots. They name the same servers
 	// as Servers (or OnlyServers).
 	RecoverySnapshots []RecoverySnapshot `json:"recoverySnapshots,omitempty"`
