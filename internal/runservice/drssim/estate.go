@@ -308,6 +308,7 @@ func (e *estate) newServer(spec ServerSpec, now time.Time) *serverRecord {
 		r.Server.SourceProperties.IdentificationHints.AwsInstanceID = hashID("i-", 17, k.Account, spec.SourceRegion, "ec2", spec.Hostname)
 	}
 	e.applyLaunchTemplate(r)
+	e.applyReplicationTemplate(r)
 	return r
 }
 

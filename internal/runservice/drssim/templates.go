@@ -135,6 +135,35 @@ func (e *estate) applyLaunchTemplate(r *serverRecord) {
 	}
 }
 
+// applyReplicationTemplate gives a server added now the account's
+// replication configuration template's settings: the template is what the
+// DRS console calls the default replication settings, which new source
+// servers start from (API_CreateReplicationConfigurationTemplate,
+// https://docs.aws.amazon.com/drs/latest/APIReference/API_CreateReplicationConfigurationTemplate.html;
+// replication settings, https://docs.aws.amazon.com/drs/latest/userguide/replication-server-settings.html).
+// Its disks keep their own staging disk types. Servers added earlier keep
+// theirs; with several templates the first created applies, as for launch
+// templates.
+func (e *estate) applyReplicationTemplate(r *serverRecord) {
+	if len(e.templates.Replication) == 0 {
+		return
+	}
+	t := e.templates.Replication[0]
+	for _, x := range e.templates.Replication[1:] {
+		if x.Seq < t.Seq {
+			t = x
+		}
+	}
+	tpl, rc := t.Template, &r.Replication
+	rc.StagingAreaSubnetID, rc.AssociateDefaultSecurityGroup = tpl.StagingAreaSubnetID, tpl.AssociateDefaultSecurityGroup
+	rc.ReplicationServersSecurityGroupIDs = slices.Clone(tpl.ReplicationServersSecurityGroupIDs)
+	rc.ReplicationServerInstanceType, rc.UseDedicatedReplicationServer = tpl.ReplicationServerInstanceType, tpl.UseDedicatedReplicationServer
+	rc.DefaultLargeStagingDiskType, rc.EbsEncryption, rc.EbsEncryptionKeyArn = tpl.DefaultLargeStagingDiskType, tpl.EbsEncryption, tpl.EbsEncryptionKeyArn
+	rc.BandwidthThrottling, rc.DataPlaneRouting, rc.CreatePublicIP = tpl.BandwidthThrottling, tpl.DataPlaneRouting, tpl.CreatePublicIP
+	rc.StagingAreaTags, rc.PitPolicy = maps.Clone(tpl.StagingAreaTags), slices.Clone(tpl.PitPolicy)
+	rc.AutoReplicateNewDisks, rc.InternetProtocol = tpl.AutoReplicateNewDisks, tpl.InternetProtocol
+}
+
 func checkRequiredPattern(name, v string, re interface{ MatchString(string) bool }, what string) *awswire.APIError {
 	if v == "" {
 		return invalidField(name, "is required")
