@@ -145,6 +145,17 @@ type Server struct {
 	LaunchedAt         time.Time `json:"launchedAt,omitzero"`   // LAUNCH_START
 	FailedAt           time.Time `json:"failedAt,omitzero"`     // a *_FAIL* event
 	Failure            string    `json:"failure,omitempty"`
+	// LaunchActions are DRS's post-launch action runs on its instance.
+	LaunchActions []LaunchAction `json:"launchActions,omitempty"`
+}
+
+// LaunchAction is one run of a DRS launch action (post-launch action).
+type LaunchAction struct {
+	Name          string `json:"name"`
+	Document      string `json:"document"`
+	MustSucceed   bool   `json:"mustSucceed"`
+	Status        string `json:"status"` // IN_PROGRESS, SUCCEEDED or FAILED
+	FailureReason string `json:"failureReason,omitempty"`
 }
 
 // Recovered reports whether the server came back.
@@ -328,8 +339,13 @@ func Build(e *executions.Execution, hosts map[string]string, events []Event, ove
 			}
 		}
 		for _, s := range w.Servers {
-			wr.Servers = append(wr.Servers, Server{ID: s.SourceServerID, Hostname: hosts[s.SourceServerID], Wave: w.Name, LaunchStatus: s.LaunchStatus,
-				RecoveryInstanceID: s.RecoveryInstanceID, EC2InstanceID: s.EC2InstanceID, EC2InstanceState: s.EC2InstanceState})
+			sr := Server{ID: s.SourceServerID, Hostname: hosts[s.SourceServerID], Wave: w.Name, LaunchStatus: s.LaunchStatus,
+				RecoveryInstanceID: s.RecoveryInstanceID, EC2InstanceID: s.EC2InstanceID, EC2InstanceState: s.EC2InstanceState}
+			for _, a := range s.LaunchActions {
+				sr.LaunchActions = append(sr.LaunchActions, LaunchAction{Name: a.Name, Document: a.Document, MustSucceed: a.MustSucceed,
+					Status: a.Status, FailureReason: a.FailureReason})
+			}
+			wr.Servers = append(wr.Servers, sr)
 		}
 		if w.EndedAt.After(lastEnd) {
 			lastEnd = w.EndedAt

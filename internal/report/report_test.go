@@ -12,6 +12,8 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/drs"
+	drstypes "github.com/aws/aws-sdk-go-v2/service/drs/types"
 	"github.com/aws/aws-sdk-go-v2/service/sfn"
 	junit "github.com/joshdk/go-junit"
 
@@ -88,6 +90,21 @@ func deployQuickstart(t *testing.T, edit ...func(*recoveryplan.Plan)) *quickstar
 	return q
 }
 
+// smokeTest gives server a DRS launch action, run after its launch.
+func (q *quickstart) smokeTest(t *testing.T, server string) {
+	t.Helper()
+	ctx := context.Background()
+	if _, err := q.clients.DRS.UpdateLaunchConfiguration(ctx, &drs.UpdateLaunchConfigurationInput{SourceServerID: aws.String(server), PostLaunchEnabled: aws.Bool(true)}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := q.clients.DRS.PutLaunchAction(ctx, &drs.PutLaunchActionInput{ResourceId: aws.String(server), ActionId: aws.String("3f2a3b4c-0000-4000-8000-00000000c0de"),
+		ActionCode: aws.String("AWS-RunShellScript"), Order: aws.Int32(10), Name: aws.String("smoke test"), Active: aws.Bool(true),
+		Optional: aws.Bool(false), ActionVersion: aws.String("$DEFAULT"), Category: drstypes.LaunchActionCategoryValidation, Description: aws.String(""),
+		Parameters: map[string]drstypes.LaunchActionParameter{"commands": {Value: aws.String("shop.smoke-test"), Type: drstypes.LaunchActionParameterTypeSsmStore}}}); err != nil {
+		t.Fatal(err)
+	}
+}
+
 func (q *quickstart) describe(t *testing.T, arn string) *executions.Execution {
 	t.Helper()
 	e, err := executions.Describe(context.Background(), q.clients, arn)
@@ -139,6 +156,8 @@ func artifacts(t *testing.T) string {
 // this project did not write (github.com/joshdk/go-junit).
 func TestQuickstartDrillReport(t *testing.T) {
 	q := deployQuickstart(t)
+	web := q.tiers["web"][0]
+	q.smokeTest(t, web)
 	arn := q.runDrill(t)
 	dir := filepath.Join(artifacts(t), "quickstart-report")
 	out, err := q.runReport(t, arn, "--out", dir, "--rto", "4h", "--wave-rto", "db=2h", "--check")
@@ -179,7 +198,8 @@ func TestQuickstartDrillReport(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, w := range []string{`<svg class="timeline"`, `class="tl-pause"`, `class="tl-launch"`, "approved by ops@example.com", "JOB_END", "shop-db-1", `class="verdict passed"`, "RTO 4h 00m"} {
+	for _, w := range []string{`<svg class="timeline"`, `class="tl-pause"`, `class="tl-launch"`, "approved by ops@example.com", "JOB_END", "shop-db-1", `class="verdict passed"`, "RTO 4h 00m",
+		`<span class="passed">smoke test: SUCCEEDED</span>`} {
 		if !bytes.Contains(html, []byte(w)) {
 			t.Errorf("report.html lacks %q", w)
 		}
@@ -197,7 +217,11 @@ func TestQuickstartDrillReport(t *testing.T) {
 		Paused struct{ Seconds int } `json:"pausedTime"`
 		Waves  []struct {
 			Name    string
-			Servers []struct{ Hostname, LaunchStatus string }
+			Servers []struct {
+				ID                     string `json:"sourceServerId"`
+				Hostname, LaunchStatus string
+				LaunchActions          []report.LaunchAction
+			}
 		} `json:"waves"`
 	}
 	b, err := os.ReadFile(filepath.Join(dir, report.Files.JSON))
@@ -209,6 +233,18 @@ func TestQuickstartDrillReport(t *testing.T) {
 	}
 	if r.Outcome != "passed" || len(r.Approvals) != 1 || r.Approvals[0].ApprovedBy != "ops@example.com" || r.Paused.Seconds < 180 {
 		t.Errorf("report.json: outcome %s, approvals %+v, paused %ds", r.Outcome, r.Approvals, r.Paused.Seconds)
+	}
+	actions := 0
+	for _, w := range r.Waves {
+		for _, s := range w.Servers {
+			actions += len(s.LaunchActions)
+			if s.ID == web && (len(s.LaunchActions) != 1 || s.LaunchActions[0].Name != "smoke test" || s.LaunchActions[0].Status != "SUCCEEDED") {
+				t.Errorf("report.json: web server %s launch actions %+v", web, s.LaunchActions)
+			}
+		}
+	}
+	if actions != 1 {
+		t.Errorf("report.json: %d launch action runs, want 1", actions)
 	}
 	t.Logf("report: %s", dir)
 }
