@@ -38,6 +38,12 @@ func Launches(ctx context.Context, api *drs.Client, ec2API *ec2.Client, ids []st
 	if err != nil {
 		return nil, fmt.Errorf("read the plan's source servers (DescribeSourceServers): %w", err)
 	}
+	return LaunchesOf(ctx, api, ec2API, ids, servers), nil
+}
+
+// LaunchesOf is Launches for a caller that has read the servers already
+// (DescribeSourceServers of ids).
+func LaunchesOf(ctx context.Context, api *drs.Client, ec2API *ec2.Client, ids []string, servers []drstypes.SourceServer) []Launch {
 	byID := map[string]drstypes.SourceServer{}
 	for _, s := range servers {
 		byID[aws.ToString(s.SourceServerID)] = s
@@ -60,7 +66,7 @@ func Launches(ctx context.Context, api *drs.Client, ec2API *ec2.Client, ids []st
 		}()
 	}
 	wg.Wait()
-	return out, nil
+	return out
 }
 
 func launchOf(ctx context.Context, api *drs.Client, ec2API *ec2.Client, s drstypes.SourceServer) Launch {

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
-	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws/arn"
 	sfntypes "github.com/aws/aws-sdk-go-v2/service/sfn/types"
@@ -196,26 +195,10 @@ func checkExecutionName(s string) error {
 func executionToModel(e *executions.Execution, failures []executions.ServerFailure) executionDataModel {
 	return executionDataModel{
 		ARN: types.StringValue(e.ARN), Plan: types.StringValue(e.Plan), Name: types.StringValue(e.Name),
-		Type: optString(e.Type), Status: types.StringValue(string(e.Status)), Phase: types.StringValue(e.Phase()),
-		StartedAt: optTime(e.StartedAt), StoppedAt: optTime(e.StoppedAt), InvokedBy: optString(e.InvokedBy), PointInTime: optString(e.PointInTime),
-		VersionARN:   optString(e.VersionARN),
-		PausedBefore: optString(e.PausedBefore()), Error: optString(e.Error), Cause: optString(e.Cause),
+		Type: optionalString(e.Type), Status: types.StringValue(string(e.Status)), Phase: types.StringValue(e.Phase()),
+		StartedAt: optionalTime(e.StartedAt), StoppedAt: optionalTime(e.StoppedAt), InvokedBy: optionalString(e.InvokedBy), PointInTime: optionalString(e.PointInTime),
+		VersionARN:   optionalString(e.VersionARN),
+		PausedBefore: optionalString(e.PausedBefore()), Error: optionalString(e.Error), Cause: optionalString(e.Cause),
 		Waves: executionWaveValues(e, failures),
 	}
-}
-
-// optString is null for the empty string: "not known (yet)".
-func optString(s string) types.String {
-	if s == "" {
-		return types.StringNull()
-	}
-	return types.StringValue(s)
-}
-
-// optTime is a time in RFC 3339, null for the zero time.
-func optTime(t time.Time) types.String {
-	if t.IsZero() {
-		return types.StringNull()
-	}
-	return types.StringValue(t.UTC().Format(time.RFC3339))
 }

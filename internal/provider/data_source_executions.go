@@ -146,8 +146,8 @@ func (d *executionsDataSource) Read(ctx context.Context, req datasource.ReadRequ
 	for i, e := range list {
 		items[i] = executionListItemModel{
 			ARN: e.ARN, Name: e.Name, Plan: e.Plan, Status: string(e.Status),
-			StartedAt: e.StartedAt.Format(time.RFC3339), StoppedAt: optTime(e.StoppedAt),
-			Type: optString(e.Type), InvokedBy: optString(e.InvokedBy),
+			StartedAt: e.StartedAt.Format(time.RFC3339), StoppedAt: optionalTime(e.StoppedAt),
+			Type: optionalString(e.Type), InvokedBy: optionalString(e.InvokedBy),
 		}
 	}
 	m.Executions = items

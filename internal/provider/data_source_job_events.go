@@ -204,17 +204,17 @@ func jobLog(ctx context.Context, api *drs.Client, id string) ([]drstypes.JobLog,
 
 func jobEventToModel(j waveJob, l drstypes.JobLog) jobEventModel {
 	m := jobEventModel{
-		JobID: j.jobID, Wave: optString(j.wave), Event: string(l.Event), LogDateTime: aws.ToString(l.LogDateTime),
+		JobID: j.jobID, Wave: optionalString(j.wave), Event: string(l.Event), LogDateTime: aws.ToString(l.LogDateTime),
 		EventData: jobEventDataModel{
 			SourceServerID: types.StringNull(), ConversionServerID: types.StringNull(), TargetInstanceID: types.StringNull(),
 			RawError: types.StringNull(), AttemptCount: types.Int64Null(), MaxAttemptsCount: types.Int64Null(),
 		},
 	}
 	if ed := l.EventData; ed != nil {
-		m.EventData.SourceServerID = optString(aws.ToString(ed.SourceServerID))
-		m.EventData.ConversionServerID = optString(aws.ToString(ed.ConversionServerID))
-		m.EventData.TargetInstanceID = optString(aws.ToString(ed.TargetInstanceID))
-		m.EventData.RawError = optString(aws.ToString(ed.RawError))
+		m.EventData.SourceServerID = optionalString(aws.ToString(ed.SourceServerID))
+		m.EventData.ConversionServerID = optionalString(aws.ToString(ed.ConversionServerID))
+		m.EventData.TargetInstanceID = optionalString(aws.ToString(ed.TargetInstanceID))
+		m.EventData.RawError = optionalString(aws.ToString(ed.RawError))
 		if ed.AttemptCount > 0 || ed.MaxAttemptsCount > 0 {
 			m.EventData.AttemptCount = types.Int64Value(ed.AttemptCount)
 			m.EventData.MaxAttemptsCount = types.Int64Value(ed.MaxAttemptsCount)

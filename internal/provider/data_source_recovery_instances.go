@@ -173,9 +173,9 @@ func recoveryInstanceToModel(ri drstypes.RecoveryInstance) recoveryInstanceModel
 	}
 	return recoveryInstanceModel{
 		RecoveryInstanceID: aws.ToString(ri.RecoveryInstanceID), SourceServerID: aws.ToString(ri.SourceServerID),
-		EC2InstanceID: optString(aws.ToString(ri.Ec2InstanceID)), EC2InstanceState: string(ri.Ec2InstanceState),
-		IsDrill: aws.ToBool(ri.IsDrill), JobID: optString(aws.ToString(ri.JobID)),
-		PointInTimeSnapshotDateTime: optString(aws.ToString(ri.PointInTimeSnapshotDateTime)),
+		EC2InstanceID: optionalString(aws.ToString(ri.Ec2InstanceID)), EC2InstanceState: string(ri.Ec2InstanceState),
+		IsDrill: aws.ToBool(ri.IsDrill), JobID: optionalString(aws.ToString(ri.JobID)),
+		PointInTimeSnapshotDateTime: optionalString(aws.ToString(ri.PointInTimeSnapshotDateTime)),
 		ARN:                         aws.ToString(ri.Arn), Tags: tags,
 	}
 }

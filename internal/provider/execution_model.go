@@ -2,7 +2,8 @@ package provider
 
 import (
 	"context"
-	"sort"
+	"maps"
+	"slices"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/attr"
@@ -184,15 +185,9 @@ func dataSourceFields(fields map[string]viewField) map[string]dsschema.Attribute
 	return out
 }
 
-func sortedKeys(fields map[string]viewField) []string {
-	keys := make([]string, 0, len(fields))
-	for k := range fields {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
-}
+func sortedKeys(fields map[string]viewField) []string { return slices.Sorted(maps.Keys(fields)) }
 
+// optionalString is null for the empty string: "not known (yet)".
 func optionalString(s string) types.String {
 	if s == "" {
 		return types.StringNull()
@@ -200,6 +195,7 @@ func optionalString(s string) types.String {
 	return types.StringValue(s)
 }
 
+// optionalTime is a time in RFC 3339, null for the zero time.
 func optionalTime(t time.Time) types.String {
 	if t.IsZero() {
 		return types.StringNull()

@@ -1,6 +1,7 @@
 package drssim
 
 import (
+	"cmp"
 	"fmt"
 	"maps"
 	"regexp"
@@ -120,12 +121,7 @@ func (e *estate) applyLaunchTemplate(r *serverRecord) {
 	if len(e.templates.Launch) == 0 {
 		return
 	}
-	t := e.templates.Launch[0]
-	for _, x := range e.templates.Launch[1:] {
-		if x.Seq < t.Seq {
-			t = x
-		}
-	}
+	t := slices.MinFunc(e.templates.Launch, func(a, b *launchTemplateRecord) int { return cmp.Compare(a.Seq, b.Seq) })
 	tpl, lc := t.Template, &r.Launch
 	lc.LaunchDisposition, lc.TargetInstanceTypeRightSizingMethod = tpl.LaunchDisposition, tpl.TargetInstanceTypeRightSizingMethod
 	lc.CopyPrivateIP, lc.CopyTags, lc.Licensing, lc.PostLaunchEnabled = tpl.CopyPrivateIP, tpl.CopyTags, tpl.Licensing, tpl.PostLaunchEnabled
@@ -148,12 +144,7 @@ func (e *estate) applyReplicationTemplate(r *serverRecord) {
 	if len(e.templates.Replication) == 0 {
 		return
 	}
-	t := e.templates.Replication[0]
-	for _, x := range e.templates.Replication[1:] {
-		if x.Seq < t.Seq {
-			t = x
-		}
-	}
+	t := slices.MinFunc(e.templates.Replication, func(a, b *replicationTemplateRecord) int { return cmp.Compare(a.Seq, b.Seq) })
 	tpl, rc := t.Template, &r.Replication
 	rc.StagingAreaSubnetID, rc.AssociateDefaultSecurityGroup = tpl.StagingAreaSubnetID, tpl.AssociateDefaultSecurityGroup
 	rc.ReplicationServersSecurityGroupIDs = slices.Clone(tpl.ReplicationServersSecurityGroupIDs)

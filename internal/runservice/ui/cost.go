@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 
+	drstypes "github.com/aws/aws-sdk-go-v2/service/drs/types"
+
 	"github.com/drsorch/terraform-provider-drsorch/internal/cost"
 	"github.com/drsorch/terraform-provider-drsorch/internal/statemachine"
 )
@@ -18,9 +20,11 @@ type costView struct {
 }
 
 // estimate prices a plan's recovery instances: what DRS would launch for
-// each server, at the on-demand prices of the AWS Price List. A failed
-// read makes the estimate unavailable (with the reason), never the page.
-func (d *Dashboard) estimate(ctx context.Context, est Estate, view *statemachine.PlanView) costView {
+// each server, at the on-demand prices of the AWS Price List. sources are
+// the plan's servers as the page read them (DescribeSourceServers), or
+// sourcesErr why not. A failed read makes the estimate unavailable (with
+// the reason), never the page.
+func (d *Dashboard) estimate(ctx context.Context, est Estate, view *statemachine.PlanView, sources []drstypes.SourceServer, sourcesErr error) costView {
 	v := costView{Waves: map[string]string{}}
 	var ids []string
 	for _, w := range view.Waves() {
@@ -37,10 +41,10 @@ func (d *Dashboard) estimate(ctx context.Context, est Estate, view *statemachine
 		v.Estimate = &cost.Estimate{Region: est.Region, Drill: drill, DrillFromRTO: fromRTO, Unavailable: err.Error()}
 		return v
 	}
-	launches, err := cost.Launches(ctx, d.clients(est).DRS, d.ec2Client(est), ids)
-	if err != nil {
-		return unavailable(err)
+	if sourcesErr != nil {
+		return unavailable(fmt.Errorf("read the plan's source servers (DescribeSourceServers): %w", sourcesErr))
 	}
+	launches := cost.LaunchesOf(ctx, d.clients(est).DRS, d.ec2Client(est), ids, sources)
 	client, endpoint := d.pricingClient(est)
 	prices, err := d.prices.Prices(ctx, client, endpoint, cost.Keys(est.Region, launches))
 	if err != nil {

@@ -12,8 +12,10 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	drstypes "github.com/aws/aws-sdk-go-v2/service/drs/types"
 	sfntypes "github.com/aws/aws-sdk-go-v2/service/sfn/types"
 
+	"github.com/drsorch/terraform-provider-drsorch/internal/drsapi"
 	"github.com/drsorch/terraform-provider-drsorch/internal/executions"
 	"github.com/drsorch/terraform-provider-drsorch/internal/plans"
 	"github.com/drsorch/terraform-provider-drsorch/internal/report"
@@ -184,6 +186,11 @@ type planData struct {
 	// Cost is the estimated cost of the plan's recovery instances (plan
 	// page only).
 	Cost *costView
+
+	// sources are the plan's source servers as DRS describes them, or
+	// why they could not be read.
+	sources    []drstypes.SourceServer
+	sourcesErr error
 }
 
 // rtoRun is one run of the plan against its RTO targets.
@@ -210,7 +217,11 @@ func (d *Dashboard) loadPlan(r *http.Request) (*planData, executions.Clients, in
 	for _, wv := range p.View.Waves() {
 		ids = append(ids, wv.SourceServerIDs...)
 	}
-	servers := serversByID(r.Context(), c.DRS, ids)
+	// Read once: the rows show them, and the cost estimate prices them.
+	if len(ids) > 0 {
+		data.sources, data.sourcesErr = drsapi.ListSourceServers(r.Context(), c.DRS, ids)
+	}
+	servers := rowsByID(data.sources)
 	for i, l := range p.View.Levels {
 		lv := planLevel{Number: i + 1}
 		for _, wv := range l {
@@ -281,7 +292,7 @@ func (d *Dashboard) planPage(w http.ResponseWriter, r *http.Request) {
 	if data.HasRTO {
 		data.RTORuns = d.rtoRuns(r.Context(), d.clients(data.Estate), data.Runs)
 	}
-	c := d.estimate(r.Context(), data.Estate, data.Plan.View)
+	c := d.estimate(r.Context(), data.Estate, data.Plan.View, data.sources, data.sourcesErr)
 	data.Cost = &c
 	d.render(w, http.StatusOK, "plan", "layout", data)
 }

@@ -153,14 +153,16 @@ func (d *Dashboard) serversPage(w http.ResponseWriter, r *http.Request) {
 // an ID filter), for hostnames beside IDs. Failures leave the map short:
 // the IDs still show.
 func serversByID(ctx context.Context, api *drs.Client, ids []string) map[string]serverRow {
-	out := map[string]serverRow{}
 	if len(ids) == 0 {
-		return out
+		return map[string]serverRow{}
 	}
-	servers, err := drsapi.ListSourceServers(ctx, api, ids)
-	if err != nil {
-		return out
-	}
+	servers, _ := drsapi.ListSourceServers(ctx, api, ids)
+	return rowsByID(servers)
+}
+
+// rowsByID is servers' rows by source server ID.
+func rowsByID(servers []drstypes.SourceServer) map[string]serverRow {
+	out := make(map[string]serverRow, len(servers))
 	for _, s := range servers {
 		row := newServerRow(s)
 		out[row.ID] = row
