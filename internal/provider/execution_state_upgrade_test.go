@@ -7,7 +7,6 @@ import (
 	"path/filepath"
 	"reflect"
 	"sort"
-	"strings"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
@@ -261,47 +260,22 @@ resource "drsorch_execution" "drill" {
 	tf.must("apply", "-auto-approve", "-input=false", "-no-color", "-refresh=false")
 	tf.must("apply", "-refresh-only", "-auto-approve", "-input=false", "-no-color")
 
-	var shown struct {
-		Values struct {
-			RootModule struct {
-				Resources []struct {
-					Address string         `json:"address"`
-					Values  map[string]any `json:"values"`
-				} `json:"resources"`
-			} `json:"root_module"`
-		} `json:"values"`
+	values := tf.stateValues("drsorch_execution.drill")
+	if values == nil {
+		t.Fatal("no drsorch_execution.drill in terraform show")
 	}
-	// Only the JSON line: the CLI may print warnings about its own
-	// configuration around it.
-	out := tf.must("show", "-json", "-no-color")
-	line := ""
-	for _, l := range strings.Split(out, "\n") {
-		if strings.HasPrefix(l, "{") {
-			line = l
-		}
+	if values["status"] != "SUCCEEDED" {
+		t.Fatalf("status %v after approving web, want SUCCEEDED", values["status"])
 	}
-	if err := json.Unmarshal([]byte(line), &shown); err != nil {
-		t.Fatalf("terraform show -json: %v\n%s", err, out)
+	waves := values["waves"].([]any)
+	db, web := waves[0].(map[string]any), waves[2].(map[string]any)
+	if db["pause_before"] != false || web["pause_before"] != true || web["approval_reason"] != approvedWavesReason || web["approved_by"] == nil {
+		t.Fatalf("refresh did not fill the new attributes: db %v, web %v", db, web)
 	}
-	for _, r := range shown.Values.RootModule.Resources {
-		if r.Address != "drsorch_execution.drill" {
-			continue
-		}
-		if r.Values["status"] != "SUCCEEDED" {
-			t.Fatalf("status %v after approving web, want SUCCEEDED", r.Values["status"])
-		}
-		waves := r.Values["waves"].([]any)
-		db, web := waves[0].(map[string]any), waves[2].(map[string]any)
-		if db["pause_before"] != false || web["pause_before"] != true || web["approval_reason"] != approvedWavesReason || web["approved_by"] == nil {
-			t.Fatalf("refresh did not fill the new attributes: db %v, web %v", db, web)
-		}
-		if s := web["servers"].([]any)[0].(map[string]any); s["launch_status"] != "LAUNCHED" || s["launch_error"] != nil {
-			t.Fatalf("web server %v", s)
-		}
-		if !tf.planIsEmpty() {
-			t.Fatal("plan after the refresh is not empty")
-		}
-		return
+	if s := web["servers"].([]any)[0].(map[string]any); s["launch_status"] != "LAUNCHED" || s["launch_error"] != nil {
+		t.Fatalf("web server %v", s)
 	}
-	t.Fatal("no drsorch_execution.drill in terraform show")
+	if !tf.planIsEmpty() {
+		t.Fatal("plan after the refresh is not empty")
+	}
 }

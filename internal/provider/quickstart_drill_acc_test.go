@@ -132,26 +132,11 @@ func waveNamed(t *testing.T, e *executions.Execution, name string) executions.Wa
 // drillState is the drsorch_execution.drill resource as terraform holds it.
 func (q *quickstartDrill) drillState(t *testing.T) map[string]any {
 	t.Helper()
-	var show struct {
-		Values struct {
-			RootModule struct {
-				Resources []struct {
-					Address string         `json:"address"`
-					Values  map[string]any `json:"values"`
-				} `json:"resources"`
-			} `json:"root_module"`
-		} `json:"values"`
+	drill := q.tf.stateValues("drsorch_execution.drill")
+	if drill == nil {
+		t.Fatal("no drsorch_execution.drill in the state")
 	}
-	if err := json.Unmarshal(jsonDocument(q.tf.must("show", "-json")), &show); err != nil {
-		t.Fatal(err)
-	}
-	for _, r := range show.Values.RootModule.Resources {
-		if r.Address == "drsorch_execution.drill" {
-			return r.Values
-		}
-	}
-	t.Fatal("no drsorch_execution.drill in the state")
-	return nil
+	return drill
 }
 
 // stateWave is one wave of the drill's state, by name.

@@ -49,6 +49,32 @@ func newTerraformCLI(tb testing.TB, files map[string]string) *terraformCLI {
 	return c
 }
 
+// stateValues is the values of the resource at address in the state
+// (terraform show -json), nil when the state has no such resource.
+func (c *terraformCLI) stateValues(address string) map[string]any {
+	c.tb.Helper()
+	var show struct {
+		Values struct {
+			RootModule struct {
+				Resources []struct {
+					Address string         `json:"address"`
+					Values  map[string]any `json:"values"`
+				} `json:"resources"`
+			} `json:"root_module"`
+		} `json:"values"`
+	}
+	out := c.must("show", "-json", "-no-color")
+	if err := json.Unmarshal(jsonDocument(out), &show); err != nil {
+		c.tb.Fatalf("terraform show -json: %v\n%s", err, out)
+	}
+	for _, r := range show.Values.RootModule.Resources {
+		if r.Address == address {
+			return r.Values
+		}
+	}
+	return nil
+}
+
 // run serves the provider for the duration of one terraform command.
 func (c *terraformCLI) run(args ...string) (string, error) {
 	ctx, cancel := context.WithCancel(context.Background())
