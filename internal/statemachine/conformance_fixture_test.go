@@ -94,10 +94,12 @@ func runnerFixture(t *testing.T) json.RawMessage {
 	return json.RawMessage(def)
 }
 
+// runnerInput is what a plan's Task passes the runner (Compile's wave):
+// the wave, its servers and its control, the defaults left out.
 func runnerInput(wave string, servers []string, adopt string) map[string]any {
 	return map[string]any{
 		"run":  map[string]any{"plan": "three-tier", "isDrill": true, "execution": "arn:aws:states:us-east-1:000000000000:execution:drsorch-plan-three-tier:x"},
-		"wave": wave, "level": 1, "servers": servers, "timeoutSeconds": 3600, "pollSchedule": []int{5, 10, 20, 30}, "adoptJobId": adopt,
+		"wave": wave, "level": 1, "servers": servers, "c": WaveControl{AdoptJobID: adopt},
 	}
 }
 
