@@ -87,33 +87,29 @@ func (in *Input) UnmarshalJSON(b []byte) error {
 		return err
 	}
 	*in = Input(both.inputV1)
-	set := func(m *map[string]string, wave, v string) {
-		if *m == nil {
-			*m = map[string]string{}
-		}
-		(*m)[wave] = v
-	}
 	for w, c := range both.Waves {
 		if c.AdoptJobID != "" {
-			set(&in.AdoptJobs, w, c.AdoptJobID)
+			put(&in.AdoptJobs, w, c.AdoptJobID)
 		}
 		if c.Skip != "" {
-			set(&in.SkipWaves, w, c.Skip)
+			put(&in.SkipWaves, w, c.Skip)
 		}
 		if len(c.OnlyServers) > 0 {
-			if in.OnlyServers == nil {
-				in.OnlyServers = map[string][]string{}
-			}
-			in.OnlyServers[w] = c.OnlyServers
+			put(&in.OnlyServers, w, c.OnlyServers)
 		}
 		if len(c.RecoverySnapshots) > 0 {
-			if in.RecoverySnapshots == nil {
-				in.RecoverySnapshots = map[string][]statemachine.RecoverySnapshot{}
-			}
-			in.RecoverySnapshots[w] = c.RecoverySnapshots
+			put(&in.RecoverySnapshots, w, c.RecoverySnapshots)
 		}
 	}
 	return nil
+}
+
+// put sets m[k], making m when it is nil.
+func put[V any](m *map[string]V, k string, v V) {
+	if *m == nil {
+		*m = map[string]V{}
+	}
+	(*m)[k] = v
 }
 
 // perWave reports whether in controls any wave (its encoding depends on
